@@ -1,0 +1,113 @@
+"""Flask commands: seed-demo, demo, users import (see README for the contracts)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.services.demo import seed_demo
+from app.services.errors import DomainError
+from app.services.importers.roster import import_roster
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+def _print_json(payload) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+@click.command("seed-demo")
+@click.option("--json", "as_json", is_flag=True, help="Print the demo accounts as JSON.")
+def seed_demo_command(as_json: bool) -> None:
+    """Create or refresh the demo organisation and one account per role."""
+    users = seed_demo()
+    db.session.commit()
+    if as_json:
+        _print_json({"users": [{k: u[k] for k in ("login", "password", "roles")}
+                               for u in users]})
+        return
+    click.echo(_("Demo accounts (password for all: %(password)s):",
+                 password=users[0]["password"]))
+    for user in users[:4]:
+        click.echo(f"  {user['login']:<12} {', '.join(user['roles'])}")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo_command(host: str, port: int) -> None:
+    """Upgrade the database, load the demo data and serve the app (development only)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    users = seed_demo()
+    db.session.commit()
+    click.echo(_("Demo accounts (password for all: %(password)s):",
+                 password=users[0]["password"]))
+    for user in users[:4]:
+        click.echo(f"  {user['login']:<12} {', '.join(user['roles'])}")
+    click.echo(_("SOP Academy is running at http://%(host)s:%(port)d/ (Ctrl+C to stop)",
+                 host=host, port=port))
+    current_app.run(host=host, port=port, use_reloader=False)
+
+
+@users_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file without writing anything.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def users_import_command(file: Path, dry_run: bool, as_json: bool) -> None:
+    """Import a roster (.xlsx or .csv); any bad row → nothing is written."""
+    try:
+        report = import_roster(file.name, file.read_bytes(), dry_run=dry_run,
+                               max_rows=current_app.config["ROSTER_MAX_ROWS"])
+    except DomainError as exc:
+        db.session.rollback()
+        if as_json:
+            _print_json({"dry_run": dry_run, "rows": 0, "created": 0, "updated": 0,
+                         "unchanged": 0, "errors": [{"row": 0, "message": str(exc)}],
+                         "new_accounts": []})
+        else:
+            click.echo(str(exc), err=True)
+        sys.exit(1)
+    if report.errors or dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        _print_report(report)
+    if report.errors:
+        sys.exit(1)
+
+
+def _print_report(report) -> None:
+    for error in report.errors:
+        click.echo(_("Row %(row)d: %(message)s", row=error.row, message=error.message),
+                   err=True)
+    if report.errors:
+        click.echo(_("%(count)d rows have errors; nothing was imported.",
+                     count=len(report.errors)), err=True)
+        return
+    if report.dry_run:
+        click.echo(_("Check passed (nothing written): %(created)d to create, %(updated)d to "
+                     "update.", created=report.created, updated=report.updated))
+        return
+    click.echo(_("Imported: %(created)d created, %(updated)d updated, %(unchanged)d "
+                 "unchanged.", created=report.created, updated=report.updated,
+                 unchanged=report.unchanged))
+    for login, name, password in report.new_accounts:
+        click.echo(f"  {login}\t{name}\t{password}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,107 @@
+"""The organisation: hospitals (院区), nested departments, positions (岗位), users and roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import TimestampMixin, UTCDateTime
+
+department_leads = Table(
+    "department_leads",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Hospital(TimestampMixin, db.Model):
+    __tablename__ = "hospitals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    code: Mapped[str | None] = mapped_column(String(20))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    departments: Mapped[list[Department]] = relationship(back_populates="hospital")
+
+    def __repr__(self) -> str:
+        return f"<Hospital {self.id} {self.name!r}>"
+
+
+class Department(TimestampMixin, db.Model):
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("hospital_id", "parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hospital_id: Mapped[int] = mapped_column(ForeignKey("hospitals.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    hospital: Mapped[Hospital] = relationship(back_populates="departments")
+    parent: Mapped[Department | None] = relationship(remote_side="Department.id")
+
+    def __repr__(self) -> str:
+        return f"<Department {self.id} {self.name!r}>"
+
+
+class Position(TimestampMixin, db.Model):
+    __tablename__ = "positions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Position {self.id} {self.name!r}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    department: Mapped[Department | None] = relationship()
+    position: Mapped[Position | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+    )
+    led_departments: Mapped[list[Department]] = relationship(
+        secondary=department_leads, order_by=Department.name
+    )
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(row.role for row in self.role_rows)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.login!r}>"

@@ -1,0 +1,1 @@
+"""The domain: pure Python, no request globals, no commits (callers commit)."""

@@ -1,0 +1,172 @@
+"""User accounts: create, edit, roles, deactivate, passwords and sign-in."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models import Department, Position, User, UserRole
+from app.models.base import utcnow
+from app.permissions import Role
+from app.services.errors import DomainError
+from app.services.validation import (
+    check_password_strength,
+    clean_email,
+    clean_login,
+    clean_phone,
+    clean_text,
+)
+
+# Compared against when the login does not exist, so both paths cost the same.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+
+@dataclass
+class UserData:
+    """What an admin (or a roster row) says about a user."""
+
+    login: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    department_id: int | None = None
+    position_id: int | None = None
+    roles: set[str] = field(default_factory=lambda: {Role.EMPLOYEE.value})
+    led_department_ids: set[int] = field(default_factory=set)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def temporary_password() -> str:
+    """A random 10-character password with letters and digits, easy to read aloud."""
+    alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "Il1O0o")
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(10))
+        if any(c.isdigit() for c in candidate) and any(c.isalpha() for c in candidate):
+            return candidate
+
+
+def clean_user_data(data: UserData, existing: User | None = None) -> UserData:
+    """Check every field of `data`; raise DomainError naming the first bad field."""
+    login = clean_login(data.login)
+    clash = db.session.scalar(select(User).where(User.login == login))
+    if clash is not None and clash is not existing:
+        raise DomainError(_l("Employee number '%(login)s' is already taken.", login=login), "login")
+    name = clean_text(data.name, field="name", label=_l("Name"), max_length=100)
+    roles = {r for r in data.roles if r in Role._value2member_map_}
+    if not roles:
+        raise DomainError(_l("Choose at least one role."), "roles")
+    if data.led_department_ids and Role.SUPERVISOR.value not in roles:
+        raise DomainError(_l("Only supervisors lead departments."), "led_department_ids")
+    if data.department_id and db.session.get(Department, data.department_id) is None:
+        raise DomainError(_l("Choose an existing department."), "department_id")
+    if data.position_id and db.session.get(Position, data.position_id) is None:
+        raise DomainError(_l("Choose an existing position."), "position_id")
+    return UserData(
+        login=login, name=name, email=clean_email(data.email), phone=clean_phone(data.phone),
+        department_id=data.department_id or None, position_id=data.position_id or None,
+        roles=roles, led_department_ids=set(data.led_department_ids),
+    )
+
+
+def _keep_an_admin(user: User, losing_admin: bool) -> None:
+    if not losing_admin or Role.ADMIN.value not in user.roles or not user.active:
+        return
+    others = db.session.scalar(
+        select(func.count(User.id)).join(UserRole).where(
+            UserRole.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id
+        )
+    )
+    if not others:
+        raise DomainError(_l("Keep at least one active administrator."), "roles")
+
+
+def apply_user_data(user: User, data: UserData) -> None:
+    """Write checked data onto a user (roles and led departments replaced)."""
+    _keep_an_admin(user, Role.ADMIN.value not in data.roles)
+    user.login, user.name, user.email, user.phone = data.login, data.name, data.email, data.phone
+    user.department_id, user.position_id = data.department_id, data.position_id
+    current = {row.role: row for row in user.role_rows}
+    for role in set(current) - data.roles:
+        user.role_rows.remove(current[role])
+    for role in sorted(data.roles - set(current)):
+        user.role_rows.append(UserRole(role=role))
+    if {d.id for d in user.led_departments} != data.led_department_ids:
+        user.led_departments = list(db.session.scalars(
+            select(Department).where(Department.id.in_(data.led_department_ids))
+        )) if data.led_department_ids else []
+
+
+def create_user(data: UserData, password: str | None = None) -> tuple[User, str]:
+    """A new account that must change its password at first sign-in; returns the password."""
+    data = clean_user_data(data)
+    password = password or temporary_password()
+    user = User(password_hash=hash_password(password), must_change_password=True, active=True)
+    db.session.add(user)
+    apply_user_data(user, data)
+    db.session.flush()
+    return user, password
+
+
+def update_user(user: User, data: UserData) -> User:
+    """Edit an account's details, roles and led departments."""
+    apply_user_data(user, clean_user_data(data, existing=user))
+    db.session.flush()
+    return user
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    """Deactivate (never delete) or reactivate an account."""
+    if not active and user.id == actor.id:
+        raise DomainError(_l("You cannot deactivate your own account."))
+    if not active:
+        _keep_an_admin(user, True)
+    user.active = active
+    db.session.flush()
+
+
+def reset_password(user: User) -> str:
+    """Give the user a temporary password they must change at next sign-in."""
+    password = temporary_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    db.session.flush()
+    return password
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """The user's own password change; clears the first-sign-in flag."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise DomainError(_l("Current password is wrong."), "current_password")
+    if new != confirm:
+        raise DomainError(_l("The two new passwords do not match."), "confirm_password")
+    if new == current:
+        raise DomainError(_l("Choose a password different from the current one."),
+                          "new_password")
+    check_password_strength(new, user.login)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    db.session.flush()
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The active user with this employee number and password, or None."""
+    login = (login or "").strip()
+    user = db.session.scalar(select(User).where(User.login == login)) if login else None
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user

@@ -1,0 +1,259 @@
+"""Roster (花名册) import: every row checked first; any bad row → nothing written."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Hospital, Position, User
+from app.permissions import ROLE_ALIASES, Role
+from app.services import accounts
+from app.services.errors import DomainError
+from app.services.importers.tabular import Table, read_table
+from app.services.org import department_tree
+from app.services.validation import check_password_strength
+
+# Column key → accepted header spellings (the first is the template's).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "login": ("工号", "login", "employee number"),
+    "name": ("姓名", "name"),
+    "hospital": ("院区", "hospital"),
+    "department": ("部门", "department"),
+    "position": ("岗位", "position"),
+    "roles": ("角色", "roles", "role"),
+    "phone": ("手机", "手机号", "phone"),
+    "email": ("邮箱", "email"),
+    "leads": ("负责部门", "leads", "led departments"),
+    "status": ("状态", "status"),
+    "password": ("初始密码", "password", "initial password"),
+}
+REQUIRED = ("login", "name")
+LIST_SPLIT = re.compile(r"[;；、\n]+")
+ROLE_SPLIT = re.compile(r"[,，、;；/\s]+")
+STATUS = {"在职": True, "active": True, "启用": True, "离职": False, "停用": False,
+          "inactive": False}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    message: str
+
+
+@dataclass
+class RosterReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    new_accounts: list[tuple[str, str, str]] = field(default_factory=list)  # login, name, pw
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": self.dry_run, "rows": self.rows, "created": self.created,
+            "updated": self.updated, "unchanged": self.unchanged,
+            "errors": [{"row": e.row, "message": e.message} for e in self.errors],
+            "new_accounts": [{"login": a, "name": n, "password": p}
+                             for a, n, p in self.new_accounts],
+        }
+
+
+def _header_key(header: str) -> str | None:
+    text = header.strip().lstrip("\ufeff").rstrip("*＊").strip().lower()
+    text = re.sub(r"[（(].*[)）]$", "", text).strip()
+    for key, spellings in COLUMNS.items():
+        if text in spellings:
+            return key
+    return None
+
+
+def _map_columns(headers: list[str]) -> dict[str, int]:
+    mapping, unknown = {}, []
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        key = _header_key(header)
+        if key is None:
+            unknown.append(header)
+        elif key in mapping:
+            raise DomainError(_l("Column '%(name)s' appears twice.", name=header))
+        else:
+            mapping[key] = index
+    missing = [COLUMNS[k][0] for k in REQUIRED if k not in mapping]
+    if unknown or missing:
+        expected = "、".join(spellings[0] for spellings in COLUMNS.values())
+        problems = []
+        if missing:
+            problems.append(str(_l("missing columns: %(names)s", names="、".join(missing))))
+        if unknown:
+            problems.append(str(_l("unknown columns: %(names)s", names="、".join(unknown))))
+        raise DomainError(_l("The header row does not match the template (%(problems)s). "
+                             "Expected columns: %(expected)s.",
+                             problems="; ".join(problems), expected=expected))
+    return mapping
+
+
+class _Lookups:
+    """Departments, positions and hospitals by the names people write in spreadsheets."""
+
+    def __init__(self) -> None:
+        self.hospitals = {h.name: h for h in db.session.scalars(select(Hospital))}
+        self.positions = {p.name: p for p in db.session.scalars(select(Position))}
+        self.paths: dict[str, list[tuple[int, int]]] = {}  # path or leaf → [(hospital, dept)]
+        for hospital_id, rows in department_tree().items():
+            for row in rows:
+                for key in {row.path, row.department.name}:
+                    self.paths.setdefault(key, []).append((hospital_id, row.department.id))
+
+    def department(self, text: str, hospital: Hospital | None) -> int:
+        key = " / ".join(part.strip() for part in text.split("/") if part.strip())
+        found = [d for h, d in self.paths.get(key, []) if hospital is None or h == hospital.id]
+        if not found:
+            raise DomainError(_l("department '%(name)s' does not exist", name=text))
+        if len(set(found)) > 1:
+            raise DomainError(_l("department '%(name)s' is ambiguous: give its hospital or its "
+                                 "full path such as '整形外科/护理组'", name=text))
+        return found[0]
+
+
+def _cell(row: list, mapping: dict[str, int], key: str) -> str | None:
+    index = mapping.get(key)
+    if index is None or index >= len(row) or row[index] is None:
+        return None
+    return row[index].strip() or None
+
+
+def _row_data(cells, mapping, lookups: _Lookups, existing: User | None):
+    """UserData for one row, keeping an existing user's values for absent columns."""
+    get = lambda key: _cell(cells, mapping, key)  # noqa: E731
+    hospital = None
+    if get("hospital"):
+        hospital = lookups.hospitals.get(get("hospital"))
+        if hospital is None:
+            raise DomainError(_l("hospital '%(name)s' does not exist", name=get("hospital")))
+    data = accounts.UserData(login=get("login") or "", name=get("name") or "")
+    if existing is not None:
+        data.email, data.phone = existing.email, existing.phone
+        data.department_id, data.position_id = existing.department_id, existing.position_id
+        data.roles = set(existing.roles)
+        data.led_department_ids = {d.id for d in existing.led_departments}
+    if "department" in mapping:
+        data.department_id = lookups.department(get("department"), hospital) \
+            if get("department") else None
+    if "position" in mapping:
+        text = get("position")
+        if text and text not in lookups.positions:
+            raise DomainError(_l("position '%(name)s' does not exist (known: %(known)s)",
+                                 name=text, known="、".join(lookups.positions)))
+        data.position_id = lookups.positions[text].id if text else None
+    if "roles" in mapping:
+        data.roles = _roles(get("roles"))
+    if "phone" in mapping:
+        data.phone = get("phone")
+    if "email" in mapping:
+        data.email = get("email")
+    if "leads" in mapping:
+        data.led_department_ids = {lookups.department(part.strip(), hospital)
+                                   for part in LIST_SPLIT.split(get("leads") or "")
+                                   if part.strip()}
+    return data
+
+
+def _roles(text: str | None) -> set[str]:
+    if not text:
+        return {Role.EMPLOYEE.value}
+    roles = set()
+    for part in filter(None, ROLE_SPLIT.split(text)):
+        role = ROLE_ALIASES.get(part.lower())
+        if role is None:
+            raise DomainError(_l("role '%(name)s' does not exist (use 员工、主管、培训师、管理员)",
+                                 name=part))
+        roles.add(role.value)
+    return roles
+
+
+def _status(text: str | None) -> bool | None:
+    if text is None:
+        return None
+    if text.lower() not in STATUS:
+        raise DomainError(_l("status '%(value)s' is not valid (use 在职 or 离职)", value=text))
+    return STATUS[text.lower()]
+
+
+def _snapshot(user: User) -> tuple:
+    return (user.login, user.name, user.email, user.phone, user.department_id,
+            user.position_id, user.active, frozenset(user.roles),
+            frozenset(d.id for d in user.led_departments))
+
+
+def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int) -> RosterReport:
+    """Check every row; when all are good (and not a dry run) create or update the users.
+
+    Identity is the employee number, so importing the same file twice updates, never
+    duplicates. Raises DomainError for a file that cannot be read at all.
+    """
+    table: Table = read_table(filename, data, max_rows=max_rows)
+    mapping = _map_columns(table.headers)
+    lookups = _Lookups()
+    existing = {u.login: u for u in db.session.scalars(select(User))}
+    report = RosterReport(dry_run=dry_run, rows=len(table.rows))
+    plan, seen = [], {}
+    for number, cells in table.rows:
+        try:
+            plan.append(_check_row(number, cells, mapping, lookups, existing, seen))
+        except DomainError as exc:
+            report.errors.append(RowError(number, str(exc)))
+    if report.errors or dry_run:
+        for _number, user, *_ in plan:
+            report.created += user is None
+            report.updated += user is not None
+        return report
+    for number, user, data, active, password in plan:
+        try:
+            _apply_row(report, user, data, active, password)
+        except DomainError as exc:
+            report.errors.append(RowError(number, str(exc)))
+    return report
+
+
+def _check_row(number, cells, mapping, lookups, existing, seen):
+    login = _cell(cells, mapping, "login")
+    if login and login in seen:
+        raise DomainError(_l("employee number '%(login)s' already appears in row %(row)d",
+                             login=login, row=seen[login]))
+    if login:
+        seen[login] = number
+    user = existing.get(login or "")
+    data = accounts.clean_user_data(_row_data(cells, mapping, lookups, user), existing=user)
+    active = _status(_cell(cells, mapping, "status"))
+    password = _cell(cells, mapping, "password")
+    if password and user is None:
+        check_password_strength(password, data.login, field="password")
+    return number, user, data, active, password
+
+
+def _apply_row(report: RosterReport, user, data, active, password) -> None:
+    if user is None:
+        user, password = accounts.create_user(data, password)
+        if active is False:
+            user.active = False
+        report.created += 1
+        report.new_accounts.append((user.login, user.name, password))
+        return
+    before = _snapshot(user)
+    accounts.apply_user_data(user, data)
+    if active is not None:
+        user.active = active
+    db.session.flush()
+    if _snapshot(user) == before:
+        report.unchanged += 1
+    else:
+        report.updated += 1

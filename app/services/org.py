@@ -1,0 +1,176 @@
+"""Hospitals (院区), nested departments and positions (岗位): create, edit, remove, tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Department, Hospital, Position, User, department_leads
+from app.services.errors import DomainError
+from app.services.validation import clean_text
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    """One department in a hospital's tree, with its depth and full path."""
+
+    department: Department
+    depth: int
+    path: str
+
+
+# ---- hospitals -------------------------------------------------------------------------------
+
+def save_hospital(hospital: Hospital | None, *, name: str, code: str | None,
+                  sort_order: int = 0) -> Hospital:
+    """Create a hospital (when `hospital` is None) or rename it; names are unique."""
+    name = clean_text(name, field="name", label=_l("Name"), max_length=100)
+    code = clean_text(code, field="code", label=_l("Code"), max_length=20, required=False)
+    clash = db.session.scalar(select(Hospital).where(Hospital.name == name))
+    if clash is not None and clash is not hospital:
+        raise DomainError(_l("A hospital named '%(name)s' already exists.", name=name), "name")
+    hospital = hospital or Hospital()
+    hospital.name, hospital.code, hospital.sort_order = name, code, sort_order
+    db.session.add(hospital)
+    db.session.flush()
+    return hospital
+
+
+def delete_hospital(hospital: Hospital) -> None:
+    """Remove a hospital that has no departments left."""
+    if db.session.scalar(select(func.count()).where(Department.hospital_id == hospital.id)):
+        raise DomainError(_l("Remove or move this hospital's departments first."))
+    db.session.delete(hospital)
+    db.session.flush()
+
+
+def list_hospitals() -> list[Hospital]:
+    return list(db.session.scalars(select(Hospital).order_by(Hospital.sort_order, Hospital.id)))
+
+
+# ---- departments -----------------------------------------------------------------------------
+
+def department_tree(hospitals: list[Hospital] | None = None) -> dict[int, list[TreeRow]]:
+    """Every department, grouped by hospital id, in tree order (one query)."""
+    departments = list(db.session.scalars(
+        select(Department).order_by(Department.sort_order, Department.name)
+    ))
+    children: dict[int | None, list[Department]] = {}
+    for dept in departments:
+        children.setdefault(dept.parent_id, []).append(dept)
+    trees: dict[int, list[TreeRow]] = {}
+
+    def walk(dept: Department, depth: int, prefix: str) -> None:
+        path = f"{prefix} / {dept.name}" if prefix else dept.name
+        trees.setdefault(dept.hospital_id, []).append(TreeRow(dept, depth, path))
+        for child in children.get(dept.id, []):
+            walk(child, depth + 1, path)
+
+    for root in children.get(None, []):
+        walk(root, 0, "")
+    return trees
+
+
+def department_paths() -> dict[int, str]:
+    """Department id → "parent / child" path, for labels and lookups."""
+    return {row.department.id: row.path
+            for rows in department_tree().values() for row in rows}
+
+
+def subtree_ids(root_ids: set[int]) -> set[int]:
+    """The given departments and all their descendants (one query)."""
+    pairs = db.session.execute(select(Department.id, Department.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for dept_id, parent_id in pairs:
+        children.setdefault(parent_id, []).append(dept_id)
+    found, stack = set(), list(root_ids)
+    while stack:
+        dept_id = stack.pop()
+        if dept_id in found:
+            continue
+        found.add(dept_id)
+        stack.extend(children.get(dept_id, []))
+    return found
+
+
+def save_department(dept: Department | None, *, hospital_id: int | None, parent_id: int | None,
+                    name: str, sort_order: int = 0) -> Department:
+    """Create or edit a department; the parent must be in the same hospital and not below it."""
+    name = clean_text(name, field="name", label=_l("Name"), max_length=100)
+    parent = db.session.get(Department, parent_id) if parent_id else None
+    if parent is not None:
+        hospital_id = parent.hospital_id
+    hospital = db.session.get(Hospital, hospital_id) if hospital_id else None
+    if hospital is None:
+        raise DomainError(_l("Choose a hospital."), "hospital_id")
+    if dept is not None and parent is not None and parent.id in subtree_ids({dept.id}):
+        raise DomainError(_l("A department cannot be placed under itself."), "parent_id")
+    siblings = select(Department).where(
+        Department.hospital_id == hospital.id, Department.name == name,
+        Department.parent_id.is_(None) if parent is None else Department.parent_id == parent.id,
+    )
+    clash = db.session.scalar(siblings)
+    if clash is not None and clash is not dept:
+        raise DomainError(
+            _l("There is already a department named '%(name)s' at this level.", name=name),
+            "name",
+        )
+    dept = dept or Department()
+    dept.hospital_id, dept.parent_id = hospital.id, parent.id if parent else None
+    dept.name, dept.sort_order = name, sort_order
+    db.session.add(dept)
+    db.session.flush()
+    return dept
+
+
+def delete_department(dept: Department) -> None:
+    """Remove an empty department: no sub-departments and no people."""
+    if db.session.scalar(select(func.count()).where(Department.parent_id == dept.id)):
+        raise DomainError(_l("Remove or move the sub-departments first."))
+    if db.session.scalar(select(func.count()).where(User.department_id == dept.id)):
+        raise DomainError(_l("Move the people of this department elsewhere first."))
+    db.session.execute(department_leads.delete().where(department_leads.c.department_id == dept.id))
+    db.session.delete(dept)
+    db.session.flush()
+
+
+# ---- positions -------------------------------------------------------------------------------
+
+def save_position(position: Position | None, *, name: str, sort_order: int = 0) -> Position:
+    """Create or rename a position; names are unique."""
+    name = clean_text(name, field="name", label=_l("Name"), max_length=50)
+    clash = db.session.scalar(select(Position).where(Position.name == name))
+    if clash is not None and clash is not position:
+        raise DomainError(_l("A position named '%(name)s' already exists.", name=name), "name")
+    position = position or Position()
+    position.name, position.sort_order = name, sort_order
+    db.session.add(position)
+    db.session.flush()
+    return position
+
+
+def delete_position(position: Position) -> None:
+    """Remove a position nobody holds."""
+    if db.session.scalar(select(func.count()).where(User.position_id == position.id)):
+        raise DomainError(_l("People still hold this position; change their position first."))
+    db.session.delete(position)
+    db.session.flush()
+
+
+def list_positions() -> list[Position]:
+    return list(db.session.scalars(select(Position).order_by(Position.sort_order, Position.id)))
+
+
+def headcounts() -> tuple[dict[int, int], dict[int, int]]:
+    """Active people per position id and per department id (two aggregate queries)."""
+    active = User.active.is_(True)
+    by_position = dict(db.session.execute(
+        select(User.position_id, func.count()).where(active).group_by(User.position_id)
+    ).all())
+    by_department = dict(db.session.execute(
+        select(User.department_id, func.count()).where(active).group_by(User.department_id)
+    ).all())
+    return by_position, by_department

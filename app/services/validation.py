@@ -1,0 +1,99 @@
+"""Field rules shared by web forms, the roster importer and the command line."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+
+from app.services.errors import DomainError
+
+LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in value)
+
+
+def clean_text(value: str | None, *, field: str, label, max_length: int,
+               required: bool = True) -> str | None:
+    """A single-line text kept exactly as typed; blank → None or an error when required."""
+    if value is None or value.strip() == "":
+        if required:
+            raise DomainError(_l("%(label)s is required.", label=label), field)
+        return None
+    if len(value) > max_length:
+        raise DomainError(
+            _l("%(label)s must be at most %(max)d characters.", label=label, max=max_length),
+            field,
+        )
+    if _has_control_characters(value):
+        raise DomainError(
+            _l("%(label)s contains invisible control characters; please remove them.",
+               label=label),
+            field,
+        )
+    return value
+
+
+def clean_login(value: str | None, field: str = "login") -> str:
+    """An employee number (工号): letters, digits, dot, underscore, hyphen; at most 32."""
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(_l("Employee number is required."), field)
+    if not LOGIN_RE.match(value):
+        raise DomainError(
+            _l("Employee number '%(value)s' may only contain letters, digits, '.', '_' and "
+               "'-', and be at most 32 characters.", value=value[:40]),
+            field,
+        )
+    return value
+
+
+def clean_phone(value: str | None, field: str = "phone") -> str | None:
+    """A mainland mobile number, stored as 11 digits; blank → None."""
+    if value is None or value.strip() == "":
+        return None
+    digits = PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not MOBILE_RE.match(digits):
+        raise DomainError(
+            _l("Phone number '%(value)s' is not valid: use an 11-digit mainland mobile number.",
+               value=value[:40]),
+            field,
+        )
+    return digits
+
+
+def clean_email(value: str | None, field: str = "email") -> str | None:
+    """An email address, checked for form only (no network); blank → None."""
+    if value is None or value.strip() == "":
+        return None
+    value = value.strip()
+    if len(value) > 254:
+        raise DomainError(_l("Email address is too long."), field)
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise DomainError(
+            _l("Email address '%(value)s' is not valid.", value=value[:60]), field
+        ) from None
+    return value
+
+
+def check_password_strength(password: str, login: str | None = None,
+                            field: str = "new_password") -> None:
+    """At least 8 characters with a letter and a digit, and not the employee number."""
+    if len(password) < 8 or len(password) > 128:
+        raise DomainError(_l("Password must be 8 to 128 characters long."), field)
+    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        raise DomainError(_l("Password must contain both letters and digits."), field)
+    if login and password.lower() == login.lower():
+        raise DomainError(_l("Password must not be your employee number."), field)

@@ -1,0 +1,63 @@
+"""Forms of the admin blueprint. Field rules live in the services; forms only collect."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
+from wtforms.validators import Optional
+
+from app.permissions import ROLE_LABELS, ROLE_ORDER
+from app.web.forms import choices
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class HospitalForm(FlaskForm):
+    name = StringField(_l("Name"))
+    code = StringField(_l("Code"))
+    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
+
+
+class DepartmentForm(FlaskForm):
+    hospital_id = SelectField(_l("Hospital"), coerce=int)
+    parent_id = SelectField(_l("Parent department"), coerce=int)
+    name = StringField(_l("Name"))
+    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
+
+
+class PositionForm(FlaskForm):
+    name = StringField(_l("Name"))
+    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
+
+
+class UserForm(FlaskForm):
+    login = StringField(_l("Employee number"))
+    name = StringField(_l("Name"))
+    email = StringField(_l("Email"))
+    phone = StringField(_l("Mobile phone"))
+    department_id = SelectField(_l("Department"), coerce=int)
+    position_id = SelectField(_l("Position"), coerce=int)
+    roles = MultiCheckboxField(
+        _l("Roles"), choices=choices((r.value, ROLE_LABELS[r]) for r in reversed(ROLE_ORDER))
+    )
+    led_department_ids = MultiCheckboxField(_l("Departments led (supervisors)"), coerce=int)
+    password = StringField(_l("Initial password"))
+
+
+class RosterForm(FlaskForm):
+    file = FileField(_l("Roster file (.xlsx or .csv)"))
+    dry_run = BooleanField(_l("Only check the file, write nothing"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that POSTs with a CSRF token."""

@@ -1,0 +1,153 @@
+"""Admin views for user accounts: list, create, edit, deactivate, reset password."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import User, UserRole
+from app.permissions import Permission, Role, require
+from app.services import accounts, org
+from app.services.errors import DomainError
+from app.web.admin import bp
+from app.web.admin.forms import ConfirmForm, UserForm
+from app.web.forms import attach_error, choices
+
+
+@bp.get("/")
+@require(Permission.MANAGE_USERS)
+def index():
+    count = lambda q: db.session.scalar(select(func.count()).select_from(q.subquery()))  # noqa: E731
+    stats = {
+        "hospitals": count(select(org.Hospital.id)),
+        "departments": count(select(org.Department.id)),
+        "positions": count(select(org.Position.id)),
+        "active_users": count(select(User.id).where(User.active.is_(True))),
+        "inactive_users": count(select(User.id).where(User.active.is_(False))),
+        "must_change": count(select(User.id).where(User.active.is_(True),
+                                                   User.must_change_password.is_(True))),
+    }
+    return render_template("admin/index.html", stats=stats)
+
+
+def _user_query():
+    query = select(User).options(joinedload(User.department), joinedload(User.position))
+    args = request.args
+    if q := (args.get("q") or "").strip():
+        like = f"%{q}%"
+        query = query.where(or_(User.login.ilike(like), User.name.ilike(like)))
+    if department_id := args.get("department", type=int):
+        query = query.where(User.department_id.in_(org.subtree_ids({department_id})))
+    if position_id := args.get("position", type=int):
+        query = query.where(User.position_id == position_id)
+    if role := args.get("role"):
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    status = args.get("status", "active")
+    if status in {"active", "inactive"}:
+        query = query.where(User.active.is_(status == "active"))
+    return query.order_by(User.login)
+
+
+@bp.get("/users")
+@require(Permission.MANAGE_USERS)
+def users():
+    page = db.paginate(_user_query(), per_page=50, error_out=False)
+    return render_template("admin/users.html", page=page, paths=org.department_paths(),
+                           positions=org.list_positions(), roles=list(Role),
+                           args=request.args)
+
+
+def _fill_choices(form: UserForm) -> None:
+    paths = org.department_paths()
+    ordered = sorted(paths.items(), key=lambda item: item[1])
+    form.department_id.choices = choices([(0, "—"), *ordered])
+    form.position_id.choices = choices([(0, "—")] + [(p.id, p.name) for p in org.list_positions()])
+    form.led_department_ids.choices = choices(ordered)
+
+
+def _user_data(form: UserForm) -> accounts.UserData:
+    return accounts.UserData(
+        login=form.login.data, name=form.name.data, email=form.email.data,
+        phone=form.phone.data, department_id=form.department_id.data or None,
+        position_id=form.position_id.data or None, roles=set(form.roles.data or []),
+        led_department_ids=set(form.led_department_ids.data or []),
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def user_new():
+    form = UserForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.roles.data = [Role.EMPLOYEE.value]
+    if form.validate_on_submit():
+        try:
+            user, password = accounts.create_user(_user_data(form), form.password.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            return render_template("admin/password_issued.html", user=user, password=password,
+                                   created=True)
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def user_edit(user_id: int):
+    user = db.first_or_404(select(User).where(User.id == user_id)
+                           .options(selectinload(User.led_departments)))
+    form = UserForm(obj=user)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+        form.led_department_ids.data = [d.id for d in user.led_departments]
+        form.department_id.data = user.department_id or 0
+        form.position_id.data = user.position_id or 0
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(user, _user_data(form))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.user_edit", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=user,
+                           confirm=ConfirmForm())
+
+
+@bp.post("/users/<int:user_id>/active")
+@require(Permission.MANAGE_USERS)
+def user_set_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            accounts.set_active(user, request.form.get("active") == "1", current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Account activated.") if user.active else _("Account deactivated."),
+                  "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@require(Permission.MANAGE_USERS)
+def user_reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    password = accounts.reset_password(user)
+    db.session.commit()
+    return render_template("admin/password_issued.html", user=user, password=password,
+                           created=False)

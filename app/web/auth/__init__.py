@@ -1,0 +1,7 @@
+"""Sign-in, sign-out, password change, language and the user's own account page."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from app.web.auth import routes  # noqa: E402,F401

@@ -1,0 +1,121 @@
+"""Views of the auth blueprint."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.extensions import db, limiter, login_manager
+from app.models import User
+from app.services import accounts
+from app.services.errors import DomainError
+from app.web.auth import bp
+from app.web.auth.forms import LanguageForm, LoginForm, LogoutForm, PasswordForm
+from app.web.forms import attach_error, safe_next
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in first.")
+login_manager.login_message_category = "info"
+
+# Pages a user who must change their password may still open.
+OPEN_DURING_PASSWORD_CHANGE = {
+    "auth.change_password", "auth.logout", "auth.set_language", "static",
+    "home.healthz", "home.readyz",
+}
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+@bp.before_app_request
+def require_password_change():
+    if request.endpoint in OPEN_DURING_PASSWORD_CHANGE:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def _failure_key() -> str:
+    login = (request.form.get("login") or "").strip().lower()[:64]
+    return f"{request.remote_addr}|{login}"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMIT"], methods=["POST"],
+               key_func=_failure_key, deduct_when=_failed)
+@limiter.limit("100 per 5 minutes", methods=["POST"], deduct_when=_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.login.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("Wrong employee number or password, or the account is "
+                                      "deactivated."))
+        else:
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(safe_next(form.next.data, url_for("home.index")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    if LogoutForm().validate_on_submit():
+        lang = session.get("lang")
+        logout_user()
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data,
+                                     form.new_password.data, form.confirm_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data, url_for("home.index")))
+
+
+@bp.get("/profile")
+@login_required
+def profile():
+    return render_template("auth/profile.html", user=current_user)

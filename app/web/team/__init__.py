@@ -1,0 +1,7 @@
+"""The supervisor's side: the people of the departments they lead."""
+
+from flask import Blueprint
+
+bp = Blueprint("team", __name__)
+
+from app.web.team import routes  # noqa: E402,F401

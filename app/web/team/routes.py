@@ -1,0 +1,40 @@
+"""Views of the team blueprint."""
+
+from flask import abort, render_template, request
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import User
+from app.permissions import Permission, require
+from app.services.org import department_paths
+from app.services.scope import get_team_member, led_department_ids, team_members
+from app.web.team import bp
+
+
+@bp.get("/")
+@require(Permission.VIEW_TEAM)
+def index():
+    query = team_members(current_user).where(User.active.is_(True)).options(
+        joinedload(User.position)
+    ).order_by(User.department_id, User.login)
+    department_id = request.args.get("department", type=int)
+    if department_id:
+        query = query.where(User.department_id == department_id)
+    members = list(db.session.scalars(query))
+    paths = department_paths()
+    scope = led_department_ids(current_user)
+    departments = sorted(
+        ((i, p) for i, p in paths.items() if scope is None or i in scope), key=lambda x: x[1]
+    )
+    return render_template("team/index.html", members=members, paths=paths,
+                           departments=departments, department_id=department_id)
+
+
+@bp.get("/members/<int:user_id>")
+@require(Permission.VIEW_TEAM)
+def member(user_id: int):
+    user = get_team_member(current_user, user_id)
+    if user is None:
+        abort(404)
+    return render_template("team/member.html", member=user, paths=department_paths())

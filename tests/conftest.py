@@ -1,0 +1,159 @@
+"""Fixtures: an app per test on a fresh database (SQLite by default, TEST_DATABASE_URL for
+PostgreSQL), a client, a CLI runner, a login helper per role and a statement counter."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from app import create_app
+from app.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DEMO_PASSWORD = "demo1234"
+ROLE_LOGINS = {"employee": "employee", "supervisor": "supervisor", "trainer": "trainer",
+               "admin": "admin"}
+
+_tmp = tempfile.mkdtemp(prefix="sop-academy-tests-")
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_tmp}/test.db"
+
+
+def make_config(**overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "UPLOAD_DIR": os.path.join(_tmp, "uploads"),
+    }
+    config.update(overrides)
+    return config
+
+
+class FreshContextClient(FlaskClient):
+    """Serve each request in its own app context, as a real server does.
+
+    Without this, requests would share the test's app context: its `g` (so the signed-in
+    user would leak from one request to the next) and its database session. What the test
+    set up is committed first, and the test's objects are re-read afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def _schema():
+    """Create the tables once per test session (migrations are tested on their own)."""
+    app = create_app(make_config())
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        db.engine.dispose()
+    yield
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_schema, request):
+    overrides = getattr(request, "param", None) or {}
+    app = create_app(make_config(**overrides))
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo organisation (see app/services/demo.py), committed."""
+    from app.services.demo import seed_demo
+
+    users = seed_demo()
+    db.session.commit()
+    return users
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, login: str, password: str = DEMO_PASSWORD, **kwargs):
+        return self.client.post("/auth/login", data={"login": login, "password": password},
+                                **kwargs)
+
+    def as_role(self, role: str):
+        response = self.login(ROLE_LOGINS[role])
+        assert response.status_code == 302, f"demo {role} could not sign in"
+        return response
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def count_statements(app):
+    """Context manager counting SQL statements: `with count_statements() as n: ...; n()`."""
+
+    @contextlib.contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield lambda: len(statements)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counter
+
+
+@pytest.fixture
+def shared_dir():
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent (a fresh clone): third-party test data not available")
+    return SHARED

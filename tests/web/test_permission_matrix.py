@@ -1,0 +1,143 @@
+"""Every URL rule × anonymous and every role → the expected outcome.
+
+A new route fails `test_every_route_has_an_expectation` until it is added here.
+Outcomes: OK (served: 2xx, or a redirect that is not to the login page), LOGIN (redirect to
+the login page), DENY (403).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Department, Hospital, Position, User
+
+OK, LOGIN, DENY = "ok", "login", 403
+ROLES = ("anonymous", "employee", "supervisor", "trainer", "admin")
+
+PUBLIC = (OK, OK, OK, OK, OK)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK)
+LEARNER = (LOGIN, OK, OK, OK, OK)
+TEAM = (LOGIN, DENY, OK, DENY, OK)
+AUTHOR = (LOGIN, DENY, DENY, OK, OK)
+ADMIN = (LOGIN, DENY, DENY, DENY, OK)
+
+EXPECTATIONS: dict[tuple[str, str], tuple] = {
+    ("/", "GET"): SIGNED_IN,
+    ("/healthz", "GET"): PUBLIC,
+    ("/readyz", "GET"): PUBLIC,
+    ("/static/<path:filename>", "GET"): PUBLIC,
+    ("/auth/login", "GET"): PUBLIC,
+    ("/auth/login", "POST"): PUBLIC,
+    ("/auth/logout", "POST"): (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # always back to sign-in
+    ("/auth/language", "POST"): PUBLIC,
+    ("/auth/password", "GET"): SIGNED_IN,
+    ("/auth/password", "POST"): SIGNED_IN,
+    ("/auth/profile", "GET"): SIGNED_IN,
+    ("/learn/", "GET"): LEARNER,
+    ("/manage/", "GET"): AUTHOR,
+    ("/team/", "GET"): TEAM,
+    ("/team/members/<int:user_id>", "GET"): TEAM,
+    ("/admin/", "GET"): ADMIN,
+    ("/admin/hospitals", "GET"): ADMIN,
+    ("/admin/hospitals/new", "GET"): ADMIN,
+    ("/admin/hospitals/new", "POST"): ADMIN,
+    ("/admin/hospitals/<int:hospital_id>/edit", "GET"): ADMIN,
+    ("/admin/hospitals/<int:hospital_id>/edit", "POST"): ADMIN,
+    ("/admin/hospitals/<int:hospital_id>/delete", "POST"): ADMIN,
+    ("/admin/departments", "GET"): ADMIN,
+    ("/admin/departments/new", "GET"): ADMIN,
+    ("/admin/departments/new", "POST"): ADMIN,
+    ("/admin/departments/<int:department_id>/edit", "GET"): ADMIN,
+    ("/admin/departments/<int:department_id>/edit", "POST"): ADMIN,
+    ("/admin/departments/<int:department_id>/delete", "POST"): ADMIN,
+    ("/admin/positions", "GET"): ADMIN,
+    ("/admin/positions/new", "GET"): ADMIN,
+    ("/admin/positions/new", "POST"): ADMIN,
+    ("/admin/positions/<int:position_id>/edit", "GET"): ADMIN,
+    ("/admin/positions/<int:position_id>/edit", "POST"): ADMIN,
+    ("/admin/positions/<int:position_id>/delete", "POST"): ADMIN,
+    ("/admin/users", "GET"): ADMIN,
+    ("/admin/users/new", "GET"): ADMIN,
+    ("/admin/users/new", "POST"): ADMIN,
+    ("/admin/users/<int:user_id>/edit", "GET"): ADMIN,
+    ("/admin/users/<int:user_id>/edit", "POST"): ADMIN,
+    ("/admin/users/<int:user_id>/active", "POST"): ADMIN,
+    ("/admin/users/<int:user_id>/reset-password", "POST"): ADMIN,
+    ("/admin/users/import", "GET"): ADMIN,
+    ("/admin/users/import", "POST"): ADMIN,
+    ("/admin/users/import/template.xlsx", "GET"): ADMIN,
+    ("/admin/users/import/template.csv", "GET"): ADMIN,
+}
+
+
+def _rules(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.rule, method
+
+
+def test_every_route_has_an_expectation(app):
+    missing = sorted(set(_rules(app)) - set(EXPECTATIONS))
+    stale = sorted(set(EXPECTATIONS) - set(_rules(app)))
+    assert not missing, f"routes without an expectation in the permission matrix: {missing}"
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+def _object_ids() -> dict[str, object]:
+    """Ids of objects that exist and that the supervisor's team contains."""
+    scalar = db.session.scalar
+    return {
+        "user_id": scalar(select(User.id).where(User.login == "employee")),
+        "department_id": scalar(select(Department.id).where(Department.name == "美容牙科")),
+        "hospital_id": scalar(select(Hospital.id).order_by(Hospital.id)),
+        "position_id": scalar(select(Position.id).order_by(Position.id)),
+        "filename": "css/app.css",
+    }
+
+
+def _outcome(response) -> object:
+    if response.status_code == 403:
+        return DENY
+    if response.status_code in (301, 302, 303) and "/auth/login" in response.location:
+        return LOGIN
+    if response.status_code < 400:
+        return OK
+    return response.status_code
+
+
+@pytest.mark.parametrize("rule,method", sorted(EXPECTATIONS))
+def test_permission_matrix(app, demo, rule, method):
+    ids = _object_ids()
+    url = rule
+    for name, value in ids.items():
+        for converter in ("int:", "path:", ""):
+            url = url.replace(f"<{converter}{name}>", str(value))
+    outcomes = {}
+    for role in ROLES:  # admin last: its POSTs may change data
+        client = app.test_client()
+        if role != "anonymous":
+            login = client.post("/auth/login", data={"login": role, "password": "demo1234"})
+            assert login.status_code == 302, f"{role} could not sign in"
+        response = client.open(url, method=method, data={})
+        outcomes[role] = _outcome(response)
+        response.close()
+    expected = dict(zip(ROLES, EXPECTATIONS[(rule, method)], strict=True))
+    assert outcomes == expected, f"{method} {url}"
+
+
+def test_supervisor_cannot_open_someone_outside_their_departments(client, auth, demo):
+    outsider = db.session.scalar(select(User.id).where(User.login == "10012"))  # 美容皮肤科
+    insider = db.session.scalar(select(User.id).where(User.login == "10009"))  # 整形外科/病房护理组
+    auth.as_role("supervisor")
+    assert client.get(f"/team/members/{insider}").status_code == 200
+    assert client.get(f"/team/members/{outsider}").status_code == 404
+    team_page = client.get("/team/").text
+    assert "郑可" in team_page and "马丽" not in team_page
+
+
+def test_admin_sees_everyone_in_team_view(client, auth, demo):
+    outsider = db.session.scalar(select(User.id).where(User.login == "10012"))
+    auth.as_role("admin")
+    assert client.get(f"/team/members/{outsider}").status_code == 200
