@@ -78,16 +78,32 @@ def _empty_all_tables() -> None:
                 conn.execute(table.delete())
 
 
+@contextlib.contextmanager
+def _app_with_cleanup(**overrides):
+    """An app with its context pushed; afterwards every table is emptied again."""
+    app = create_app(make_config(**overrides))
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            _empty_all_tables()
+            db.engine.dispose()
+
+
 @pytest.fixture
 def app(_schema, request):
     overrides = getattr(request, "param", None) or {}
-    app = create_app(make_config(**overrides))
-    app.test_client_class = FreshContextClient
-    with app.app_context():
+    with _app_with_cleanup(**overrides) as app:
+        app.test_client_class = FreshContextClient
         yield app
-        db.session.remove()
-        _empty_all_tables()
-        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def make_app(_schema):
+    """`with make_app(**overrides) as app:` — the `app` fixture's set-up and clean-up, for
+    fixtures of a wider scope (tests/e2e: one live server per module)."""
+    return _app_with_cleanup
 
 
 @pytest.fixture

@@ -78,7 +78,11 @@ def clean_user_data(data: UserData, existing: User | None = None) -> UserData:
     )
 
 
-def _keep_an_admin(user: User, losing_admin: bool) -> None:
+def keep_an_admin(user: User, losing_admin: bool) -> None:
+    """Refuse to let the last active administrator lose that role or be deactivated.
+
+    `losing_admin`: the change at hand removes `user`'s administrator role or deactivates them.
+    """
     if not losing_admin or Role.ADMIN.value not in user.roles or not user.active:
         return
     others = db.session.scalar(
@@ -92,7 +96,7 @@ def _keep_an_admin(user: User, losing_admin: bool) -> None:
 
 def apply_user_data(user: User, data: UserData) -> None:
     """Write checked data onto a user (roles and led departments replaced)."""
-    _keep_an_admin(user, Role.ADMIN.value not in data.roles)
+    keep_an_admin(user, Role.ADMIN.value not in data.roles)
     user.login, user.name, user.email, user.phone = data.login, data.name, data.email, data.phone
     user.department_id, user.position_id = data.department_id, data.position_id
     current = {row.role: row for row in user.role_rows}
@@ -129,7 +133,7 @@ def set_active(user: User, active: bool, actor: User) -> None:
     if not active and user.id == actor.id:
         raise DomainError(_l("You cannot deactivate your own account."))
     if not active:
-        _keep_an_admin(user, True)
+        keep_an_admin(user, True)
     user.active = active
     db.session.flush()
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Department, Hospital, Position, User, department_leads
 from app.services.errors import DomainError
 from app.services.validation import clean_text
+
+
+NAME = lazy_pgettext("organisation", "Name")
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class TreeRow:
 def save_hospital(hospital: Hospital | None, *, name: str, code: str | None,
                   sort_order: int = 0) -> Hospital:
     """Create a hospital (when `hospital` is None) or rename it; names are unique."""
-    name = clean_text(name, field="name", label=_l("Name"), max_length=100)
+    name = clean_text(name, field="name", label=NAME, max_length=100)
     code = clean_text(code, field="code", label=_l("Code"), max_length=20, required=False)
     clash = db.session.scalar(select(Hospital).where(Hospital.name == name))
     if clash is not None and clash is not hospital:
@@ -99,7 +103,7 @@ def subtree_ids(root_ids: set[int]) -> set[int]:
 def save_department(dept: Department | None, *, hospital_id: int | None, parent_id: int | None,
                     name: str, sort_order: int = 0) -> Department:
     """Create or edit a department; the parent must be in the same hospital and not below it."""
-    name = clean_text(name, field="name", label=_l("Name"), max_length=100)
+    name = clean_text(name, field="name", label=NAME, max_length=100)
     parent = db.session.get(Department, parent_id) if parent_id else None
     if parent is not None:
         hospital_id = parent.hospital_id
@@ -141,7 +145,7 @@ def delete_department(dept: Department) -> None:
 
 def save_position(position: Position | None, *, name: str, sort_order: int = 0) -> Position:
     """Create or rename a position; names are unique."""
-    name = clean_text(name, field="name", label=_l("Name"), max_length=50)
+    name = clean_text(name, field="name", label=NAME, max_length=50)
     clash = db.session.scalar(select(Position).where(Position.name == name))
     if clash is not None and clash is not position:
         raise DomainError(_l("A position named '%(name)s' already exists.", name=name), "name")

@@ -194,6 +194,13 @@ def _snapshot(user: User) -> tuple:
             frozenset(d.id for d in user.led_departments))
 
 
+def _planned(user: User, data: accounts.UserData, active: bool | None) -> tuple:
+    """What _snapshot(user) will be once the row is applied (for a dry run's counts)."""
+    return (data.login, data.name, data.email, data.phone, data.department_id,
+            data.position_id, user.active if active is None else active,
+            frozenset(data.roles), frozenset(data.led_department_ids))
+
+
 def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int) -> RosterReport:
     """Check every row; when all are good (and not a dry run) create or update the users.
 
@@ -212,9 +219,10 @@ def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int) -
         except DomainError as exc:
             report.errors.append(RowError(number, str(exc)))
     if report.errors or dry_run:
-        for _number, user, *_ in plan:
+        for _number, user, data, active, _password in plan:
             report.created += user is None
-            report.updated += user is not None
+            report.updated += user is not None and _planned(user, data, active) != _snapshot(user)
+            report.unchanged += user is not None and _planned(user, data, active) == _snapshot(user)
         return report
     for number, user, data, active, password in plan:
         try:
@@ -237,6 +245,8 @@ def _check_row(number, cells, mapping, lookups, existing, seen):
     password = _cell(cells, mapping, "password")
     if password and user is None:
         check_password_strength(password, data.login, field="password")
+    if user is not None:  # the last active administrator stays one (checked again on write)
+        accounts.keep_an_admin(user, active is False or Role.ADMIN.value not in data.roles)
     return number, user, data, active, password
 
 
@@ -249,6 +259,8 @@ def _apply_row(report: RosterReport, user, data, active, password) -> None:
         report.new_accounts.append((user.login, user.name, password))
         return
     before = _snapshot(user)
+    if active is False:
+        accounts.keep_an_admin(user, True)
     accounts.apply_user_data(user, data)
     if active is not None:
         user.active = active

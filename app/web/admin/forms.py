@@ -1,6 +1,7 @@
 """Forms of the admin blueprint. Field rules live in the services; forms only collect."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -23,7 +24,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class HospitalForm(FlaskForm):
-    name = StringField(_l("Name"))
+    name = StringField(lazy_pgettext("organisation", "Name"))
     code = StringField(_l("Code"))
     sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
 
@@ -31,12 +32,12 @@ class HospitalForm(FlaskForm):
 class DepartmentForm(FlaskForm):
     hospital_id = SelectField(_l("Hospital"), coerce=int)
     parent_id = SelectField(_l("Parent department"), coerce=int)
-    name = StringField(_l("Name"))
+    name = StringField(lazy_pgettext("organisation", "Name"))
     sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
 
 
 class PositionForm(FlaskForm):
-    name = StringField(_l("Name"))
+    name = StringField(lazy_pgettext("organisation", "Name"))
     sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
 
 
