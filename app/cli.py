@@ -55,7 +55,9 @@ def demo_command(host: str, port: int) -> None:
         click.echo(f"  {user['login']:<12} {', '.join(user['roles'])}")
     click.echo(_("SOP Academy is running at http://%(host)s:%(port)d/ (Ctrl+C to stop)",
                  host=host, port=port))
-    current_app.run(host=host, port=port, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 @users_cli.command("import")

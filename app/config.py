@@ -57,4 +57,5 @@ def load_settings(instance_path: str) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 5 minutes"),
         "ROSTER_MAX_ROWS": 5000,
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
     }
