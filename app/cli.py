@@ -17,6 +17,8 @@ from app.services.errors import DomainError
 from app.services.importers.roster import import_roster
 
 users_cli = AppGroup("users", help="Manage user accounts.")
+content_cli = AppGroup("content", help="The shipped curriculum in courses/ and sop/.")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _print_json(payload) -> None:
@@ -49,6 +51,7 @@ def demo_command(host: str, port: int) -> None:
     upgrade()
     users = seed_demo()
     db.session.commit()
+    _print_sync_report(_sync(PROJECT_ROOT, dry_run=False))
     click.echo(_("Demo accounts (password for all: %(password)s):",
                  password=users[0]["password"]))
     for user in users[:4]:
@@ -109,7 +112,54 @@ def _print_report(report) -> None:
         click.echo(f"  {login}\t{name}\t{password}")
 
 
+@content_cli.command("sync")
+@click.option("--dry-run", is_flag=True, help="Check the files without writing anything.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder holding courses/ and sop/ (default: the project folder).")
+def content_sync_command(dry_run: bool, as_json: bool, root: Path | None) -> None:
+    """Load courses/ and sop/: identity by slug, a changed file → a new version."""
+    report = _sync(root or PROJECT_ROOT, dry_run)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        _print_sync_report(report)
+    if report.errors:
+        sys.exit(1)
+
+
+def _sync(root: Path, dry_run: bool):
+    from app.services.content.sync import sync_content
+
+    report = sync_content(root, root / "courses", root / "sop", dry_run=dry_run)
+    if report.errors or dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return report
+
+
+def _print_sync_report(report) -> None:
+    for error in report.errors:
+        click.echo(f"{error.file}:{error.line}: {error.message}", err=True)
+    if report.errors:
+        click.echo(_("%(count)d problems found; nothing was written.",
+                     count=len(report.errors)), err=True)
+        return
+    c, s = report.courses, report.sop_modules
+    click.echo(_("Courses: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.",
+                 created=c.created, updated=c.updated, unchanged=c.unchanged))
+    click.echo(_("SOP modules: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.",
+                 created=s.created, updated=s.updated, unchanged=s.unchanged))
+    click.echo(_("Versions published: %(count)d.", count=report.versions_published))
+    if report.positions_created:
+        click.echo(_("Positions created: %(names)s", names="、".join(report.positions_created)))
+    if report.dry_run:
+        click.echo(_("Dry run: nothing was written."))
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(content_cli)

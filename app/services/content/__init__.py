@@ -1,0 +1,1 @@
+"""Courses and SOP modules: publishing versions, syncing files, what learners see."""
