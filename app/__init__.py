@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.home import bp as home_bp
     from app.web.learn import bp as learn_bp
     from app.web.manage import bp as manage_bp
+    from app.web.media import bp as media_bp
     from app.web.team import bp as team_bp
 
     app.register_blueprint(home_bp)
@@ -98,3 +99,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(team_bp, url_prefix="/team")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(media_bp)

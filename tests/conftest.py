@@ -47,6 +47,7 @@ class FreshContextClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # read and close file responses at once
         db.session.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)

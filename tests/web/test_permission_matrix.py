@@ -36,6 +36,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/auth/password", "POST"): SIGNED_IN,
     ("/auth/profile", "GET"): SIGNED_IN,
     ("/learn/", "GET"): LEARNER,
+    ("/media/<int:media_id>", "GET"): SIGNED_IN,
     ("/manage/", "GET"): AUTHOR,
     ("/team/", "GET"): TEAM,
     ("/team/members/<int:user_id>", "GET"): TEAM,
@@ -94,7 +95,18 @@ def _object_ids() -> dict[str, object]:
         "hospital_id": scalar(select(Hospital.id).order_by(Hospital.id)),
         "position_id": scalar(select(Position.id).order_by(Position.id)),
         "filename": "css/app.css",
+        "media_id": _media_id(),
     }
+
+
+def _media_id() -> int:
+    import io
+
+    from app.services.media import save_upload
+
+    media = save_upload(io.BytesIO(b"%PDF-1.4 test"), "t.pdf", "pdf", None)
+    db.session.commit()
+    return media.id
 
 
 def _outcome(response) -> object:

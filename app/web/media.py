@@ -1,0 +1,25 @@
+"""Serving uploaded media to signed-in users, with HTTP Range for seeking in videos."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint, abort, send_file
+from flask_login import login_required
+
+from app.extensions import db
+from app.models import Media
+from app.services.media import media_path
+
+bp = Blueprint("media", __name__)
+
+
+@bp.get("/media/<int:media_id>")
+@login_required
+def serve(media_id: int):
+    media = db.get_or_404(Media, media_id)
+    path = media_path(media)
+    if not os.path.exists(path):
+        abort(404)
+    return send_file(path, mimetype=media.mime, conditional=True, max_age=3600,
+                     download_name=media.original_name)
