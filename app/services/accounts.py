@@ -17,6 +17,7 @@ from app.models.base import utcnow
 from app.permissions import Role
 from app.services.errors import DomainError
 from app.services.validation import (
+    LOGIN_RE,
     check_password_strength,
     clean_email,
     clean_login,
@@ -165,7 +166,8 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
 def authenticate(login: str, password: str) -> User | None:
     """The active user with this employee number and password, or None."""
     login = (login or "").strip()
-    user = db.session.scalar(select(User).where(User.login == login)) if login else None
+    well_formed = bool(login) and LOGIN_RE.match(login)
+    user = db.session.scalar(select(User).where(User.login == login)) if well_formed else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
         return None

@@ -13,7 +13,6 @@ from app.models import Department, Hospital, Position, User, department_leads
 from app.services.errors import DomainError
 from app.services.validation import clean_text
 
-
 NAME = lazy_pgettext("organisation", "Name")
 
 

@@ -11,8 +11,15 @@ from flask_babel import lazy_gettext as _l
 from app.services.errors import DomainError
 
 LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
+
+
+def like_contains(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with % _ and \\ taken literally (escape '\\')."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cc", "Cs"})
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _has_control_characters(value: str) -> bool:
@@ -32,6 +39,29 @@ def clean_text(value: str | None, *, field: str, label, max_length: int,
             field,
         )
     if _has_control_characters(value):
+        raise DomainError(
+            _l("%(label)s contains invisible control characters; please remove them.",
+               label=label),
+            field,
+        )
+    return value
+
+
+def clean_multiline(value: str | None, *, field: str, label, max_length: int,
+                    required: bool = False) -> str | None:
+    """A text of several lines (Markdown, notes): line ends made "\\n", otherwise as typed."""
+    if value is not None:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if value is None or value.strip() == "":
+        if required:
+            raise DomainError(_l("%(label)s is required.", label=label), field)
+        return None
+    if len(value) > max_length:
+        raise DomainError(
+            _l("%(label)s must be at most %(max)d characters.", label=label, max=max_length),
+            field,
+        )
+    if _has_control_characters(value.replace("\n", "").replace("\t", "")):
         raise DomainError(
             _l("%(label)s contains invisible control characters; please remove them.",
                label=label),

@@ -18,7 +18,8 @@ def test_admin_creates_a_user_and_sees_the_temporary_password_once(client, auth,
     auth.as_role("admin")
     page = client.post("/admin/users/new", data={
         "login": "40001", "name": "林一", "phone": "139 0000 1111", "email": "",
-        "department_id": _id(Department, name="会员部"), "position_id": _id(Position, name="会员专员"),
+        "department_id": _id(Department, name="会员部"),
+        "position_id": _id(Position, name="会员专员"),
         "roles": ["employee"], "password": "",
     })
     assert page.status_code == 200 and "临时密码" in page.text
@@ -108,3 +109,12 @@ def test_seed_demo_json_lists_one_account_per_role(runner, app):
     assert all(set(user) == {"login", "password", "roles"} for user in users)
     again = runner.invoke(args=["seed-demo", "--json"])
     assert json.loads(again.output) == {"users": users}
+
+
+def test_user_search_takes_wildcards_literally_and_survives_control_characters(client, auth,
+                                                                               demo):
+    auth.as_role("admin")
+    assert "王小雨" in client.get("/admin/users?q=小雨").text
+    assert "王小雨" not in client.get("/admin/users?q=%25").text
+    assert "王小雨" not in client.get("/admin/users?q=_").text
+    assert client.get("/admin/users?q=a%00b").status_code == 200

@@ -116,3 +116,8 @@ def test_logout_requires_post(client, auth, demo):
     assert client.get("/auth/logout").status_code == 405
     auth.logout()
     assert client.get("/learn/").status_code == 302
+
+
+def test_control_characters_in_the_employee_number_are_a_plain_failure(client, demo):
+    page = client.post("/auth/login", data={"login": "emp\x00loyee", "password": "demo1234"})
+    assert page.status_code == 200 and "工号或密码错误" in page.text

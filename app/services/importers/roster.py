@@ -220,9 +220,12 @@ def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int) -
             report.errors.append(RowError(number, str(exc)))
     if report.errors or dry_run:
         for _number, user, data, active, _password in plan:
-            report.created += user is None
-            report.updated += user is not None and _planned(user, data, active) != _snapshot(user)
-            report.unchanged += user is not None and _planned(user, data, active) == _snapshot(user)
+            if user is None:
+                report.created += 1
+            elif _planned(user, data, active) != _snapshot(user):
+                report.updated += 1
+            else:
+                report.unchanged += 1
         return report
     for number, user, data, active, password in plan:
         try:

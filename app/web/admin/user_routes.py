@@ -13,6 +13,7 @@ from app.models import User, UserRole
 from app.permissions import Permission, Role, require
 from app.services import accounts, org
 from app.services.errors import DomainError
+from app.services.validation import like_contains
 from app.web.admin import bp
 from app.web.admin.forms import ConfirmForm, UserForm
 from app.web.forms import attach_error, choices
@@ -38,8 +39,9 @@ def _user_query():
     query = select(User).options(joinedload(User.department), joinedload(User.position))
     args = request.args
     if q := (args.get("q") or "").strip():
-        like = f"%{q}%"
-        query = query.where(or_(User.login.ilike(like), User.name.ilike(like)))
+        like = like_contains(q)
+        query = query.where(or_(User.login.ilike(like, escape="\\"),
+                                User.name.ilike(like, escape="\\")))
     if department_id := args.get("department", type=int):
         query = query.where(User.department_id.in_(org.subtree_ids({department_id})))
     if position_id := args.get("position", type=int):
