@@ -77,4 +77,5 @@ def test_compiled_catalog_matches_the_po_file(locale):
     expected = {_key(m): m.string for m in _catalog(locale)
                 if m.id and m.string and not m.fuzzy}
     stale = {k for k, v in expected.items() if compiled.get(k) != v}
-    assert not stale, f"{locale}: run `pybabel compile -d app/translations`: {sorted(stale, key=str)[:10]}"
+    assert not stale, (f"{locale}: run `pybabel compile -d app/translations`: "
+                       f"{sorted(stale, key=str)[:10]}")
