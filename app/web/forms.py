@@ -5,9 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
 from app.services.errors import DomainError
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (easier to tap than a multi-select)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 def attach_error(form: FlaskForm, error: DomainError) -> None:

@@ -35,9 +35,58 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/auth/password", "GET"): SIGNED_IN,
     ("/auth/password", "POST"): SIGNED_IN,
     ("/auth/profile", "GET"): SIGNED_IN,
+    # learner
     ("/learn/", "GET"): LEARNER,
+    ("/learn/search", "GET"): LEARNER,
+    ("/learn/courses/<course_slug>", "GET"): LEARNER,
+    ("/learn/courses/<course_slug>/<lesson_key>", "GET"): LEARNER,
+    ("/learn/courses/<course_slug>/<lesson_key>/progress", "POST"): LEARNER,
+    ("/learn/sop/<sop_slug>", "GET"): LEARNER,
+    ("/learn/sop/<sop_slug>/acknowledge", "POST"): LEARNER,
     ("/media/<int:media_id>", "GET"): SIGNED_IN,
     ("/manage/", "GET"): AUTHOR,
+    # authoring
+    ("/manage/preview", "POST"): AUTHOR,
+    ("/manage/images", "POST"): (LOGIN, DENY, DENY, 400, 400),  # no file sent: a JSON error
+    ("/manage/courses/new", "GET"): AUTHOR,
+    ("/manage/courses/new", "POST"): AUTHOR,
+    ("/manage/courses/<int:course_id>", "GET"): AUTHOR,
+    ("/manage/courses/<int:course_id>/edit", "GET"): AUTHOR,
+    ("/manage/courses/<int:course_id>/edit", "POST"): AUTHOR,
+    ("/manage/courses/<int:course_id>/archive", "POST"): AUTHOR,
+    ("/manage/courses/<int:course_id>/chapters", "POST"): AUTHOR,
+    ("/manage/courses/<int:course_id>/publish", "GET"): AUTHOR,
+    ("/manage/courses/<int:course_id>/publish", "POST"): AUTHOR,
+    ("/manage/courses/<int:course_id>/versions", "GET"): AUTHOR,
+    ("/manage/courses/<int:course_id>/diff", "GET"): AUTHOR,
+    ("/manage/chapters/<int:chapter_id>/edit", "GET"): AUTHOR,
+    ("/manage/chapters/<int:chapter_id>/edit", "POST"): AUTHOR,
+    ("/manage/chapters/<int:chapter_id>/move", "POST"): AUTHOR,
+    ("/manage/chapters/<int:chapter_id>/delete", "POST"): AUTHOR,
+    ("/manage/chapters/<int:chapter_id>/lessons/new", "GET"): AUTHOR,
+    ("/manage/chapters/<int:chapter_id>/lessons/new", "POST"): AUTHOR,
+    ("/manage/lessons/<int:lesson_id>", "GET"): AUTHOR,
+    ("/manage/lessons/<int:lesson_id>/edit", "GET"): AUTHOR,
+    ("/manage/lessons/<int:lesson_id>/edit", "POST"): AUTHOR,
+    ("/manage/lessons/<int:lesson_id>/move", "POST"): AUTHOR,
+    ("/manage/lessons/<int:lesson_id>/delete", "POST"): AUTHOR,
+    ("/manage/sop/new", "GET"): AUTHOR,
+    ("/manage/sop/new", "POST"): AUTHOR,
+    ("/manage/sop/<int:module_id>", "GET"): AUTHOR,
+    ("/manage/sop/<int:module_id>/edit", "GET"): AUTHOR,
+    ("/manage/sop/<int:module_id>/edit", "POST"): AUTHOR,
+    ("/manage/sop/<int:module_id>/archive", "POST"): AUTHOR,
+    ("/manage/sop/<int:module_id>/publish", "GET"): AUTHOR,
+    ("/manage/sop/<int:module_id>/publish", "POST"): AUTHOR,
+    ("/manage/sop/<int:module_id>/versions", "GET"): AUTHOR,
+    ("/manage/sop/<int:module_id>/diff", "GET"): AUTHOR,
+    ("/manage/sop/<int:module_id>/steps/new", "GET"): AUTHOR,
+    ("/manage/sop/<int:module_id>/steps/new", "POST"): AUTHOR,
+    ("/manage/steps/<int:step_id>/edit", "GET"): AUTHOR,
+    ("/manage/steps/<int:step_id>/edit", "POST"): AUTHOR,
+    ("/manage/steps/<int:step_id>/move", "POST"): AUTHOR,
+    ("/manage/steps/<int:step_id>/delete", "POST"): AUTHOR,
+    # end of authoring
     ("/team/", "GET"): TEAM,
     ("/team/members/<int:user_id>", "GET"): TEAM,
     ("/admin/", "GET"): ADMIN,
@@ -96,6 +145,10 @@ def _object_ids() -> dict[str, object]:
         "position_id": scalar(select(Position.id).order_by(Position.id)),
         "filename": "css/app.css",
         "media_id": _media_id(),
+        # learner
+        **_learner_ids(),
+        # authoring
+        **_authoring_ids(),
     }
 
 
@@ -107,6 +160,35 @@ def _media_id() -> int:
     media = save_upload(io.BytesIO(b"%PDF-1.4 test"), "t.pdf", "pdf", None)
     db.session.commit()
     return media.id
+
+
+# learner
+def _learner_ids() -> dict[str, str]:
+    """A published course and SOP module meant for everyone (so every role may open them)."""
+    from tests.learning_factories import make_course, make_sop
+
+    make_course("matrix-course", [("first-lesson", "第一课", "正文")])
+    make_sop("matrix-sop")
+    return {"course_slug": "matrix-course", "lesson_key": "first-lesson",
+            "sop_slug": "matrix-sop"}
+
+
+# authoring
+def _authoring_ids() -> dict[str, int]:
+    """A web course (a chapter, a lesson, published once) and an SOP module with a step.
+    Its delete routes are safe to POST empty: deleting needs confirm=yes, and the chapter
+    still holds its lesson."""
+    from app.services.content import authoring, history, sop_authoring
+
+    course = authoring.save_course(None, authoring.CourseData(title="权限矩阵课程"), None)
+    chapter = authoring.add_chapter(course, "第一章")
+    lesson = authoring.save_lesson(None, chapter, authoring.LessonData("第一课", "正文"), None)
+    history.publish_course(course, None, "第一版")
+    module = sop_authoring.save_module(None, sop_authoring.ModuleData(title="权限矩阵SOP"), None)
+    step = sop_authoring.save_step(module, None, sop_authoring.StepData(title="第一步"))
+    db.session.commit()
+    return {"course_id": course.id, "chapter_id": chapter.id, "lesson_id": lesson.id,
+            "module_id": module.id, "step_id": step.id}
 
 
 def _outcome(response) -> object:

@@ -56,3 +56,56 @@ def test_department_and_trainer_pages_are_constant(client, auth, demo, count_sta
     _add_staff(40)
     many = [_statements(client, count_statements, url) for url in urls]
     assert many == few
+
+
+def _add_content(courses: int) -> int:
+    """Web courses (two chapters of two lessons, every other one published) and as many SOP
+    modules of three steps; returns the id of the last course."""
+    from app.services.content import authoring, history, sop_authoring
+
+    for n in range(courses):
+        course = authoring.save_course(None, authoring.CourseData(title=f"课程{n}"), None)
+        for c in range(2):
+            chapter = authoring.add_chapter(course, f"第{c + 1}章")
+            for lesson in range(2):
+                authoring.save_lesson(None, chapter,
+                                      authoring.LessonData(f"课时{lesson}", "正文\n"), None)
+        if n % 2:
+            history.publish_course(course, None, "发布")
+        module = sop_authoring.save_module(None, sop_authoring.ModuleData(title=f"SOP{n}"),
+                                           None)
+        for step in range(3):
+            sop_authoring.save_step(module, None, sop_authoring.StepData(
+                title=f"步骤{step}", script="{客户称呼}您好", key_points="要点：同义词"))
+        if n % 2:
+            history.publish_sop(module, None, "发布", False)
+    db.session.commit()
+    return course.id
+
+
+def test_trainer_desk_is_constant_in_the_number_of_courses(client, auth, demo,
+                                                           count_statements):
+    auth.as_role("trainer")
+    _add_content(2)
+    few = _statements(client, count_statements, "/manage/")
+    _add_content(12)
+    many = _statements(client, count_statements, "/manage/")
+    assert client.get("/manage/").text.count('class="item-title"') == 2 * 14
+    assert many == few
+
+
+def test_course_page_is_constant_in_the_number_of_lessons(client, auth, demo, count_statements):
+    from app.services.content import authoring
+
+    auth.as_role("trainer")
+    course_id = _add_content(1)
+    few = _statements(client, count_statements, f"/manage/courses/{course_id}")
+    from app.models import Course
+
+    course = db.session.get(Course, course_id)
+    for n in range(10):
+        authoring.save_lesson(None, course.chapters[n % 2],
+                              authoring.LessonData(f"新课时{n}", "正文"), None)
+    db.session.commit()
+    many = _statements(client, count_statements, f"/manage/courses/{course_id}")
+    assert many == few

@@ -4,23 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    widgets,
-)
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional
 
 from app.permissions import ROLE_LABELS, ROLE_ORDER
-from app.web.forms import choices
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+from app.web.forms import MultiCheckboxField, choices
 
 
 class HospitalForm(FlaskForm):

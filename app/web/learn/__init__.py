@@ -1,7 +1,15 @@
-"""The employee's side: 我的学习."""
+"""The employee's side: 我的学习, courses and lessons, SOP modules, search."""
 
 from flask import Blueprint
 
+from app.services.markdown import render_markdown, render_script
+
 bp = Blueprint("learn", __name__)
 
-from app.web.learn import routes  # noqa: E402,F401
+
+@bp.context_processor
+def _renderers() -> dict:
+    return {"markdown": render_markdown, "script": render_script}
+
+
+from app.web.learn import routes, sop_routes  # noqa: E402,F401

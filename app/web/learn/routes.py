@@ -1,13 +1,79 @@
-"""Views of the learn blueprint."""
+"""Views of the learn blueprint: 我的学习, search, courses and lessons."""
 
-from flask import render_template
+from collections.abc import Mapping
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.extensions import db
 from app.permissions import Permission, require
+from app.services.content import acknowledgement, learning, search
+from app.services.content.audience import find_course
+from app.services.errors import DomainError
 from app.web.learn import bp
 
 
 @bp.get("/")
 @require(Permission.LEARN)
 def index():
-    return render_template("learn/index.html", user=current_user)
+    return render_template("learn/index.html", user=current_user,
+                           courses=learning.course_cards(current_user),
+                           modules=acknowledgement.sop_cards(current_user))
+
+
+@bp.get("/search")
+@require(Permission.LEARN)
+def search_page():
+    result = search.search(current_user, request.args.get("q", ""))
+    return render_template("learn/search.html", result=result)
+
+
+def _course_or_404(course_slug: str):
+    found = find_course(current_user, course_slug)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/courses/<course_slug>")
+@require(Permission.LEARN)
+def course(course_slug: str):
+    course, version = _course_or_404(course_slug)
+    outline = learning.course_outline(current_user, course, version)
+    return render_template("learn/course.html", outline=outline)
+
+
+@bp.get("/courses/<course_slug>/<lesson_key>")
+@require(Permission.LEARN)
+def lesson(course_slug: str, lesson_key: str):
+    course, version = _course_or_404(course_slug)
+    page = learning.lesson_page(current_user, course, version, lesson_key)
+    if page is None:
+        abort(404)
+    db.session.commit()  # remembers where the learner stopped
+    return render_template("learn/lesson.html", page=page)
+
+
+@bp.post("/courses/<course_slug>/<lesson_key>/progress")
+@require(Permission.LEARN)
+def progress(course_slug: str, lesson_key: str):
+    """The lesson page's reports (JSON from lesson.js) and the 标记为已学完 form."""
+    course, version = _course_or_404(course_slug)
+    lesson = learning.find_lesson(version, lesson_key) or abort(404)
+    data = request.get_json(silent=True) if request.is_json else request.form
+    data = data if isinstance(data, Mapping) else {}
+    here = url_for(".lesson", course_slug=course.slug, lesson_key=lesson.key)
+    try:
+        row = learning.record_progress(current_user, course, version, lesson, data.get("event"),
+                                       data.get("position"), data.get("duration"))
+    except DomainError as error:
+        if request.is_json:
+            return jsonify(error=str(error)), 400
+        flash(str(error), "error")
+        return redirect(here)
+    db.session.commit()
+    if request.is_json:
+        return jsonify(completed=row.completed_at is not None, position=row.media_position)
+    flash(_("Lesson marked as done."), "success")
+    return redirect(here)

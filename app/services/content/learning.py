@@ -1,0 +1,223 @@
+"""A learner's courses: progress on the latest version, the outline, opening and finishing lessons.
+
+Progress rows are keyed by lesson key, so they survive new versions: a lesson removed in the
+latest version no longer counts, a lesson added in it is not done yet.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
+
+from app.extensions import db
+from app.models import Course, CourseVersion, CourseVersionLesson, LessonProgress, Media, User
+from app.models.base import utcnow
+from app.services.content.audience import visible_courses
+from app.services.errors import DomainError
+from app.services.records import insert_if_absent
+
+COMPLETION_SHARE = 0.9  # a video watched this far counts as watched
+EVENTS = ("read_end", "media", "complete")
+
+
+@dataclass
+class CourseCard:
+    """A course on 我的学习: its latest version and how much of it the user has done."""
+
+    course: Course
+    version: CourseVersion
+    total: int
+    done: int
+
+    @property
+    def percent(self) -> int:
+        return math.floor(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def completed(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+
+def course_cards(user: User) -> list[CourseCard]:
+    """Every course meant for the user with progress: three statements, however many courses."""
+    rows = db.session.execute(visible_courses(user)).all()
+    if not rows:
+        return []
+    version_ids = [version.id for _course, version in rows]
+    totals = dict(db.session.execute(
+        select(CourseVersionLesson.version_id, func.count())
+        .where(CourseVersionLesson.version_id.in_(version_ids))
+        .group_by(CourseVersionLesson.version_id)).all())
+    done = dict(db.session.execute(
+        select(CourseVersion.id, func.count())
+        .select_from(LessonProgress)
+        .join(CourseVersion, CourseVersion.course_id == LessonProgress.course_id)
+        .join(CourseVersionLesson, and_(CourseVersionLesson.version_id == CourseVersion.id,
+                                        CourseVersionLesson.key == LessonProgress.lesson_key))
+        .where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None),
+               CourseVersion.id.in_(version_ids))
+        .group_by(CourseVersion.id)).all())
+    return [CourseCard(course, version, totals.get(version.id, 0), done.get(version.id, 0))
+            for course, version in rows]
+
+
+@dataclass
+class OutlineLesson:
+    lesson: CourseVersionLesson
+    done: bool
+    opened: bool
+
+
+@dataclass
+class CourseOutline:
+    """A course page: chapters of the latest version with done marks and where to go on."""
+
+    course: Course
+    version: CourseVersion
+    chapters: list[tuple[str, list[OutlineLesson]]] = field(default_factory=list)
+    resume: CourseVersionLesson | None = None
+    started: bool = False
+
+    @property
+    def lessons(self) -> list[OutlineLesson]:
+        return [item for _title, items in self.chapters for item in items]
+
+    @property
+    def card(self) -> CourseCard:
+        items = self.lessons
+        return CourseCard(self.course, self.version, len(items),
+                          sum(1 for item in items if item.done))
+
+
+def _progress_rows(user: User, course_id: int) -> dict[str, LessonProgress]:
+    rows = db.session.scalars(select(LessonProgress).where(
+        LessonProgress.user_id == user.id, LessonProgress.course_id == course_id))
+    return {row.lesson_key: row for row in rows}
+
+
+def course_outline(user: User, course: Course, version: CourseVersion) -> CourseOutline:
+    """Chapters and lessons with done marks; resume at the last opened unfinished lesson."""
+    progress = _progress_rows(user, course.id)
+    outline = CourseOutline(course, version)
+    for lesson in version.lessons:
+        row = progress.get(lesson.key)
+        item = OutlineLesson(lesson, bool(row and row.completed_at), row is not None)
+        if outline.chapters and outline.chapters[-1][0] == lesson.chapter_title:
+            outline.chapters[-1][1].append(item)
+        else:
+            outline.chapters.append((lesson.chapter_title, [item]))
+    items = outline.lessons
+    outline.started = any(item.opened for item in items)
+    unfinished = [item for item in items if not item.done]
+    opened = [item for item in unfinished if item.opened]
+    if opened:
+        outline.resume = max(opened, key=lambda item: progress[item.lesson.key].opened_at).lesson
+    elif unfinished:
+        outline.resume = unfinished[0].lesson
+    return outline
+
+
+@dataclass
+class LessonPage:
+    """One lesson of the latest version, its neighbours, its media and the user's progress."""
+
+    course: Course
+    version: CourseVersion
+    lesson: CourseVersionLesson
+    index: int
+    total: int
+    previous: CourseVersionLesson | None
+    next: CourseVersionLesson | None
+    progress: LessonProgress
+    media: dict[int, Media]
+
+
+def lesson_page(user: User, course: Course, version: CourseVersion,
+                lesson_key: str) -> LessonPage | None:
+    """The lesson with this key in the latest version, recorded as opened now; None if absent."""
+    lessons = list(version.lessons)
+    index = next((i for i, item in enumerate(lessons) if item.key == lesson_key), None)
+    if index is None:
+        return None
+    lesson = lessons[index]
+    media_ids = {lesson.video_media_id, lesson.audio_media_id, lesson.pdf_media_id} - {None}
+    media = {m.id: m for m in db.session.scalars(select(Media).where(Media.id.in_(media_ids)))} \
+        if media_ids else {}
+    return LessonPage(
+        course=course, version=version, lesson=lesson, index=index, total=len(lessons),
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        progress=open_lesson(user, course, version, lesson), media=media,
+    )
+
+
+def find_lesson(version: CourseVersion, lesson_key: str) -> CourseVersionLesson | None:
+    return next((item for item in version.lessons if item.key == lesson_key), None)
+
+
+def _progress(user: User, course: Course, version: CourseVersion,
+              lesson: CourseVersionLesson) -> LessonProgress:
+    """The user's progress row for this lesson, created when missing (safe in a race)."""
+    where = (LessonProgress.user_id == user.id, LessonProgress.course_id == course.id,
+             LessonProgress.lesson_key == lesson.key)
+    row = db.session.scalar(select(LessonProgress).where(*where))
+    if row is not None:
+        return row
+    insert_if_absent(LessonProgress, {
+        "user_id": user.id, "course_id": course.id, "lesson_key": lesson.key,
+        "version_id": version.id, "opened_at": utcnow(), "media_position": 0.0,
+    }, ["user_id", "course_id", "lesson_key"])
+    return db.session.scalar(select(LessonProgress).where(*where))
+
+
+def open_lesson(user: User, course: Course, version: CourseVersion,
+                lesson: CourseVersionLesson) -> LessonProgress:
+    """Remember that the user is reading this lesson now (in this version)."""
+    row = _progress(user, course, version, lesson)
+    row.opened_at, row.version_id = utcnow(), version.id
+    db.session.flush()
+    return row
+
+
+def _seconds(value, name: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or number < 0:
+        raise DomainError(_l("The player sent an invalid time."), name)
+    return number
+
+
+def record_progress(user: User, course: Course, version: CourseVersion,
+                    lesson: CourseVersionLesson, event: str, position=None,
+                    duration=None) -> LessonProgress:
+    """Apply what the lesson page reports; completing is idempotent.
+
+    read_end: the end of the lesson was on screen (completes a lesson without a video; a
+    video lesson is completed by watching). media: the player's position and duration
+    (saved; completes once position >= 90 % of duration). complete: 标记为已学完.
+    """
+    if event not in EVENTS:
+        raise DomainError(_l("Unknown progress report."), "event")
+    if event == "media":
+        position, duration = _seconds(position, "position"), _seconds(duration, "duration")
+    row = _progress(user, course, version, lesson)
+    row.version_id = version.id
+    if event == "media":
+        row.media_position = min(position, duration) if duration else position
+        has_media = lesson.video_media_id is not None or lesson.audio_media_id is not None
+        if has_media and duration > 0 and position >= COMPLETION_SHARE * duration:
+            _complete(row)
+    elif event == "complete" or lesson.video_media_id is None:
+        _complete(row)
+    db.session.flush()
+    return row
+
+
+def _complete(row: LessonProgress) -> None:
+    if row.completed_at is None:
+        row.completed_at = utcnow()

@@ -1,0 +1,46 @@
+"""Views of the learn blueprint: reading and acknowledging SOP modules."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.permissions import Permission, require
+from app.services.content import acknowledgement as ack
+from app.services.content.audience import find_module
+from app.web.learn import bp
+
+
+def _module_or_404(sop_slug: str):
+    found = find_module(current_user, sop_slug)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/sop/<sop_slug>")
+@require(Permission.LEARN)
+def sop(sop_slug: str):
+    module, version = _module_or_404(sop_slug)
+    state = ack.ack_state(current_user, module.id)
+    changes = ack.changes_since(module.id, state.number) \
+        if state.status == ack.AckStatus.REACK else []
+    return render_template("learn/sop.html", module=module, version=version, state=state,
+                           steps=ack.version_steps(version), changes=changes,
+                           Status=ack.AckStatus)
+
+
+@bp.post("/sop/<sop_slug>/acknowledge")
+@require(Permission.LEARN)
+def acknowledge(sop_slug: str):
+    """阅读并确认 the version the learner read; a newer one published meanwhile is refused."""
+    module, version = _module_or_404(sop_slug)
+    here = url_for(".sop", sop_slug=module.slug)
+    if request.form.get("version", type=int) != version.number:
+        flash(_("A newer version of this SOP has been published. Read it, then confirm."),
+              "error")
+        return redirect(here)
+    ack.acknowledge(current_user, module, version)
+    db.session.commit()
+    flash(_("You confirmed version %(number)d.", number=version.number), "success")
+    return redirect(here)
