@@ -63,3 +63,10 @@ def test_snippets_are_escaped_and_highlight_the_match(demo):
     assert str(hit.snippet).startswith("…") and str(hit.snippet).endswith("…")
     assert "<script" not in str(hit.snippet)
     assert len(str(hit.snippet)) < 250
+
+
+def test_control_characters_in_a_query_are_ignored_not_an_error(app, demo):
+    from app.services.content.search import search
+    from tests.learning_factories import person
+
+    assert search(person("employee"), "积\x00分") is not None

@@ -26,6 +26,7 @@ from app.models import (
     User,
 )
 from app.services.content.audience import visible_courses, visible_modules
+from app.services.validation import like_contains
 
 MAX_QUERY = 100
 MAX_TERMS = 5
@@ -60,14 +61,8 @@ def query_terms(query: str | None) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_TERMS]
 
 
-def like_pattern(term: str) -> str:
-    """A LIKE pattern that matches `term` literally anywhere (escape character: backslash)."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _all_terms(terms: list[str], columns: list) -> ColumnElement[bool]:
-    return and_(*[or_(*[func.lower(column).like(like_pattern(term), escape="\\")
+    return and_(*[or_(*[func.lower(column).like(like_contains(term), escape="\\")
                         for column in columns]) for term in terms])
 
 
