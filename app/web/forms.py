@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from flask import flash, redirect, render_template
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
+from app.extensions import db
 from app.services.errors import DomainError
 
 
@@ -40,3 +44,34 @@ def safe_next(target: str | None, default: str) -> str:
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def save_or_render(form, save: Callable[[], object], done: Callable[[object], str],
+                   template: str, message: Callable[[object], str] | None = None, **context):
+    """POST: call the service and commit, then go to `done(result)`; or show its error."""
+    if form.validate_on_submit():
+        try:
+            result = save()
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(message(result) if message else _("Saved."), "success")
+            return redirect(done(result))
+    return render_template(template, form=form, **context)
+
+
+def post_action(form, action: Callable[[], object], back: str, message: str | None = None):
+    """A button that POSTs: run the service and commit, or flash its error; then go back."""
+    if form.validate_on_submit():
+        try:
+            action()
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            if message:
+                flash(message, "success")
+    return redirect(back)

@@ -4,46 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Department, Hospital, Position
 from app.permissions import Permission, require
 from app.services import org
-from app.services.errors import DomainError
 from app.web.admin import bp
 from app.web.admin.forms import ConfirmForm, DepartmentForm, HospitalForm, PositionForm
-from app.web.forms import attach_error, choices
+from app.web.forms import choices, post_action, save_or_render
 
 
 def _save_or_render(form, save: Callable[[], object], list_endpoint: str, template: str,
                     **context):
-    """POST: call the service and commit, or show its error on the form. GET: the form."""
-    if form.validate_on_submit():
-        try:
-            save()
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(list_endpoint))
-    return render_template(template, form=form, **context)
+    return save_or_render(form, save, lambda _saved: url_for(list_endpoint), template,
+                          **context)
 
 
 def _delete(remove: Callable[[], None], list_endpoint: str):
-    if ConfirmForm().validate_on_submit():
-        try:
-            remove()
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Deleted."), "success")
-    return redirect(url_for(list_endpoint))
+    return post_action(ConfirmForm(), remove, url_for(list_endpoint), _("Deleted."))
 
 
 # ---- hospitals -------------------------------------------------------------------------------

@@ -2,50 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import wraps
 
-from flask import flash, redirect, render_template, request
-from flask_babel import gettext as _
+from flask import request
 
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.services import org
-from app.services.errors import DomainError
 from app.services.media import limit_bytes
-from app.web.forms import attach_error, choices
+from app.web.forms import choices, post_action, save_or_render  # noqa: F401  (re-exported)
 
 FORM_SLACK = 1024 * 1024  # room for the other fields of a form next to its largest file
-
-
-def save_or_render(form, save: Callable[[], object], done: Callable[[object], str],
-                   template: str, message: Callable[[object], str] | None = None, **context):
-    """POST: call the service and commit, then go to `done(result)`; or show its error."""
-    if form.validate_on_submit():
-        try:
-            result = save()
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(message(result) if message else _("Saved."), "success")
-            return redirect(done(result))
-    return render_template(template, form=form, **context)
-
-
-def post_action(form, action: Callable[[], object], back: str, message: str | None = None):
-    """A button that POSTs: run the service and commit, or flash its error; then go back."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            if message:
-                flash(message, "success")
-    return redirect(back)
 
 
 def accepts_upload(kind: str):
