@@ -1,0 +1,1 @@
+"""The quiz engine: question types (a registry), grading, and question-bank import/export."""

@@ -1,0 +1,7 @@
+"""Question-bank importers: Moodle GIFT and Aiken text → QuestionData, all or nothing."""
+
+from app.services.quiz.importers.aiken import parse_aiken
+from app.services.quiz.importers.gift import parse_gift
+from app.services.quiz.importers.result import ImportResult, LineError
+
+__all__ = ["ImportResult", "LineError", "parse_aiken", "parse_gift"]
