@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+
+from app.services.content.file_plans import (
+    CourseFile,
+    LessonFile,
+    SopFile,
+    StepFile,
+    SyncError,
+)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]{0,70})\.md$")
@@ -19,62 +26,6 @@ SOP_KEYS = {"title", "owner_position", "purpose", "summary", "audience_positions
             "requires_reacknowledgement"}
 STEP_KEYS = {"key", "title", "position", "timing", "evidence", "evidence_hint", "instructions",
              "script", "key_points"}
-
-
-@dataclass(frozen=True)
-class SyncError:
-    file: str
-    line: int
-    message: str
-
-
-@dataclass
-class LessonFile:
-    key: str
-    title: str
-    body: str
-    path: str
-
-
-@dataclass
-class CourseFile:
-    slug: str
-    path: str
-    title: str
-    summary: str
-    order: int
-    positions: list[str]
-    departments: list[str]
-    change_note: str
-    chapters: list[tuple[str, list[LessonFile]]]
-
-
-@dataclass
-class StepFile:
-    key: str
-    title: str
-    position: str | None
-    timing: str
-    evidence: str
-    evidence_hint: str
-    instructions: str
-    script: str
-    key_points: list[dict]
-
-
-@dataclass
-class SopFile:
-    slug: str
-    path: str
-    title: str
-    owner_position: str | None
-    purpose: str
-    positions: list[str]
-    departments: list[str]
-    order: int
-    change_note: str
-    requires_reack: bool
-    steps: list[StepFile] = field(default_factory=list)
 
 
 class _Source:

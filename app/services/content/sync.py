@@ -11,7 +11,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Course, CourseChapter, CourseLesson, Department, Position, SopModule, SopStep
 from app.services.content import publishing
-from app.services.content.files import CourseFile, SopFile, SyncError, read_course, read_sop
+from app.services.content.file_plans import CourseFile, SopFile, SyncError
+from app.services.content.files import read_course, read_sop
 from app.services.org import department_paths
 
 
