@@ -261,3 +261,19 @@ def test_search_page_escapes_what_it_shows(employee):
     page = employee.get("/learn/search", query_string={"q": "积分 <img"}).text
     assert "<mark>&lt;img</mark> src=x onerror=alert(1)&gt;<mark>积分</mark>" in page
     assert "<img src=x" not in page
+
+
+def test_a_course_cover_is_shown_to_learners(client, auth, demo):
+    import io
+
+    from app.services.media import save_upload
+    from tests.learning_factories import make_course
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    course = make_course("covered", title="有封面的课程")
+    course.cover_media_id = save_upload(io.BytesIO(png), "cover.png", "image", None).id
+    db.session.commit()
+    auth.as_role("employee")
+    cover = f'src="/media/{course.cover_media_id}"'
+    assert cover in client.get("/learn/").text
+    assert cover in client.get("/learn/courses/covered").text
