@@ -1,4 +1,5 @@
-"""Flask commands: seed-demo, demo, users import (see README for the contracts)."""
+"""Flask commands: seed-demo, demo, users import, content sync, questions import (see README
+for the contracts)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app.services.importers.roster import import_roster
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 content_cli = AppGroup("content", help="The shipped curriculum in courses/ and sop/.")
+questions_cli = AppGroup("questions", help="Question banks.")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -158,8 +160,56 @@ def _print_sync_report(report) -> None:
         click.echo(_("Dry run: nothing was written."))
 
 
+@questions_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--bank", "bank_slug", required=True, help="The bank's slug (created when missing).")
+@click.option("--format", "fmt", type=click.Choice(["gift", "aiken", "xlsx"]), default=None,
+              help="The file's format (default: from its extension).")
+@click.option("--dry-run", is_flag=True, help="Check the file without writing anything.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def questions_import_command(file: Path, bank_slug: str, fmt: str | None, dry_run: bool,
+                             as_json: bool) -> None:
+    """Import a GIFT or Aiken file into a bank; any error → nothing is written."""
+    from app.services.quiz.banks import import_questions
+
+    report = import_questions(bank_slug, file.name, file.read_bytes(), fmt, dry_run=dry_run)
+    if report.errors or dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        _print_questions_report(report, bank_slug)
+    if report.errors:
+        sys.exit(1)
+
+
+def _print_questions_report(report, bank_slug: str) -> None:
+    for error in report.errors:
+        click.echo(_("Line %(line)d: %(message)s", line=error.line, message=error.message),
+                   err=True)
+    if report.errors:
+        click.echo(_("%(count)d problems found; nothing was written.",
+                     count=len(report.errors)), err=True)
+        return
+    if report.dry_run:
+        click.echo(_("Check passed (nothing written): %(count)d questions to import.",
+                     count=report.imported))
+    else:
+        click.echo(_("Imported %(count)d questions into bank %(bank)s.",
+                     count=report.imported, bank=bank_slug))
+    for name, count in report.as_dict()["by_type"].items():
+        click.echo(f"  {name}\t{count}")
+    if report.skipped:
+        click.echo(_("Descriptions skipped: %(count)d.", count=report.skipped))
+    if report.bank_created:
+        click.echo(_("New bank created: %(bank)s.", bank=bank_slug))
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(questions_cli)

@@ -15,10 +15,12 @@ from app.models.content import (
     SopVersionStep,
 )
 from app.models.org import Department, Hospital, Position, User, UserRole, department_leads
+from app.models.quiz import Question, QuestionBank, QuestionCategory, QuestionVersion
 
 __all__ = [
     "Acknowledgement", "Course", "CourseChapter", "CourseLesson", "CourseVersion",
     "CourseVersionLesson", "Department", "Hospital", "LessonProgress", "Media", "Position",
+    "Question", "QuestionBank", "QuestionCategory", "QuestionVersion",
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads",
 ]

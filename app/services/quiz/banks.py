@@ -1,0 +1,149 @@
+"""Import a GIFT or Aiken file into a question bank, all or nothing.
+
+Every imported question becomes a `Question` with `QuestionVersion` 1. There is no
+de-duplication: importing the same file twice adds its questions twice (identity of a
+question across files is not defined by the formats; editing happens in the bank).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.quiz import Question, QuestionBank, QuestionCategory, QuestionVersion
+from app.services.content.files import SLUG
+from app.services.errors import DomainError
+from app.services.importers.tabular import decode_text
+from app.services.quiz.data import TYPE_NAMES, QuestionData
+from app.services.quiz.importers import ImportResult, LineError, parse_aiken, parse_gift
+
+PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
+FORMATS = ("gift", "aiken", "xlsx")
+EXTENSIONS = {".gift": "gift", ".txt": "gift", ".aiken": "aiken", ".xlsx": "xlsx"}
+CATEGORY_LENGTH = 500
+
+
+@dataclass
+class QuestionImportReport:
+    """What an import did (or, with `dry_run`, would do); `as_dict()` is the CLI contract."""
+
+    dry_run: bool
+    bank_created: bool = False
+    by_type: Counter = field(default_factory=Counter)
+    skipped: int = 0
+    errors: list[LineError] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return sum(self.by_type.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "by_type": {name: self.by_type[name] for name in TYPE_NAMES if self.by_type[name]},
+            "skipped": self.skipped,
+            "errors": [{"line": e.line, "message": str(e.message)} for e in self.errors],
+        }
+
+
+def import_questions(bank_slug: str, filename: str, data: bytes, fmt: str | None, *,
+                     dry_run: bool) -> QuestionImportReport:
+    """Parse `data` and add every question to the bank `bank_slug` (created when missing).
+
+    Any error → nothing is added and every error is reported with its line (line 0: the
+    file as a whole). Adds and flushes only; the caller commits (or rolls back).
+    """
+    report = QuestionImportReport(dry_run=dry_run)
+    try:
+        result = _parse(bank_slug, filename, data, fmt)
+    except DomainError as exc:
+        report.errors.append(LineError(0, exc.message))
+        return report
+    report.skipped = result.skipped
+    report.errors = list(result.errors) or _check_categories(result.questions)
+    if not report.errors and not result.questions:
+        report.errors.append(LineError(0, _l("The file contains no questions.")))
+    if report.errors:
+        return report
+    report.by_type.update(question.type for question in result.questions)
+    if not dry_run:
+        report.bank_created = _store(bank_slug, result.questions)
+    return report
+
+
+def guess_format(filename: str) -> str:
+    """The format named by the file's extension; DomainError when it names none."""
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise DomainError(_l("Unknown question file type '%(suffix)s': use .gift or .txt (GIFT) "
+                             "or .aiken (Aiken), or name the format with --format.",
+                             suffix=suffix or "?"))
+    return EXTENSIONS[suffix]
+
+
+def _parse(bank_slug: str, filename: str, data: bytes, fmt: str | None) -> ImportResult:
+    if not SLUG.match(bank_slug or ""):
+        raise DomainError(_l("The bank slug must be lowercase letters, digits and hyphens "
+                             "(at most 80), starting with a letter or digit."))
+    fmt = (fmt or guess_format(filename)).lower()
+    if fmt == "xlsx":
+        raise DomainError(_l("Excel (.xlsx) question import is not available yet: save the "
+                             "questions as GIFT or Aiken text."))
+    if fmt not in PARSERS:
+        raise DomainError(_l("Unknown question format '%(format)s': use gift or aiken.",
+                             format=fmt))
+    if not data or not data.strip():
+        raise DomainError(_l("The file is empty."))
+    text = decode_text(data)
+    if "\x00" in text:
+        raise DomainError(_l("This is not a text file."))
+    return PARSERS[fmt](text)
+
+
+def _check_categories(questions: list[QuestionData]) -> list[LineError]:
+    too_long = sorted({_category_path(q) for q in questions
+                       if len(_category_path(q)) > CATEGORY_LENGTH})
+    return [LineError(0, _l("The category path is too long (at most %(max)d characters): "
+                            "%(path)s", max=CATEGORY_LENGTH, path=path[:80] + "…"))
+            for path in too_long]
+
+
+def _category_path(question: QuestionData) -> str:
+    """"top/sub" without empty parts or stray spaces ("" when there is no category)."""
+    return "/".join(part.strip() for part in question.category.split("/") if part.strip())
+
+
+def _store(bank_slug: str, questions: list[QuestionData]) -> bool:
+    """Add the questions (version 1 each); True when the bank had to be created."""
+    bank = db.session.execute(
+        select(QuestionBank).where(QuestionBank.slug == bank_slug)).scalar_one_or_none()
+    created = bank is None
+    if created:
+        bank = QuestionBank(slug=bank_slug, title=bank_slug)
+        db.session.add(bank)
+        db.session.flush()
+    categories = _categories(bank, {_category_path(q) for q in questions} - {""})
+    for data in questions:
+        question = Question(bank=bank, category=categories.get(_category_path(data)),
+                            type=data.type, current_version=1, tags=list(data.tags),
+                            difficulty=data.difficulty, points=data.points)
+        question.versions.append(QuestionVersion(number=1, data=data.to_dict()))
+        db.session.add(question)
+    db.session.flush()
+    return created
+
+
+def _categories(bank: QuestionBank, paths: set[str]) -> dict[str, QuestionCategory]:
+    """The bank's categories for `paths`, created when missing."""
+    existing = {c.path: c for c in db.session.execute(
+        select(QuestionCategory).where(QuestionCategory.bank_id == bank.id)).scalars()}
+    for path in sorted(paths - set(existing)):
+        existing[path] = QuestionCategory(bank_id=bank.id, path=path)
+        db.session.add(existing[path])
+    return existing
