@@ -15,12 +15,22 @@ from app.models.content import (
     SopVersionStep,
 )
 from app.models.org import Department, Hospital, Position, User, UserRole, department_leads
-from app.models.quiz import Question, QuestionBank, QuestionCategory, QuestionVersion
+from app.models.attempts import AttemptQuestion, QuizAttempt, WrongQuestion
+from app.models.quiz import (
+    Question,
+    QuestionBank,
+    QuestionCategory,
+    QuestionVersion,
+    Quiz,
+    QuizDrawRule,
+    QuizItem,
+)
 
 __all__ = [
-    "Acknowledgement", "Course", "CourseChapter", "CourseLesson", "CourseVersion",
+    "Acknowledgement", "AttemptQuestion", "Course", "CourseChapter", "CourseLesson", "CourseVersion",
     "CourseVersionLesson", "Department", "Hospital", "LessonProgress", "Media", "Position",
-    "Question", "QuestionBank", "QuestionCategory", "QuestionVersion",
+    "Question", "QuestionBank", "QuestionCategory", "QuestionVersion", "Quiz", "QuizAttempt",
+    "QuizDrawRule", "QuizItem", "WrongQuestion",
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads",
 ]

@@ -22,13 +22,13 @@ EVIDENCE_TYPES = ("none", "text", "number", "link", "photo")
 COURSE_KEYS = {"title", "summary", "order", "audience_positions", "audience_departments",
                "tags", "chapters", "change_note"}
 SOP_KEYS = {"title", "owner_position", "purpose", "summary", "audience_positions",
-            "audience_departments", "order", "tags", "steps", "questions", "change_note",
+            "audience_departments", "order", "tags", "steps", "questions", "quiz", "change_note",
             "requires_reacknowledgement"}
 STEP_KEYS = {"key", "title", "position", "timing", "evidence", "evidence_hint", "instructions",
              "script", "key_points"}
 
 
-class _Source:
+class SourceFile:
     """One file's text with helpers that find the line a key was written on."""
 
     def __init__(self, path: Path, root: Path, errors: list[SyncError]):
@@ -64,7 +64,7 @@ class _Source:
             return None
 
 
-def _text(src: _Source, data: dict, key: str, *, required=False, max_length=None,
+def _text(src: SourceFile, data: dict, key: str, *, required=False, max_length=None,
           after: int = 0) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
@@ -79,7 +79,7 @@ def _text(src: _Source, data: dict, key: str, *, required=False, max_length=None
     return value.strip() if max_length else value
 
 
-def _names(src: _Source, data: dict, key: str) -> list[str]:
+def _names(src: SourceFile, data: dict, key: str) -> list[str]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         src.error(src.line_of(key), _l("'%(key)s' must be a list of names", key=key))
@@ -87,7 +87,7 @@ def _names(src: _Source, data: dict, key: str) -> list[str]:
     return [v.strip() for v in value]
 
 
-def _int(src: _Source, data: dict, key: str) -> int:
+def _int(src: SourceFile, data: dict, key: str) -> int:
     value = data.get(key, 0)
     if not isinstance(value, int) or isinstance(value, bool):
         src.error(src.line_of(key), _l("'%(key)s' must be a whole number", key=key))
@@ -95,7 +95,7 @@ def _int(src: _Source, data: dict, key: str) -> int:
     return value
 
 
-def _unknown_keys(src: _Source, data: dict, allowed: set[str], after: int = 0) -> None:
+def _unknown_keys(src: SourceFile, data: dict, allowed: set[str], after: int = 0) -> None:
     for key in data:
         if key not in allowed:
             src.error(src.line_of(key, after), _l("unknown key '%(key)s'", key=key))
@@ -112,7 +112,7 @@ def read_course(folder: Path, root: Path, errors: list[SyncError]) -> CourseFile
         errors.append(SyncError(manifest.relative_to(root).as_posix(), 0,
                                 str(_l("course.toml is missing"))))
         return None
-    src = _Source(manifest, root, errors)
+    src = SourceFile(manifest, root, errors)
     data = src.toml()
     if data is None:
         return None
@@ -135,7 +135,7 @@ def read_course(folder: Path, root: Path, errors: list[SyncError]) -> CourseFile
 def _read_lessons(folder: Path, root: Path, errors: list[SyncError]) -> dict[str, LessonFile]:
     lessons: dict[str, LessonFile] = {}
     for path in sorted(folder.glob("*.md")):
-        src = _Source(path, root, errors)
+        src = SourceFile(path, root, errors)
         match = LESSON_FILE.match(path.name)
         if not match:
             src.error(1, _l("lesson file names look like '01-lesson-name.md'"))
@@ -153,7 +153,7 @@ def _read_lessons(folder: Path, root: Path, errors: list[SyncError]) -> dict[str
     return lessons
 
 
-def _chapters(src: _Source, data: dict, lessons: dict[str, LessonFile], default_title: str):
+def _chapters(src: SourceFile, data: dict, lessons: dict[str, LessonFile], default_title: str):
     raw = data.get("chapters")
     if raw is None:
         return [(default_title, list(lessons.values()))]
@@ -190,7 +190,7 @@ def _chapters(src: _Source, data: dict, lessons: dict[str, LessonFile], default_
 
 def read_sop(path: Path, root: Path, errors: list[SyncError]) -> SopFile | None:
     """Parse sop/<slug>.toml."""
-    src = _Source(path, root, errors)
+    src = SourceFile(path, root, errors)
     if not SLUG.match(path.stem):
         src.error(0, _l("file name must be lowercase letters, digits and '-'"))
         return None
@@ -223,7 +223,7 @@ def read_sop(path: Path, root: Path, errors: list[SyncError]) -> SopFile | None:
     return module
 
 
-def _step(src: _Source, raw: dict, index: int, at: int) -> StepFile:
+def _step(src: SourceFile, raw: dict, index: int, at: int) -> StepFile:
     _unknown_keys(src, raw, STEP_KEYS, after=at)
     evidence = raw.get("evidence", "none")
     if evidence not in EVIDENCE_TYPES:

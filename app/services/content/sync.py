@@ -14,6 +14,8 @@ from app.services.content import publishing
 from app.services.content.file_plans import CourseFile, SopFile, SyncError
 from app.services.content.files import read_course, read_sop
 from app.services.org import department_paths
+from app.services.quiz.quiz_files import read_quiz_files
+from app.services.quiz.quiz_sync import check_quiz_files, sync_quizzes
 
 
 @dataclass
@@ -28,6 +30,7 @@ class SyncReport:
     dry_run: bool
     courses: Counts = field(default_factory=Counts)
     sop_modules: Counts = field(default_factory=Counts)
+    quizzes: Counts = field(default_factory=Counts)
     versions_published: int = 0
     positions_created: list[str] = field(default_factory=list)
     errors: list[SyncError] = field(default_factory=list)
@@ -35,7 +38,8 @@ class SyncReport:
     def as_dict(self) -> dict:
         return {
             "dry_run": self.dry_run, "courses": vars(self.courses),
-            "sop_modules": vars(self.sop_modules), "versions_published": self.versions_published,
+            "sop_modules": vars(self.sop_modules), "quizzes": vars(self.quizzes),
+            "versions_published": self.versions_published,
             "positions_created": self.positions_created,
             "errors": [{"file": e.file, "line": e.line, "message": e.message}
                        for e in self.errors],
@@ -57,6 +61,8 @@ def sync_content(root: Path, courses_dir: Path, sop_dir: Path, *, dry_run: bool,
     """Check everything first; with any error nothing is written. A changed file → a version."""
     report = SyncReport(dry_run=dry_run)
     courses, modules = read_content(root, courses_dir, sop_dir, report.errors)
+    quizzes = read_quiz_files(root, courses_dir, sop_dir, report.errors)
+    check_quiz_files(quizzes, report.errors)
     departments = _check_departments(courses, modules, report)
     _check_slugs(Course, courses, report)
     _check_slugs(SopModule, modules, report)
@@ -72,6 +78,7 @@ def sync_content(root: Path, courses_dir: Path, sop_dir: Path, *, dry_run: bool,
     for module_file in modules:
         _sync_sop(module_file, positions, departments, report, actor)
     db.session.flush()
+    sync_quizzes(quizzes, report.quizzes)
     return report
 
 

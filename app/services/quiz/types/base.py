@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from random import Random
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
@@ -53,6 +54,11 @@ class QuestionType(ABC):
         """A response that earns full credit (the reference answer for short_answer)."""
         return self.model_response(question.payload)
 
+    def make_layout(self, payload: dict, shuffle: bool, rng: Random) -> dict:
+        """How this question is laid out in one attempt (e.g. its options' shuffled order);
+        responses always use the payload's own indexes, whatever the layout."""
+        return {}
+
     @abstractmethod
     def validate_payload(self, payload: dict) -> None:
         """Raise QuestionError for a malformed payload."""
@@ -85,3 +91,12 @@ def check_common(question: QuestionData) -> None:
         raise QuestionError(_l("Difficulty must be between 1 and 5."), "difficulty")
     if question.points <= 0:
         raise QuestionError(_l("Points must be greater than zero."), "points")
+
+
+def shuffled(count: int, rng: Random, *, avoid_identity: bool = False) -> list[int]:
+    """0..count-1 in random order; never in order when `avoid_identity` (and count > 1)."""
+    order = list(range(count))
+    rng.shuffle(order)
+    if avoid_identity and count > 1 and order == sorted(order):
+        order.append(order.pop(0))
+    return order

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app.services.quiz.data import Grade, QuestionError
-from app.services.quiz.types.base import QuestionType
+from app.services.quiz.types.base import QuestionType, shuffled
 from app.services.quiz.types.checks import check_distinct, check_keys, check_list, check_text
 from app.services.quiz.types.parsing import parse_index
 from app.services.quiz.types.registry import register
@@ -24,6 +25,11 @@ class Matching(QuestionType):
 
     name = "matching"
     label = _l("Matching")
+
+    def make_layout(self, payload: dict, shuffle: bool, rng: Random) -> dict:
+        """The right-hand choices' display order: always shuffled (in order, the pairs would
+        line up with their lefts and give the answer away)."""
+        return {"rights": shuffled(len(rights(payload)), rng, avoid_identity=True)}
 
     def validate_payload(self, payload: dict) -> None:
         """Two or more pairs with distinct lefts; distractors distinct from every right."""

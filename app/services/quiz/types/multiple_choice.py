@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app.services.quiz.data import SCORING_MODES, Grade, QuestionError
-from app.services.quiz.types.base import QuestionType
+from app.services.quiz.types.base import QuestionType, shuffled
 from app.services.quiz.types.checks import (
     FRACTION_TOLERANCE,
     check_distinct,
@@ -29,6 +30,11 @@ class MultipleChoice(QuestionType):
 
     name = "multiple_choice"
     label = _l("Multiple choice")
+
+    def make_layout(self, payload: dict, shuffle: bool, rng: Random) -> dict:
+        """The options' display order (shuffled when the quiz says so)."""
+        count = len(payload["options"])
+        return {"order": shuffled(count, rng) if shuffle else list(range(count))}
 
     def validate_payload(self, payload: dict) -> None:
         """Two or more distinct options; positive fractions sum to 1.0; a known scoring."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from itertools import combinations
+from random import Random
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app.services.quiz.data import Grade, QuestionError
-from app.services.quiz.types.base import QuestionType
+from app.services.quiz.types.base import QuestionType, shuffled
 from app.services.quiz.types.checks import check_distinct, check_keys, check_list, check_text
 from app.services.quiz.types.parsing import parse_index_list
 from app.services.quiz.types.registry import register
@@ -26,6 +27,10 @@ class Ordering(QuestionType):
 
     name = "ordering"
     label = _l("Ordering")
+
+    def make_layout(self, payload: dict, shuffle: bool, rng: Random) -> dict:
+        """The order the items are first shown in: always shuffled, never already correct."""
+        return {"start": shuffled(len(payload["items"]), rng, avoid_identity=True)}
 
     def validate_payload(self, payload: dict) -> None:
         """Two or more distinct items."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app.services.quiz.data import Grade, QuestionError
-from app.services.quiz.types.base import QuestionType
+from app.services.quiz.types.base import QuestionType, shuffled
 from app.services.quiz.types.checks import (
     check_distinct,
     check_keys,
@@ -29,6 +30,11 @@ class SingleChoice(QuestionType):
 
     name = "single_choice"
     label = _l("Single choice")
+
+    def make_layout(self, payload: dict, shuffle: bool, rng: Random) -> dict:
+        """The options' display order (shuffled when the quiz says so)."""
+        count = len(payload["options"])
+        return {"order": shuffled(count, rng) if shuffle else list(range(count))}
 
     def validate_payload(self, payload: dict) -> None:
         """Two or more distinct options, exactly one worth 1.0, the rest worth 0 or less."""

@@ -1,0 +1,106 @@
+"""Quiz attempts, their questions (pinned to question versions) and the wrong-question book.
+
+History is append-only: an attempt references the exact `QuestionVersion` it was asked, so
+editing a question never changes a past attempt's score or review.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+from app.models.org import User
+from app.models.quiz import Question, QuestionVersion, Quiz
+
+IN_PROGRESS, GRADING, FINISHED = "in_progress", "grading", "finished"
+
+
+class QuizAttempt(db.Model):
+    """One sitting of a quiz by one employee (or a round of their wrong-question book, with
+    no quiz). `state`: in_progress → grading (short answers wait for a person) → finished."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (UniqueConstraint("quiz_id", "user_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    number: Mapped[int] = mapped_column(default=1)
+    mode: Mapped[str] = mapped_column(String(10))  # exam | practice | wrong_book
+    state: Mapped[str] = mapped_column(String(12), default=IN_PROGRESS, index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    auto_submitted: Mapped[bool] = mapped_column(default=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    score: Mapped[float | None]
+    max_score: Mapped[float] = mapped_column(default=0.0)
+    percent: Mapped[float | None]
+    passed: Mapped[bool | None]
+    pass_percent: Mapped[float] = mapped_column(default=60.0)
+    current_position: Mapped[int] = mapped_column(default=0)
+
+    quiz: Mapped[Quiz | None] = relationship()
+    user: Mapped[User] = relationship()
+    questions: Mapped[list[AttemptQuestion]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position",
+        cascade="all, delete-orphan")
+
+
+class AttemptQuestion(db.Model):
+    """One question of an attempt: the version asked, the order its options were shown in,
+    the saved response and its grade (by the machine, or by a person for short answers)."""
+
+    __tablename__ = "attempt_questions"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int]
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    points: Mapped[float]
+    layout: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # shuffled orders
+    response: Mapped[Any | None] = mapped_column(JSON)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fraction: Mapped[float | None]
+    feedback: Mapped[list] = mapped_column(JSON, default=list)
+    needs_review: Mapped[bool] = mapped_column(default=False, index=True)
+    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    grader_comment: Mapped[str] = mapped_column(Text, default="")
+    rubric_marks: Mapped[list] = mapped_column(JSON, default=list)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="questions")
+    version: Mapped[QuestionVersion] = relationship()
+    graded_by: Mapped[User | None] = relationship()
+
+    @property
+    def score(self) -> float | None:
+        return None if self.fraction is None else self.fraction * self.points
+
+
+class WrongQuestion(db.Model):
+    """A question in an employee's wrong-question book (错题本). It enters on a wrong answer
+    and leaves (`cleared_at`) after two correct answers in a row; a later wrong answer
+    brings it back."""
+
+    __tablename__ = "wrong_questions"
+    __table_args__ = (UniqueConstraint("user_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    wrong_count: Mapped[int] = mapped_column(default=0)
+    correct_streak: Mapped[int] = mapped_column(default=0)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    question: Mapped[Question] = relationship()

@@ -1,0 +1,112 @@
+"""Grading: one question by the machine or by a person, an attempt's total, the score that
+counts for a quiz (grading method) and what the review may show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import AttemptQuestion, QuizAttempt, User
+from app.models.attempts import FINISHED, GRADING
+from app.models.quiz import Quiz
+from app.services.errors import DomainError
+from app.services.quiz.data import QuestionData, QuestionError
+from app.services.quiz.types import get_type, grade_by_person
+from app.services.quiz.wrong_book import record_outcomes
+
+
+Outcome = tuple[int, str, float]  # question id, type, fraction
+
+
+def grade_question(row: AttemptQuestion) -> Outcome | None:
+    """Grade a saved response by machine (short answers are marked as waiting for a person);
+    the outcome for the wrong-question book, when there is a grade."""
+    data = QuestionData.from_dict(row.version.data)
+    kind = get_type(data.type)
+    response = kind.normalise_response(data, row.response)
+    grade = kind.grade(data, response)
+    row.fraction = grade.fraction
+    row.feedback = [str(text) for text in grade.feedback]
+    row.needs_review = grade.needs_review
+    return None if grade.fraction is None else (row.question_id, data.type, grade.fraction)
+
+
+def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
+    """Total the attempt once nothing waits for a person: score, percent, pass/fail."""
+    if attempt.state != GRADING or any(row.needs_review for row in attempt.questions):
+        return
+    attempt.score = round(sum(row.score or 0.0 for row in attempt.questions), 6)
+    attempt.max_score = round(sum(row.points for row in attempt.questions), 6)
+    attempt.percent = (round(100.0 * attempt.score / attempt.max_score, 2)
+                       if attempt.max_score else 0.0)
+    attempt.passed = attempt.percent >= attempt.pass_percent
+    attempt.state = FINISHED
+    attempt.finished_at = now
+
+
+def grade_by_hand(row: AttemptQuestion, grader: User, points: float, comment: str,
+                  rubric_marks: list[bool], now: datetime) -> None:
+    """A person's grade for a short answer; the attempt is totalled when it was the last."""
+    attempt = row.attempt
+    if attempt.state not in (GRADING, FINISHED) or row.version.data["type"] != "short_answer":
+        raise DomainError(_l("This answer cannot be graded."))
+    try:
+        grade = grade_by_person(points, row.points, comment)
+    except QuestionError as error:
+        raise DomainError(error.message, "points") from None
+    was_waiting = row.needs_review
+    row.fraction, row.feedback, row.needs_review = grade.fraction, grade.feedback, False
+    row.graded_by_id, row.graded_at = grader.id, now
+    row.grader_comment, row.rubric_marks = comment, [bool(mark) for mark in rubric_marks]
+    record_outcomes(attempt.user_id, [(row.question_id, "short_answer", grade.fraction)], now)
+    if attempt.state == FINISHED and not was_waiting:
+        attempt.state = GRADING  # a regrade: total again
+    finish_if_graded(attempt, now)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    """The score that counts for a quiz under its grading method (None: nothing graded)."""
+
+    percent: float | None
+    passed: bool | None
+    graded: int
+    waiting: int
+
+
+def quiz_result(quiz: Quiz, attempts: list[QuizAttempt]) -> QuizResult:
+    """Apply the grading method (highest, last, first, average) to the finished attempts."""
+    done = sorted((a for a in attempts if a.state == FINISHED and a.percent is not None),
+                  key=lambda a: a.number)
+    waiting = sum(1 for a in attempts if a.state == GRADING)
+    if not done:
+        return QuizResult(None, None, 0, waiting)
+    scores = [a.percent for a in done]
+    method = quiz.grading_method
+    if method == "last":
+        percent = scores[-1]
+    elif method == "first":
+        percent = scores[0]
+    elif method == "average":
+        percent = round(sum(scores) / len(scores), 2)
+    else:
+        percent = max(scores)
+    return QuizResult(percent, percent >= quiz.pass_percent, len(done), waiting)
+
+
+def review_allowed(attempt: QuizAttempt, now: datetime) -> bool:
+    """May the employee see right answers and explanations of this finished attempt?"""
+    if attempt.mode != "exam":
+        return True
+    if attempt.state == "in_progress":
+        return False
+    quiz = attempt.quiz
+    if quiz is None or quiz.review == "immediately":
+        return True
+    if quiz.review == "after_close":
+        return quiz.closes_at is not None and now >= quiz.closes_at
+    return False

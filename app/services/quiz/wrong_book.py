@@ -1,0 +1,127 @@
+"""The wrong-question book (错题本): every question answered wrongly lands there; the
+employee practises from it; a question leaves after two correct answers in a row.
+
+A "wrong" answer is anything short of full credit (a blank answer too). A short answer
+graded below full credit by a person enters the book too and shows in its list, but
+practice rounds skip short answers: nobody would be there to grade them.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import AttemptQuestion, Question, QuestionVersion, QuizAttempt, User
+from app.models.attempts import WrongQuestion
+from app.services.errors import DomainError
+from app.services.quiz.layout import make_layout
+
+STREAK_TO_LEAVE = 2
+ROUND_SIZE = 10
+FULL_CREDIT = 1.0 - 1e-9
+
+
+def record_outcomes(user_id: int, outcomes: list[tuple[int, str, float]],
+                    now: datetime) -> None:
+    """Note graded answers (question id, type, fraction) in the user's book: a wrong answer
+    adds the question (or brings it back) and resets its streak; a right one counts towards
+    leaving. A constant number of statements however many outcomes."""
+    outcomes = [o for o in outcomes if o is not None]
+    if not outcomes:
+        return
+    wrong_ids = sorted({qid for qid, _type, fraction in outcomes if fraction < FULL_CREDIT})
+    if wrong_ids:
+        _insert_missing(user_id, wrong_ids, now)
+    entries = {entry.question_id: entry for entry in db.session.execute(
+        select(WrongQuestion).where(WrongQuestion.user_id == user_id,
+                                    WrongQuestion.question_id.in_({o[0] for o in outcomes}))
+    ).scalars()}
+    for question_id, _type, fraction in outcomes:
+        entry = entries.get(question_id)
+        if entry is not None:
+            _note(entry, fraction >= FULL_CREDIT, now)
+    db.session.flush()
+
+
+def _insert_missing(user_id: int, question_ids: list[int], now: datetime) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    rows = [{"user_id": user_id, "question_id": qid, "wrong_count": 0, "correct_streak": 0,
+             "added_at": now, "last_answered_at": now} for qid in question_ids]
+    db.session.execute(insert(WrongQuestion).values(rows).on_conflict_do_nothing(
+        index_elements=["user_id", "question_id"]))
+
+
+def _note(entry: WrongQuestion, correct: bool, now: datetime) -> None:
+    entry.last_answered_at = now
+    if not correct:
+        if entry.cleared_at is not None:
+            entry.cleared_at, entry.added_at = None, now
+        entry.wrong_count += 1
+        entry.correct_streak = 0
+    elif entry.cleared_at is None:
+        entry.correct_streak += 1
+        if entry.correct_streak >= STREAK_TO_LEAVE:
+            entry.cleared_at = now
+
+
+def open_entries(user: User):
+    """The questions in the user's book now, newest first (a SELECT)."""
+    return (select(WrongQuestion).where(WrongQuestion.user_id == user.id,
+                                        WrongQuestion.cleared_at.is_(None))
+            .order_by(WrongQuestion.added_at.desc(), WrongQuestion.id.desc()))
+
+
+def book_size(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(open_entries(user).subquery()))
+
+
+def book_page(user: User) -> list[tuple[WrongQuestion, QuestionVersion]]:
+    """Each open entry with its question's current version (two queries)."""
+    rows = db.session.execute(
+        select(WrongQuestion, QuestionVersion)
+        .join(Question, Question.id == WrongQuestion.question_id)
+        .join(QuestionVersion, and_(QuestionVersion.question_id == Question.id,
+                                    QuestionVersion.number == Question.current_version))
+        .where(WrongQuestion.user_id == user.id, WrongQuestion.cleared_at.is_(None),
+               Question.archived.is_(False))
+        .order_by(WrongQuestion.added_at.desc(), WrongQuestion.id.desc())).all()
+    return [(entry, version) for entry, version in rows]
+
+
+def start_round(user: User, now: datetime, size: int = ROUND_SIZE) -> QuizAttempt:
+    """A practice round over the book (the current version of each question), or the
+    unfinished round when there is one."""
+    open_round = db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.user_id == user.id,
+                                  QuizAttempt.mode == "wrong_book",
+                                  QuizAttempt.state == "in_progress")
+        .options(selectinload(QuizAttempt.questions))).scalars().first()
+    if open_round is not None and any(q.response is None for q in open_round.questions):
+        return open_round
+    if open_round is not None:
+        from app.services.quiz.attempts import submit
+
+        submit(open_round, now)
+    picks = [(entry, version) for entry, version in book_page(user)
+             if version.data["type"] != "short_answer"][:size]
+    if not picks:
+        raise DomainError(_l("Your wrong-question book is empty: nothing to practise."))
+    rounds = db.session.scalar(select(func.count()).where(QuizAttempt.user_id == user.id,
+                                                          QuizAttempt.mode == "wrong_book"))
+    attempt = QuizAttempt(user_id=user.id, quiz_id=None, number=rounds + 1, mode="wrong_book",
+                          started_at=now, pass_percent=0.0, max_score=float(len(picks)))
+    rng = random.Random()
+    for position, (entry, version) in enumerate(picks):
+        attempt.questions.append(AttemptQuestion(
+            position=position, question_id=entry.question_id, version_id=version.id,
+            points=1.0, layout=make_layout(version.data, True, rng)))
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
