@@ -1,5 +1,5 @@
-"""Flask commands: seed-demo, demo, users import, content sync, questions import (see README
-for the contracts)."""
+"""Flask commands: seed-demo, demo, users import, content sync, questions import and export
+(see README for the contracts)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 content_cli = AppGroup("content", help="The shipped curriculum in courses/ and sop/.")
 questions_cli = AppGroup("questions", help="Question banks.")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROGRESS_THRESHOLD = 200  # questions: more than this shows a progress bar on a terminal
 
 
 def _print_json(payload) -> None:
@@ -153,6 +154,9 @@ def _print_sync_report(report) -> None:
                  created=c.created, updated=c.updated, unchanged=c.unchanged))
     click.echo(_("SOP modules: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.",
                  created=s.created, updated=s.updated, unchanged=s.unchanged))
+    q = report.quizzes
+    click.echo(_("Quizzes: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.",
+                 created=q.created, updated=q.updated, unchanged=q.unchanged))
     click.echo(_("Versions published: %(count)d.", count=report.versions_published))
     if report.positions_created:
         click.echo(_("Positions created: %(names)s", names="、".join(report.positions_created)))
@@ -164,15 +168,18 @@ def _print_sync_report(report) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--bank", "bank_slug", required=True, help="The bank's slug (created when missing).")
 @click.option("--format", "fmt", type=click.Choice(["gift", "aiken", "xlsx"]), default=None,
-              help="The file's format (default: from its extension).")
+              help="The file's format (default: from its extension: .gift/.txt, .aiken, .xlsx).")
 @click.option("--dry-run", is_flag=True, help="Check the file without writing anything.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def questions_import_command(file: Path, bank_slug: str, fmt: str | None, dry_run: bool,
                              as_json: bool) -> None:
-    """Import a GIFT or Aiken file into a bank; any error → nothing is written."""
+    """Import a GIFT, Aiken or Excel (.xlsx) file into a bank; any error → nothing is
+    written. On a terminal a progress bar shows for large files."""
     from app.services.quiz.banks import import_questions
 
-    report = import_questions(bank_slug, file.name, file.read_bytes(), fmt, dry_run=dry_run)
+    progress = None if as_json or not _stdout_is_tty() else _progress_bar
+    report = import_questions(bank_slug, file.name, file.read_bytes(), fmt, dry_run=dry_run,
+                              progress=progress)
     if report.errors or dry_run:
         db.session.rollback()
     else:
@@ -183,6 +190,45 @@ def questions_import_command(file: Path, bank_slug: str, fmt: str | None, dry_ru
         _print_questions_report(report, bank_slug)
     if report.errors:
         sys.exit(1)
+
+
+def _stdout_is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def _progress_bar(questions):
+    """Yield the questions back, with a progress bar when there are many."""
+    if len(questions) <= PROGRESS_THRESHOLD:
+        yield from questions
+        return
+    with click.progressbar(questions, label=_("Saving questions")) as bar:
+        yield from bar
+
+
+@questions_cli.command("export")
+@click.option("--bank", "bank_slug", required=True, help="The bank's slug.")
+@click.option("--format", "fmt", type=click.Choice(["gift", "xlsx"]), default=None,
+              help="gift or xlsx (default: xlsx when FILE ends in .xlsx, else gift).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE (default: standard output; required for xlsx).")
+def questions_export_command(bank_slug: str, fmt: str | None, output: Path | None) -> None:
+    """Export the current version of a bank's questions as GIFT or Excel (.xlsx)."""
+    from app.services.quiz.banks import export_bank, find_bank
+
+    fmt = fmt or ("xlsx" if output and output.suffix.lower() == ".xlsx" else "gift")
+    if fmt == "xlsx" and output is None:
+        click.echo(_("An Excel export needs a file: add -o FILE.xlsx."), err=True)
+        sys.exit(1)
+    try:
+        content = export_bank(find_bank(bank_slug).id, fmt)[0]
+    except DomainError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if output is None:
+        click.echo(content.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(content)
+    click.echo(_("Bank %(bank)s exported to %(path)s.", bank=bank_slug, path=str(output)))
 
 
 def _print_questions_report(report, bank_slug: str) -> None:

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
+from app.models.attempts import AttemptQuestion, QuizAttempt, WrongQuestion
 from app.models.content import (
     Acknowledgement,
     Course,
@@ -15,7 +16,6 @@ from app.models.content import (
     SopVersionStep,
 )
 from app.models.org import Department, Hospital, Position, User, UserRole, department_leads
-from app.models.attempts import AttemptQuestion, QuizAttempt, WrongQuestion
 from app.models.quiz import (
     Question,
     QuestionBank,
@@ -27,7 +27,8 @@ from app.models.quiz import (
 )
 
 __all__ = [
-    "Acknowledgement", "AttemptQuestion", "Course", "CourseChapter", "CourseLesson", "CourseVersion",
+    "Acknowledgement", "AttemptQuestion", "Course", "CourseChapter", "CourseLesson",
+    "CourseVersion",
     "CourseVersionLesson", "Department", "Hospital", "LessonProgress", "Media", "Position",
     "Question", "QuestionBank", "QuestionCategory", "QuestionVersion", "Quiz", "QuizAttempt",
     "QuizDrawRule", "QuizItem", "WrongQuestion",

@@ -1,4 +1,4 @@
-"""Import a GIFT or Aiken file into a question bank, all or nothing.
+"""Import a GIFT, Aiken or Excel file into a question bank, all or nothing; export a bank.
 
 Every imported question becomes a `Question` with `QuestionVersion` 1. There is no
 de-duplication: importing the same file twice adds its questions twice (identity of a
@@ -8,7 +8,8 @@ question across files is not defined by the formats; editing happens in the bank
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
@@ -21,12 +22,18 @@ from app.services.content.files import SLUG
 from app.services.errors import DomainError
 from app.services.importers.tabular import decode_text
 from app.services.quiz.data import TYPE_NAMES, QuestionData
+from app.services.quiz.gift_export import GiftExportError, to_gift
 from app.services.quiz.importers import ImportResult, LineError, parse_aiken, parse_gift
+from app.services.quiz.importers.xlsx import parse_xlsx
+from app.services.quiz.xlsx_template import XlsxExportError, export_xlsx
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
 FORMATS = ("gift", "aiken", "xlsx")
 EXTENSIONS = {".gift": "gift", ".txt": "gift", ".aiken": "aiken", ".xlsx": "xlsx"}
 CATEGORY_LENGTH = 500
+STORE_BATCH = 200
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Progress = Callable[[list[QuestionData]], Iterable[QuestionData]]
 
 
 @dataclass
@@ -53,11 +60,13 @@ class QuestionImportReport:
 
 
 def import_questions(bank_slug: str, filename: str, data: bytes, fmt: str | None, *,
-                     dry_run: bool) -> QuestionImportReport:
+                     dry_run: bool, progress: Progress | None = None) -> QuestionImportReport:
     """Parse `data` and add every question to the bank `bank_slug` (created when missing).
 
     Any error → nothing is added and every error is reported with its line (line 0: the
-    file as a whole). Adds and flushes only; the caller commits (or rolls back).
+    file as a whole; for Excel, the spreadsheet row). Adds and flushes only; the caller
+    commits (or rolls back). `progress`, when given, wraps the list of questions being
+    stored (e.g. in a progress bar) and yields them back.
     """
     report = QuestionImportReport(dry_run=dry_run)
     try:
@@ -73,7 +82,7 @@ def import_questions(bank_slug: str, filename: str, data: bytes, fmt: str | None
         return report
     report.by_type.update(question.type for question in result.questions)
     if not dry_run:
-        report.bank_created = _store(bank_slug, result.questions)
+        report.bank_created = _store(bank_slug, result.questions, progress)
     return report
 
 
@@ -81,8 +90,9 @@ def guess_format(filename: str) -> str:
     """The format named by the file's extension; DomainError when it names none."""
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in EXTENSIONS:
-        raise DomainError(_l("Unknown question file type '%(suffix)s': use .gift or .txt (GIFT) "
-                             "or .aiken (Aiken), or name the format with --format.",
+        raise DomainError(_l("Unknown question file type '%(suffix)s': use .gift or .txt (GIFT), "
+                             ".aiken (Aiken) or .xlsx (Excel), or name the format with "
+                             "--format.",
                              suffix=suffix or "?"))
     return EXTENSIONS[suffix]
 
@@ -92,14 +102,13 @@ def _parse(bank_slug: str, filename: str, data: bytes, fmt: str | None) -> Impor
         raise DomainError(_l("The bank slug must be lowercase letters, digits and hyphens "
                              "(at most 80), starting with a letter or digit."))
     fmt = (fmt or guess_format(filename)).lower()
-    if fmt == "xlsx":
-        raise DomainError(_l("Excel (.xlsx) question import is not available yet: save the "
-                             "questions as GIFT or Aiken text."))
-    if fmt not in PARSERS:
-        raise DomainError(_l("Unknown question format '%(format)s': use gift or aiken.",
+    if fmt not in FORMATS:
+        raise DomainError(_l("Unknown question format '%(format)s': use gift, aiken or xlsx.",
                              format=fmt))
     if not data or not data.strip():
         raise DomainError(_l("The file is empty."))
+    if fmt == "xlsx":
+        return parse_xlsx(data)
     text = decode_text(data)
     if "\x00" in text:
         raise DomainError(_l("This is not a text file."))
@@ -119,7 +128,7 @@ def _category_path(question: QuestionData) -> str:
     return "/".join(part.strip() for part in question.category.split("/") if part.strip())
 
 
-def _store(bank_slug: str, questions: list[QuestionData]) -> bool:
+def _store(bank_slug: str, questions: list[QuestionData], progress: Progress | None) -> bool:
     """Add the questions (version 1 each); True when the bank had to be created."""
     bank = db.session.execute(
         select(QuestionBank).where(QuestionBank.slug == bank_slug)).scalar_one_or_none()
@@ -129,12 +138,14 @@ def _store(bank_slug: str, questions: list[QuestionData]) -> bool:
         db.session.add(bank)
         db.session.flush()
     categories = _categories(bank, {_category_path(q) for q in questions} - {""})
-    for data in questions:
+    for number, data in enumerate(progress(questions) if progress else questions, start=1):
         question = Question(bank=bank, category=categories.get(_category_path(data)),
                             type=data.type, current_version=1, tags=list(data.tags),
                             difficulty=data.difficulty, points=data.points)
         question.versions.append(QuestionVersion(number=1, data=data.to_dict()))
         db.session.add(question)
+        if number % STORE_BATCH == 0:
+            db.session.flush()
     db.session.flush()
     return created
 
@@ -147,3 +158,44 @@ def _categories(bank: QuestionBank, paths: set[str]) -> dict[str, QuestionCatego
         existing[path] = QuestionCategory(bank_id=bank.id, path=path)
         db.session.add(existing[path])
     return existing
+
+
+def find_bank(slug: str) -> QuestionBank:
+    """The bank called `slug`; DomainError when there is none."""
+    bank = db.session.execute(
+        select(QuestionBank).where(QuestionBank.slug == slug)).scalar_one_or_none()
+    if bank is None:
+        raise DomainError(_l("There is no question bank “%(bank)s”.", bank=slug))
+    return bank
+
+
+def bank_questions(bank_id: int) -> list[QuestionData]:
+    """The current version of every non-archived question of the bank, in id order, with
+    the category path taken from the question's category."""
+    rows = db.session.execute(
+        select(QuestionVersion.data, QuestionCategory.path)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .outerjoin(QuestionCategory, QuestionCategory.id == Question.category_id)
+        .where(Question.bank_id == bank_id, Question.archived.is_(False),
+               QuestionVersion.number == Question.current_version)
+        .order_by(Question.id)).all()
+    return [replace(QuestionData.from_dict(data), category=path or "") for data, path in rows]
+
+
+def export_bank(bank_id: int, fmt: str) -> tuple[bytes, str, str]:
+    """(content, file name, MIME type) of the bank as GIFT (UTF-8) or Excel."""
+    bank = db.session.get(QuestionBank, bank_id)
+    if bank is None:
+        raise DomainError(_l("There is no such question bank."))
+    if fmt not in ("gift", "xlsx"):
+        raise DomainError(_l("Unknown export format '%(format)s': use gift or xlsx.",
+                             format=fmt))
+    questions = bank_questions(bank_id)
+    try:
+        if fmt == "gift":
+            content = to_gift(questions).encode("utf-8")
+            return content, f"{bank.slug}.gift", "text/plain; charset=utf-8"
+        return export_xlsx(questions), f"{bank.slug}.xlsx", XLSX_MIMETYPE
+    except (GiftExportError, XlsxExportError) as exc:
+        raise DomainError(_l("The bank holds a question that cannot be exported: %(reason)s",
+                             reason=str(exc))) from None

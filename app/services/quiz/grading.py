@@ -17,7 +17,6 @@ from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.types import get_type, grade_by_person
 from app.services.quiz.wrong_book import record_outcomes
 
-
 Outcome = tuple[int, str, float]  # question id, type, fraction
 
 

@@ -1,0 +1,240 @@
+"""Excel (.xlsx) question import: `parse_xlsx(data)` → ImportResult, all or nothing.
+
+The sheet "题目" (else the first sheet) holds one question per row under a header row of
+Chinese column names (xlsx_syntax.COLUMNS, any order, optional ones may be left out).
+Errors name the spreadsheet row (LineError.line) and the column; row 0 is the file as a
+whole. The optional 附加数据 column holds JSON written by the exporter for what the other
+columns cannot express (see docs/question-format.md).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.services.quiz.data import QuestionData, QuestionError
+from app.services.quiz.importers.result import ImportResult, LineError, finish
+from app.services.quiz.importers.xlsx_syntax import (
+    ANSWER,
+    CATEGORY,
+    DIFFICULTY,
+    EXPLANATION,
+    EXTRA,
+    KNOWN_COLUMNS,
+    OPTION_COLUMNS,
+    POINTS,
+    REQUIRED_COLUMNS,
+    RUBRIC,
+    SCENARIO,
+    STEM,
+    TAGS,
+    TITLE,
+    TYPE_ALIASES,
+    TYPE_COLUMN,
+    TYPE_LABELS,
+    VALUE,
+    CellError,
+    Cells,
+    cell_text,
+    read_payload,
+)
+from app.services.quiz.types import validate_question
+
+MAX_ROWS = 5000
+MAX_COLUMNS = 64
+SHEET = "题目"
+OPTIONS = "选项"  # the option columns as a whole (a matching pair)
+TAG_SEPARATORS = re.compile(r"[\s,，;；、]+")
+TEXT_COLUMNS = {"stem": STEM, "title": TITLE, "scenario": SCENARIO, "explanation": EXPLANATION,
+                "category": CATEGORY}
+FIELD_COLUMNS = {**TEXT_COLUMNS, "type": TYPE_COLUMN, "tags": TAGS, "difficulty": DIFFICULTY,
+                 "points": POINTS, "text_format": EXTRA}
+ITEM_FIELD = re.compile(r"payload\.(?:options|items)\[(\d+)\]")
+
+
+class FileProblem(Exception):
+    """The workbook as a whole cannot be used; `line` is 0 or the header row."""
+
+    def __init__(self, message: Any, line: int = 0):
+        super().__init__(str(message))
+        self.message = message
+        self.line = line
+
+
+def parse_xlsx(data: bytes) -> ImportResult:
+    """Every question of the workbook's question sheet; empty rows are skipped silently."""
+    try:
+        rows = read_rows(data)
+        columns = read_header(rows)
+    except FileProblem as problem:
+        return finish([], 0, [LineError(problem.line, problem.message)])
+    questions, errors = [], []
+    for number, values in rows[1:]:
+        cells = {name: values[index] if index < len(values) else ""
+                 for name, index in columns.items()}
+        if not any(text.strip() for text in cells.values()):
+            continue
+        try:
+            questions.append(read_row(cells))
+        except CellError as error:
+            errors.append(LineError(number, _l("Column %(column)s: %(problem)s",
+                                               column=error.column, problem=error.message)))
+    return finish(questions, 0, errors)
+
+
+def read_rows(data: bytes) -> list[tuple[int, list[str]]]:
+    """(row number, cell texts) of every non-empty row of the question sheet."""
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise FileProblem(_l("This is an old Excel .xls file: open it in Excel or WPS and save "
+                             "it as .xlsx."))
+    if data[:4] != b"PK\x03\x04":
+        raise FileProblem(_l("This is not an Excel .xlsx file."))
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors on damaged files
+        raise FileProblem(_l("This is not an Excel .xlsx file.")) from None
+    try:
+        return _sheet_rows(workbook)
+    except FileProblem:
+        raise
+    except Exception:  # a damaged sheet is only noticed while it is read
+        raise FileProblem(_l("This is not an Excel .xlsx file.")) from None
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(workbook) -> list[tuple[int, list[str]]]:
+    if not workbook.worksheets:
+        raise FileProblem(_l("The workbook has no sheet of questions."))
+    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+    rows = []
+    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+        texts = [cell_text(value) for value in values]
+        if any(text.strip() for text in texts):
+            rows.append((number, texts))
+            if len(rows) > MAX_ROWS + 1:
+                raise FileProblem(_l("The sheet has more than %(max)d questions: split it into "
+                                     "smaller files.", max=MAX_ROWS))
+    return rows
+
+
+def read_header(rows: list[tuple[int, list[str]]]) -> dict[str, int]:
+    """{column name: index} from the first row; FileProblem for a bad header."""
+    if not rows:
+        raise FileProblem(_l("The file is empty."))
+    line, texts = rows[0]
+    columns: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+        if not name:
+            continue
+        if name not in KNOWN_COLUMNS:
+            raise FileProblem(_l("Unknown column “%(name)s” in the header row; the columns "
+                                 "are: %(names)s.", name=text.strip()[:40],
+                                 names="、".join(KNOWN_COLUMNS)), line)
+        if name in columns:
+            raise FileProblem(_l("The column “%(name)s” appears twice in the header row.",
+                                 name=name), line)
+        columns[name] = index
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        raise FileProblem(_l("The header row has no “%(name)s” column (the first row must "
+                             "name the columns, as in the template).", name=missing[0]), line)
+    return columns
+
+
+def read_row(cells: Cells) -> QuestionData:
+    """One row's question, validated by its type; CellError names the column at fault."""
+    data = read_common(cells)
+    extra = read_extra(cells)
+    if "payload" not in extra:
+        data["payload"] = read_payload(data["type"], cells)
+    data.update(extra)
+    try:
+        question = QuestionData.from_dict(data)
+        validate_question(question)
+    except QuestionError as error:
+        raise CellError(column_of(error.field or "", set(extra)), error.message) from None
+    return question
+
+
+def read_common(cells: Cells) -> dict[str, Any]:
+    """Every QuestionData field but the payload, from its column (defaults when empty)."""
+    data: dict[str, Any] = {"type": read_type(cells)}
+    data.update({name: cells.get(column, "").strip() for name, column in TEXT_COLUMNS.items()})
+    data["text_format"] = "markdown"
+    data["tags"] = [tag for tag in TAG_SEPARATORS.split(cells.get(TAGS, "")) if tag]
+    data["difficulty"] = _whole_number(cells.get(DIFFICULTY, "").strip())
+    data["points"] = _points(cells.get(POINTS, "").strip())
+    return data
+
+
+def read_type(cells: Cells) -> str:
+    """The question type named in 题型: a Chinese name (单选题, 单选 …) or an English one."""
+    text = unicodedata.normalize("NFKC", cells.get(TYPE_COLUMN, "")).strip()
+    kind = TYPE_ALIASES.get(text.casefold())
+    if kind is None:
+        if not text:
+            raise CellError(TYPE_COLUMN, _l("The question type is missing."))
+        raise CellError(TYPE_COLUMN, _l("Unknown question type “%(value)s”: use one of "
+                                        "%(names)s.", value=text[:40],
+                                        names="、".join(TYPE_LABELS.values())))
+    return kind
+
+
+def read_extra(cells: Cells) -> dict[str, Any]:
+    """The 附加数据 JSON object (empty when the cell is)."""
+    text = cells.get(EXTRA, "").strip()
+    if not text:
+        return {}
+    try:
+        extra = json.loads(text)
+    except ValueError:
+        raise CellError(EXTRA, _l("This cell must hold JSON as the export writes it; clear "
+                                  "it if in doubt.")) from None
+    if not isinstance(extra, dict) or "type" in extra:
+        raise CellError(EXTRA, _l("This cell must hold JSON as the export writes it; clear "
+                                  "it if in doubt."))
+    return extra
+
+
+def _whole_number(text: str) -> int:
+    text = unicodedata.normalize("NFKC", text)
+    if not text:
+        return 3
+    if not re.fullmatch(r"[+-]?\d{1,6}", text, re.ASCII):
+        raise CellError(DIFFICULTY, _l("Difficulty must be a whole number from 1 to 5."))
+    return int(text)
+
+
+def _points(text: str) -> float:
+    text = unicodedata.normalize("NFKC", text)
+    if not text:
+        return 1.0
+    if not VALUE.fullmatch(text):
+        raise CellError(POINTS, _l("Points must be a number greater than 0."))
+    return float(text)
+
+
+def column_of(field: str, from_extra: set[str]) -> str:
+    """The column a QuestionError's field (such as "payload.options[2].text") came from."""
+    name = field.split(".")[0].split("[")[0]
+    if name in from_extra:
+        return EXTRA
+    if name in FIELD_COLUMNS:
+        return FIELD_COLUMNS[name]
+    item = ITEM_FIELD.match(field)
+    if item and int(item.group(1)) < len(OPTION_COLUMNS):
+        return OPTION_COLUMNS[int(item.group(1))]
+    if field.startswith("payload.rubric"):
+        return RUBRIC
+    if field.startswith(("payload.pairs", "payload.distractors")):
+        return OPTIONS
+    return ANSWER
