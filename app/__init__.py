@@ -60,6 +60,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     _init_extensions(app)
+    from app.web.forms import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     _register_blueprints(app)
 
     from app.cli import register_cli
@@ -87,6 +90,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
+    from app.web.grading import bp as grading_bp
     from app.web.home import bp as home_bp
     from app.web.learn import bp as learn_bp
     from app.web.manage import bp as manage_bp
@@ -98,5 +102,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learn_bp, url_prefix="/learn")
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(team_bp, url_prefix="/team")
+    app.register_blueprint(grading_bp, url_prefix="/grading")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp)

@@ -96,3 +96,26 @@ def require(*needed: Permission) -> Callable:
         return wrapped
 
     return decorator
+
+
+def require_any(*allowed: Permission) -> Callable:
+    """View decorator: anonymous → login page; holding none of `allowed` → 403.
+
+    For pages shared by roles that reach them through different permissions (the grading
+    queue: supervisors by VIEW_TEAM, trainers by AUTHOR_CONTENT). What each may see there is
+    the view's object scope, not this check.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not any(has_permission(current_user, p) for p in allowed):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.any_permission = allowed
+        return wrapped
+
+    return decorator

@@ -8,11 +8,36 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange
 
 from app.extensions import db
 from app.services.errors import DomainError
+
+MAX_ID = 2**31 - 1  # a database INTEGER
+
+
+def db_int(value: str) -> int:
+    """`int(value)` when it fits a database integer; ValueError otherwise, so that
+    `request.args.get(name, type=db_int)` falls back to its default instead of failing."""
+    number = int(value)
+    if not -MAX_ID <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+SORT_RANGE = NumberRange(min=-100_000, max=100_000)
+
+
+class IdConverter(IntegerConverter):
+    """The `int` URL converter, bounded to database integers: /x/99999999999999999999 is a
+    404, not an overflow in the database driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -234,5 +234,5 @@ def test_cli_import_shows_progress_on_a_terminal_for_large_files(runner, app, tm
     path.write_bytes(export_xlsx([BANK[3]] * count))
     result = runner.invoke(args=["questions", "import", str(path), "--bank", "big"])
     assert result.exit_code == 0, result.output
-    assert ("Saving questions" in result.output) is shown
+    assert ("正在保存题目" in result.output) is shown  # "Saving questions"
     assert db.session.execute(db.select(db.func.count(Question.id))).scalar_one() == count

@@ -81,3 +81,34 @@ def test_postgres_urls_use_the_psycopg_driver(monkeypatch):
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize("role,url", [
+    ("trainer", f"/manage/courses/{HUGE}"),
+    ("trainer", f"/manage/quizzes/{HUGE}"),
+    ("employee", f"/learn/attempts/{HUGE}"),
+    ("admin", f"/admin/users/{HUGE}/edit"),
+])
+def test_an_id_too_big_for_the_database_is_not_found(client, auth, demo, role, url):
+    auth.as_role(role)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    f"/admin/users?page={HUGE}&department={HUGE}&position=-{HUGE}",
+    f"/grading/?quiz={HUGE}&page={HUGE}",
+    f"/manage/quizzes/new?page={HUGE}",
+])
+def test_a_number_too_big_in_the_query_string_is_ignored(client, auth, demo, url):
+    auth.as_role("admin")
+    assert client.get(url).status_code == 200
+
+
+def test_a_sort_order_too_big_is_refused_with_a_message(client, auth, demo):
+    auth.as_role("admin")
+    response = client.post("/admin/positions/new", data={"name": "新岗位", "sort_order": HUGE})
+    assert response.status_code == 200
+    assert "新岗位" in response.text and "100000" in response.text

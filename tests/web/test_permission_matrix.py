@@ -22,6 +22,7 @@ LEARNER = (LOGIN, OK, OK, OK, OK)
 TEAM = (LOGIN, DENY, OK, DENY, OK)
 AUTHOR = (LOGIN, DENY, DENY, OK, OK)
 ADMIN = (LOGIN, DENY, DENY, DENY, OK)
+GRADERS = (LOGIN, DENY, OK, OK, OK)  # VIEW_TEAM or AUTHOR_CONTENT
 
 EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/", "GET"): SIGNED_IN,
@@ -87,6 +88,65 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/manage/steps/<int:step_id>/move", "POST"): AUTHOR,
     ("/manage/steps/<int:step_id>/delete", "POST"): AUTHOR,
     # end of authoring
+    # question banks
+    ("/manage/banks", "GET"): AUTHOR,
+    ("/manage/banks", "POST"): AUTHOR,
+    ("/manage/banks/template.xlsx", "GET"): AUTHOR,
+    ("/manage/banks/<int:bank_id>", "GET"): AUTHOR,
+    ("/manage/banks/<int:bank_id>/categories", "POST"): AUTHOR,
+    ("/manage/banks/<int:bank_id>/categories/rename", "GET"): AUTHOR,
+    ("/manage/banks/<int:bank_id>/categories/rename", "POST"): AUTHOR,
+    ("/manage/banks/<int:bank_id>/import", "GET"): AUTHOR,
+    ("/manage/banks/<int:bank_id>/import", "POST"): AUTHOR,
+    ("/manage/banks/<int:bank_id>/export.gift", "GET"): AUTHOR,
+    ("/manage/banks/<int:bank_id>/export.xlsx", "GET"): AUTHOR,
+    ("/manage/banks/<int:bank_id>/questions/new", "GET"): AUTHOR,
+    ("/manage/banks/<int:bank_id>/questions/new", "POST"): AUTHOR,
+    ("/manage/questions/<int:question_id>", "GET"): AUTHOR,
+    ("/manage/questions/<int:question_id>/edit", "GET"): AUTHOR,
+    ("/manage/questions/<int:question_id>/edit", "POST"): AUTHOR,
+    ("/manage/questions/<int:question_id>/archive", "POST"): AUTHOR,
+    # end of question banks
+    # quiz taking: each role is a different user; the attempt id is the employee's, so it is
+    # a 404 for everyone else (attempts are private). Empty POSTs: the employee's answer has
+    # no position (400), its submit asks for confirmation first (200), a start by any role
+    # starts that user's own attempt, an empty wrong-question book leads back to the book.
+    ("/learn/quizzes/<quiz_slug>", "GET"): LEARNER,
+    ("/learn/quizzes/<quiz_slug>/start", "POST"): LEARNER,
+    ("/learn/attempts/<int:attempt_id>", "GET"): (LOGIN, OK, 404, 404, 404),
+    ("/learn/attempts/<int:attempt_id>/answer", "POST"): (LOGIN, 400, 404, 404, 404),
+    ("/learn/attempts/<int:attempt_id>/submit", "POST"): (LOGIN, OK, 404, 404, 404),
+    ("/learn/wrong-book", "GET"): LEARNER,
+    ("/learn/wrong-book/practice", "POST"): LEARNER,
+    # end of quiz taking
+    # quizzes: the trainer's quiz editor; grading (supervisors: their team, trainers: all).
+    # Empty POSTs change nothing: publish/archive need a value, deleting needs confirm=yes,
+    # an empty settings, rule or grade form is refused with a message, an empty points form
+    # clears an override that is not set.
+    ("/manage/quizzes", "GET"): AUTHOR,
+    ("/manage/quizzes/new", "GET"): AUTHOR,
+    ("/manage/quizzes/new", "POST"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>", "GET"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>/edit", "GET"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>/edit", "POST"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>/publish", "POST"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>/archive", "POST"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>/results", "GET"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>/questions", "GET"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>/questions", "POST"): AUTHOR,
+    ("/manage/quiz-items/<int:item_id>/move", "POST"): AUTHOR,
+    ("/manage/quiz-items/<int:item_id>/points", "POST"): AUTHOR,
+    ("/manage/quiz-items/<int:item_id>/delete", "POST"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>/rules/new", "GET"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>/rules/new", "POST"): AUTHOR,
+    ("/manage/quiz-rules/<int:rule_id>/edit", "GET"): AUTHOR,
+    ("/manage/quiz-rules/<int:rule_id>/edit", "POST"): AUTHOR,
+    ("/manage/quiz-rules/<int:rule_id>/delete", "POST"): AUTHOR,
+    ("/grading/", "GET"): GRADERS,
+    ("/grading/answers/<int:answer_id>", "GET"): GRADERS,
+    ("/grading/answers/<int:answer_id>", "POST"): GRADERS,
+    ("/grading/attempts/<int:attempt_id>", "GET"): GRADERS,  # the employee's attempt above
+    # end of quizzes
     ("/team/", "GET"): TEAM,
     ("/team/members/<int:user_id>", "GET"): TEAM,
     ("/admin/", "GET"): ADMIN,
@@ -149,6 +209,12 @@ def _object_ids() -> dict[str, object]:
         **_learner_ids(),
         # authoring
         **_authoring_ids(),
+        # question banks
+        **_question_bank_ids(),
+        # quiz taking
+        **_quiz_taking_ids(),
+        # quizzes
+        **_quiz_ids(),
     }
 
 
@@ -190,6 +256,57 @@ def _authoring_ids() -> dict[str, int]:
     return {"course_id": course.id, "chapter_id": chapter.id, "lesson_id": lesson.id,
             "module_id": module.id, "step_id": step.id}
 
+
+# question banks
+def _question_bank_ids() -> dict[str, int]:
+    """A bank with one single-choice question (its empty POSTs change nothing: an empty
+    edit is refused, an empty archive form restores a question that is not archived)."""
+    from app.services.quiz import bank_authoring
+    from app.services.quiz.question_input import OptionRow, QuestionInput, build_question
+
+    bank = bank_authoring.create_bank("权限矩阵题库", "matrix-bank")
+    question = bank_authoring.create_question(bank, build_question(QuestionInput(
+        type="single_choice", stem="题干", category="分类/子类",
+        options=[OptionRow("对", True), OptionRow("错")])))
+    db.session.commit()
+    return {"bank_id": bank.id, "question_id": question.id}
+
+
+# quiz taking
+def _quiz_taking_ids() -> dict[str, object]:
+    """A stand-alone quiz meant for everyone and the employee's open attempt at it."""
+    from app.models import Quiz, QuizItem
+    from app.models.base import utcnow
+    from app.services.quiz.attempts import start
+    from tests.quiz_factories import make_bank, single, true_false
+
+    questions = make_bank([single(), true_false()], slug="matrix-quiz-bank")
+    quiz = Quiz(slug="matrix-quiz", title="权限矩阵测验", published=True,
+                items=[QuizItem(question=q, position=i) for i, q in enumerate(questions)])
+    db.session.add(quiz)
+    employee = db.session.scalar(select(User).where(User.login == "employee"))
+    attempt = start(quiz, employee, utcnow())
+    db.session.commit()
+    return {"quiz_slug": quiz.slug, "attempt_id": attempt.id}
+
+
+
+# quizzes
+def _quiz_ids() -> dict[str, int]:
+    """A web quiz with a fixed question and a draw rule, and the employee's submitted attempt
+    at another quiz whose short answer waits for grading (in the supervisor's team)."""
+    from app.services.quiz import authoring
+    from tests.quiz_factories import make_bank, single, true_false
+    from tests.web.quiz_helpers import quiz_with_short_answer, short_row, submit_attempt
+
+    questions = make_bank([single(), true_false(), single()], slug="matrix-editor-bank")
+    quiz = authoring.save_quiz(None, authoring.QuizSettingsData(title="权限矩阵编辑测验"), None)
+    authoring.add_questions(quiz, [questions[0].id])
+    rule = authoring.save_draw_rule(quiz, None, authoring.DrawRuleData(questions[0].bank_id))
+    db.session.commit()
+    attempt = submit_attempt(quiz_with_short_answer(slug="matrix-graded-quiz"), "employee")
+    return {"quiz_id": quiz.id, "item_id": quiz.items[0].id, "rule_id": rule.id,
+            "answer_id": short_row(attempt).id}
 
 def _outcome(response) -> object:
     if response.status_code == 403:

@@ -21,11 +21,12 @@ from app.models.content import (
 )
 
 
-def _department_chain(user: User):
-    """The user's department and all its ancestors, as a recursive CTE (no extra query)."""
+def _department_chain(user: User, name: str = "department_chain"):
+    """The user's department and all its ancestors, as a recursive CTE (no extra query);
+    `name` must differ between the CTEs of one statement."""
     chain = (select(Department.id, Department.parent_id)
              .where(Department.id == user.department_id)
-             .cte("department_chain", recursive=True))
+             .cte(name, recursive=True))
     parent = select(Department.id, Department.parent_id).join(
         chain, Department.id == chain.c.parent_id)
     return chain.union(parent)  # UNION (not ALL) also stops on a damaged, cyclic tree
@@ -40,7 +41,7 @@ def _meant_for(user: User, owner_id: ColumnElement, positions: Table, department
         clauses.append(exists().where(by_position,
                                       positions.c.position_id == user.position_id))
     if user.department_id is not None:
-        chain = _department_chain(user)
+        chain = _department_chain(user, f"department_chain_{owner_key}")
         clauses.append(exists().where(by_department,
                                       departments.c.department_id.in_(select(chain.c.id))))
     return or_(*clauses)

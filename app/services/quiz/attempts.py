@@ -183,9 +183,12 @@ def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False) -> QuizAt
     db.session.refresh(attempt)
     if claimed != 1:
         return attempt
-    outcomes = [grade_question(row) for row in attempt.questions
-                if row.fraction is None and not row.needs_review]
-    record_outcomes(attempt.user_id, [o for o in outcomes if o is not None], now)
+    ungraded = [row for row in attempt.questions if row.fraction is None and not row.needs_review]
+    outcomes = [(row, grade_question(row)) for row in ungraded]
+    # only answers given count for the wrong-question book: a question left blank (not
+    # reached before the deadline, skipped in a practice round) was not answered wrongly
+    record_outcomes(attempt.user_id, [outcome for row, outcome in outcomes
+                                      if outcome is not None and row.response is not None], now)
     finish_if_graded(attempt, now)
     db.session.flush()
     return attempt

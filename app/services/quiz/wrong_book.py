@@ -1,7 +1,8 @@
 """The wrong-question book (错题本): every question answered wrongly lands there; the
 employee practises from it; a question leaves after two correct answers in a row.
 
-A "wrong" answer is anything short of full credit (a blank answer too). A short answer
+A "wrong" answer is anything short of full credit; a question left blank was not
+answered, so it does not count either way. A short answer
 graded below full credit by a person enters the book too and shows in its list, but
 practice rounds skip short answers: nobody would be there to grade them.
 """

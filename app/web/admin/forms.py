@@ -8,25 +8,25 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional
 
 from app.permissions import ROLE_LABELS, ROLE_ORDER
-from app.web.forms import MultiCheckboxField, choices
+from app.web.forms import SORT_RANGE, MultiCheckboxField, choices, db_int
 
 
 class HospitalForm(FlaskForm):
     name = StringField(lazy_pgettext("organisation", "Name"))
     code = StringField(_l("Code"))
-    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
+    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])
 
 
 class DepartmentForm(FlaskForm):
-    hospital_id = SelectField(_l("Hospital"), coerce=int)
-    parent_id = SelectField(_l("Parent department"), coerce=int)
+    hospital_id = SelectField(_l("Hospital"), coerce=db_int)
+    parent_id = SelectField(_l("Parent department"), coerce=db_int)
     name = StringField(lazy_pgettext("organisation", "Name"))
-    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
+    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])
 
 
 class PositionForm(FlaskForm):
     name = StringField(lazy_pgettext("organisation", "Name"))
-    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
+    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])
 
 
 class UserForm(FlaskForm):
@@ -34,12 +34,12 @@ class UserForm(FlaskForm):
     name = StringField(_l("Name"))
     email = StringField(_l("Email"))
     phone = StringField(_l("Mobile phone"))
-    department_id = SelectField(_l("Department"), coerce=int)
-    position_id = SelectField(_l("Position"), coerce=int)
+    department_id = SelectField(_l("Department"), coerce=db_int)
+    position_id = SelectField(_l("Position"), coerce=db_int)
     roles = MultiCheckboxField(
         _l("Roles"), choices=choices((r.value, ROLE_LABELS[r]) for r in reversed(ROLE_ORDER))
     )
-    led_department_ids = MultiCheckboxField(_l("Departments led (supervisors)"), coerce=int)
+    led_department_ids = MultiCheckboxField(_l("Departments led (supervisors)"), coerce=db_int)
     password = StringField(_l("Initial password"))
 
 

@@ -16,7 +16,7 @@ from app.services.errors import DomainError
 from app.services.validation import like_contains
 from app.web.admin import bp
 from app.web.admin.forms import ConfirmForm, UserForm
-from app.web.forms import attach_error, choices
+from app.web.forms import attach_error, choices, db_int
 
 
 @bp.get("/")
@@ -42,9 +42,9 @@ def _user_query():
         like = like_contains(q)
         query = query.where(or_(User.login.ilike(like, escape="\\"),
                                 User.name.ilike(like, escape="\\")))
-    if department_id := args.get("department", type=int):
+    if department_id := args.get("department", type=db_int):
         query = query.where(User.department_id.in_(org.subtree_ids({department_id})))
-    if position_id := args.get("position", type=int):
+    if position_id := args.get("position", type=db_int):
         query = query.where(User.position_id == position_id)
     if role := args.get("role"):
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
@@ -57,7 +57,8 @@ def _user_query():
 @bp.get("/users")
 @require(Permission.MANAGE_USERS)
 def users():
-    page = db.paginate(_user_query(), per_page=50, error_out=False)
+    page = db.paginate(_user_query(), page=request.args.get("page", 1, type=db_int),
+                       per_page=50, error_out=False)
     return render_template("admin/users.html", page=page, paths=org.department_paths(),
                            positions=org.list_positions(), roles=list(Role),
                            args=request.args)

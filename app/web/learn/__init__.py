@@ -12,4 +12,4 @@ def _renderers() -> dict:
     return {"markdown": render_markdown, "script": render_script}
 
 
-from app.web.learn import routes, sop_routes  # noqa: E402,F401
+from app.web.learn import quiz_routes, routes, sop_routes, wrong_book_routes  # noqa: E402,F401

@@ -11,6 +11,9 @@ from app.permissions import Permission, require
 from app.services.content import acknowledgement, learning, search
 from app.services.content.audience import find_course
 from app.services.errors import DomainError
+from app.services.quiz.quizzes import visible_quizzes
+from app.services.quiz.taking import standalone_quiz_cards
+from app.services.quiz.wrong_book import book_size
 from app.web.learn import bp
 
 
@@ -19,7 +22,9 @@ from app.web.learn import bp
 def index():
     return render_template("learn/index.html", user=current_user,
                            courses=learning.course_cards(current_user),
-                           modules=acknowledgement.sop_cards(current_user))
+                           modules=acknowledgement.sop_cards(current_user),
+                           quizzes=standalone_quiz_cards(current_user),
+                           wrong_book_size=book_size(current_user))
 
 
 @bp.get("/search")
@@ -41,7 +46,8 @@ def _course_or_404(course_slug: str):
 def course(course_slug: str):
     course, version = _course_or_404(course_slug)
     outline = learning.course_outline(current_user, course, version)
-    return render_template("learn/course.html", outline=outline)
+    return render_template("learn/course.html", outline=outline,
+                           quizzes=visible_quizzes(current_user, course_id=course.id))
 
 
 @bp.get("/courses/<course_slug>/<lesson_key>")

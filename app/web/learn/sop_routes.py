@@ -8,6 +8,8 @@ from app.extensions import db
 from app.permissions import Permission, require
 from app.services.content import acknowledgement as ack
 from app.services.content.audience import find_module
+from app.services.quiz.quizzes import visible_quizzes
+from app.web.forms import db_int
 from app.web.learn import bp
 
 
@@ -27,7 +29,8 @@ def sop(sop_slug: str):
         if state.status == ack.AckStatus.REACK else []
     return render_template("learn/sop.html", module=module, version=version, state=state,
                            steps=ack.version_steps(version), changes=changes,
-                           Status=ack.AckStatus)
+                           Status=ack.AckStatus,
+                           quizzes=visible_quizzes(current_user, sop_module_id=module.id))
 
 
 @bp.post("/sop/<sop_slug>/acknowledge")
@@ -36,7 +39,7 @@ def acknowledge(sop_slug: str):
     """阅读并确认 the version the learner read; a newer one published meanwhile is refused."""
     module, version = _module_or_404(sop_slug)
     here = url_for(".sop", sop_slug=module.slug)
-    if request.form.get("version", type=int) != version.number:
+    if request.form.get("version", type=db_int) != version.number:
         flash(_("A newer version of this SOP has been published. Read it, then confirm."),
               "error")
         return redirect(here)

@@ -1,4 +1,4 @@
-"""The trainer's side: the trainer desk, authoring courses and SOP modules, versions."""
+"""The trainer's side: the trainer desk, authoring courses, SOP modules and quizzes, versions."""
 
 from flask import Blueprint
 
@@ -12,4 +12,13 @@ def _renderers() -> dict:
     return {"markdown": render_markdown, "script": render_script}
 
 
-from app.web.manage import course_routes, routes, sop_routes, version_routes  # noqa: E402,F401
+from app.web.manage import (  # noqa: E402,F401
+    bank_routes,
+    course_routes,
+    question_routes,
+    quiz_question_routes,
+    quiz_routes,
+    routes,
+    sop_routes,
+    version_routes,
+)

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, Optional
 
 from app.services.content.working_copy import Upload
-from app.web.forms import MultiCheckboxField, choices
+from app.web.forms import SORT_RANGE, MultiCheckboxField, choices, db_int
 
 EVIDENCE_LABELS = {
     "none": _l("No evidence"), "text": _l("Text"), "number": _l("Number"),
@@ -40,15 +40,15 @@ class UploadsMixin:
 
 
 class AudienceMixin:
-    position_ids = MultiCheckboxField(_l("Positions"), coerce=int)
-    department_ids = MultiCheckboxField(_l("Departments"), coerce=int)
+    position_ids = MultiCheckboxField(_l("Positions"), coerce=db_int)
+    department_ids = MultiCheckboxField(_l("Departments"), coerce=db_int)
 
 
 class CourseForm(UploadsMixin, AudienceMixin, FlaskForm):
     upload_kinds = {"cover_file": "image"}
     title = StringField(_l("Title"))
     summary = TextAreaField(_l("Summary"), render_kw={"rows": 3})
-    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
+    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])
     cover_file = FileField(_l("Cover image"))
     remove_cover = BooleanField(_l("Remove the cover image"))
 
@@ -61,7 +61,7 @@ class LessonForm(UploadsMixin, FlaskForm):
     upload_kinds = {"video_file": "video", "audio_file": "audio", "pdf_file": "pdf",
                     "image_file": "image"}
     title = StringField(_l("Title"))
-    chapter_id = SelectField(_l("Chapter"), coerce=int)
+    chapter_id = SelectField(_l("Chapter"), coerce=db_int)
     body = TextAreaField(_l("Lesson text (Markdown)"), render_kw={"rows": 14})
     image_file = FileField(_l("Insert an image"))
     video_file = FileField(_l("Video (MP4 or WebM)"))
@@ -75,14 +75,14 @@ class LessonForm(UploadsMixin, FlaskForm):
 
 class ModuleForm(AudienceMixin, FlaskForm):
     title = StringField(_l("Title"))
-    owner_position_id = SelectField(_l("Owner position"), coerce=int)
+    owner_position_id = SelectField(_l("Owner position"), coerce=db_int)
     purpose = TextAreaField(_l("Purpose (Markdown)"), render_kw={"rows": 6})
-    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
+    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])
 
 
 class StepForm(FlaskForm):
     title = StringField(_l("Title"))
-    responsible_position_id = SelectField(_l("Responsible position"), coerce=int)
+    responsible_position_id = SelectField(_l("Responsible position"), coerce=db_int)
     timing = StringField(_l("Timing"))
     instructions = TextAreaField(_l("Instructions (Markdown)"), render_kw={"rows": 8})
     script = TextAreaField(_l("Script template"), render_kw={"rows": 5})

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Course, SopModule
 from app.permissions import Permission, require
 from app.services.content import history
+from app.web.forms import db_int
 from app.web.manage import bp
 from app.web.manage.forms import PublishForm, SopPublishForm
 from app.web.manage.helpers import save_or_render
@@ -64,8 +65,8 @@ def sop_versions(module_id: int):
 @require(Permission.AUTHOR_CONTENT)
 def course_diff(course_id: int):
     course = db.get_or_404(Course, course_id)
-    comparison = history.compare_course(course, request.args.get("old", type=int),
-                                        request.args.get("new", type=int))
+    comparison = history.compare_course(course, request.args.get("old", type=db_int),
+                                        request.args.get("new", type=db_int))
     return render_template("manage/diff.html", item=course, kind="course",
                            comparison=comparison)
 
@@ -74,7 +75,7 @@ def course_diff(course_id: int):
 @require(Permission.AUTHOR_CONTENT)
 def sop_diff(module_id: int):
     module = db.get_or_404(SopModule, module_id)
-    comparison = history.compare_sop(module, request.args.get("old", type=int),
-                                     request.args.get("new", type=int))
+    comparison = history.compare_sop(module, request.args.get("old", type=db_int),
+                                     request.args.get("new", type=db_int))
     return render_template("manage/diff.html", item=module, kind="sop",
                            comparison=comparison)

@@ -9,6 +9,7 @@ from app.models import User
 from app.permissions import Permission, require
 from app.services.org import department_paths
 from app.services.scope import get_team_member, led_department_ids, team_members
+from app.web.forms import db_int
 from app.web.team import bp
 
 
@@ -18,7 +19,7 @@ def index():
     query = team_members(current_user).where(User.active.is_(True)).options(
         joinedload(User.position)
     ).order_by(User.department_id, User.login)
-    department_id = request.args.get("department", type=int)
+    department_id = request.args.get("department", type=db_int)
     if department_id:
         query = query.where(User.department_id == department_id)
     members = list(db.session.scalars(query))

@@ -22,7 +22,8 @@ def test_two_concurrent_submits_grade_the_attempt_once(app, demo):
     quiz = make_quiz([single(), true_false()])
     employee = person("employee")
     attempt = attempts.start(quiz, employee, T0)
-    attempts.save_answer(attempt, 0, 0, T0)  # wrong: lands in the wrong-question book once
+    attempts.save_answer(attempt, 0, 0, T0)  # both wrong: each lands in the book once
+    attempts.save_answer(attempt, 1, True, T0)
     db.session.commit()
     attempt_id, user_id = attempt.id, employee.id
     barrier = threading.Barrier(2)

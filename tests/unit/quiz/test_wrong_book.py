@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.services.errors import DomainError
-from app.services.quiz import attempts, wrong_book
+from app.services.quiz import attempts, grading, wrong_book
 from tests.learning_factories import person
 from tests.quiz_factories import make_quiz, short_answer, single, true_false
 
@@ -34,11 +34,11 @@ def _stems(user):
     return [version.data["stem"] for _entry, version in wrong_book.book_page(user)]
 
 
-def test_wrong_and_blank_answers_enter_the_book_right_ones_do_not(employee):
+def test_wrong_answers_enter_the_book_right_and_blank_ones_do_not(employee):
     quiz = make_quiz([single("甲"), true_false("乙"), single("丙")])
-    _exam(quiz, employee, {0: 0, 1: False})  # 甲 wrong, 乙 right, 丙 blank
-    assert sorted(_stems(employee)) == ["丙", "甲"]
-    assert wrong_book.book_size(employee) == 2
+    _exam(quiz, employee, {0: 0, 1: False})  # 甲 wrong, 乙 right, 丙 left blank
+    assert _stems(employee) == ["甲"]
+    assert wrong_book.book_size(employee) == 1
 
 
 def test_two_right_in_a_row_take_a_question_out(employee):
@@ -58,7 +58,9 @@ def test_two_right_in_a_row_take_a_question_out(employee):
 
 def test_a_practice_round_draws_from_the_book_and_grades_at_once(employee):
     quiz = make_quiz([single("甲"), true_false("乙"), short_answer("丙")])
-    _exam(quiz, employee, {0: 0, 1: True, 2: ""})
+    attempt = _exam(quiz, employee, {0: 0, 1: True, 2: "先认同，再推销。"})
+    grading.grade_by_hand(attempt.questions[2], person("trainer"), 0.2, "", [], T0)
+    db.session.commit()
     assert sorted(_stems(employee)) == ["丙", "乙", "甲"]
     round_ = wrong_book.start_round(employee, T0 + timedelta(hours=1))
     stems = sorted(q.version.data["stem"] for q in round_.questions)
@@ -88,3 +90,13 @@ def test_each_employee_has_their_own_book(employee):
     quiz = make_quiz([single("甲")])
     _exam(quiz, employee, {0: 0})
     assert _stems(person("supervisor")) == []
+
+
+def test_a_regrade_corrects_the_score_without_counting_the_mistake_twice(employee):
+    quiz = make_quiz([short_answer("丙")])
+    attempt = _exam(quiz, employee, {0: "先认同，再推销。"})
+    grading.grade_by_hand(attempt.questions[0], person("trainer"), 0.2, "", [], T0)
+    grading.grade_by_hand(attempt.questions[0], person("trainer"), 0.4, "改分", [], T0)
+    db.session.commit()
+    entry, _version = wrong_book.book_page(employee)[0]
+    assert entry.wrong_count == 1 and attempt.percent == 40.0

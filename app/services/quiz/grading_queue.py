@@ -1,0 +1,134 @@
+"""Grading by people: which attempts a grader may see, the short answers waiting for them
+(oldest submitted first) and grading one.
+
+Scope: trainers and administrators see every attempt; a supervisor sees the attempts of the
+people of the departments they lead (`services.scope.team_members`). One helper serves the
+lists and the single-object checks, so the two cannot disagree. Nobody grades their own
+answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, false, func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from app.extensions import db
+from app.models import AttemptQuestion, QuizAttempt, User
+from app.models.attempts import FINISHED, GRADING
+from app.models.quiz import Quiz
+from app.permissions import Permission, permissions_of
+from app.services.errors import DomainError, NotFound
+from app.services.quiz.grading import grade_by_hand
+from app.services.scope import team_members
+from app.services.validation import clean_multiline
+
+RECENT = 20
+MAX_ID = 2**63 - 1
+
+
+@dataclass
+class GradeData:
+    points: float | None
+    comment: str | None = ""
+    rubric: list[int] = field(default_factory=list)  # indexes of the rubric points met
+
+
+def attempts_in_scope(actor: User) -> Select:
+    """SELECT of the quiz attempts the actor may see."""
+    query = select(QuizAttempt)
+    if Permission.AUTHOR_CONTENT in permissions_of(actor.roles):
+        return query
+    return query.where(QuizAttempt.user_id.in_(team_members(actor).with_only_columns(User.id)))
+
+
+def gradable_answers(actor: User) -> Select:
+    """SELECT of the answers of submitted attempts in the actor's scope, not their own
+    (attempt joined)."""
+    in_scope = attempts_in_scope(actor).with_only_columns(QuizAttempt.id)
+    return (select(AttemptQuestion).join(AttemptQuestion.attempt)
+            .where(QuizAttempt.id.in_(in_scope), QuizAttempt.user_id != actor.id,
+                   QuizAttempt.state.in_((GRADING, FINISHED))))
+
+
+def _waiting(actor: User, quiz_id: int | None = None) -> Select:
+    query = gradable_answers(actor).where(AttemptQuestion.needs_review.is_(True),
+                                          QuizAttempt.state == GRADING)
+    if quiz_id and not 0 < quiz_id <= MAX_ID:
+        return query.where(false())  # no quiz has such an id
+    return query.where(QuizAttempt.quiz_id == quiz_id) if quiz_id else query
+
+
+def waiting_page(actor: User, quiz_id: int | None, page: int, per_page: int = 30):
+    """A page of short answers waiting for a person, oldest submitted first, with their
+    attempt, employee, quiz and question version (two statements)."""
+    query = _waiting(actor, quiz_id).options(
+        contains_eager(AttemptQuestion.attempt).joinedload(QuizAttempt.user),
+        contains_eager(AttemptQuestion.attempt).joinedload(QuizAttempt.quiz),
+        joinedload(AttemptQuestion.version),
+    ).order_by(QuizAttempt.submitted_at, QuizAttempt.id, AttemptQuestion.position)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def waiting_quizzes(actor: User) -> list[tuple[int, str]]:
+    """(id, title) of the quizzes with answers waiting for the actor."""
+    ids = _waiting(actor).with_only_columns(QuizAttempt.quiz_id)
+    return list(db.session.execute(select(Quiz.id, Quiz.title).where(Quiz.id.in_(ids))
+                                   .order_by(Quiz.title, Quiz.id)).all())
+
+
+def waiting_count(actor: User) -> int:
+    return db.session.scalar(_waiting(actor).with_only_columns(func.count(AttemptQuestion.id)))
+
+
+def next_waiting(actor: User, quiz_id: int | None = None) -> AttemptQuestion | None:
+    """The oldest answer still waiting for the actor (of one quiz when given)."""
+    return db.session.scalars(_waiting(actor, quiz_id).order_by(
+        QuizAttempt.submitted_at, QuizAttempt.id, AttemptQuestion.position).limit(1)).first()
+
+
+def recent_attempts(actor: User) -> list[QuizAttempt]:
+    """The latest submitted attempts in the actor's scope, newest first."""
+    return list(db.session.scalars(
+        attempts_in_scope(actor).where(QuizAttempt.submitted_at.is_not(None))
+        .options(joinedload(QuizAttempt.user), joinedload(QuizAttempt.quiz))
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()).limit(RECENT)))
+
+
+def load_answer(actor: User, answer_id: int) -> AttemptQuestion:
+    """A short answer the actor may grade (NotFound otherwise: out of scope does not exist)."""
+    row = db.session.scalars(gradable_answers(actor).where(AttemptQuestion.id == answer_id)
+                             .options(joinedload(AttemptQuestion.version))).first()
+    if row is None or row.version.data.get("type") != "short_answer":
+        raise NotFound(_l("This answer does not exist."))
+    return row
+
+
+def load_attempt(actor: User, attempt_id: int) -> QuizAttempt:
+    """An attempt in the actor's scope with its questions and their versions."""
+    attempt = db.session.scalars(attempts_in_scope(actor).where(QuizAttempt.id == attempt_id)
+                                 .options(selectinload(QuizAttempt.questions)
+                                          .selectinload(AttemptQuestion.version),
+                                          joinedload(QuizAttempt.user),
+                                          joinedload(QuizAttempt.quiz))).first()
+    if attempt is None:
+        raise NotFound(_l("This attempt does not exist."))
+    return attempt
+
+
+def grade_answer(row: AttemptQuestion, grader: User, data: GradeData, now: datetime) -> None:
+    """A person's points, comment and rubric marks for a short answer; the attempt is totalled
+    (score, percent, passed) once nothing else waits."""
+    if row.attempt.user_id == grader.id:
+        raise DomainError(_l("You cannot grade your own answers."))
+    if data.points is None:
+        raise DomainError(_l("%(label)s is required.", label=_l("Points awarded")), "points")
+    comment = clean_multiline(data.comment, field="comment", label=_l("Comment"),
+                              max_length=2000) or ""
+    rubric = row.version.data.get("payload", {}).get("rubric", [])
+    chosen = set(data.rubric or [])
+    grade_by_hand(row, grader, float(data.points), comment,
+                  [index in chosen for index in range(len(rubric))], now)

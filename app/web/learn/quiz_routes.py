@@ -1,0 +1,162 @@
+"""Views of the learn blueprint: a quiz's start page, taking an attempt one question per
+screen (every answer saved as it is given), submitting, and the result with its review."""
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.models.attempts import IN_PROGRESS
+from app.models.base import utcnow
+from app.permissions import Permission, require
+from app.services.errors import DomainError, NotFound
+from app.services.quiz import attempts as quiz_attempts
+from app.services.quiz import taking
+from app.services.quiz.grading import review_allowed
+from app.services.quiz.quizzes import find_quiz
+from app.services.quiz.types import TYPES
+from app.services.quiz.wrong_book import STREAK_TO_LEAVE
+from app.web.forms import db_int
+from app.web.learn import bp
+from app.web.learn.quiz_forms import inline, next_position, raw_response, rich, wants_json
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@bp.context_processor
+def _quiz_helpers() -> dict:
+    return {"rich": rich, "inline": inline, "question_types": TYPES,
+            "streak_to_leave": STREAK_TO_LEAVE,
+            "letter": lambda n: LETTERS[n] if n < len(LETTERS) else str(n + 1)}
+
+
+def _quiz_or_404(quiz_slug: str):
+    return find_quiz(current_user, quiz_slug) or abort(404)
+
+
+def _attempt_or_404(attempt_id: int):
+    try:
+        return quiz_attempts.load_attempt(attempt_id, current_user)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/quizzes/<quiz_slug>")
+@require(Permission.LEARN)
+def quiz(quiz_slug: str):
+    overview = taking.quiz_overview(_quiz_or_404(quiz_slug), current_user, utcnow())
+    page = render_template("learn/quiz.html", overview=overview)
+    db.session.commit()  # an overdue attempt was submitted
+    return page
+
+
+@bp.post("/quizzes/<quiz_slug>/start")
+@require(Permission.LEARN)
+def start_quiz(quiz_slug: str):
+    """开始 or 继续: the open attempt, or a new one when the quiz's rules allow it."""
+    found = _quiz_or_404(quiz_slug)
+    try:
+        attempt = quiz_attempts.start(found, current_user, utcnow())
+    except DomainError as error:
+        db.session.commit()  # keeps an overdue attempt's submission, nothing else was added
+        flash(str(error), "error")
+        return redirect(url_for(".quiz", quiz_slug=found.slug))
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@require(Permission.LEARN)
+def attempt(attempt_id: int):
+    """The question ?q=N of an open attempt, the 交卷 confirmation (?confirm=1), or the result."""
+    found = _attempt_or_404(attempt_id)
+    now = utcnow()
+    quiz_attempts.expire_if_overdue(found, now)
+    if found.state != IN_PROGRESS:
+        page = render_template("learn/attempt_result.html", attempt=found,
+                               views=taking.question_views(found),
+                               review=review_allowed(found, now))
+    elif request.args.get("confirm"):
+        page = render_template("learn/attempt_confirm.html", attempt=found,
+                               views=taking.question_views(found))
+    else:
+        page = _question_page(found, request.args.get("q", type=db_int), now)
+    db.session.commit()  # an overdue attempt was submitted
+    return page
+
+
+def _question_page(found, position: int | None, now, status: int = 200):
+    views = taking.question_views(found)
+    if position is None:
+        position = found.current_position
+    view = views[min(max(position, 0), len(views) - 1)]
+    return render_template("learn/attempt.html", attempt=found, views=views, view=view,
+                           answered=quiz_attempts.answered_count(found),
+                           remaining=taking.remaining_seconds(found, now)), status
+
+
+@bp.post("/attempts/<int:attempt_id>/answer")
+@require(Permission.LEARN)
+def answer(attempt_id: int):
+    """Save one answer (quiz.js: JSON; a plain form: go on to the question asked for)."""
+    found = _attempt_or_404(attempt_id)
+    position, now = request.form.get("position", type=db_int), utcnow()
+    try:
+        kind = quiz_attempts.question_at(found, position).version.data["type"]
+        row = taking.answer(found, position, raw_response(kind, request.form), now)
+    except DomainError as error:
+        return _refused(found, position, error)
+    checked_now = found.mode != "exam" and row.answered_at == now  # show its grade first
+    db.session.commit()
+    if wants_json():
+        return jsonify(_answer_json(found, row))
+    target = position if checked_now else next_position(
+        request.form.get("go"), position, len(found.questions))
+    if target is None:
+        return redirect(url_for(".attempt", attempt_id=found.id, confirm=1))
+    return redirect(url_for(".attempt", attempt_id=found.id, q=target))
+
+
+def _refused(found, position, error: DomainError):
+    """Time is up or the attempt was submitted: to the result. Bad input: 400, nothing saved."""
+    message = str(error)
+    if found.state != IN_PROGRESS:
+        db.session.commit()
+        target = url_for(".attempt", attempt_id=found.id)
+        if wants_json():
+            return jsonify(saved=False, error=message, redirect=target), 409
+        flash(message, "error")
+        return redirect(target)
+    db.session.rollback()
+    if wants_json():
+        return jsonify(saved=False, error=message), 400
+    flash(message, "error")
+    return _question_page(found, position, utcnow(), status=400)
+
+
+def _answer_json(found, row) -> dict:
+    view = taking.QuestionView(row, found.mode)
+    data = {"saved": True, "position": row.position, "answered_here": view.answered,
+            "answered": quiz_attempts.answered_count(found), "total": len(found.questions),
+            "locked": view.locked}
+    if view.locked:
+        data.update(outcome=view.outcome, correct=view.outcome == "right",
+                    fraction=row.fraction, feedback=list(row.feedback),
+                    explanation=view.data.get("explanation", ""),
+                    html=render_template("quiz/_grade.html", view=view))
+    return data
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@require(Permission.LEARN)
+def submit(attempt_id: int):
+    """交卷: asks first while questions are unanswered; submitting again changes nothing."""
+    found = _attempt_or_404(attempt_id)
+    unanswered = len(found.questions) - quiz_attempts.answered_count(found)
+    if found.state == IN_PROGRESS and unanswered and not request.form.get("confirm"):
+        return render_template("learn/attempt_confirm.html", attempt=found,
+                               views=taking.question_views(found))
+    now = utcnow()
+    if not quiz_attempts.expire_if_overdue(found, now):
+        quiz_attempts.submit(found, now)
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=found.id))
