@@ -1,5 +1,15 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
+from app.models.assignments import (
+    Assignment,
+    AssignmentExtension,
+    AssignmentTarget,
+    LearningPath,
+    Notification,
+    PathStage,
+    PathStageItem,
+    ReminderDelivery,
+)
 from app.models.attempts import AttemptQuestion, QuizAttempt, WrongQuestion
 from app.models.content import (
     Acknowledgement,
@@ -27,9 +37,11 @@ from app.models.quiz import (
 )
 
 __all__ = [
-    "Acknowledgement", "AttemptQuestion", "Course", "CourseChapter", "CourseLesson",
+    "Acknowledgement", "Assignment", "AssignmentExtension", "AssignmentTarget",
+    "AttemptQuestion", "Course", "CourseChapter", "CourseLesson",
     "CourseVersion",
-    "CourseVersionLesson", "Department", "Hospital", "LessonProgress", "Media", "Position",
+    "CourseVersionLesson", "Department", "Hospital", "LearningPath", "LessonProgress", "Media",
+    "Notification", "PathStage", "PathStageItem", "Position", "ReminderDelivery",
     "Question", "QuestionBank", "QuestionCategory", "QuestionVersion", "Quiz", "QuizAttempt",
     "QuizDrawRule", "QuizItem", "WrongQuestion",
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",

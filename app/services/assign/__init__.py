@@ -1,0 +1,1 @@
+"""Assignments (学习任务), learning paths, notifications and reminders."""

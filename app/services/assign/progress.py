@@ -1,0 +1,122 @@
+"""Each person's progress on courses, quizzes and SOP modules, as SQL subqueries grouped by
+(user, item), for any number of people in one statement.
+
+Every subquery has the columns user_id, item_id, started (0/1), done (0/1), done_at, and for
+quizzes also failed (all attempts used without passing). "Done" means:
+- course: every lesson of the latest published version completed;
+- quiz: passed, by the quiz's grading method (highest, last, first, average);
+- SOP module: acknowledged a version at least as new as the latest one that requires
+  re-acknowledgement (and as `min_version` when the assignment names one).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.orm import aliased
+
+from app.models import (
+    Acknowledgement,
+    CourseVersion,
+    CourseVersionLesson,
+    LessonProgress,
+    QuizAttempt,
+    SopVersion,
+)
+from app.models.quiz import Quiz
+from app.services.content.audience import latest_course_numbers
+
+
+def _flag(condition):
+    return case((condition, 1), else_=0)
+
+
+def course_progress(user_filter=None):
+    """(user_id, item_id=course_id, started, done, done_at) for every course someone opened."""
+    latest = latest_course_numbers()
+    version = (select(CourseVersion.course_id, CourseVersion.id.label("version_id"),
+                      func.count(CourseVersionLesson.id).label("total"))
+               .join(latest, and_(latest.c.course_id == CourseVersion.course_id,
+                                  latest.c.number == CourseVersion.number))
+               .join(CourseVersionLesson, CourseVersionLesson.version_id == CourseVersion.id)
+               .group_by(CourseVersion.course_id, CourseVersion.id).subquery("latest_lessons"))
+    lesson = aliased(CourseVersionLesson)
+    completed = func.count(case((and_(LessonProgress.completed_at.is_not(None),
+                                      lesson.id.is_not(None)), 1)))
+    query = (select(LessonProgress.user_id, LessonProgress.course_id.label("item_id"),
+                    literal(1).label("started"),
+                    _flag(completed >= func.max(version.c.total)).label("done"),
+                    func.max(LessonProgress.completed_at).label("done_at"),
+                    literal(0).label("failed"))
+             .join(version, version.c.course_id == LessonProgress.course_id)
+             .outerjoin(lesson, and_(lesson.version_id == version.c.version_id,
+                                     lesson.key == LessonProgress.lesson_key))
+             .group_by(LessonProgress.user_id, LessonProgress.course_id))
+    if user_filter is not None:
+        query = query.where(LessonProgress.user_id.in_(user_filter))
+    return query.subquery("course_progress")
+
+
+def quiz_progress(user_filter=None):
+    """(user_id, item_id=quiz_id, started, done, done_at, failed) for every quiz tried."""
+    finished = QuizAttempt.state == "finished"
+    stats = (select(QuizAttempt.user_id, QuizAttempt.quiz_id,
+                    func.count().label("attempts"),
+                    func.count(case((finished, 1))).label("finished"),
+                    func.max(case((finished, QuizAttempt.percent))).label("best"),
+                    func.avg(case((finished, QuizAttempt.percent))).label("average"),
+                    func.min(case((finished, QuizAttempt.number))).label("first_n"),
+                    func.max(case((finished, QuizAttempt.number))).label("last_n"),
+                    func.min(case((and_(finished, QuizAttempt.passed.is_(True)),
+                                   QuizAttempt.finished_at))).label("passed_at"))
+             .where(QuizAttempt.quiz_id.is_not(None))
+             .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id))
+    if user_filter is not None:
+        stats = stats.where(QuizAttempt.user_id.in_(user_filter))
+    stats = stats.subquery("quiz_stats")
+    first, last = aliased(QuizAttempt), aliased(QuizAttempt)
+    score = case((Quiz.grading_method == "last", last.percent),
+                 (Quiz.grading_method == "first", first.percent),
+                 (Quiz.grading_method == "average", stats.c.average),
+                 else_=stats.c.best)
+    passed = and_(score.is_not(None), score >= Quiz.pass_percent)
+    used_up = and_(Quiz.max_attempts.is_not(None), stats.c.finished >= Quiz.max_attempts)
+    return (select(stats.c.user_id, stats.c.quiz_id.label("item_id"),
+                   literal(1).label("started"), _flag(passed).label("done"),
+                   stats.c.passed_at.label("done_at"),
+                   _flag(and_(~passed, used_up)).label("failed"))
+            .join(Quiz, Quiz.id == stats.c.quiz_id)
+            .outerjoin(first, and_(first.user_id == stats.c.user_id,
+                                   first.quiz_id == stats.c.quiz_id,
+                                   first.number == stats.c.first_n))
+            .outerjoin(last, and_(last.user_id == stats.c.user_id,
+                                  last.quiz_id == stats.c.quiz_id,
+                                  last.number == stats.c.last_n))
+            .subquery("quiz_progress"))
+
+
+def required_sop_numbers():
+    """(module_id, number): the latest version that requires re-acknowledgement."""
+    return (select(SopVersion.module_id, func.max(SopVersion.number).label("number"))
+            .where(SopVersion.requires_reack.is_(True))
+            .group_by(SopVersion.module_id).subquery("reack_numbers"))
+
+
+def sop_progress(user_filter=None):
+    """(user_id, item_id=module_id, started, done, done_at, acked_number) for every module
+    someone acknowledged; `done` against re-acknowledgement only (an assignment may ask for
+    a newer version still: compare acked_number)."""
+    required = required_sop_numbers()
+    acked = (select(Acknowledgement.user_id, Acknowledgement.module_id,
+                    func.max(SopVersion.number).label("acked_number"),
+                    func.max(Acknowledgement.acknowledged_at).label("done_at"))
+             .join(SopVersion, SopVersion.id == Acknowledgement.version_id)
+             .group_by(Acknowledgement.user_id, Acknowledgement.module_id))
+    if user_filter is not None:
+        acked = acked.where(Acknowledgement.user_id.in_(user_filter))
+    acked = acked.subquery("acked")
+    done = func.coalesce(required.c.number, 0) <= acked.c.acked_number
+    return (select(acked.c.user_id, acked.c.module_id.label("item_id"),
+                   literal(1).label("started"), _flag(done).label("done"),
+                   acked.c.done_at, literal(0).label("failed"), acked.c.acked_number)
+            .outerjoin(required, required.c.module_id == acked.c.module_id)
+            .subquery("sop_progress"))
