@@ -185,3 +185,43 @@ def cancel(assignment: Assignment, now: datetime) -> None:
     """Stop an assignment (nobody owes it any more; what people did stays theirs)."""
     assignment.cancelled_at = assignment.cancelled_at or now
     db.session.flush()
+
+
+def assign_reacknowledgement(module: SopModule, version: SopVersion, due_at: datetime | None,
+                             actor: User | None, now: datetime) -> Assignment:
+    """After a version that requires re-acknowledgement: everyone the module is meant for
+    owes an acknowledgement of at least that version (by `due_at`)."""
+    assignment = Assignment(kind="sop", sop_module_id=module.id, acknowledge=True,
+                            sop_version_number=version.number, starts_at=now, due_at=due_at,
+                            origin="reack", created_by_id=actor.id if actor else None,
+                            message=version.change_note or "")
+    targets = [AssignmentTarget(position_id=p.id) for p in module.positions]
+    targets += [AssignmentTarget(department_id=d.id) for d in module.departments]
+    assignment.targets = targets or [AssignmentTarget()]  # no audience: everyone
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def set_onboarding(path: LearningPath, position: Position, due_days: int, actor: User,
+                   now: datetime) -> Assignment:
+    """Make `path` the onboarding path of `position`: each new holder owes it from their
+    first day, due `due_days` later (replaces the position's earlier onboarding path)."""
+    if not 1 <= due_days <= 365:
+        raise DomainError(_l("Days to complete must be between 1 and 365."), "due_days")
+    for old in onboarding_assignments(position):
+        old.cancelled_at = now
+    assignment = Assignment(kind="path", path_id=path.id, origin="onboarding", starts_at=now,
+                            due_days=due_days, created_by_id=actor.id)
+    assignment.targets = [AssignmentTarget(position_id=position.id)]
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def onboarding_assignments(position: Position) -> list[Assignment]:
+    """The live onboarding assignments of a position."""
+    return list(db.session.scalars(
+        select(Assignment).join(AssignmentTarget)
+        .where(Assignment.origin == "onboarding", Assignment.cancelled_at.is_(None),
+               AssignmentTarget.position_id == position.id)))

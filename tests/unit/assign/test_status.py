@@ -217,3 +217,21 @@ def test_a_dated_stage_opens_days_after_the_persons_start(course):
         [False, True]
     opened = path_state(employee, path, NOW, NOW + timedelta(days=7))
     assert not opened[1].locked and opened[1].opens_at == NOW + timedelta(days=7)
+
+
+def test_a_re_acknowledgement_is_assigned_to_the_modules_audience(demo):
+    from app.services.assign.assignments import assign_reacknowledgement
+
+    module = make_sop("reack-sop", positions=("护士",))
+    nurse = person("10009")
+    first = db.session.scalar(select(SopVersion).where(SopVersion.module_id == module.id))
+    db.session.add(Acknowledgement(user_id=nurse.id, module_id=module.id, version_id=first.id))
+    second = republish_sop(module, [{"key": "one", "title": "新流程"}], "流程变了",
+                           requires_reack=False)
+    assignment = assign_reacknowledgement(module, second, NOW + timedelta(days=3), None, NOW)
+    db.session.commit()
+    assert _statuses(assignment) == {"supervisor": "not_started", "10009": "in_progress"}
+    db.session.add(Acknowledgement(user_id=nurse.id, module_id=module.id,
+                                   version_id=second.id))
+    db.session.commit()
+    assert _statuses(assignment)["10009"] == "completed"
