@@ -42,6 +42,8 @@ class Department(TimestampMixin, db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     sort_order: Mapped[int] = mapped_column(default=0)
+    # the department's WeCom group robot (企业微信群机器人) for reminders; none → the default
+    wecom_webhook_url: Mapped[str | None] = mapped_column(String(500))
 
     hospital: Mapped[Hospital] = relationship(back_populates="departments")
     parent: Mapped[Department | None] = relationship(remote_side="Department.id")
