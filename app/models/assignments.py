@@ -145,7 +145,7 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # assigned|due_soon|overdue|reminder|graded|returned
+    kind: Mapped[str] = mapped_column(String(20))  # see app.services.assign.notify.KINDS
     key: Mapped[str] = mapped_column(String(120))
     assignment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
