@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.learn import bp as learn_bp
     from app.web.manage import bp as manage_bp
     from app.web.media import bp as media_bp
+    from app.web.notifications import bp as notifications_bp
     from app.web.team import bp as team_bp
 
     app.register_blueprint(home_bp)
@@ -105,3 +106,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(grading_bp, url_prefix="/grading")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp)
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")

@@ -1,5 +1,5 @@
-"""Flask commands: seed-demo, demo, users import, content sync, questions import and export
-(see README for the contracts)."""
+"""Flask commands: seed-demo, demo, users import, content sync, questions import and export,
+reminders send (app/cli_reminders.py) — see README for the contracts."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from app.cli_reminders import reminders_cli
 from app.extensions import db
 from app.services.demo import seed_demo
 from app.services.errors import DomainError
@@ -259,3 +260,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(questions_cli)
+    app.cli.add_command(reminders_cli)

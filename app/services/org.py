@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -14,6 +15,7 @@ from app.services.errors import DomainError
 from app.services.validation import clean_text
 
 NAME = lazy_pgettext("organisation", "Name")
+WEBHOOK = _l("WeCom group robot webhook")
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,12 @@ def subtree_ids(root_ids: set[int]) -> set[int]:
 
 
 def save_department(dept: Department | None, *, hospital_id: int | None, parent_id: int | None,
-                    name: str, sort_order: int = 0) -> Department:
-    """Create or edit a department; the parent must be in the same hospital and not below it."""
+                    name: str, sort_order: int = 0,
+                    wecom_webhook_url: str | None = None) -> Department:
+    """Create or edit a department; the parent must be in the same hospital and not below it.
+    `wecom_webhook_url`: its WeCom group robot (https); "" removes it, None keeps it."""
     name = clean_text(name, field="name", label=NAME, max_length=100)
+    webhook = clean_webhook_url(wecom_webhook_url) if wecom_webhook_url is not None else None
     parent = db.session.get(Department, parent_id) if parent_id else None
     if parent is not None:
         hospital_id = parent.hospital_id
@@ -124,9 +129,46 @@ def save_department(dept: Department | None, *, hospital_id: int | None, parent_
     dept = dept or Department()
     dept.hospital_id, dept.parent_id = hospital.id, parent.id if parent else None
     dept.name, dept.sort_order = name, sort_order
+    if wecom_webhook_url is not None:
+        dept.wecom_webhook_url = webhook
     db.session.add(dept)
     db.session.flush()
     return dept
+
+
+def clean_webhook_url(value: str | None) -> str | None:
+    """A WeCom group robot address: an https URL with a host (blank → None)."""
+    value = clean_text(value, field="wecom_webhook_url", label=WEBHOOK, max_length=500,
+                       required=False)
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        _port = parts.port  # a bad port raises ValueError
+        valid = parts.scheme == "https" and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid or any(ch.isspace() for ch in value):
+        raise DomainError(_l("The webhook must be an https:// address, as WeCom shows it when "
+                             "you add a group robot."), "wecom_webhook_url")
+    return value
+
+
+def mask_webhook(url: str | None) -> str:
+    """A webhook address safe to show: its host and the last 4 characters of its key."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    secret = (parse_qs(parts.query).get("key") or [parts.path + parts.query])[0]
+    return f"{parts.hostname or ''} …{secret[-4:]}"
+
+
+def webhook_labels() -> dict[int, str]:
+    """Department id → its masked robot address, for the departments that have one."""
+    rows = db.session.execute(select(Department.id, Department.wecom_webhook_url).where(
+        Department.wecom_webhook_url.is_not(None)))
+    return {dept_id: mask_webhook(url) for dept_id, url in rows if url}
 
 
 def delete_department(dept: Department) -> None:

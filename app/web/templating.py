@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_datetime
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from app.permissions import ROLE_LABELS, Permission, Role, has_permission, sorted_roles
 from app.web.i18n import select_locale
 
 
+def treat_lazy_strings_as_text() -> None:
+    """Flask-Babel's LazyString has `__html__`, which Jinja and MarkupSafe take for "already
+    safe HTML": a message such as _l("“%(title)s” is locked", title=user_text) would reach
+    the page unescaped, in {{ }} and through filters like join alike. Without it a lazy
+    string is escaped like any other text. No message of ours carries markup."""
+    if "__html__" in vars(LazyString):
+        del LazyString.__html__
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, which also writes lazy translations (as the text they stand for)."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, LazyString):
+            return str(o)
+        return DefaultJSONProvider.default(o)
+
+
 def register_template_helpers(app: Flask) -> None:
+    treat_lazy_strings_as_text()
+    app.json = JSONProvider(app)
     @app.context_processor
     def globals_for_templates():
         return {

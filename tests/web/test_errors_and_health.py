@@ -112,3 +112,16 @@ def test_a_sort_order_too_big_is_refused_with_a_message(client, auth, demo):
     response = client.post("/admin/positions/new", data={"name": "新岗位", "sort_order": HUGE})
     assert response.status_code == 200
     assert "新岗位" in response.text and "100000" in response.text
+
+
+def test_a_translated_message_carrying_user_text_is_escaped_on_the_page(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    hostile = '<img src=x onerror="alert(1)">'
+    with app.test_request_context("/"):
+        html = render_template_string("<p>{{ message }}</p>{{ errors|join(', ') }}",
+                                      message=lazy_gettext("Opens when you complete “%(title)s”.",
+                                                           title=hostile),
+                                      errors=[lazy_gettext("Unknown key '%(key)s'.", key=hostile)])
+    assert "<img" not in html and "&lt;img" in html

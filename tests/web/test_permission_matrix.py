@@ -149,6 +149,43 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     # end of quizzes
     ("/team/", "GET"): TEAM,
     ("/team/members/<int:user_id>", "GET"): TEAM,
+    # assignments: an assignment by the admin to the employee (in the supervisor's team).
+    # Empty POSTs: cancelling needs confirm=yes, extending needs a person, a reminder is sent.
+    ("/team/assignments", "GET"): TEAM,
+    ("/team/assignments/new", "GET"): TEAM,
+    ("/team/assignments/new", "POST"): TEAM,
+    ("/team/assignments/<int:assignment_id>", "GET"): TEAM,
+    ("/team/assignments/<int:assignment_id>/remind", "POST"): TEAM,
+    ("/team/assignments/<int:assignment_id>/extend", "POST"): TEAM,
+    ("/team/assignments/<int:assignment_id>/cancel", "POST"): TEAM,
+    # end of assignments
+    # paths and tasks: the trainer's path builder; 我的任务 and a path the employee owes (a
+    # 404 for everyone else); the notification centre (the employee's notification: a 404
+    # for everyone else). Empty POSTs change nothing: a stage, an item or an onboarding
+    # position needs a value, deleting and stopping need confirm=yes, archiving a value.
+    ("/manage/paths", "GET"): AUTHOR,
+    ("/manage/paths/new", "GET"): AUTHOR,
+    ("/manage/paths/new", "POST"): AUTHOR,
+    ("/manage/paths/<int:path_id>", "GET"): AUTHOR,
+    ("/manage/paths/<int:path_id>/edit", "GET"): AUTHOR,
+    ("/manage/paths/<int:path_id>/edit", "POST"): AUTHOR,
+    ("/manage/paths/<int:path_id>/archive", "POST"): AUTHOR,
+    ("/manage/paths/<int:path_id>/stages", "POST"): AUTHOR,
+    ("/manage/path-stages/<int:stage_id>/edit", "GET"): AUTHOR,
+    ("/manage/path-stages/<int:stage_id>/edit", "POST"): AUTHOR,
+    ("/manage/path-stages/<int:stage_id>/move", "POST"): AUTHOR,
+    ("/manage/path-stages/<int:stage_id>/delete", "POST"): AUTHOR,
+    ("/manage/path-stages/<int:stage_id>/items", "POST"): AUTHOR,
+    ("/manage/path-items/<int:path_item_id>/move", "POST"): AUTHOR,
+    ("/manage/path-items/<int:path_item_id>/delete", "POST"): AUTHOR,
+    ("/manage/paths/<int:path_id>/onboarding", "POST"): AUTHOR,
+    ("/manage/paths/<int:path_id>/onboarding/<int:position_id>/stop", "POST"): AUTHOR,
+    ("/learn/tasks", "GET"): LEARNER,
+    ("/learn/paths/<int:path_assignment_id>", "GET"): (LOGIN, OK, 404, 404, 404),
+    ("/notifications/", "GET"): SIGNED_IN,
+    ("/notifications/<int:notification_id>/read", "POST"): (LOGIN, OK, 404, 404, 404),
+    ("/notifications/read-all", "POST"): SIGNED_IN,
+    # end of paths and tasks
     ("/admin/", "GET"): ADMIN,
     ("/admin/hospitals", "GET"): ADMIN,
     ("/admin/hospitals/new", "GET"): ADMIN,
@@ -215,6 +252,10 @@ def _object_ids() -> dict[str, object]:
         **_quiz_taking_ids(),
         # quizzes
         **_quiz_ids(),
+        # assignments
+        **_assignment_ids(),
+        # paths and tasks
+        **_path_and_task_ids(),
     }
 
 
@@ -307,6 +348,42 @@ def _quiz_ids() -> dict[str, int]:
     attempt = submit_attempt(quiz_with_short_answer(slug="matrix-graded-quiz"), "employee")
     return {"quiz_id": quiz.id, "item_id": quiz.items[0].id, "rule_id": rule.id,
             "answer_id": short_row(attempt).id}
+
+# assignments
+def _assignment_ids() -> dict[str, int]:
+    """A course assigned by the admin to the employee (the demo supervisor follows it)."""
+    from app.models.base import utcnow
+    from app.services.assign.assignments import AssignmentData, create_assignment
+    from tests.learning_factories import make_course, person
+
+    course = make_course("matrix-assigned-course")
+    assignment = create_assignment(person("admin"), AssignmentData(
+        kind="course", item_id=course.id, user_ids=[person("employee").id]), utcnow())
+    db.session.commit()
+    return {"assignment_id": assignment.id}
+
+
+# paths and tasks
+def _path_and_task_ids() -> dict[str, int]:
+    """A gated path of two stages (a course, a quiz) assigned by the admin to the employee,
+    and a notification of the employee's."""
+    from app.models.assignments import Notification
+    from app.models.base import utcnow
+    from app.services.assign.notify import notify
+    from tests.learning_factories import make_course, person
+    from tests.path_factories import assign, make_path
+    from tests.quiz_factories import make_quiz, single
+
+    path = make_path([("第一关", [make_course("matrix-path-course")]),
+                      ("第二关", [make_quiz([single()], slug="matrix-path-quiz")])],
+                     mode="gated", title="权限矩阵路径")
+    assignment = assign(path, "employee")
+    notify(person("employee").id, "assigned", "matrix:1", utcnow(), assignment_id=assignment.id)
+    db.session.commit()
+    return {"path_id": path.id, "stage_id": path.stages[0].id,
+            "path_item_id": path.stages[0].items[0].id, "path_assignment_id": assignment.id,
+            "notification_id": db.session.scalar(select(Notification.id))}
+
 
 def _outcome(response) -> object:
     if response.status_code == 403:

@@ -1,7 +1,7 @@
 """A learning path as one person sees it: each stage with its items, what they have done,
 and whether the stage is open — free (always), dated (from their start + the stage's days)
 or gated (闯关: when every item of the stage before is done). Four statements, however
-long the path.
+long the path (and however many paths, with `path_states`).
 """
 
 from __future__ import annotations
@@ -52,6 +52,15 @@ def personal_start(assignment: Assignment, user: User) -> datetime:
 def path_state(user: User, path: LearningPath, start: datetime,
                now: datetime) -> list[StageState]:
     """Every stage of `path` for `user`, with items, progress and locks."""
+    return path_states(user, [(path, start)], now)[0]
+
+
+def path_states(user: User, paths: list[tuple[LearningPath, datetime]],
+                now: datetime) -> list[list[StageState]]:
+    """`path_state` of several (path, personal start) pairs at once, in their order: the
+    same four statements, however many paths."""
+    if not paths:
+        return []
     rows = db.session.execute(
         select(PathStageItem, PathStage, Course.title, Course.slug, Quiz.title, Quiz.slug,
                SopModule.title, SopModule.slug)
@@ -59,19 +68,23 @@ def path_state(user: User, path: LearningPath, start: datetime,
         .outerjoin(Course, Course.id == PathStageItem.course_id)
         .outerjoin(Quiz, Quiz.id == PathStageItem.quiz_id)
         .outerjoin(SopModule, SopModule.id == PathStageItem.sop_module_id)
-        .where(PathStage.path_id == path.id)
+        .where(PathStage.path_id.in_({path.id for path, _start in paths}))
         .order_by(PathStage.position, PathStage.id, PathStageItem.position,
                   PathStageItem.id)).all()
     progress = _progress(user, [row[0] for row in rows])
-    stages: dict[int, StageState] = {}
+    stages: dict[int, dict[PathStage, list[ItemState]]] = {}
     for item, stage, *names in rows:
-        state = stages.setdefault(stage.id, StageState(stage))
         title, slug = _name(item.kind, names)
         started, done = progress.get((item.kind, _item_id(item)), (False, False))
-        state.items.append(ItemState(item, title, slug, started, done))
-    ordered = list(stages.values())
-    _lock(path.mode, ordered, start, now)
-    return ordered
+        stages.setdefault(stage.path_id, {}).setdefault(stage, []).append(
+            ItemState(item, title, slug, started, done))
+    found = []
+    for path, start in paths:
+        ordered = [StageState(stage, list(items))
+                   for stage, items in stages.get(path.id, {}).items()]
+        _lock(path.mode, ordered, start, now)
+        found.append(ordered)
+    return found
 
 
 def _name(kind: str, names: list) -> tuple[str, str]:

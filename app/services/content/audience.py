@@ -8,6 +8,8 @@ for nobody. One SELECT serves the lists and the single-object checks, so they al
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import Select, Table, and_, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -68,36 +70,51 @@ def latest_sop_numbers():
             .group_by(SopVersion.module_id).subquery("latest_sop"))
 
 
-def visible_courses(user: User) -> Select[tuple[Course, CourseVersion]]:
-    """(course, latest version) of every course meant for the user, in catalogue order."""
+def visible_courses(user: User, extra_ids: Collection[int] = ()
+                    ) -> Select[tuple[Course, CourseVersion]]:
+    """(course, latest version) of every course meant for the user — or among `extra_ids`
+    (assigned to them) — in catalogue order."""
     latest = latest_course_numbers()
     return (select(Course, CourseVersion)
             .join(latest, latest.c.course_id == Course.id)
             .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
                                       CourseVersion.number == latest.c.number))
-            .where(Course.archived.is_(False), course_meant_for(user))
+            .where(Course.archived.is_(False),
+                   _or_among(course_meant_for(user), Course.id, extra_ids))
             .order_by(Course.sort_order, Course.id))
 
 
-def visible_modules(user: User) -> Select[tuple[SopModule, SopVersion]]:
-    """(module, latest version) of every SOP module meant for the user, in catalogue order."""
+def visible_modules(user: User, extra_ids: Collection[int] = ()
+                    ) -> Select[tuple[SopModule, SopVersion]]:
+    """(module, latest version) of every SOP module meant for the user — or among
+    `extra_ids` (assigned to them) — in catalogue order."""
     latest = latest_sop_numbers()
     return (select(SopModule, SopVersion)
             .join(latest, latest.c.module_id == SopModule.id)
             .join(SopVersion, and_(SopVersion.module_id == SopModule.id,
                                    SopVersion.number == latest.c.number))
-            .where(SopModule.archived.is_(False), module_meant_for(user))
+            .where(SopModule.archived.is_(False),
+                   _or_among(module_meant_for(user), SopModule.id, extra_ids))
             .order_by(SopModule.sort_order, SopModule.id))
 
 
-def find_course(user: User, slug: str) -> tuple[Course, CourseVersion] | None:
-    """The course with this slug and its latest version, if it is meant for the user."""
-    row = db.session.execute(visible_courses(user).where(Course.slug == slug)).first()
+def _or_among(meant: ColumnElement[bool], column, extra_ids: Collection[int]):
+    return or_(meant, column.in_(list(extra_ids))) if extra_ids else meant
+
+
+def find_course(user: User, slug: str, extra_ids: Collection[int] = ()
+                ) -> tuple[Course, CourseVersion] | None:
+    """The course with this slug and its latest version, if it is meant for the user (or
+    its id is among `extra_ids`: assigned to them)."""
+    row = db.session.execute(visible_courses(user, extra_ids).where(Course.slug == slug)).first()
     return (row[0], row[1]) if row else None
 
 
-def find_module(user: User, slug: str) -> tuple[SopModule, SopVersion] | None:
-    """The SOP module with this slug and its latest version, if it is meant for the user."""
-    row = db.session.execute(visible_modules(user).where(SopModule.slug == slug)).first()
+def find_module(user: User, slug: str, extra_ids: Collection[int] = ()
+                ) -> tuple[SopModule, SopVersion] | None:
+    """The SOP module with this slug and its latest version, if it is meant for the user (or
+    its id is among `extra_ids`: assigned to them)."""
+    row = db.session.execute(
+        visible_modules(user, extra_ids).where(SopModule.slug == slug)).first()
     return (row[0], row[1]) if row else None
 

@@ -59,3 +59,4 @@ class SopFile:
     change_note: str
     requires_reack: bool
     steps: list[StepFile] = field(default_factory=list)
+    reack_days: int = 7  # reacknowledge_within_days: when a re-acknowledgement is due

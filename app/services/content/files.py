@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from app.services.assign.reack import DEFAULT_DAYS as REACK_DAYS
 from app.services.content.file_plans import (
     CourseFile,
     LessonFile,
@@ -23,7 +24,7 @@ COURSE_KEYS = {"title", "summary", "order", "audience_positions", "audience_depa
                "tags", "chapters", "change_note"}
 SOP_KEYS = {"title", "owner_position", "purpose", "summary", "audience_positions",
             "audience_departments", "order", "tags", "steps", "questions", "quiz", "change_note",
-            "requires_reacknowledgement"}
+            "requires_reacknowledgement", "reacknowledge_within_days"}
 STEP_KEYS = {"key", "title", "position", "timing", "evidence", "evidence_hint", "instructions",
              "script", "key_points"}
 
@@ -207,6 +208,7 @@ def read_sop(path: Path, root: Path, errors: list[SyncError]) -> SopFile | None:
         departments=_names(src, data, "audience_departments"),
         order=_int(src, data, "order"), change_note=_text(src, data, "change_note"),
         requires_reack=bool(data.get("requires_reacknowledgement", False)),
+        reack_days=_reack_days(src, data),
     )
     steps = data.get("steps", [])
     if not isinstance(steps, list) or not steps:
@@ -221,6 +223,16 @@ def read_sop(path: Path, root: Path, errors: list[SyncError]) -> SopFile | None:
             src.error(src.line_of("key", at), _l("step key '%(key)s' is used twice", key=step.key))
         module.steps.append(step)
     return module
+
+
+def _reack_days(src: SourceFile, data: dict) -> int:
+    key = "reacknowledge_within_days"
+    value = data.get(key, REACK_DAYS)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 365:
+        src.error(src.line_of(key),
+                  _l("'%(key)s' must be a whole number from 1 to 365", key=key))
+        return REACK_DAYS
+    return value
 
 
 def _step(src: SourceFile, raw: dict, index: int, at: int) -> StepFile:

@@ -21,6 +21,8 @@ from app.models import (
     SopVersion,
     User,
 )
+from app.models.base import utcnow
+from app.services.assign import reack
 from app.services.content import diff, publishing
 from app.services.validation import clean_multiline
 
@@ -63,9 +65,14 @@ def publish_course(course: Course, actor: User | None, change_note: str | None
 
 
 def publish_sop(module: SopModule, actor: User | None, change_note: str | None,
-                requires_reack: bool) -> SopVersion:
-    """Publish the module's working copy, optionally requiring everyone to re-acknowledge."""
-    return publishing.publish_sop(module, actor, _change_note(change_note), requires_reack)
+                requires_reack: bool, *, reack_days: int | None = None,
+                now: datetime | None = None) -> SopVersion:
+    """Publish the module's working copy, optionally requiring everyone to re-acknowledge:
+    then its audience owes the acknowledgement within `reack_days` days (default 7)."""
+    days = reack.check_days(reack_days) if requires_reack else reack.DEFAULT_DAYS
+    version = publishing.publish_sop(module, actor, _change_note(change_note), requires_reack)
+    reack.reacknowledge(module, version, days, actor, now or utcnow())
+    return version
 
 
 def _latest(model, owner_column) -> dict[int, tuple[int, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +11,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Course, CourseChapter, CourseLesson, Department, Position, SopModule, SopStep
+from app.models.base import utcnow
+from app.services.assign import reack
 from app.services.content import publishing
 from app.services.content.file_plans import CourseFile, SopFile, SyncError
 from app.services.content.files import read_course, read_sop
@@ -57,8 +60,9 @@ def read_content(root: Path, courses_dir: Path, sop_dir: Path, errors: list[Sync
 
 
 def sync_content(root: Path, courses_dir: Path, sop_dir: Path, *, dry_run: bool,
-                 actor=None) -> SyncReport:
-    """Check everything first; with any error nothing is written. A changed file → a version."""
+                 actor=None, now: datetime | None = None) -> SyncReport:
+    """Check everything first; with any error nothing is written. A changed file → a version;
+    one requiring re-acknowledgement → an assignment to acknowledge it (see assign.reack)."""
     report = SyncReport(dry_run=dry_run)
     courses, modules = read_content(root, courses_dir, sop_dir, report.errors)
     quizzes = read_quiz_files(root, courses_dir, sop_dir, report.errors)
@@ -76,7 +80,7 @@ def sync_content(root: Path, courses_dir: Path, sop_dir: Path, *, dry_run: bool,
     for course_file in courses:
         _sync_course(course_file, positions, departments, report, actor)
     for module_file in modules:
-        _sync_sop(module_file, positions, departments, report, actor)
+        _sync_sop(module_file, positions, departments, report, actor, now or utcnow())
     db.session.flush()
     sync_quizzes(quizzes, report.quizzes)
     return report
@@ -163,9 +167,10 @@ def _dept_key(name: str) -> str:
     return " / ".join(p.strip() for p in name.split("/"))
 
 
-def _sync_sop(module_file: SopFile, positions, departments, report, actor) -> None:
+def _sync_sop(module_file: SopFile, positions, departments, report, actor, now) -> None:
     snapshot = {**vars(module_file), "steps": [vars(s) for s in module_file.steps]}
     snapshot.pop("path")
+    snapshot.pop("reack_days")  # only used when a version is published
     digest = publishing.digest(snapshot)
     module = db.session.scalar(select(SopModule).where(SopModule.slug == module_file.slug))
     if module is not None and module.source_hash == digest:
@@ -194,7 +199,9 @@ def _sync_sop(module_file: SopFile, positions, departments, report, actor) -> No
     ) for index, s in enumerate(module_file.steps)]
     db.session.flush()
     if publishing.sop_has_unpublished_changes(module):
-        publishing.publish_sop(module, actor, module_file.change_note or
-                               str(_l("Synchronised from %(path)s", path=module_file.path)),
-                               requires_reack=module_file.requires_reack)
+        version = publishing.publish_sop(
+            module, actor, module_file.change_note or
+            str(_l("Synchronised from %(path)s", path=module_file.path)),
+            requires_reack=module_file.requires_reack)
+        reack.reacknowledge(module, version, module_file.reack_days, actor, now)
         report.versions_published += 1

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt, User
 from app.models.attempts import FINISHED, GRADING
 from app.models.quiz import Quiz
+from app.services.assign.notify import notify
 from app.services.errors import DomainError
 from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.types import get_type, grade_by_person
@@ -66,6 +67,10 @@ def grade_by_hand(row: AttemptQuestion, grader: User, points: float, comment: st
     if attempt.state == FINISHED and not was_waiting:
         attempt.state = GRADING  # a regrade: total again
     finish_if_graded(attempt, now)
+    if attempt.state == FINISHED:  # tell the employee once (a regrade adds nothing)
+        notify(attempt.user_id, "graded", f"graded:{attempt.id}", now,
+               url=f"/learn/attempts/{attempt.id}",
+               title=attempt.quiz.title if attempt.quiz else "")
     db.session.flush()
 
 

@@ -22,6 +22,11 @@ class DepartmentForm(FlaskForm):
     parent_id = SelectField(_l("Parent department"), coerce=db_int)
     name = StringField(lazy_pgettext("organisation", "Name"))
     sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])
+    wecom_webhook_url = StringField(
+        _l("WeCom group robot webhook"),
+        description=_l("Optional. Overdue reminders for this department are posted to this "
+                       "WeCom group (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…); "
+                       "leave it empty to use the default robot."))
 
 
 class PositionForm(FlaskForm):

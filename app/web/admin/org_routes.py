@@ -64,7 +64,7 @@ def departments():
     _by_position, by_department = org.headcounts()
     return render_template("admin/departments.html", hospitals=org.list_hospitals(),
                            trees=org.department_tree(), counts=by_department,
-                           confirm=ConfirmForm())
+                           webhooks=org.webhook_labels(), confirm=ConfirmForm())
 
 
 @bp.route("/departments/new", methods=["GET", "POST"])
@@ -85,7 +85,8 @@ def department_form(department_id: int | None = None):
         form, lambda: org.save_department(dept, hospital_id=form.hospital_id.data,
                                           parent_id=form.parent_id.data or None,
                                           name=form.name.data,
-                                          sort_order=form.sort_order.data or 0),
+                                          sort_order=form.sort_order.data or 0,
+                                          wecom_webhook_url=form.wecom_webhook_url.data),
         "admin.departments", "admin/org_form.html", item=dept,
         title=_("Edit department") if dept else _("New department"),
     )

@@ -12,4 +12,10 @@ def _renderers() -> dict:
     return {"markdown": render_markdown, "script": render_script}
 
 
-from app.web.learn import quiz_routes, routes, sop_routes, wrong_book_routes  # noqa: E402,F401
+from app.web.learn import (  # noqa: E402,F401
+    quiz_routes,
+    routes,
+    sop_routes,
+    task_routes,
+    wrong_book_routes,
+)

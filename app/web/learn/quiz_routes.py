@@ -18,6 +18,7 @@ from app.services.quiz.wrong_book import STREAK_TO_LEAVE
 from app.web.forms import db_int
 from app.web.learn import bp
 from app.web.learn.quiz_forms import inline, next_position, raw_response, rich, wants_json
+from app.web.learn.task_routes import find_or_assigned
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -30,7 +31,7 @@ def _quiz_helpers() -> dict:
 
 
 def _quiz_or_404(quiz_slug: str):
-    return find_quiz(current_user, quiz_slug) or abort(404)
+    return find_or_assigned(find_quiz, "quiz", quiz_slug) or abort(404)
 
 
 def _attempt_or_404(attempt_id: int):

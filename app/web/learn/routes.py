@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
+from app.models.base import utcnow
 from app.permissions import Permission, require
+from app.services.assign.tasks import owed_count
 from app.services.content import acknowledgement, learning, search
 from app.services.content.audience import find_course
 from app.services.errors import DomainError
@@ -15,6 +17,7 @@ from app.services.quiz.quizzes import visible_quizzes
 from app.services.quiz.taking import standalone_quiz_cards
 from app.services.quiz.wrong_book import book_size
 from app.web.learn import bp
+from app.web.learn.task_routes import find_or_assigned
 
 
 @bp.get("/")
@@ -24,7 +27,8 @@ def index():
                            courses=learning.course_cards(current_user),
                            modules=acknowledgement.sop_cards(current_user),
                            quizzes=standalone_quiz_cards(current_user),
-                           wrong_book_size=book_size(current_user))
+                           wrong_book_size=book_size(current_user),
+                           tasks_owed=owed_count(current_user, utcnow()))
 
 
 @bp.get("/search")
@@ -35,7 +39,7 @@ def search_page():
 
 
 def _course_or_404(course_slug: str):
-    found = find_course(current_user, course_slug)
+    found = find_or_assigned(find_course, "course", course_slug)
     if found is None:
         abort(404)
     return found

@@ -11,10 +11,11 @@ from app.services.content.audience import find_module
 from app.services.quiz.quizzes import visible_quizzes
 from app.web.forms import db_int
 from app.web.learn import bp
+from app.web.learn.task_routes import find_or_assigned
 
 
 def _module_or_404(sop_slug: str):
-    found = find_module(current_user, sop_slug)
+    found = find_or_assigned(find_module, "sop", sop_slug)
     if found is None:
         abort(404)
     return found

@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, Optional
 
+from app.services.assign.reack import DEFAULT_DAYS as REACK_DAYS
 from app.services.content.working_copy import Upload
 from app.web.forms import SORT_RANGE, MultiCheckboxField, choices, db_int
 
@@ -97,6 +98,8 @@ class PublishForm(FlaskForm):
 
 class SopPublishForm(PublishForm):
     requires_reack = BooleanField(_l("Requires re-acknowledgement"))
+    reack_days = IntegerField(_l("Re-acknowledge within (days)"), default=REACK_DAYS,
+                              validators=[Optional()])
 
 
 class ImageForm(UploadsMixin, FlaskForm):

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import Course, SopModule
+from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.content import history
 from app.web.forms import db_int
@@ -38,7 +39,8 @@ def sop_publish(module_id: int):
     module, form = db.get_or_404(SopModule, module_id), SopPublishForm()
     return save_or_render(
         form, lambda: history.publish_sop(module, current_user, form.change_note.data,
-                                          form.requires_reack.data),
+                                          form.requires_reack.data,
+                                          reack_days=form.reack_days.data, now=utcnow()),
         lambda _v: url_for("manage.sop_versions", module_id=module.id),
         "manage/publish.html", message=_published, item=module, kind="sop",
         status=history.sop_status(module), changes=history.sop_pending_changes(module),

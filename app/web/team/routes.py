@@ -6,7 +6,9 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import User
+from app.models.base import utcnow
 from app.permissions import Permission, require
+from app.services.assign import follow
 from app.services.org import department_paths
 from app.services.scope import get_team_member, led_department_ids, team_members
 from app.web.forms import db_int
@@ -38,4 +40,6 @@ def member(user_id: int):
     user = get_team_member(current_user, user_id)
     if user is None:
         abort(404)
-    return render_template("team/member.html", member=user, paths=department_paths())
+    owes = follow.owed_by(user, utcnow())
+    return render_template("team/member.html", member=user, paths=department_paths(), owes=owes,
+                           owed_titles=follow.item_titles([row.Assignment for row in owes]))

@@ -1,0 +1,32 @@
+"""Reminder channels, by name: in-app notifications, the WeCom group robot, email. A new
+channel is a module with a class like these and one line in `_BUILT_IN`; `send_reminders`
+runs every registered channel, each on its own (one failing never stops the others)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from app.services.assign.channels.base import ChannelReport, RunContext
+from app.services.assign.channels.inapp import InAppChannel
+from app.services.assign.channels.mail import EmailChannel
+from app.services.assign.channels.wecom import WeComChannel
+
+
+class Channel(Protocol):
+    name: str
+    label: str  # lazy: shown in the command's summary
+
+    def run(self, ctx: RunContext) -> ChannelReport: ...
+
+
+CHANNELS: dict[str, Channel] = {}
+
+
+def register(channel: Channel) -> Channel:
+    CHANNELS[channel.name] = channel
+    return channel
+
+
+_BUILT_IN = (InAppChannel(), WeComChannel(), EmailChannel())
+for _channel in _BUILT_IN:
+    register(_channel)

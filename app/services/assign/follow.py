@@ -1,0 +1,171 @@
+"""Following assignments up: which assignments an actor may see, and each person's status on
+them — all from `status_query`, so the list, the follow-up page and a member's page agree.
+
+Scope: an admin sees every assignment; a supervisor those they created and those meant for
+people of the departments they lead (now, or by a target inside those departments), and of
+each only the people of their own departments. `visible_assignments` is the one helper used
+for the list and for opening one assignment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, case, false, func, literal, or_, select, true, union_all
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Course, Position, Quiz, SopModule, User
+from app.models.assignments import Assignment, AssignmentTarget, LearningPath
+from app.services import org
+from app.services.assign.members import assignee_pairs
+from app.services.assign.status import STATUSES, status_query
+from app.services.scope import led_department_ids
+
+ITEM_MODELS = {"course": (Course, Assignment.course_id), "quiz": (Quiz, Assignment.quiz_id),
+               "sop": (SopModule, Assignment.sop_module_id),
+               "path": (LearningPath, Assignment.path_id)}
+OPEN_STATUSES = ("not_started", "in_progress", "overdue")
+
+
+@dataclass
+class Summary:
+    """How the people (of the actor's scope) stand on one assignment."""
+
+    total: int = 0
+    completed: int = 0
+    overdue: int = 0
+
+    @property
+    def rate(self) -> int:
+        """Completion rate in whole percent."""
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+def scoped(actor: User) -> tuple:
+    """(SQL: the person is one of the actor's people, the SELECT of their ids narrowing the
+    progress subqueries or None) — everyone for an admin."""
+    scope = led_department_ids(actor)
+    if scope is None:
+        return true(), None
+    if not scope:
+        return false(), select(User.id).where(false())
+    return User.department_id.in_(scope), select(User.id).where(User.department_id.in_(scope))
+
+
+def visible_assignments(actor: User) -> Select:
+    """SELECT of the assignments the actor may follow, newest first."""
+    query = select(Assignment).order_by(Assignment.created_at.desc(), Assignment.id.desc())
+    scope = led_department_ids(actor)
+    if scope is None:
+        return query
+    pairs = assignee_pairs(User.department_id.in_(scope)).subquery()
+    team = select(User.id).where(User.department_id.in_(scope))
+    targeted = select(AssignmentTarget.assignment_id).where(or_(
+        AssignmentTarget.department_id.in_(scope), AssignmentTarget.user_id.in_(team)))
+    return query.where(or_(Assignment.created_by_id == actor.id,
+                           Assignment.id.in_(select(pairs.c.assignment_id)),
+                           Assignment.id.in_(targeted)))
+
+
+def get_visible(actor: User, assignment_id: int) -> Assignment | None:
+    """The assignment when the actor may follow it, else None."""
+    return db.session.scalar(visible_assignments(actor).where(Assignment.id == assignment_id))
+
+
+def with_targets(query: Select) -> Select:
+    return query.options(selectinload(Assignment.targets))
+
+
+def item_titles(assignments) -> dict[int, str]:
+    """assignment id → title of the item it gives, for all of them in one statement."""
+    wanted: dict[str, set[int]] = {}
+    for a in assignments:
+        wanted.setdefault(a.kind, set()).add(item_id(a))
+    parts = [select(literal(kind).label("kind"), model.id, model.title)
+             .where(model.id.in_(wanted[kind]))
+             for kind, (model, _column) in ITEM_MODELS.items() if wanted.get(kind)]
+    if not parts:
+        return {}
+    rows = db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
+    titles = {(kind, i): title for kind, i, title in rows}
+    return {a.id: titles.get((a.kind, item_id(a)), "—") for a in assignments}
+
+
+def item_id(assignment: Assignment) -> int:
+    return getattr(assignment, ITEM_MODELS[assignment.kind][1].key)
+
+
+def summaries(actor: User, assignment_ids: list[int], now: datetime) -> dict[int, Summary]:
+    """Per assignment: people owing it (in the actor's scope), completed, overdue — one
+    grouped statement for all of them."""
+    if not assignment_ids:
+        return {}
+    mine, people = scoped(actor)
+    rows = status_query(now, Assignment.id.in_(assignment_ids), mine,
+                        user_filter=people).subquery("rows")
+    query = (select(rows.c.assignment_id, func.count(),
+                    func.sum(case((rows.c.status == "completed", 1), else_=0)),
+                    func.sum(case((rows.c.status == "overdue", 1), else_=0)))
+             .group_by(rows.c.assignment_id))
+    return {a_id: Summary(total, completed or 0, overdue or 0)
+            for a_id, total, completed, overdue in db.session.execute(query)}
+
+
+def follow_rows(actor: User, assignment: Assignment, now: datetime, *where) -> list:
+    """One row per person of the actor's scope owing the assignment now: user_id, name,
+    login, department_id, position, status, started, done_at, due_at (one statement);
+    `where` narrows the people (e.g. User.id == 7)."""
+    mine, people = scoped(actor)
+    rows = status_query(now, Assignment.id == assignment.id, mine, *where,
+                        user_filter=people).subquery("rows")
+    query = (select(rows.c.user_id, User.name, User.login, User.department_id,
+                    Position.name.label("position"), rows.c.status, rows.c.started,
+                    rows.c.done_at, rows.c.due_at)
+             .join(User, User.id == rows.c.user_id)
+             .outerjoin(Position, Position.id == User.position_id)
+             .order_by(User.department_id, User.login))
+    return list(db.session.execute(query))
+
+
+def count_statuses(rows) -> tuple[dict[str, int], Summary]:
+    """Counts per status of follow rows, and their summary."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return counts, Summary(len(rows), counts["completed"], counts["overdue"])
+
+
+def owed_by(user: User, now: datetime) -> list:
+    """What one person owes now: (assignment, status, done_at, due_at), newest first (one
+    statement)."""
+    rows = status_query(now, User.id == user.id,
+                        user_filter=select(literal(user.id))).subquery("rows")
+    query = (select(Assignment, rows.c.status, rows.c.done_at, rows.c.due_at)
+             .join(rows, rows.c.assignment_id == Assignment.id)
+             .order_by(Assignment.created_at.desc(), Assignment.id.desc()))
+    return list(db.session.execute(query))
+
+
+def describe_targets(assignments) -> dict[int, list[str]]:
+    """assignment id → labels of its targets ("王小雨", "整形外科", "护士 · 整形外科"),
+    with the names read in three statements for all of them."""
+    targets = [t for a in assignments for t in a.targets]
+    user_ids = {t.user_id for t in targets if t.user_id}
+    names = dict(db.session.execute(select(User.id, User.name).where(
+        User.id.in_(user_ids))).all()) if user_ids else {}
+    paths = org.department_paths()
+    positions = dict(db.session.execute(select(Position.id, Position.name)).all())
+    labels: dict[int, list[str]] = {}
+    for a in assignments:
+        labels[a.id] = [_label(t, names, paths, positions) for t in a.targets]
+    return labels
+
+
+def _label(target, names, paths, positions) -> str:
+    parts = [names.get(target.user_id, "—") if target.user_id else None,
+             positions.get(target.position_id, "—") if target.position_id else None,
+             paths.get(target.department_id, "—") if target.department_id else None]
+    return " · ".join(p for p in parts if p) or str(_l("Everyone"))

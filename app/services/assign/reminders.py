@@ -1,0 +1,93 @@
+"""`flask reminders send`: the daily reminder run through every registered channel (in-app,
+WeCom group robot, email — see app.services.assign.channels).
+
+Idempotent per day: in-app notices have keys; every outside message has a delivery key
+(channel + "YYYYMMDD:dept:<id>:<part>" or "YYYYMMDD:user:<id>", China-time day) — a key
+already sent is skipped, a failed one is tried again by the next run. After each message
+the caller's `commit` runs, so a crash later in the run never sends it twice. A dry run
+sends nothing and calls no commit; the caller rolls the session back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Course, Quiz, SopModule, User
+from app.models.assignments import Assignment, LearningPath
+from app.services.assign import channels
+from app.services.assign.channels.base import ChannelReport, OwedItem, RunContext
+from app.services.assign.channels.text import zone
+from app.services.assign.status import status_query
+from app.services.org import department_paths
+
+log = logging.getLogger("app.reminders")
+OPEN = ("not_started", "in_progress", "overdue")
+
+
+@dataclass
+class ReminderReport:
+    day: str
+    dry_run: bool
+    channels: list[ChannelReport] = field(default_factory=list)
+
+    @property
+    def internal_errors(self) -> list[str]:
+        return [f"{c.name}: {c.error}" for c in self.channels if c.error]
+
+    def as_dict(self) -> dict:
+        return {"day": self.day, "dry_run": self.dry_run,
+                "channels": {c.name: c.as_dict() for c in self.channels},
+                "errors": self.internal_errors}
+
+
+def send_reminders(now: datetime, *, dry_run: bool,
+                   commit: Callable[[], None] | None = None) -> ReminderReport:
+    """Run every channel for the day of `now`; a channel that crashes is reported (its work
+    rolled back) and the others still run."""
+    settings = current_app.config
+    days = int(settings["REMINDER_DUE_SOON_DAYS"])
+    day = now.astimezone(zone(settings)).strftime("%Y%m%d")
+    no_commit: Callable[[], None] = lambda: None  # noqa: E731
+    ctx = RunContext(now=now, day=day, dry_run=dry_run, settings=settings,
+                     owed=owed_items(now, days), department_names=department_paths(),
+                     commit=no_commit if dry_run or commit is None else commit)
+    report = ReminderReport(day=day, dry_run=dry_run)
+    for name, channel in channels.CHANNELS.items():
+        try:
+            report.channels.append(channel.run(ctx))
+        except Exception as exc:  # one channel failing never stops the others
+            db.session.rollback()
+            log.exception("reminder channel %s stopped", name)
+            report.channels.append(ChannelReport(name, error=f"{type(exc).__name__}: {exc}"))
+    return report
+
+
+def owed_items(now: datetime, days: int) -> list[OwedItem]:
+    """Every open item with a due date that is past or within `days` days (one statement)."""
+    status = status_query(now, Assignment.starts_at <= now).subquery("owed_status")
+    title = func.coalesce(Course.title, Quiz.title, SopModule.title, LearningPath.title, "")
+    rows = db.session.execute(
+        select(status.c.user_id, status.c.assignment_id, status.c.status, status.c.due_at,
+               User.name, User.email, User.locale, User.department_id, Assignment.kind,
+               Assignment.required, title.label("title"))
+        .select_from(status)
+        .join(User, User.id == status.c.user_id)
+        .join(Assignment, Assignment.id == status.c.assignment_id)
+        .outerjoin(Course, Course.id == Assignment.course_id)
+        .outerjoin(Quiz, Quiz.id == Assignment.quiz_id)
+        .outerjoin(SopModule, SopModule.id == Assignment.sop_module_id)
+        .outerjoin(LearningPath, LearningPath.id == Assignment.path_id)
+        .where(status.c.status.in_(OPEN), status.c.due_at.is_not(None)))
+    horizon = now + timedelta(days=days)
+    return [OwedItem(user_id=r.user_id, user_name=r.name, email=r.email, locale=r.locale,
+                     department_id=r.department_id, assignment_id=r.assignment_id,
+                     kind=r.kind, title=r.title, due_at=r.due_at,
+                     overdue=r.status == "overdue", required=r.required)
+            for r in rows if r.status == "overdue" or r.due_at <= horizon]
