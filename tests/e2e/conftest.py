@@ -12,6 +12,8 @@ from werkzeug.serving import make_server
 
 from app.extensions import db
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -53,3 +55,22 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(browser, base_url: str, login: str, device: dict,
+            requested: list[str] | None = None):
+    """A new browser context on `device` (PHONE, DESKTOP), signed in as a demo user; the page
+    after signing in. With `requested`, every URL the context asks for is appended to it."""
+    from app.services.demo import DEMO_PASSWORD
+
+    context = browser.new_context(base_url=base_url, locale="zh-CN", **device)
+    context.set_default_timeout(10_000)
+    if requested is not None:
+        context.on("request", lambda request: requested.append(request.url))
+    page = context.new_page()
+    page.goto("/auth/login")
+    page.locator("input[name=login]").fill(login)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_load_state("load")
+    return page

@@ -7,15 +7,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from app.extensions import db
-from app.services.demo import DEMO_PASSWORD, seed_demo
+from app.services.demo import seed_demo
+from tests.e2e.conftest import DESKTOP, PHONE, sign_in
 from tests.learning_factories import position
 from tests.quiz_factories import make_quiz, single
 
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 IDS: dict[str, int] = {}
 
 
@@ -30,21 +29,11 @@ def live_app(make_app):
         yield app
 
 
-def _signed_in(browser: Browser, live_server: str, login: str, **device):
-    context = browser.new_context(base_url=live_server, locale="zh-CN", **device)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.locator("input[name=login]").fill(login)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state("load")
-    return context, page
 
 
 def test_supervisor_assigns_a_quiz_to_a_position_and_the_employee_sees_it(browser,
                                                                           live_server):
-    context, desk = _signed_in(browser, live_server, "supervisor", **DESKTOP)
+    desk = sign_in(browser, live_server, "supervisor", DESKTOP)
     desk.goto("/team/assignments/new")
     desk.locator("select[name=item]").select_option(f"quiz:{IDS['quiz']}")
     desk.locator(f"input[name=position_ids][value='{IDS['position']}']").check()
@@ -54,9 +43,9 @@ def test_supervisor_assigns_a_quiz_to_a_position_and_the_employee_sees_it(browse
     expect(desk).to_have_url(re.compile(r"/team/assignments/\d+$"))
     expect(desk.locator("main")).to_contain_text("王小雨")  # 客服 in 网络咨询组
     expect(desk.locator("main")).not_to_contain_text("马丽")
-    context.close()
+    desk.context.close()
 
-    context, phone = _signed_in(browser, live_server, "employee", **PHONE)
+    phone = sign_in(browser, live_server, "employee", PHONE)
     expect(phone.get_by_test_id("bell")).to_have_attribute("data-unread", "1")
     phone.get_by_test_id("tasks-link").click()
     task = phone.get_by_test_id("task")
@@ -68,4 +57,4 @@ def test_supervisor_assigns_a_quiz_to_a_position_and_the_employee_sees_it(browse
     assert width <= 391, f"我的任务 is {width}px wide"
     phone.get_by_test_id("bell").click()
     expect(phone.get_by_test_id("notification")).to_contain_text("客服接诊测验")
-    context.close()
+    phone.context.close()

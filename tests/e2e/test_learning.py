@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import LessonProgress, Media
-from app.services.demo import DEMO_PASSWORD, seed_demo
+from app.services.demo import seed_demo
+from tests.e2e.conftest import PHONE, sign_in
 from tests.learning_factories import make_course, make_sop
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LONG_BODY = "\n\n".join(f"第 {n} 段：私域运营要长期、真诚地服务客户。" * 3 for n in range(60))
 
 
@@ -33,16 +33,10 @@ def live_app(make_app):
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="zh-CN", **PHONE)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.locator("input[name=login]").fill("employee")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.get_by_test_id("login-submit").click()
+    page = sign_in(browser, live_server, "employee", PHONE)
     expect(page).to_have_url(live_server + "/learn/")
     yield page
-    context.close()
+    page.context.close()
 
 
 def _completed(key: str) -> bool:

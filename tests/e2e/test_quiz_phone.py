@@ -16,10 +16,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Quiz, QuizAttempt
 from app.models.base import utcnow
-from app.services.demo import DEMO_PASSWORD, seed_demo
+from app.services.demo import seed_demo
+from tests.e2e.conftest import PHONE, sign_in
 from tests.quiz_factories import fill_blank, make_quiz, multiple, ordering, single, true_false
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 SCENARIO = "这个项目怎么这么贵？隔壁家便宜一半。"
 
 
@@ -41,18 +41,11 @@ def live_app(make_app):
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="zh-CN", **PHONE)
-    context.set_default_timeout(10_000)
     requested: list[str] = []
-    context.on("request", lambda request: requested.append(request.url))
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.locator("input[name=login]").fill("employee")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.get_by_test_id("login-submit").click()
+    page = sign_in(browser, live_server, "employee", PHONE, requested)
     expect(page).to_have_url(live_server + "/learn/")
     yield page
-    context.close()
+    page.context.close()
     assert not [url for url in requested if not url.startswith(live_server + "/")]
 
 

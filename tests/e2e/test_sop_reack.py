@@ -5,16 +5,15 @@ nastiest XSS payloads opens without any dialog."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Acknowledgement, SopModule, SopStep, SopVersion
-from app.services.demo import DEMO_PASSWORD, seed_demo
+from app.services.demo import seed_demo
+from tests.e2e.conftest import DESKTOP, PHONE, sign_in
 from tests.learning_factories import make_course, make_sop, person
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 NASTY = [
     "<script>alert('xss')</script>",
     "<img src=x onerror=alert(1)>",
@@ -53,26 +52,17 @@ def live_app(make_app):
         yield app
 
 
-def _sign_in(browser, base_url: str, login: str, device: dict) -> Page:
-    context = browser.new_context(base_url=base_url, locale="zh-CN", **device)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/auth/login")
-    page.locator("input[name=login]").fill(login)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    return page
 
 
 def test_trainer_requires_reacknowledgement_and_employee_confirms_again(browser, live_server):
-    employee = _sign_in(browser, live_server, "employee", PHONE)
+    employee = sign_in(browser, live_server, "employee", PHONE)
     employee.goto("/learn/sop/reack-e2e")
     employee.get_by_test_id("acknowledge").click()
     expect(employee.get_by_test_id("ack-done")).to_contain_text("v1")
 
     module = db.session.scalar(select(SopModule).where(SopModule.slug == "reack-e2e"))
     step_id = db.session.scalar(select(SopStep.id).where(SopStep.module_id == module.id))
-    trainer = _sign_in(browser, live_server, "trainer", PHONE)
+    trainer = sign_in(browser, live_server, "trainer", PHONE)
     trainer.goto(f"/manage/steps/{step_id}/edit")
     trainer.locator("textarea[name=instructions]").fill("新的做法：回访前先核对复查时间。")
     trainer.locator("form button[type=submit].primary").first.click()
@@ -109,7 +99,7 @@ def test_trainer_requires_reacknowledgement_and_employee_confirms_again(browser,
 
 @pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["390x844", "1280x800"])
 def test_a_lesson_full_of_xss_payloads_opens_without_any_dialog(browser, live_server, device):
-    page = _sign_in(browser, live_server, "employee", device)
+    page = sign_in(browser, live_server, "employee", device)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     for url in ["/learn/", "/learn/courses/xss-e2e", "/learn/search?q=alert",
