@@ -5,6 +5,7 @@ run idempotent per day: a key already `sent` is skipped, a `failed` one is tried
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,22 +88,23 @@ class ChannelReport:
                 "would_send": [m.as_dict() for m in self.planned]}
 
 
-class OutsideChannel:
+class OutsideChannel(ABC):
     """A channel that talks to another system. Subclasses give `name`, `enabled`,
     `messages` and `deliver`; `run` does the bookkeeping."""
 
     name = ""
 
+    @abstractmethod
     def enabled(self, settings: Mapping) -> bool:
-        raise NotImplementedError
+        """Whether this channel is configured."""
 
+    @abstractmethod
     def messages(self, ctx: RunContext) -> tuple[list[Message], int]:
         """The messages of this run and how many recipients had nowhere to send to."""
-        raise NotImplementedError
 
+    @abstractmethod
     def deliver(self, message: Message, settings: Mapping) -> None:
         """Send one message; raise (DeliveryError, OSError …) when it did not go out."""
-        raise NotImplementedError
 
     def run(self, ctx: RunContext) -> ChannelReport:
         report = ChannelReport(self.name, enabled=self.enabled(ctx.settings))
