@@ -26,6 +26,14 @@ from app.models.content import (
     SopVersionStep,
 )
 from app.models.org import Department, Hospital, Position, User, UserRole, department_leads
+from app.models.practice import (
+    EvidencePhoto,
+    PracticeRun,
+    RunReview,
+    RunStep,
+    RunStepComment,
+    RunSubmission,
+)
 from app.models.quiz import (
     Question,
     QuestionBank,
@@ -35,6 +43,7 @@ from app.models.quiz import (
     QuizDrawRule,
     QuizItem,
 )
+from app.models.results import Metric, MetricResult
 
 __all__ = [
     "Acknowledgement", "Assignment", "AssignmentExtension", "AssignmentTarget",
@@ -45,5 +54,6 @@ __all__ = [
     "Question", "QuestionBank", "QuestionCategory", "QuestionVersion", "Quiz", "QuizAttempt",
     "QuizDrawRule", "QuizItem", "WrongQuestion",
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
-    "department_leads",
+    "department_leads", "EvidencePhoto", "PracticeRun", "RunReview", "RunStep",
+    "RunStepComment", "RunSubmission", "Metric", "MetricResult",
 ]

@@ -182,6 +182,8 @@ class SopModule(TimestampMixin, db.Model):
     source_hash: Mapped[str | None] = mapped_column(String(64))
     archived: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Review criteria of practice runs (each scored 1–5); None means the default rubric.
+    rubric: Mapped[list | None] = mapped_column(JSON)
 
     owner_position: Mapped[Position | None] = relationship()
     positions: Mapped[list[Position]] = relationship(secondary=sop_module_positions)
