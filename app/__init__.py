@@ -90,12 +90,16 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
+    from app.web.coach import bp as coach_bp
     from app.web.grading import bp as grading_bp
     from app.web.home import bp as home_bp
     from app.web.learn import bp as learn_bp
     from app.web.manage import bp as manage_bp
     from app.web.media import bp as media_bp
     from app.web.notifications import bp as notifications_bp
+    from app.web.practice import bp as practice_bp
+    from app.web.results import bp as results_bp
+    from app.web.review import bp as review_bp
     from app.web.team import bp as team_bp
 
     app.register_blueprint(home_bp)
@@ -107,3 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp)
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(practice_bp, url_prefix="/practice")
+    app.register_blueprint(review_bp, url_prefix="/review")
+    app.register_blueprint(coach_bp, url_prefix="/coach")
+    app.register_blueprint(results_bp, url_prefix="/results")

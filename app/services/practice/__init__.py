@@ -1,0 +1,1 @@
+"""SOP practice on real cases: runs, evidence, the PII guard, timing and supervisor reviews."""

@@ -1,0 +1,5 @@
+"""Blueprint 'results' (issue 6)."""
+
+from flask import Blueprint
+
+bp = Blueprint("results", __name__)
