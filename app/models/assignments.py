@@ -88,7 +88,7 @@ class Assignment(TimestampMixin, db.Model):
     sop_module_id: Mapped[int | None] = mapped_column(ForeignKey("sop_modules.id"), index=True)
     path_id: Mapped[int | None] = mapped_column(ForeignKey("learning_paths.id"), index=True)
     # SOP modules: acknowledge (at least `sop_version_number` when set) and/or practise
-    # `practice_runs` times, signed off (the practice part arrives with checklist runs).
+    # `practice_runs` times, each run signed off by a supervisor after the assignment was given.
     acknowledge: Mapped[bool] = mapped_column(default=True)
     sop_version_number: Mapped[int | None]
     practice_runs: Mapped[int] = mapped_column(default=0)

@@ -15,7 +15,7 @@ from app.models import User
 from app.models.assignments import Assignment, Notification
 from app.services.assign.status import status_query
 
-KINDS = ("assigned", "due_soon", "overdue", "reminder", "graded", "returned")
+KINDS = ("assigned", "due_soon", "overdue", "reminder", "graded", "returned", "signed_off")
 DUE_SOON_DAYS = 2
 CHUNK = 500
 

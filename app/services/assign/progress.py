@@ -19,6 +19,7 @@ from app.models import (
     CourseVersion,
     CourseVersionLesson,
     LessonProgress,
+    PracticeRun,
     QuizAttempt,
     SopVersion,
 )
@@ -120,3 +121,25 @@ def sop_progress(user_filter=None):
                    acked.c.done_at, literal(0).label("failed"), acked.c.acked_number)
             .outerjoin(required, required.c.module_id == acked.c.module_id)
             .subquery("sop_progress"))
+
+
+def practice_progress(user_filter=None):
+    """(user_id, module_id, runs, last_signed_off_at): every person's practice runs of every
+    module they practised (started counts as 'in progress' for an SOP assignment)."""
+    query = (select(PracticeRun.user_id, PracticeRun.module_id,
+                    func.count(PracticeRun.id).label("runs"),
+                    func.max(PracticeRun.signed_off_at).label("last_signed_off_at"))
+             .group_by(PracticeRun.user_id, PracticeRun.module_id))
+    if user_filter is not None:
+        query = query.where(PracticeRun.user_id.in_(user_filter))
+    return query.subquery("practice_progress")
+
+
+def signed_off_since(user_id, module_id, since):
+    """SQL scalar: the person's runs of the module signed off at or after `since` (runs done
+    before an assignment was given do not count towards it)."""
+    return (select(func.count(PracticeRun.id))
+            .where(PracticeRun.user_id == user_id, PracticeRun.module_id == module_id,
+                   PracticeRun.status == "signed_off", PracticeRun.signed_off_at >= since)
+            .correlate_except(PracticeRun)
+            .scalar_subquery())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, literal, select, union_all
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
 
 from app.models import User
 from app.models.assignments import (
@@ -21,7 +21,13 @@ from app.models.assignments import (
     PathStageItem,
 )
 from app.services.assign.members import assignee_pairs
-from app.services.assign.progress import course_progress, quiz_progress, sop_progress
+from app.services.assign.progress import (
+    course_progress,
+    practice_progress,
+    quiz_progress,
+    signed_off_since,
+    sop_progress,
+)
 from app.services.assign.sqlfuncs import shift_days
 
 STATUSES = ("not_started", "in_progress", "completed", "overdue", "failed")
@@ -86,11 +92,14 @@ def status_query(now: datetime, *where, user_filter=None) -> Select:
     for kind, (sub, item_column) in subs.items():
         query = query.outerjoin(sub, and_(Assignment.kind == kind, sub.c.item_id == item_column,
                                           sub.c.user_id == pairs.c.user_id))
-    started = func.coalesce(*(sub.c.started for sub, _c in subs.values()), 0)
-    sop = subs["sop"][0]
-    sop_done = and_(sop.c.done == 1, func.coalesce(Assignment.sop_version_number, 0)
-                    <= sop.c.acked_number)
-    done = case((Assignment.kind == "sop", case((sop_done, 1), else_=0)),
+    practice = practice_progress(user_filter)
+    query = query.outerjoin(practice, and_(Assignment.kind == "sop",
+                                           practice.c.module_id == Assignment.sop_module_id,
+                                           practice.c.user_id == pairs.c.user_id))
+    started = func.coalesce(*(sub.c.started for sub, _c in subs.values()),
+                            case((practice.c.runs > 0, 1), else_=None), 0)
+    done = case((Assignment.kind == "sop", case((_sop_done(subs["sop"][0], pairs), 1),
+                                                else_=0)),
                 else_=func.coalesce(*(subs[k][0].c.done for k in ("course", "quiz", "path")),
                                     0))
     failed = func.coalesce(subs["quiz"][0].c.failed, 0)
@@ -98,7 +107,26 @@ def status_query(now: datetime, *where, user_filter=None) -> Select:
     status = case((done == 1, "completed"), (failed == 1, "failed"),
                   (and_(due.is_not(None), due < now), "overdue"),
                   (started == 1, "in_progress"), else_="not_started")
-    done_at = case((done == 1, func.coalesce(*(sub.c.done_at for sub, _c in subs.values()))),
-                   else_=None)
+    sop_done_at = _later(subs["sop"][0].c.done_at, practice.c.last_signed_off_at)
+    done_at = case((done == 1, func.coalesce(
+        *(sub.c.done_at for kind, (sub, _c) in subs.items() if kind != "sop"), sop_done_at)),
+        else_=None)
     return query.add_columns(status.label("status"), started.label("started"),
                              done_at.label("done_at"), due.label("due_at"))
+
+
+def _sop_done(sop, pairs):
+    """An SOP assignment is done when its acknowledgement part (if asked: a version at least
+    the re-acknowledgement one and the assignment's) and its practice part (if asked: that
+    many runs signed off since the assignment was given) are both met."""
+    acked = and_(sop.c.done == 1,
+                 func.coalesce(Assignment.sop_version_number, 0) <= sop.c.acked_number)
+    signed = signed_off_since(pairs.c.user_id, Assignment.sop_module_id, Assignment.created_at)
+    practised = case((Assignment.practice_runs == 0, True),
+                     else_=signed >= Assignment.practice_runs)
+    return and_(or_(Assignment.acknowledge.is_(False), acked), practised)
+
+
+def _later(a, b):
+    """SQL: the later of two nullable timestamps."""
+    return case((a.is_(None), b), (b.is_(None), a), (b > a, b), else_=a)

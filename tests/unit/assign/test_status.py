@@ -235,3 +235,46 @@ def test_a_re_acknowledgement_is_assigned_to_the_modules_audience(demo):
                                    version_id=second.id))
     db.session.commit()
     assert _statuses(assignment)["10009"] == "completed"
+
+
+def _signed_off_run(module, user, at: datetime, status: str = "signed_off"):
+    from app.models import PracticeRun
+    version = db.session.scalar(select(SopVersion).where(SopVersion.module_id == module.id))
+    run = PracticeRun(user_id=user.id, module_id=module.id, version_id=version.id,
+                      case_code="CRM-1", status=status,
+                      signed_off_at=at if status == "signed_off" else None)
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def test_practise_n_times_completes_at_the_nth_signed_off_run(demo):
+    module = make_sop("practised-sop")
+    employee = person("employee")
+    given = datetime.now(UTC)
+    _signed_off_run(module, employee, given - timedelta(days=30))  # before: does not count
+    assignment = _assign("admin", "sop", module.id, user_ids=[employee.id],
+                         acknowledge=False, practice_runs=2)
+    assert _statuses(assignment) == {"employee": "in_progress"}  # practised, not enough
+    _signed_off_run(module, employee, given + timedelta(hours=1))
+    _signed_off_run(module, employee, given + timedelta(hours=2), status="submitted")
+    assert _statuses(assignment) == {"employee": "in_progress"}
+    _signed_off_run(module, employee, given + timedelta(hours=3))
+    rows = db.session.execute(status_query(NOW, Assignment.id == assignment.id)).all()
+    assert [(row.status, row.done_at) for row in rows] == [
+        ("completed", given + timedelta(hours=3))]
+
+
+def test_acknowledge_and_practise_needs_both(demo):
+    module = make_sop("both-sop")
+    employee = person("employee")
+    assignment = _assign("admin", "sop", module.id, user_ids=[employee.id],
+                         acknowledge=True, practice_runs=1)
+    assert _statuses(assignment) == {"employee": "not_started"}
+    _signed_off_run(module, employee, datetime.now(UTC) + timedelta(minutes=1))
+    assert _statuses(assignment) == {"employee": "in_progress"}  # practised, not acknowledged
+    first = db.session.scalar(select(SopVersion).where(SopVersion.module_id == module.id))
+    db.session.add(Acknowledgement(user_id=employee.id, module_id=module.id,
+                                   version_id=first.id))
+    db.session.commit()
+    assert _statuses(assignment) == {"employee": "completed"}
