@@ -89,7 +89,9 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.web.admin import bp as admin_bp
+    from app.web.api import bp as api_bp
     from app.web.auth import bp as auth_bp
+    from app.web.certificates import bp as certificates_bp
     from app.web.coach import bp as coach_bp
     from app.web.grading import bp as grading_bp
     from app.web.home import bp as home_bp
@@ -97,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.manage import bp as manage_bp
     from app.web.media import bp as media_bp
     from app.web.notifications import bp as notifications_bp
+    from app.web.points import bp as points_bp
     from app.web.practice import bp as practice_bp
     from app.web.results import bp as results_bp
     from app.web.review import bp as review_bp
@@ -115,3 +118,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(coach_bp, url_prefix="/coach")
     app.register_blueprint(results_bp, url_prefix="/results")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(certificates_bp, url_prefix="/certificates")
+    app.register_blueprint(points_bp, url_prefix="/points")

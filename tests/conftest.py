@@ -22,7 +22,30 @@ ROLE_LOGINS = {"employee": "employee", "supervisor": "supervisor", "trainer": "t
                "admin": "admin"}
 
 _tmp = tempfile.mkdtemp(prefix="sop-academy-tests-")
-DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_tmp}/test.db"
+
+
+def _worker_database(url: str | None) -> str:
+    """SQLite: a file in this process's temporary folder. PostgreSQL under pytest-xdist: one
+    database per worker (`test_gw0`, `test_gw1` …), created beside TEST_DATABASE_URL's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url:
+        return f"sqlite:///{_tmp}/test.db"
+    if not worker:
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+DATABASE_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))
 
 
 def make_config(**overrides) -> dict:

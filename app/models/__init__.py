@@ -43,6 +43,7 @@ from app.models.quiz import (
     QuizDrawRule,
     QuizItem,
 )
+from app.models.records import ApiToken, AppSetting, Certificate
 from app.models.results import Metric, MetricResult
 
 __all__ = [
@@ -56,4 +57,5 @@ __all__ = [
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads", "EvidencePhoto", "PracticeRun", "RunReview", "RunStep",
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",
+    "ApiToken", "AppSetting", "Certificate",
 ]

@@ -44,6 +44,9 @@ class QuizAttempt(db.Model):
     passed: Mapped[bool | None]
     pass_percent: Mapped[float] = mapped_column(default=60.0)
     current_position: Mapped[int] = mapped_column(default=0)
+    # Any change (answer saved, submitted, graded): what the API's `updated_since` reads.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
+                                                 onupdate=utcnow, index=True)
 
     quiz: Mapped[Quiz | None] = relationship()
     user: Mapped[User] = relationship()

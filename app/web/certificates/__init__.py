@@ -1,0 +1,5 @@
+"""Blueprint 'certificates' (issue 7)."""
+
+from flask import Blueprint
+
+bp = Blueprint("certificates", __name__)
