@@ -18,6 +18,7 @@ from app.models import (
     CourseVersion,
     CourseVersionLesson,
     LessonProgress,
+    PracticeRun,
     Quiz,
     QuizAttempt,
     SopModule,
@@ -109,6 +110,7 @@ def _tasks(user: User, now: datetime, zone: str, *where) -> list[Task]:
     _add_paths(user, [t for t in tasks if t.kind == "path"], now)
     _add_courses(user, [t for t in tasks if t.kind == "course"])
     _add_quizzes(user, [t for t in tasks if t.kind == "quiz"])
+    _add_practice(user, [t for t in tasks if t.kind == "sop" and t.assignment.practice_runs])
     for task in tasks:
         if task.kind != "path" and task.open:
             task.next_step = Step(task.kind, task.slug, task.title)
@@ -189,3 +191,21 @@ def _add_quizzes(user: User, tasks: list[Task]) -> None:
         .group_by(QuizAttempt.quiz_id))}
     for task in tasks:
         task.attempts, task.best = stats.get(task.assignment.quiz_id, (0, None))
+
+
+def _add_practice(user: User, tasks: list[Task]) -> None:
+    """Runs signed off since each SOP assignment was given (what counts towards it): one
+    statement."""
+    if not tasks:
+        return
+    signed = dict(db.session.execute(
+        select(Assignment.id, func.count(PracticeRun.id))
+        .join(PracticeRun, and_(PracticeRun.module_id == Assignment.sop_module_id,
+                                PracticeRun.user_id == user.id,
+                                PracticeRun.status == "signed_off",
+                                PracticeRun.signed_off_at >= Assignment.created_at))
+        .where(Assignment.id.in_([task.assignment.id for task in tasks]))
+        .group_by(Assignment.id)).all())
+    for task in tasks:
+        task.done = signed.get(task.assignment.id, 0)
+        task.total = task.assignment.practice_runs

@@ -278,3 +278,17 @@ def test_acknowledge_and_practise_needs_both(demo):
                                    version_id=first.id))
     db.session.commit()
     assert _statuses(assignment) == {"employee": "completed"}
+
+
+def test_my_tasks_counts_the_runs_signed_off_towards_a_practice_assignment(demo):
+    from app.services.assign.tasks import my_tasks
+    module = make_sop("task-practice-sop")
+    employee = person("employee")
+    assignment = _assign("admin", "sop", module.id, user_ids=[employee.id],
+                         acknowledge=False, practice_runs=3)
+    _signed_off_run(module, employee, datetime.now(UTC) + timedelta(minutes=1))
+    _signed_off_run(module, employee, datetime.now(UTC) + timedelta(minutes=2),
+                    status="returned")
+    open_tasks, _done = my_tasks(employee, NOW, "Asia/Shanghai")
+    task = next(t for t in open_tasks if t.assignment.id == assignment.id)
+    assert (task.done, task.total, task.status) == (1, 3, "in_progress")
