@@ -1,5 +1,6 @@
 """Flask commands: seed-demo, demo, users import, content sync, questions import and export,
-reminders send (app/cli_reminders.py) — see README for the contracts."""
+reminders send (app/cli_reminders.py), coach check and lint (app/cli_coach.py), certificates
+issue (app/cli_certificates.py) — see README for the contracts."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from app.cli_certificates import certificates_cli
+from app.cli_coach import coach_cli
 from app.cli_reminders import reminders_cli
 from app.extensions import db
 from app.services.demo import seed_demo
@@ -56,6 +59,10 @@ def demo_command(host: str, port: int) -> None:
     users = seed_demo()
     db.session.commit()
     _print_sync_report(_sync(PROJECT_ROOT, dry_run=False))
+    from app.services.practice.demo import seed_demo_practice
+
+    seed_demo_practice()
+    db.session.commit()
     click.echo(_("Demo accounts (password for all: %(password)s):",
                  password=users[0]["password"]))
     for user in users[:4]:
@@ -261,3 +268,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(questions_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(coach_cli)
+    app.cli.add_command(certificates_cli)

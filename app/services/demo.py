@@ -95,4 +95,15 @@ def seed_demo() -> list[dict]:
         result.append({"login": login, "password": DEMO_PASSWORD,
                        "roles": [r.value for r in roles], "name": name})
     db.session.flush()
+    _seed_results()
     return result
+
+
+def _seed_results() -> None:
+    """Private-domain metrics and a few weeks of figures (app/services/results/demo.py)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from app.services.results.demo import seed_demo_results
+
+    seed_demo_results(datetime.now(ZoneInfo("Asia/Shanghai")).date())

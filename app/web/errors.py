@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.web.api import errors as api_errors
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
@@ -39,6 +40,8 @@ def register_error_handlers(app: Flask) -> None:
             return error
         if request.blueprint == "home" and request.endpoint in {"home.healthz", "home.readyz"}:
             return error
+        if _is_api():
+            return api_errors.for_http_exception(error)
         return render_error(error.code)
 
     @app.errorhandler(InternalServerError)
@@ -47,4 +50,9 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if not isinstance(error, InternalServerError):
             app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return render_error(500)
+        return api_errors.json_error(500) if _is_api() else render_error(500)
+
+
+def _is_api() -> bool:
+    """/api/…: errors as JSON (app/web/api/errors.py), also where no route matched."""
+    return request.path.startswith(api_errors.API_PREFIX)

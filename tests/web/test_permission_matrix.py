@@ -23,6 +23,7 @@ TEAM = (LOGIN, DENY, OK, DENY, OK)
 AUTHOR = (LOGIN, DENY, DENY, OK, OK)
 ADMIN = (LOGIN, DENY, DENY, DENY, OK)
 GRADERS = (LOGIN, DENY, OK, OK, OK)  # VIEW_TEAM or AUTHOR_CONTENT
+TOKEN = (401, 401, 401, 401, 401)  # /api/v1: an API token or nothing
 
 EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/", "GET"): SIGNED_IN,
@@ -147,8 +148,28 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/grading/answers/<int:answer_id>", "POST"): GRADERS,
     ("/grading/attempts/<int:attempt_id>", "GET"): GRADERS,  # the employee's attempt above
     # end of quizzes
+    # trainer analytics (the authoring course and SOP module, the editor's quiz): a download
+    # without ?format= is a 400
+    ("/manage/analytics", "GET"): AUTHOR,
+    ("/manage/analytics/export", "GET"): (LOGIN, DENY, DENY, 400, 400),
+    ("/manage/analytics/courses/<int:course_id>", "GET"): AUTHOR,
+    ("/manage/analytics/courses/<int:course_id>/export", "GET"): (LOGIN, DENY, DENY, 400, 400),
+    ("/manage/analytics/quizzes/<int:quiz_id>", "GET"): AUTHOR,
+    ("/manage/analytics/quizzes/<int:quiz_id>/export", "GET"): (LOGIN, DENY, DENY, 400, 400),
+    ("/manage/analytics/sop/<int:module_id>", "GET"): AUTHOR,
+    ("/manage/analytics/sop/<int:module_id>/export", "GET"): (LOGIN, DENY, DENY, 400, 400),
+    # end of trainer analytics
     ("/team/", "GET"): TEAM,
     ("/team/members/<int:user_id>", "GET"): TEAM,
+    # team dashboard and learning records: a download without ?format= is a 400; the
+    # employee's record is in the supervisor's team (another department's: 404, below)
+    ("/team/dashboard", "GET"): TEAM,
+    ("/team/dashboard/export", "GET"): (LOGIN, DENY, 400, DENY, 400),
+    ("/team/members/<int:user_id>/record", "GET"): TEAM,
+    ("/team/members/<int:user_id>/record/export", "GET"): (LOGIN, DENY, 400, DENY, 400),
+    ("/learn/record", "GET"): LEARNER,
+    ("/learn/record/export", "GET"): (LOGIN, 400, 400, 400, 400),
+    # end of team dashboard and learning records
     # assignments: an assignment by the admin to the employee (in the supervisor's team).
     # Empty POSTs: cancelling needs confirm=yes, extending needs a person, a reminder is sent.
     ("/team/assignments", "GET"): TEAM,
@@ -186,6 +207,80 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/notifications/<int:notification_id>/read", "POST"): (LOGIN, OK, 404, 404, 404),
     ("/notifications/read-all", "POST"): SIGNED_IN,
     # end of paths and tasks
+    # practice review: the employee's run, handed in (in the supervisor's team; a supervisor
+    # of another department gets 404, see tests/web/test_run_review.py). Empty POSTs decide
+    # nothing (a decision is required); an empty rubric is the default rubric.
+    ("/review/", "GET"): TEAM,
+    ("/review/runs/<int:run_id>", "GET"): TEAM,
+    ("/review/runs/<int:run_id>", "POST"): TEAM,
+    ("/manage/sop/<int:module_id>/rubric", "POST"): AUTHOR,
+    # end of practice review
+    # practice runs: the employee's own runs; the run above (run_id, its step "one") is a 404
+    # for everyone else; its evidence photo is served to the employee and to whoever may review
+    # the run (the demo supervisor, the admin). Empty POSTs on the handed-in run: the step form
+    # is shown again with "handed in", the submit says it was already handed in; an empty
+    # start form is shown again with "required".
+    ("/practice/", "GET"): LEARNER,
+    ("/practice/start/<sop_slug>", "GET"): LEARNER,
+    ("/practice/start/<sop_slug>", "POST"): LEARNER,
+    ("/practice/runs/<int:run_id>", "GET"): (LOGIN, OK, 404, 404, 404),
+    ("/practice/runs/<int:run_id>/steps/<step_key>", "POST"): (LOGIN, OK, 404, 404, 404),
+    ("/practice/runs/<int:run_id>/submit", "POST"): (LOGIN, OK, 404, 404, 404),
+    ("/practice/photos/<int:photo_id>", "GET"): (LOGIN, OK, OK, 404, OK),
+    # end of practice runs
+    # private-domain results: the employee's figure waiting for confirmation (in the
+    # supervisor's team; another department's supervisor gets 404, see test_results_pages.py)
+    # and a metric. Empty POSTs: an entry or import without a period is refused with a
+    # message, an empty correction is refused, archiving needs a value, confirm-all needs a
+    # period.
+    ("/results/", "GET"): LEARNER,
+    ("/results/entries", "POST"): LEARNER,
+    ("/results/team", "GET"): TEAM,
+    ("/results/team/<int:result_id>/confirm", "POST"): TEAM,
+    ("/results/team/<int:result_id>/correct", "POST"): TEAM,
+    ("/results/team/confirm-all", "POST"): TEAM,
+    ("/results/metrics", "GET"): ADMIN,
+    ("/results/metrics", "POST"): ADMIN,
+    ("/results/metrics/<int:metric_id>/edit", "GET"): ADMIN,
+    ("/results/metrics/<int:metric_id>/edit", "POST"): ADMIN,
+    ("/results/metrics/<int:metric_id>/archive", "POST"): ADMIN,
+    ("/results/import", "GET"): ADMIN,
+    ("/results/import", "POST"): ADMIN,
+    ("/results/import/template.xlsx", "GET"): ADMIN,
+    # end of private-domain results
+    # script coach: any learner; an empty POST has no text to check (a JSON error)
+    ("/coach/check", "POST"): (LOGIN, 400, 400, 400, 400),
+    # end of script coach
+    # BI API: a bearer token, never a session, so every signed-in role gets 401 like an
+    # anonymous visitor (token scopes: tests/web/test_api.py); the document is public.
+    # API tokens are admin pages (MANAGE_ORG); an empty create form is shown again with
+    # "required", an empty revoke form revokes the token.
+    ("/api/v1/openapi.json", "GET"): PUBLIC,
+    ("/api/v1/users", "GET"): TOKEN,
+    ("/api/v1/departments", "GET"): TOKEN,
+    ("/api/v1/assignments", "GET"): TOKEN,
+    ("/api/v1/assignments/status", "GET"): TOKEN,
+    ("/api/v1/attempts", "GET"): TOKEN,
+    ("/api/v1/runs", "GET"): TOKEN,
+    ("/api/v1/results", "GET"): TOKEN,
+    ("/api/v1/kpis", "GET"): TOKEN,
+    ("/admin/api-tokens", "GET"): ADMIN,
+    ("/admin/api-tokens", "POST"): ADMIN,
+    ("/admin/api-tokens/<int:token_id>/revoke", "POST"): ADMIN,
+    # end of BI API
+    # points and certificates: the certificate is the employee's (the demo supervisor leads
+    # them; anyone else gets 404). An empty settings POST is shown again with its errors.
+    # Verification is public (a known code: 200).
+    ("/points/", "GET"): LEARNER,
+    ("/points/leaderboard", "GET"): LEARNER,
+    ("/points/settings", "GET"): ADMIN,
+    ("/points/settings", "POST"): ADMIN,
+    ("/certificates/", "GET"): LEARNER,
+    ("/certificates/<int:certificate_id>", "GET"): (LOGIN, OK, OK, 404, OK),
+    ("/certificates/<int:certificate_id>.pdf", "GET"): (LOGIN, OK, OK, 404, OK),
+    ("/certificates/verify", "GET"): PUBLIC,
+    ("/certificates/verify/<code>", "GET"): PUBLIC,
+    # end of points and certificates
     ("/admin/", "GET"): ADMIN,
     ("/admin/hospitals", "GET"): ADMIN,
     ("/admin/hospitals/new", "GET"): ADMIN,
@@ -256,6 +351,16 @@ def _object_ids() -> dict[str, object]:
         **_assignment_ids(),
         # paths and tasks
         **_path_and_task_ids(),
+        # practice review
+        **_review_ids(),
+        # practice runs
+        **_practice_ids(),
+        # private-domain results
+        **_results_ids(),
+        # BI API
+        **_api_token_ids(),
+        # points and certificates
+        **_certificate_ids(),
     }
 
 
@@ -385,6 +490,73 @@ def _path_and_task_ids() -> dict[str, int]:
             "notification_id": db.session.scalar(select(Notification.id))}
 
 
+# practice review
+def _review_ids() -> dict[str, int]:
+    """The employee's run of a one-step SOP, handed in and waiting for review."""
+    from tests.practice_factories import make_practice_sop, make_run
+
+    module = make_practice_sop("matrix-review-sop", [{"key": "one", "title": "第一步",
+                                                      "evidence_type": "text"}])
+    return {"run_id": make_run("employee", module, status="submitted").id}
+
+
+# practice runs
+def _practice_ids() -> dict[str, object]:
+    """An evidence photo on the employee's latest run (the run of `run_id` above), and the
+    key of its first step."""
+    import io
+
+    from app.models import PracticeRun
+    from app.services.practice.photos import save_evidence_photo
+    from tests.practice_factories import jpeg_bytes
+
+    employee = db.session.scalar(select(User).where(User.login == "employee"))
+    run = db.session.scalar(select(PracticeRun).where(PracticeRun.user_id == employee.id)
+                            .order_by(PracticeRun.id.desc()))
+    photo = save_evidence_photo(io.BytesIO(jpeg_bytes()), "matrix.jpg", run, employee)
+    db.session.commit()
+    return {"photo_id": photo.id, "step_key": run.steps[0].step_key}
+
+
+# private-domain results
+def _results_ids() -> dict[str, int]:
+    """The employee's figure of a past week, waiting for confirmation, and its metric."""
+    from datetime import date
+
+    from tests.results_helpers import figure, metric
+
+    deals = metric("成交数")
+    return {"metric_id": deals.id,
+            "result_id": figure(deals, "employee", date(2020, 11, 16), 3).id}
+
+
+# BI API
+def _api_token_ids() -> dict[str, int]:
+    """A live API token made by the admin."""
+    from app.models.base import utcnow
+    from app.services.api_tokens import create_token
+    from tests.learning_factories import person
+
+    token, _secret = create_token(person("admin"), "权限矩阵", ["users"], utcnow())
+    db.session.commit()
+    return {"token_id": token.id}
+
+
+# points and certificates
+def _certificate_ids() -> dict[str, object]:
+    """A certificate of the employee's."""
+    from app.models import Certificate
+    from app.models.base import utcnow
+    from app.services.certificates import new_code
+    from tests.learning_factories import person
+
+    certificate = Certificate(user_id=person("employee").id, kind="course", item_id=1,
+                              title="权限矩阵证书", code=new_code(), issued_at=utcnow())
+    db.session.add(certificate)
+    db.session.commit()
+    return {"certificate_id": certificate.id, "code": certificate.code}
+
+
 def _outcome(response) -> object:
     if response.status_code == 403:
         return DENY
@@ -429,3 +601,81 @@ def test_admin_sees_everyone_in_team_view(client, auth, demo):
     outsider = db.session.scalar(select(User.id).where(User.login == "10012"))
     auth.as_role("admin")
     assert client.get(f"/team/members/{outsider}").status_code == 200
+
+
+def test_supervisor_never_sees_another_departments_people_on_the_dashboard(client, auth, demo):
+    """The dashboard, every one of its downloads (even filtered by the outsider's own
+    department) and the records: 马丽 (10012, 美容皮肤科) never appears; her record is a 404."""
+    from app.models import Department
+    from tests.report_factories import team_fixture
+
+    team_fixture()  # 10012 owes an exam, took it, had a run reviewed, entered figures
+    outsider = db.session.scalar(select(User.id).where(User.login == "10012"))
+    theirs = db.session.scalar(select(Department.id).where(Department.name == "美容皮肤科"))
+    auth.as_role("supervisor")
+    pages = [client.get(f"/team/dashboard?department={theirs}")]
+    pages += [client.get(f"/team/dashboard/export?table={table}&format={fmt}&department={theirs}")
+              for table in ("matrix", "quizzes", "questions", "reviews", "results")
+              for fmt in ("csv", "xlsx")]
+    for response in pages:
+        assert response.status_code == 200
+        text = _download_text(response)
+        assert "马丽" not in text and "10012" not in text
+    for url in (f"/team/members/{outsider}/record",
+                f"/team/members/{outsider}/record/export?table=courses&format=csv"):
+        assert client.get(url).status_code == 404
+
+
+def _download_text(response) -> str:
+    """A page's or a download's text (an .xlsx is read with openpyxl: its bytes are zipped)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        workbook = load_workbook(io.BytesIO(response.data), read_only=True)
+        text = "\n".join(str(value) for row in workbook.active.iter_rows(values_only=True)
+                         for value in row)
+        workbook.close()
+        return text
+    return response.data.decode("utf-8-sig")
+
+
+def test_supervisor_never_sees_another_departments_people_in_points_or_certificates(
+        app, demo):
+    """马丽 (10012, 美容皮肤科, the same clinic) leads the clinic board and has a certificate:
+    no points page, board or certificate page of the demo supervisor names her, and no
+    department or hospital id in the URL opens her department; her certificate is a 404."""
+    from app.models import Certificate, Department, Hospital
+    from app.models.base import utcnow
+    from app.services.certificates import new_code
+    from tests.learning_factories import make_sop, person
+    from tests.points_factories import run
+
+    sop = make_sop("matrix-points-sop")
+    for _n in range(3):
+        run("10012", sop)
+    run("10007", sop)  # 整形外科: led by the supervisor
+    certificate = Certificate(user_id=person("10012").id, kind="course", item_id=1,
+                              title="马丽的证书", code=new_code(), issued_at=utcnow())
+    db.session.add(certificate)
+    db.session.commit()
+    theirs = db.session.scalar(select(Department.id).where(Department.name == "美容皮肤科"))
+    hospitals = list(db.session.scalars(select(Hospital.id)))
+    client = app.test_client()
+    client.post("/auth/login", data={"login": "supervisor", "password": "demo1234"})
+    shown = ["/points/", "/certificates/"] + [
+        f"/points/leaderboard?scope={scope}&period={period}"
+        for scope in ("department", "hospital") for period in ("month", "all")]
+    for url in shown:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "马丽" not in response.text and "美容皮肤科" not in response.text, url
+    refused = [f"/points/leaderboard?department_id={theirs}",
+               f"/points/leaderboard?scope=hospital&department_id={theirs}&hospital_id="
+               f"{hospitals[-1]}",
+               f"/certificates/{certificate.id}", f"/certificates/{certificate.id}.pdf"]
+    for url in refused:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "马丽" not in response.text

@@ -60,3 +60,4 @@ class SopFile:
     requires_reack: bool
     steps: list[StepFile] = field(default_factory=list)
     reack_days: int = 7  # reacknowledge_within_days: when a re-acknowledgement is due
+    rubric: list[str] | None = None  # review criteria; None: the default rubric

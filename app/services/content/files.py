@@ -16,6 +16,8 @@ from app.services.content.file_plans import (
     StepFile,
     SyncError,
 )
+from app.services.errors import DomainError
+from app.services.practice.rubric import clean_rubric
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]{0,70})\.md$")
@@ -24,7 +26,7 @@ COURSE_KEYS = {"title", "summary", "order", "audience_positions", "audience_depa
                "tags", "chapters", "change_note"}
 SOP_KEYS = {"title", "owner_position", "purpose", "summary", "audience_positions",
             "audience_departments", "order", "tags", "steps", "questions", "quiz", "change_note",
-            "requires_reacknowledgement", "reacknowledge_within_days"}
+            "requires_reacknowledgement", "reacknowledge_within_days", "rubric"}
 STEP_KEYS = {"key", "title", "position", "timing", "evidence", "evidence_hint", "instructions",
              "script", "key_points"}
 
@@ -208,7 +210,7 @@ def read_sop(path: Path, root: Path, errors: list[SyncError]) -> SopFile | None:
         departments=_names(src, data, "audience_departments"),
         order=_int(src, data, "order"), change_note=_text(src, data, "change_note"),
         requires_reack=bool(data.get("requires_reacknowledgement", False)),
-        reack_days=_reack_days(src, data),
+        reack_days=_reack_days(src, data), rubric=_rubric(src, data),
     )
     steps = data.get("steps", [])
     if not isinstance(steps, list) or not steps:
@@ -233,6 +235,20 @@ def _reack_days(src: SourceFile, data: dict) -> int:
                   _l("'%(key)s' must be a whole number from 1 to 365", key=key))
         return REACK_DAYS
     return value
+
+
+def _rubric(src: SourceFile, data: dict) -> list[str] | None:
+    """`rubric = ["…"]`: the module's review criteria (checked as in the web editor)."""
+    if "rubric" not in data:
+        return None
+    value = data["rubric"]
+    try:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise DomainError(_l("'%(key)s' must be a list of names", key="rubric"))
+        return clean_rubric(value)
+    except DomainError as error:
+        src.error(src.line_of("rubric"), error)
+        return None
 
 
 def _step(src: SourceFile, raw: dict, index: int, at: int) -> StepFile:

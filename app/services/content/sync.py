@@ -171,6 +171,8 @@ def _sync_sop(module_file: SopFile, positions, departments, report, actor, now) 
     snapshot = {**vars(module_file), "steps": [vars(s) for s in module_file.steps]}
     snapshot.pop("path")
     snapshot.pop("reack_days")  # only used when a version is published
+    if snapshot["rubric"] is None:
+        snapshot.pop("rubric")  # files without a rubric keep the digest they had before it
     digest = publishing.digest(snapshot)
     module = db.session.scalar(select(SopModule).where(SopModule.slug == module_file.slug))
     if module is not None and module.source_hash == digest:
@@ -186,6 +188,7 @@ def _sync_sop(module_file: SopFile, positions, departments, report, actor, now) 
     module.title, module.purpose, module.sort_order = (module_file.title, module_file.purpose,
                                                        module_file.order)
     module.owner_position_id, module.source_hash = (owner.id if owner else None), digest
+    module.rubric = module_file.rubric
     module.positions = [positions[n] for n in module_file.positions]
     module.departments = [db.session.get(Department, departments[_dept_key(n)])
                           for n in module_file.departments]

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.web.admin import org_routes, roster_routes, user_routes  # noqa: E402,F401
+from app.web.admin import (  # noqa: E402,F401
+    org_routes,
+    roster_routes,
+    token_routes,
+    user_routes,
+)

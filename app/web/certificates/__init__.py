@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
+
+from app.web.certificates import routes  # noqa: E402,F401

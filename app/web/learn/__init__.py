@@ -14,6 +14,7 @@ def _renderers() -> dict:
 
 from app.web.learn import (  # noqa: E402,F401
     quiz_routes,
+    record_routes,
     routes,
     sop_routes,
     task_routes,

@@ -92,6 +92,10 @@ class StepForm(FlaskForm):
     key_points = TextAreaField(_l("Key points"), render_kw={"rows": 4})
 
 
+class RubricForm(FlaskForm):
+    criteria = TextAreaField(_l("Review rubric: one criterion per line"), render_kw={"rows": 4})
+
+
 class PublishForm(FlaskForm):
     change_note = TextAreaField(_l("Change note"), render_kw={"rows": 3})
 

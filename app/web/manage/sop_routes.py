@@ -13,6 +13,7 @@ from app.models import SopModule, SopStep
 from app.permissions import Permission, require
 from app.services.content import history
 from app.services.content import sop_authoring as sop
+from app.services.practice import rubric
 from app.web.manage import bp
 from app.web.manage.forms import (
     EVIDENCE_LABELS,
@@ -20,6 +21,7 @@ from app.web.manage.forms import (
     DeleteForm,
     ModuleForm,
     MoveForm,
+    RubricForm,
     StepForm,
 )
 from app.web.manage.helpers import fill_audience, position_choices, post_action, save_or_render
@@ -61,7 +63,18 @@ def sop_detail(module_id: int):
         selectinload(SopModule.steps).selectinload(SopStep.responsible_position),
         selectinload(SopModule.positions), selectinload(SopModule.departments)))
     return render_template("manage/sop.html", module=module, status=history.sop_status(module),
-                           evidence_labels=EVIDENCE_LABELS)
+                           evidence_labels=EVIDENCE_LABELS, rubric=rubric.rubric_of(module),
+                           rubric_form=RubricForm(data={"criteria": rubric.rubric_lines(module)}))
+
+
+@bp.post("/sop/<int:module_id>/rubric")
+@require(Permission.AUTHOR_CONTENT)
+def sop_rubric(module_id: int):
+    module, form = db.get_or_404(SopModule, module_id), RubricForm()
+    criteria = rubric.split_lines(form.criteria.data)
+    return post_action(form, lambda: rubric.set_rubric(current_user, module, criteria),
+                       url_for("manage.sop_detail", module_id=module.id, _anchor="rubric"),
+                       _("Rubric saved."))
 
 
 @bp.post("/sop/<int:module_id>/archive")

@@ -23,10 +23,12 @@ SENTENCES = {
     "reminder": _l("Your supervisor reminds you to finish “%(title)s”."),
     "graded": _l("Your answers in “%(title)s” have been graded."),
     "returned": _l("“%(title)s” was returned to you for rework."),
+    "signed_off": _l("Your practice run of “%(title)s” was signed off."),
 }
 UNTITLED = {
     "graded": _l("One of your answers has been graded."),
     "returned": _l("Your work was returned to you for rework."),
+    "signed_off": _l("Your practice run was signed off."),
 }
 GENERIC = _l("You have a new notification.")
 

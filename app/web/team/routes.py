@@ -10,8 +10,10 @@ from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.assign import follow
 from app.services.org import department_paths
+from app.services.results.history import person_history
 from app.services.scope import get_team_member, led_department_ids, team_members
 from app.web.forms import db_int
+from app.web.results.helpers import local_today
 from app.web.team import bp
 
 
@@ -42,4 +44,5 @@ def member(user_id: int):
         abort(404)
     owes = follow.owed_by(user, utcnow())
     return render_template("team/member.html", member=user, paths=department_paths(), owes=owes,
-                           owed_titles=follow.item_titles([row.Assignment for row in owes]))
+                           owed_titles=follow.item_titles([row.Assignment for row in owes]),
+                           results_history=person_history(user.id, local_today()))

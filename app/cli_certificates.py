@@ -1,0 +1,33 @@
+"""`flask certificates issue [--json]`: issue every certificate earned and not yet issued
+(app.services.certificates). Idempotent and safe beside the web app: run it from cron."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models.base import utcnow
+from app.services.certificates import issue_due_certificates
+
+certificates_cli = AppGroup("certificates", help="Certificates of completion.")
+
+
+@certificates_cli.command("issue")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def certificates_issue_command(as_json: bool) -> None:
+    """Issue the certificates of every completed course and learning path."""
+    issued = issue_due_certificates(utcnow())
+    db.session.commit()
+    by_kind = {"course": 0, "path": 0}
+    for certificate in issued:
+        by_kind[certificate.kind] += 1
+    if as_json:
+        click.echo(json.dumps({"issued": len(issued), "by_kind": by_kind}, ensure_ascii=False))
+        return
+    click.echo(_("Certificates issued: %(count)d (courses: %(courses)d, learning paths: "
+                 "%(paths)d).", count=len(issued), courses=by_kind["course"],
+                 paths=by_kind["path"]))

@@ -1,0 +1,105 @@
+"""`flask coach check [FILE|-] [--json]` and `flask coach lint [--json]`: the script coach's
+term checker for trainers, before they publish (see docs/coach.md).
+
+Exit status: 0 nothing found; 1 risky terms found (lint: or a curriculum file is broken);
+2 the input or the term list could not be read."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from app.services.coach import TermsFileError, find_terms
+
+coach_cli = AppGroup("coach", help="The script coach (话术陪练): check replies and content.")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+UNREADABLE = 2
+
+
+def _terms_file() -> str | None:
+    return current_app.config.get("COACH_TERMS_FILE") or None
+
+
+def _read_input(source: str) -> str:
+    """The text of FILE, or of standard input for '-'; exits with status 2 when unreadable."""
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        return raw.decode("utf-8-sig")
+    except OSError as exc:
+        message = _("Cannot read %(file)s: %(reason)s", file=source,
+                    reason=exc.strerror or str(exc))
+    except UnicodeDecodeError:
+        message = _("Cannot read %(file)s: it is not UTF-8 text.", file=source)
+    click.echo(message, err=True)
+    sys.exit(UNREADABLE)
+
+
+@coach_cli.command("check")
+@click.argument("source", metavar="[FILE|-]", default="-")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--teaching", is_flag=True,
+              help="The text is course material: quoted examples and lines marked ❌ are "
+                   "not claims.")
+def coach_check_command(source: str, as_json: bool, teaching: bool) -> None:
+    """Find banned or risky claims in FILE (or standard input); exit status 1 when found."""
+    text = _read_input(source)
+    try:
+        findings = find_terms(text, teaching=teaching, terms_file=_terms_file())
+    except TermsFileError as exc:
+        click.echo(_("The list of risky terms cannot be used: %(error)s", error=str(exc)),
+                   err=True)
+        sys.exit(UNREADABLE)
+    if as_json:
+        click.echo(json.dumps({"findings": [f.as_contract() for f in findings]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            click.echo(f"{f.start}-{f.end} {f.term}: {f.reason} → {f.suggestion}")
+        click.echo(_("%(count)d risky terms found.", count=len(findings)) if findings
+                   else _("No risky terms found."), err=bool(findings))
+    if findings:
+        sys.exit(1)
+
+
+@coach_cli.command("lint")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder holding courses/ and sop/ (default: the project folder).")
+def coach_lint_command(as_json: bool, root: Path | None) -> None:
+    """Check every lesson and SOP script of the curriculum; exit status 1 on findings."""
+    from app.services.coach.lint import lint_curriculum
+
+    try:
+        report = lint_curriculum(root or PROJECT_ROOT, terms_file=_terms_file())
+    except TermsFileError as exc:
+        click.echo(_("The list of risky terms cannot be used: %(error)s", error=str(exc)),
+                   err=True)
+        sys.exit(UNREADABLE)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_lint(report)
+    if report.failed:
+        sys.exit(1)
+
+
+def _print_lint(report) -> None:
+    for error in report.errors:
+        click.echo(f"{error.file}:{error.line}: {error.message}", err=True)
+    for item in report.findings:
+        f = item.finding
+        click.echo(f"{item.file}:{item.line}:{item.column}: {f.term}: {f.reason} → "
+                   f"{f.suggestion}")
+    for warning in report.warnings:
+        click.echo(_("%(file)s:%(line)d: warning: %(message)s", file=warning.file,
+                     line=warning.line, message=warning.message))
+    click.echo(_("%(files)d files checked: %(findings)d risky terms, %(warnings)d warnings, "
+                 "%(errors)d errors.", files=report.files, findings=len(report.findings),
+                 warnings=len(report.warnings), errors=len(report.errors)),
+               err=report.failed)

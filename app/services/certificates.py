@@ -1,0 +1,118 @@
+"""Certificates (结业证书): issued once per person and course or learning path, when the
+course is completed (every lesson of its latest version) or the path is (every item done;
+see app/services/assign/progress.py and status.py for what "done" means).
+
+`issue_due_certificates` is idempotent and safe when two runs race: rows go in with
+INSERT … ON CONFLICT DO NOTHING on the (user, kind, item) unique constraint. It runs for one
+person when they open their certificates page, and for everyone from
+`flask --app wsgi certificates issue` (cron). A certificate keeps the title it was issued
+with. Its code (XXXX-XXXX-XXXX, 60 random bits from an alphabet without 0/O/1/I) is what
+the public verification page looks up; that page shows only the name, title and date.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import and_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+from app.models import Certificate, CourseVersion, LearningPath, User
+from app.permissions import Permission, permissions_of
+from app.services.assign.progress import course_progress
+from app.services.assign.status import path_progress
+from app.services.content.audience import latest_course_numbers
+from app.services.errors import NotFound
+from app.services.scope import get_team_member
+
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: no 0/O, no 1/I
+CODE_LENGTH = 12
+CHUNK = 500  # rows per INSERT (SQLite allows 32766 parameters)
+_CODE_RE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def normalise_code(text: str | None) -> str | None:
+    """A typed code as stored (upper case, dashes in place), or None when it cannot be one."""
+    raw = re.sub(r"[\s\-‐-―－]", "", (text or "")[:64]).upper()
+    if not _CODE_RE.fullmatch(raw):
+        return None
+    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def _due_courses(user_ids):
+    progress = course_progress(user_ids)
+    latest = latest_course_numbers()
+    return (select(progress.c.user_id, progress.c.item_id, CourseVersion.title)
+            .join(latest, latest.c.course_id == progress.c.item_id)
+            .join(CourseVersion, and_(CourseVersion.course_id == latest.c.course_id,
+                                      CourseVersion.number == latest.c.number))
+            .join(User, User.id == progress.c.user_id)
+            .outerjoin(Certificate, and_(Certificate.user_id == progress.c.user_id,
+                                         Certificate.kind == "course",
+                                         Certificate.item_id == progress.c.item_id))
+            .where(progress.c.done == 1, User.active.is_(True), Certificate.id.is_(None)))
+
+
+def _due_paths(user_ids):
+    progress = path_progress(user_ids)
+    return (select(progress.c.user_id, progress.c.item_id, LearningPath.title)
+            .join(LearningPath, LearningPath.id == progress.c.item_id)
+            .join(User, User.id == progress.c.user_id)
+            .outerjoin(Certificate, and_(Certificate.user_id == progress.c.user_id,
+                                         Certificate.kind == "path",
+                                         Certificate.item_id == progress.c.item_id))
+            .where(progress.c.done == 1, User.active.is_(True), Certificate.id.is_(None)))
+
+
+def issue_due_certificates(now: datetime, user_ids: Iterable[int] | None = None
+                           ) -> list[Certificate]:
+    """Issue every certificate earned and not yet issued (for `user_ids`, or everyone);
+    returns the new ones. The caller commits."""
+    ids = list(user_ids) if user_ids is not None else None
+    rows = [{"user_id": user_id, "kind": kind, "item_id": item_id, "title": title[:200],
+             "code": new_code(), "issued_at": now}
+            for kind, query in (("course", _due_courses(ids)), ("path", _due_paths(ids)))
+            for user_id, item_id, title in db.session.execute(query)]
+    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql"
+              else sqlite.insert)
+    new_ids = [new_id for start in range(0, len(rows), CHUNK)
+               for new_id in db.session.scalars(
+                   insert(Certificate).values(rows[start:start + CHUNK])
+                   .on_conflict_do_nothing().returning(Certificate.id))]
+    return list(db.session.scalars(select(Certificate).where(Certificate.id.in_(new_ids))
+                                   .order_by(Certificate.id))) if new_ids else []
+
+
+def certificates_of(user_id: int) -> list[Certificate]:
+    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)
+                                   .order_by(Certificate.issued_at.desc(), Certificate.id)))
+
+
+def certificate_for(actor: User, certificate_id: int) -> Certificate:
+    """The certificate if the actor owns it or leads its owner (admins: any); else NotFound."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound("certificate")
+    if certificate.user_id == actor.id:
+        return certificate
+    if (Permission.VIEW_TEAM in permissions_of(actor.roles)
+            and get_team_member(actor, certificate.user_id) is not None):
+        return certificate
+    raise NotFound("certificate")
+
+
+def verify(code: str | None) -> Certificate | None:
+    """The certificate with this code (as typed), or None."""
+    normal = normalise_code(code)
+    if normal is None:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == normal))

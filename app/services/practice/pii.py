@@ -1,0 +1,118 @@
+"""The client-privacy guard of practice runs: text that looks like a mainland mobile number or
+an ID-card number (居民身份证号) is refused, with a message saying why.
+
+What is refused (after NFKC normalisation, so full-width digits, ＋ and － count; any Unicode
+decimal digit counts as its ASCII digit; invisible format characters such as zero-width
+spaces are ignored):
+
+- Mobile numbers: 11 digits 1[3-9]XXXXXXXXX, alone or inside other text, optionally after
+  +86 / 0086 / 86, written in one piece or grouped 3-4-4 with a space, hyphen, dot or dash
+  (``138 1234 5678``, ``138-1234-5678``, ``+86 13812345678``). A longer run of digits
+  (a 15-digit order number) is not a phone number.
+- ID-card numbers, 18 characters (17 digits and a digit or X) or the old 15-digit form, in
+  one piece or with single separators between digits (``110101 19900307 123X``):
+  * 18 characters with a valid ISO 7064 MOD 11-2 check character and a plausible birth date
+    (a real calendar date between 1900-01-01 and today) are refused whatever the region;
+  * 18 characters with a *wrong* check character are still refused when the first two
+    digits are a real province code and the birth date is plausible: that is an ID number
+    with a typo, still a client's identity;
+  * 15 digits with a real province code and a plausible 19YYMMDD birth date are refused.
+
+Not refused: case codes (CRM-2026-000123), amounts (12800), dates (2026-11-23), times,
+counts, 6-digit order numbers, clinic landlines. Landlines are deliberately allowed: the
+scripts (话术) quote the clinic's own service and emergency numbers, and an area-code number
+rarely identifies a client. Numbers written in Chinese numerals (一三八…) are not detected.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from app.services.errors import DomainError
+
+SEP = r"[ \t\-.\u2010-\u2015]"
+MOBILE = re.compile(rf"(?<!\d)(?:(?:\+|00)?86{SEP}?)?1[3-9]\d{SEP}?\d{{4}}{SEP}?\d{{4}}(?!\d)")
+ID_18 = re.compile(rf"(?<!\d)(?=(\d(?:{SEP}?\d){{16}}{SEP}?[\dX])(?!\d))", re.IGNORECASE)
+ID_15 = re.compile(rf"(?<!\d)(?=(\d(?:{SEP}?\d){{14}})(?!{SEP}?[\dX]))", re.IGNORECASE)
+SEPARATORS = re.compile(SEP)
+
+# First two digits of the administrative region code: provinces, Hong Kong/Macau/Taiwan
+# residents (81–83) and foreigners' permanent-residence numbers (91).
+PROVINCES = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43,
+                       44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91})
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARACTERS = "10X98765432"
+
+PHONE, ID_CARD = "phone", "id_card"
+
+
+def normalise(text: str) -> str:
+    """NFKC, every decimal digit as ASCII, format characters (zero-width …) dropped."""
+    text = unicodedata.normalize("NFKC", text)
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) == "Cf":
+            continue
+        out.append(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch)
+    return "".join(out)
+
+
+def check_character(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits of an ID number."""
+    return CHECK_CHARACTERS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+
+
+def _plausible_birth(text: str, today: date) -> bool:
+    try:
+        born = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= born <= today
+
+
+def looks_like_id_18(digits: str, today: date | None = None) -> bool:
+    """18 characters: see the module docstring for when they count as an ID number."""
+    digits = digits.upper()
+    today = today or date.today()
+    if not (len(digits) == 18 and digits[:17].isdigit()) or not _plausible_birth(
+            digits[6:14], today):
+        return False
+    if check_character(digits[:17]) == digits[17]:
+        return True
+    return int(digits[:2]) in PROVINCES
+
+
+def looks_like_id_15(digits: str, today: date | None = None) -> bool:
+    return (len(digits) == 15 and digits.isdigit() and int(digits[:2]) in PROVINCES
+            and _plausible_birth("19" + digits[6:12], today or date.today()))
+
+
+def find_pii(text: str | None) -> str | None:
+    """PHONE or ID_CARD when the text holds something that looks like one; else None."""
+    if not text:
+        return None
+    text = normalise(text)
+    if MOBILE.search(text):
+        return PHONE
+    for pattern, check in ((ID_18, looks_like_id_18), (ID_15, looks_like_id_15)):
+        for match in pattern.finditer(text):
+            if check(SEPARATORS.sub("", match.group(1))):
+                return ID_CARD
+    return None
+
+
+def refuse_pii(value: str | None, *, field: str, label) -> None:
+    """Raise DomainError (naming the field and the reason) when `value` looks like PII."""
+    found = find_pii(value)
+    if found == PHONE:
+        raise DomainError(_l(
+            "%(label)s looks like a mobile phone number. SOP Academy never stores clients' "
+            "phone numbers: refer to the client by the case code only.", label=label), field)
+    if found == ID_CARD:
+        raise DomainError(_l(
+            "%(label)s looks like an ID-card number. SOP Academy never stores clients' "
+            "ID-card numbers: refer to the client by the case code only.", label=label), field)

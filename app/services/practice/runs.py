@@ -1,0 +1,243 @@
+"""An employee's practice runs (实操): start a run of a published SOP for a case, fill its
+steps, hand it in for review.
+
+- A run is pinned to the SOP version that was latest when it started; later versions never
+  change it. Its steps are created from that version's steps.
+- Steps may be done in any order (the page points at the first one not done). A tick is
+  timestamped by the server; unticking clears it, ticking again stamps the new time.
+- Only the run's owner edits it, and only while it is a draft or returned for rework; every
+  free-text field passes the PII guard (pii.py) and the evidence registry (evidence.py)
+  before anything is written.
+- Submitting needs every step ticked with its evidence; it freezes `snapshot_of(run)` into a
+  RunSubmission for the run's round. Submitting twice hands in once.
+Services add and flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import PracticeRun, RunStep, SopModule, SopVersion, User
+from app.models.base import utcnow
+from app.models.practice import RunSubmission
+from app.services.assign.access import assigned_access
+from app.services.content.audience import find_module
+from app.services.errors import DomainError, NotFound
+from app.services.practice import photos
+from app.services.practice.evidence import evidence_type
+from app.services.practice.pii import refuse_pii
+from app.services.practice.timing import step_timings
+from app.services.validation import clean_multiline, clean_text
+
+OPEN = ("draft", "returned")
+MAX_CASE_CODE = 40
+MAX_CONTEXT = 500
+MAX_NOTE = 2000
+MAX_SCRIPT = 4000
+FUTURE_SLACK = timedelta(days=1)
+PAST_LIMIT = timedelta(days=366)
+
+
+def startable_version(actor: User, module: SopModule, now: datetime) -> SopVersion | None:
+    """The latest published version of `module` when the actor may read it (its audience,
+    or assigned to them); None otherwise."""
+    found = find_module(actor, module.slug)
+    if found is None:
+        extra = assigned_access(actor, now)["sop"]
+        found = find_module(actor, module.slug, extra) if module.id in extra else None
+    return found[1] if found else None
+
+
+def _case_fields(case_code: str | None, context: str | None) -> tuple[str, str]:
+    for field, value, label in (("case_code", case_code, _l("Case code")),
+                                ("context", context, _l("Context"))):
+        refuse_pii(value, field=field, label=label)
+    code = clean_text((case_code or "").strip(), field="case_code", label=_l("Case code"),
+                      max_length=MAX_CASE_CODE)
+    text = clean_multiline(context, field="context", label=_l("Context"),
+                           max_length=MAX_CONTEXT) or ""
+    return code, text.strip()
+
+
+def _case_time(case_at: datetime | None, now: datetime) -> datetime:
+    if case_at is None:
+        return now
+    if case_at > now + FUTURE_SLACK:
+        raise DomainError(_l("The case time is in the future."), "case_at")
+    if case_at < now - PAST_LIMIT:
+        raise DomainError(_l("The case time is more than a year ago."), "case_at")
+    return case_at
+
+
+def start_run(actor: User, module: SopModule, case_code: str | None, context: str | None,
+              case_at: datetime | None, *, now: datetime | None = None) -> PracticeRun:
+    """A new draft run of the module's latest version; NotFound when the actor may not read
+    the module, DomainError for a refused field."""
+    now = now or utcnow()
+    version = startable_version(actor, module, now)
+    if version is None:
+        raise NotFound(_l("This SOP module is not available to you."))
+    code, text = _case_fields(case_code, context)
+    run = PracticeRun(user_id=actor.id, module_id=module.id, version_id=version.id,
+                      case_code=code, context=text, case_at=_case_time(case_at, now),
+                      status="draft", round=1)
+    run.steps = [RunStep(step_key=step.key, position=step.position) for step in version.steps]
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def own_run(actor: User, run_id: int) -> PracticeRun:
+    """The actor's own run; NotFound for anyone else's (whoever may review it)."""
+    run = db.session.get(PracticeRun, run_id)
+    if run is None or run.user_id != actor.id:
+        raise NotFound(_l("This practice run does not exist."))
+    return run
+
+
+@dataclass
+class StepInput:
+    """What one step's form sent. `photo` is an upload (.stream, .filename) or None."""
+
+    done: bool = False
+    evidence_text: str | None = ""
+    evidence_number: str | None = ""
+    evidence_link: str | None = ""
+    note: str | None = ""
+    script_draft: str | None = ""
+    photo: object | None = None
+
+
+def _claim_open(run: PracticeRun) -> None:
+    """Lock the run while it is open (a conditional UPDATE, so a submit in another request
+    and this save never interleave); DomainError once it was handed in."""
+    claimed = db.session.execute(
+        update(PracticeRun).where(PracticeRun.id == run.id, PracticeRun.status.in_(OPEN))
+        .values(updated_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        db.session.refresh(run)
+        raise DomainError(_l("This run has been handed in and can no longer be changed."))
+
+
+def _clean_texts(data: StepInput) -> dict[str, str]:
+    fields = {"note": (data.note, _l("Note"), MAX_NOTE),
+              "script_draft": (data.script_draft, _l("Script draft"), MAX_SCRIPT)}
+    clean = {}
+    for field, (value, label, limit) in fields.items():
+        refuse_pii(value, field=field, label=label)
+        clean[field] = (clean_multiline(value, field=field, label=label,
+                                        max_length=limit) or "").rstrip()
+    return clean
+
+
+def save_step(actor: User, run: PracticeRun, step_key: str, data: StepInput, *,
+              now: datetime | None = None) -> RunStep:
+    """Record one step as the form sent it: tick, evidence of the step's type, note, script
+    draft, a new photo. All fields are checked before anything is written."""
+    if run.user_id != actor.id:
+        raise NotFound(_l("This practice run does not exist."))
+    step = db.session.scalar(select(RunStep).where(RunStep.run_id == run.id,
+                                                   RunStep.step_key == step_key))
+    version_step = _version_step(run, step_key)
+    if step is None or version_step is None:
+        raise NotFound(_l("This step does not exist."))
+    _claim_open(run)
+    kind = evidence_type(version_step.evidence_type)
+    values = _clean_texts(data)
+    if kind.column and kind.name != "photo":
+        values[kind.column] = kind.normalise(getattr(data, kind.form_field))
+    if kind.name == "photo" and data.photo is not None and getattr(data.photo, "filename", ""):
+        values["photo_id"] = photos.save_evidence_photo(
+            data.photo.stream, data.photo.filename, run, actor).id
+    for column, value in values.items():
+        setattr(step, column, value)
+    if not data.done:
+        step.done_at = None
+    elif step.done_at is None:
+        step.done_at = now or utcnow()
+    db.session.flush()
+    return step
+
+
+def _version_step(run: PracticeRun, step_key: str):
+    return next((step for step in run.version.steps if step.key == step_key), None)
+
+
+def missing(run: PracticeRun) -> list[str]:
+    """What keeps the run from being handed in, one sentence per step."""
+    problems = []
+    for index, (step, version_step) in enumerate(paired_steps(run), start=1):
+        if step.done_at is None:
+            problems.append(_l("Step %(number)d “%(title)s” is not ticked.", number=index,
+                               title=version_step.title))
+        elif not evidence_type(version_step.evidence_type).present(step):
+            problems.append(_l("Step %(number)d “%(title)s” needs its evidence (%(kind)s).",
+                               number=index, title=version_step.title,
+                               kind=evidence_type(version_step.evidence_type).label))
+    return problems
+
+
+def paired_steps(run: PracticeRun) -> list[tuple]:
+    """(RunStep, SopVersionStep) in position order."""
+    by_key = {step.key: step for step in run.version.steps}
+    return [(step, by_key[step.step_key]) for step in run.steps if step.step_key in by_key]
+
+
+def submit_run(actor: User, run: PracticeRun, *, now: datetime | None = None
+               ) -> RunSubmission:
+    """Hand the run in for review (this round); doing it again hands in nothing new."""
+    if run.user_id != actor.id:
+        raise NotFound(_l("This practice run does not exist."))
+    if run.status not in OPEN:
+        return _submission(run)
+    problems = missing(run)
+    if problems:
+        raise DomainError(_l("Not ready to hand in: %(problems)s",
+                             problems=" ".join(str(p) for p in problems)))
+    now = now or utcnow()
+    claimed = db.session.execute(
+        update(PracticeRun).where(PracticeRun.id == run.id, PracticeRun.status.in_(OPEN))
+        .values(status="submitted", submitted_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(run)
+    if claimed != 1:
+        return _submission(run)
+    submission = RunSubmission(run_id=run.id, round=run.round, submitted_at=now,
+                               snapshot=snapshot_of(run))
+    db.session.add(submission)
+    db.session.flush()
+    return submission
+
+
+def _submission(run: PracticeRun) -> RunSubmission | None:
+    return db.session.scalar(select(RunSubmission).where(RunSubmission.run_id == run.id)
+                             .order_by(RunSubmission.round.desc()).limit(1))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def snapshot_of(run: PracticeRun) -> dict:
+    """The run as handed in: {"steps": [{"key", "position", "title", "timing",
+    "evidence_type", "done_at" (ISO-8601 UTC or None), "on_time" (bool or None),
+    "evidence_text", "evidence_number" (float or None), "evidence_link", "photo_id",
+    "note", "script_draft"}], "case_code", "context"}."""
+    pairs = paired_steps(run)
+    timings = step_timings([(vs.timing, step.done_at) for step, vs in pairs], run.case_at)
+    steps = [{
+        "key": step.step_key, "position": step.position, "title": vs.title,
+        "timing": vs.timing, "evidence_type": vs.evidence_type,
+        "done_at": _iso(step.done_at), "on_time": timing.on_time,
+        "evidence_text": step.evidence_text,
+        "evidence_number": None if step.evidence_number is None else float(
+            step.evidence_number),
+        "evidence_link": step.evidence_link, "photo_id": step.photo_id,
+        "note": step.note, "script_draft": step.script_draft,
+    } for (step, vs), timing in zip(pairs, timings, strict=True)]
+    return {"steps": steps, "case_code": run.case_code, "context": run.context}

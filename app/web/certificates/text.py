@@ -1,0 +1,47 @@
+"""A certificate's words in the reader's language, shared by the HTML page and the PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from app.models import Certificate
+from app.services.certificate_pdf import CertificateText
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    issuer: str
+    name: str
+    title: str
+    kind_label: str
+    date: str
+    code: str
+    verify_url: str
+
+
+def certificate_view(certificate: Certificate) -> CertificateView:
+    owner = certificate.user
+    department = owner.department
+    issuer = department.hospital.name if department is not None else _("SOP Academy")
+    kind = _("Course") if certificate.kind == "course" else _("Learning path")
+    return CertificateView(
+        issuer=issuer, name=owner.name, title=certificate.title, kind_label=kind,
+        date=format_date(certificate.issued_at, "long"), code=certificate.code,
+        verify_url=url_for("certificates.verify_code", code=certificate.code, _external=True))
+
+
+def pdf_text(view: CertificateView, kind: str) -> CertificateText:
+    completed = (_("has completed the course") if kind == "course"
+                 else _("has completed the learning path"))
+    return CertificateText(
+        issuer=view.issuer, heading=_("Certificate of completion"), intro=_("This certifies that"),
+        name=view.name, completed=completed, title=_("“%(title)s”", title=view.title),
+        date_line=_("Issued on %(date)s", date=view.date),
+        code_line=_("Certificate code: %(code)s", code=view.code),
+        url_line=_("Verify at %(url)s", url=view.verify_url),
+        document_title=_("Certificate of completion: %(name)s, %(title)s", name=view.name,
+                         title=view.title))

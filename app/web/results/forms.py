@@ -1,0 +1,41 @@
+"""Forms of the results pages. They only collect: the rules live in app/services/results/."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from app.web.forms import SORT_RANGE, choices
+
+KIND_LABELS = {"weekly": _l("Weekly"), "monthly": _l("Monthly")}
+
+
+class MetricForm(FlaskForm):
+    name = StringField(_l("Metric name"))
+    unit = StringField(_l("Unit"), description=_l("For example 人, 次, 单 or 分."))
+    period = SelectField(_l("Period"), choices=choices(KIND_LABELS.items()),
+                         validate_choice=False)
+    higher_is_better = BooleanField(_l("Higher is better"), default=True)
+    description = TextAreaField(_l("Description"), render_kw={"rows": 3})
+    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(_l("Period kind"), choices=choices(KIND_LABELS.items()),
+                       validate_choice=False)
+    period = StringField(_l("Period"), render_kw={"list": "recent-periods",
+                                                  "placeholder": "2026-W47 / 2026-11"})
+    file = FileField(_l("Results file (.xlsx)"))
+    dry_run = BooleanField(_l("Only check the file, write nothing"))
+
+
+class CorrectForm(FlaskForm):
+    value = StringField(_l("Corrected figure"))
+    note = StringField(_l("Reason for the correction"))
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a button that POSTs with a CSRF token."""
