@@ -59,8 +59,11 @@ def demo_command(host: str, port: int) -> None:
     users = seed_demo()
     db.session.commit()
     _print_sync_report(_sync(PROJECT_ROOT, dry_run=False))
+    from app.models.base import utcnow
+    from app.services.assign.demo import seed_demo_assignments
     from app.services.practice.demo import seed_demo_practice
 
+    seed_demo_assignments(utcnow())
     seed_demo_practice()
     db.session.commit()
     click.echo(_("Demo accounts (password for all: %(password)s):",

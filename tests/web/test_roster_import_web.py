@@ -22,7 +22,7 @@ from tests.helpers import (
 )
 
 PAGE = "/admin/users/import"
-ERROR_ROW = re.compile(r'<tr><td class="num">(\d+)</td><td>(.*?)</td></tr>')
+ERROR_ROW = re.compile(r'<tr data-row="\d+"><td class="num">(\d+)</td><td>(.*?)</td></tr>')
 
 
 @pytest.fixture

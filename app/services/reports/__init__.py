@@ -13,3 +13,8 @@ did, in a constant number of statements per page whatever the team's size or his
 `insert_if_absent`; a package of the same name would shadow it.)
 Definitions of every rate: docs/dashboard.md.
 """
+
+
+def percent(part: float | None, whole: float | None) -> float | None:
+    """`part` as a percentage of `whole`; None when there is no whole to measure against."""
+    return 100.0 * (part or 0) / whole if whole else None

@@ -21,6 +21,7 @@ from app.models.assignments import Assignment
 from app.models.attempts import FINISHED
 from app.services.assign import follow
 from app.services.assign.status import STATUSES, status_query
+from app.services.reports import percent
 from app.services.reports.filters import View, people_ids
 
 PAGE_SIZE = 50
@@ -47,11 +48,11 @@ class Rates:
     @property
     def completion_rate(self) -> float | None:
         """Completed / owed, in percent (None when nothing is owed)."""
-        return 100.0 * self.completed / self.owed if self.owed else None
+        return percent(self.completed, self.owed)
 
     @property
     def overdue_rate(self) -> float | None:
-        return 100.0 * self.overdue / self.owed if self.owed else None
+        return percent(self.overdue, self.owed)
 
     def add(self, other: Rates) -> None:
         self.owed += other.owed
@@ -165,11 +166,11 @@ class QuizRow:
     @property
     def pass_rate(self) -> float | None:
         """People who passed (by the quiz's grading method) / people who owe it."""
-        return 100.0 * self.passed / self.owing if self.owing else None
+        return percent(self.passed, self.owing)
 
     @property
     def attempt_pass_rate(self) -> float | None:
-        return 100.0 * self.attempts_passed / self.attempts if self.attempts else None
+        return percent(self.attempts_passed, self.attempts)
 
 
 def quiz_table(view: View, found: list[Column]) -> list[QuizRow]:

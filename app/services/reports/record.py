@@ -34,6 +34,7 @@ from app.services.points.rules import load_settings
 from app.services.points.tally import MyPoints, my_points, period_start
 from app.services.quiz.grading import quiz_result
 from app.services.quiz.wrong_book import book_size
+from app.services.reports import percent
 from app.services.reports.record_sections import (
     AckLine,
     AttemptLine,
@@ -80,11 +81,11 @@ class Headline:
 
     @property
     def completion_rate(self) -> float | None:
-        return 100.0 * self.completed / self.owed if self.owed else None
+        return percent(self.completed, self.owed)
 
     @property
     def overdue_rate(self) -> float | None:
-        return 100.0 * self.overdue / self.owed if self.owed else None
+        return percent(self.overdue, self.owed)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from app.models import PracticeRun, SopModule
 from app.models.practice import RunReview
 from app.models.results import Metric, MetricResult
 from app.services.practice.rubric import criterion_label
+from app.services.reports import percent
 from app.services.reports.dashboard import status_rows
 from app.services.reports.filters import View, bounds, people_ids
 from app.services.results.metrics import list_metrics
@@ -154,5 +155,5 @@ def _training_at(view: View, ends: dict[str, list[datetime]]) -> dict[str, list]
     owed, *counts = db.session.execute(select(func.count(), *done)).one()
     found: dict[str, list] = defaultdict(list)
     for (kind, _i), count in zip(keys, counts, strict=True):
-        found[kind].append(100.0 * (count or 0) / owed if owed else None)
+        found[kind].append(percent(count, owed))
     return found
