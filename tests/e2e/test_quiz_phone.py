@@ -62,7 +62,10 @@ def _tall_enough(page: Page, selector: str) -> None:
 
 
 def _saved(page: Page, position: int) -> None:
-    expect(page.locator(f'[data-map="{position}"]')).to_have_class(re.compile(r"\banswered\b"))
+    # The answer is saved by a background request: allow for a busy machine (CI runs the
+    # suite on every core at once).
+    expect(page.locator(f'[data-map="{position}"]')).to_have_class(re.compile(r"\banswered\b"),
+                                                                  timeout=15_000)
 
 
 def _choose(page: Page, text: str) -> None:

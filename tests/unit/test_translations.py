@@ -19,10 +19,16 @@ METHODS = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]")
 
 
+def _scanned(dirpath) -> bool:
+    """Every folder but hidden ones and caches: templates/_macros holds translated text too."""
+    name = Path(dirpath).name
+    return not (name.startswith(".") or name.startswith("__"))
+
+
 def _source_messages() -> set[tuple[str | None, str]]:
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(
-        str(ROOT), METHODS, keywords=KEYWORDS
+        str(ROOT), METHODS, keywords=KEYWORDS, directory_filter=_scanned
     ):
         msgid = message if isinstance(message, str) else message[0]
         found.add((context, msgid))
