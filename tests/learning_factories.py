@@ -54,10 +54,10 @@ def set_lessons(course: Course, lessons: list[tuple], chapter_title: str = "第1
     """Replace the working copy's lessons (one chapter): (key, title, body[, video media id])."""
     course.chapters = []
     db.session.flush()
-    chapter = CourseChapter(course_id=course.id, title=chapter_title, position=0)
+    chapter = CourseChapter(course_id=course.id, title=chapter_title, rank=0)
     chapter.lessons = [
         CourseLesson(course_id=course.id, key=item[0], title=item[1], body=item[2],
-                     position=index, video_media_id=item[3] if len(item) > 3 else None)
+                     rank=index, video_media_id=item[3] if len(item) > 3 else None)
         for index, item in enumerate(lessons)
     ]
     course.chapters.append(chapter)
@@ -90,7 +90,7 @@ def make_sop(slug: str, steps: list[dict] | None = None, *, title: str | None = 
 def set_steps(module: SopModule, steps: list[dict]) -> None:
     module.steps = []
     db.session.flush()
-    module.steps = [SopStep(module_id=module.id, position=index, **step)
+    module.steps = [SopStep(module_id=module.id, rank=index, **step)
                     for index, step in enumerate(steps)]
     db.session.flush()
 

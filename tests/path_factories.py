@@ -19,12 +19,12 @@ def make_path(stages: list[tuple], *, title: str = "新人学习地图", mode: s
     """`stages`: (title, [course/quiz/SOP module objects][, opens_after_days])."""
     path = LearningPath(title=title, mode=mode, description=description)
     for position, (stage_title, items, *days) in enumerate(stages):
-        stage = PathStage(title=stage_title, position=position,
+        stage = PathStage(title=stage_title, rank=position,
                           opens_after_days=days[0] if days else 0)
         for index, item in enumerate(items):
             kind = {"Course": "course", "Quiz": "quiz", "SopModule": "sop"}[
                 type(item).__name__]
-            row = PathStageItem(kind=kind, position=index)
+            row = PathStageItem(kind=kind, rank=index)
             setattr(row, COLUMNS[kind], item.id)
             stage.items.append(row)
         path.stages.append(stage)

@@ -87,7 +87,7 @@ def make_quiz(questions: list[QuestionData] | None = None, *, slug: str | None =
     if draw:
         quiz.draw_rules.append(QuizDrawRule(bank_id=rows[0].bank_id, count=draw))
     else:
-        quiz.items = [QuizItem(question=q, position=i) for i, q in enumerate(rows)]
+        quiz.items = [QuizItem(question=q, rank=i) for i, q in enumerate(rows)]
     db.session.add(quiz)
     db.session.commit()
     return quiz

@@ -40,7 +40,7 @@ class LearningPath(TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     stages: Mapped[list[PathStage]] = relationship(
-        back_populates="path", order_by="PathStage.position", cascade="all, delete-orphan")
+        back_populates="path", order_by="PathStage.rank", cascade="all, delete-orphan")
 
 
 class PathStage(db.Model):
@@ -49,13 +49,13 @@ class PathStage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     path_id: Mapped[int] = mapped_column(ForeignKey("learning_paths.id", ondelete="CASCADE"),
                                          index=True)
-    position: Mapped[int] = mapped_column(default=0)
+    rank: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(200))
     opens_after_days: Mapped[int] = mapped_column(default=0)
 
     path: Mapped[LearningPath] = relationship(back_populates="stages")
     items: Mapped[list[PathStageItem]] = relationship(
-        back_populates="stage", order_by="PathStageItem.position", cascade="all, delete-orphan")
+        back_populates="stage", order_by="PathStageItem.rank", cascade="all, delete-orphan")
 
 
 class PathStageItem(db.Model):
@@ -66,7 +66,7 @@ class PathStageItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("path_stages.id", ondelete="CASCADE"),
                                           index=True)
-    position: Mapped[int] = mapped_column(default=0)
+    rank: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(10))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id"))

@@ -43,7 +43,7 @@ class QuizAttempt(db.Model):
     percent: Mapped[float | None]
     passed: Mapped[bool | None]
     pass_percent: Mapped[float] = mapped_column(default=60.0)
-    current_position: Mapped[int] = mapped_column(default=0)
+    current_rank: Mapped[int] = mapped_column(default=0)
     # Any change (answer saved, submitted, graded): what the API's `updated_since` reads.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
                                                  onupdate=utcnow, index=True)
@@ -51,7 +51,7 @@ class QuizAttempt(db.Model):
     quiz: Mapped[Quiz | None] = relationship()
     user: Mapped[User] = relationship()
     questions: Mapped[list[AttemptQuestion]] = relationship(
-        back_populates="attempt", order_by="AttemptQuestion.position",
+        back_populates="attempt", order_by="AttemptQuestion.rank",
         cascade="all, delete-orphan")
 
 
@@ -60,12 +60,12 @@ class AttemptQuestion(db.Model):
     the saved response and its grade (by the machine, or by a person for short answers)."""
 
     __tablename__ = "attempt_questions"
-    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+    __table_args__ = (UniqueConstraint("attempt_id", "rank"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"),
                                             index=True)
-    position: Mapped[int]
+    rank: Mapped[int]
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
     points: Mapped[float]

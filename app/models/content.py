@@ -64,7 +64,7 @@ class Course(TimestampMixin, db.Model):
     positions: Mapped[list[Position]] = relationship(secondary=course_positions)
     departments: Mapped[list[Department]] = relationship(secondary=course_departments)
     chapters: Mapped[list[CourseChapter]] = relationship(
-        back_populates="course", order_by="CourseChapter.position", cascade="all, delete-orphan"
+        back_populates="course", order_by="CourseChapter.rank", cascade="all, delete-orphan"
     )
     cover: Mapped[Media | None] = relationship()
 
@@ -76,11 +76,11 @@ class CourseChapter(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
                                            index=True)
     title: Mapped[str] = mapped_column(String(200))
-    position: Mapped[int] = mapped_column(default=0)
+    rank: Mapped[int] = mapped_column(default=0)
 
     course: Mapped[Course] = relationship(back_populates="chapters")
     lessons: Mapped[list[CourseLesson]] = relationship(
-        back_populates="chapter", order_by="CourseLesson.position", cascade="all, delete-orphan"
+        back_populates="chapter", order_by="CourseLesson.rank", cascade="all, delete-orphan"
     )
 
 
@@ -98,7 +98,7 @@ class CourseLesson(db.Model):
     key: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
-    position: Mapped[int] = mapped_column(default=0)
+    rank: Mapped[int] = mapped_column(default=0)
     video_media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
     audio_media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
     pdf_media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
@@ -127,7 +127,7 @@ class CourseVersion(db.Model):
 
     course: Mapped[Course] = relationship()
     lessons: Mapped[list[CourseVersionLesson]] = relationship(
-        order_by="CourseVersionLesson.position", cascade="all, delete-orphan"
+        order_by="CourseVersionLesson.rank", cascade="all, delete-orphan"
     )
 
 
@@ -140,7 +140,7 @@ class CourseVersionLesson(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id", ondelete="CASCADE"),
                                             index=True)
     key: Mapped[str] = mapped_column(String(80))
-    position: Mapped[int]
+    rank: Mapped[int]
     chapter_title: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
@@ -189,7 +189,7 @@ class SopModule(TimestampMixin, db.Model):
     positions: Mapped[list[Position]] = relationship(secondary=sop_module_positions)
     departments: Mapped[list[Department]] = relationship(secondary=sop_module_departments)
     steps: Mapped[list[SopStep]] = relationship(
-        back_populates="module", order_by="SopStep.position", cascade="all, delete-orphan"
+        back_populates="module", order_by="SopStep.rank", cascade="all, delete-orphan"
     )
 
 
@@ -201,7 +201,7 @@ class SopStep(db.Model):
     module_id: Mapped[int] = mapped_column(ForeignKey("sop_modules.id", ondelete="CASCADE"),
                                            index=True)
     key: Mapped[str] = mapped_column(String(80))
-    position: Mapped[int] = mapped_column(default=0)
+    rank: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(200))
     instructions: Mapped[str] = mapped_column(Text, default="")
     script: Mapped[str] = mapped_column(Text, default="")
@@ -236,7 +236,7 @@ class SopVersion(db.Model):
     module: Mapped[SopModule] = relationship()
     owner_position: Mapped[Position | None] = relationship()
     steps: Mapped[list[SopVersionStep]] = relationship(
-        order_by="SopVersionStep.position", cascade="all, delete-orphan"
+        order_by="SopVersionStep.rank", cascade="all, delete-orphan"
     )
 
 
@@ -249,7 +249,7 @@ class SopVersionStep(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("sop_versions.id", ondelete="CASCADE"),
                                             index=True)
     key: Mapped[str] = mapped_column(String(80))
-    position: Mapped[int]
+    rank: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     instructions: Mapped[str] = mapped_column(Text, default="")
     script: Mapped[str] = mapped_column(Text, default="")

@@ -42,7 +42,7 @@ class PracticeRun(TimestampMixin, db.Model):
     module = relationship("SopModule")
     version = relationship("SopVersion")
     steps: Mapped[list[RunStep]] = relationship(
-        back_populates="run", order_by="RunStep.position", cascade="all, delete-orphan")
+        back_populates="run", order_by="RunStep.rank", cascade="all, delete-orphan")
 
 
 class EvidencePhoto(db.Model):
@@ -73,7 +73,7 @@ class RunStep(db.Model):
     run_id: Mapped[int] = mapped_column(ForeignKey("practice_runs.id", ondelete="CASCADE"),
                                         index=True)
     step_key: Mapped[str] = mapped_column(String(80))
-    position: Mapped[int] = mapped_column(default=0)
+    rank: Mapped[int] = mapped_column(default=0)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     evidence_text: Mapped[str] = mapped_column(Text, default="")
     evidence_number: Mapped[float | None]

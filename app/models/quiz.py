@@ -115,9 +115,9 @@ class Quiz(TimestampMixin, db.Model):
     course: Mapped[Course | None] = relationship()
     sop_module: Mapped[SopModule | None] = relationship()
     items: Mapped[list[QuizItem]] = relationship(
-        back_populates="quiz", order_by="QuizItem.position", cascade="all, delete-orphan")
+        back_populates="quiz", order_by="QuizItem.rank", cascade="all, delete-orphan")
     draw_rules: Mapped[list[QuizDrawRule]] = relationship(
-        back_populates="quiz", order_by="QuizDrawRule.position", cascade="all, delete-orphan")
+        back_populates="quiz", order_by="QuizDrawRule.rank", cascade="all, delete-orphan")
 
 
 class QuizItem(db.Model):
@@ -130,7 +130,7 @@ class QuizItem(db.Model):
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"),
                                          index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
-    position: Mapped[int] = mapped_column(default=0)
+    rank: Mapped[int] = mapped_column(default=0)
     points: Mapped[float | None]
 
     quiz: Mapped[Quiz] = relationship(back_populates="items")
@@ -146,7 +146,7 @@ class QuizDrawRule(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"),
                                          index=True)
-    position: Mapped[int] = mapped_column(default=0)
+    rank: Mapped[int] = mapped_column(default=0)
     bank_id: Mapped[int] = mapped_column(ForeignKey("question_banks.id"))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("question_categories.id"))
     tag: Mapped[str | None] = mapped_column(String(100))

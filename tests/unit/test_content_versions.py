@@ -129,10 +129,10 @@ def test_lessons_move_within_and_across_chapters_and_positions_stay_dense(demo):
     assert [lesson.key for lesson in first_chapter.lessons] == ["lesson-2", "lesson-1"]
     authoring.move_lesson(first, "down")  # past the end: first place of the next chapter
     assert [lesson.key for lesson in second_chapter.lessons] == ["lesson-1"]
-    assert [lesson.position for lesson in first_chapter.lessons] == [0]
+    assert [lesson.rank for lesson in first_chapter.lessons] == [0]
     authoring.move_lesson(first, "up")  # back: last place of the previous chapter
     assert [lesson.key for lesson in first_chapter.lessons] == ["lesson-2", "lesson-1"]
-    assert [lesson.position for lesson in first_chapter.lessons] == [0, 1]
+    assert [lesson.rank for lesson in first_chapter.lessons] == [0, 1]
     authoring.move_chapter(second_chapter, "up")
     assert [c.title for c in course.chapters] == ["第二章", "第一章"]
     assert second.chapter is first_chapter

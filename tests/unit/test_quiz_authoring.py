@@ -127,7 +127,7 @@ def test_questions_of_any_bank_are_added_once_in_order(trainer):
     assert authoring.add_questions(quiz, ids) == 3
     assert authoring.add_questions(quiz, [first[0].id]) == 0  # already there: skipped
     assert [item.question_id for item in quiz.items] == ids
-    assert [item.position for item in quiz.items] == [0, 1, 2]
+    assert [item.rank for item in quiz.items] == [0, 1, 2]
 
 
 def test_unknown_or_archived_questions_and_an_empty_choice_are_refused(trainer):
@@ -147,7 +147,7 @@ def test_fixed_questions_move_and_are_removed(trainer):
     authoring.move_item(quiz.items[2], "up")
     assert [i.question_id for i in quiz.items] == [rows[0].id, rows[2].id, rows[1].id]
     authoring.remove_item(quiz.items[0])
-    assert [(i.question_id, i.position) for i in quiz.items] == [(rows[2].id, 0),
+    assert [(i.question_id, i.rank) for i in quiz.items] == [(rows[2].id, 0),
                                                                  (rows[1].id, 1)]
 
 
@@ -174,7 +174,7 @@ def test_a_draw_rule_is_refused_when_the_bank_has_too_few_matching_questions(tra
         authoring.save_draw_rule(quiz, None, DrawRuleData(bank_id=bank_id, count=3))
     assert "2" in str(error.value)
     rule = authoring.save_draw_rule(quiz, None, DrawRuleData(bank_id=bank_id, count=2))
-    assert (rule.count, rule.position, quiz.draw_rules) == (2, 0, [rule])
+    assert (rule.count, rule.rank, quiz.draw_rules) == (2, 0, [rule])
 
 
 def test_a_draw_rule_counts_only_questions_matching_its_filters(trainer):
@@ -225,7 +225,7 @@ def test_editing_a_rule_checks_the_new_count_and_deleting_renumbers(trainer):
         authoring.save_draw_rule(quiz, first, DrawRuleData(bank_id, count=3))
     db.session.rollback()
     authoring.delete_draw_rule(first)
-    assert [(r.id, r.position, r.points) for r in quiz.draw_rules] == [(second.id, 0, 2.0)]
+    assert [(r.id, r.rank, r.points) for r in quiz.draw_rules] == [(second.id, 0, 2.0)]
 
 
 # ---- publishing ------------------------------------------------------------------------------

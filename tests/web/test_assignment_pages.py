@@ -38,7 +38,7 @@ def course(demo):
 
 def _path(course) -> LearningPath:
     path = LearningPath(title="新人学习路径", mode="free")
-    stage = PathStage(title="第一关", position=0)
+    stage = PathStage(title="第一关", rank=0)
     stage.items = [PathStageItem(kind="course", course_id=course.id)]
     path.stages = [stage]
     db.session.add(path)

@@ -53,7 +53,7 @@ def test_a_trainer_builds_a_path_with_stages_items_and_an_onboarding_position(tr
     assert response.status_code == 302 and path.mode == "gated"
     for title in ("第一关", "第二关", "第三关"):
         trainer.post(f"/manage/paths/{path.id}/stages", data={"title": title})
-    one, two, three = db.session.scalars(select(PathStage).order_by(PathStage.position))
+    one, two, three = db.session.scalars(select(PathStage).order_by(PathStage.rank))
     trainer.post(f"/manage/path-stages/{one.id}/items", data={"item": f"course:{course.id}"})
     trainer.post(f"/manage/path-stages/{one.id}/items", data={"item": f"sop:{module.id}"})
     trainer.post(f"/manage/path-stages/{two.id}/items", data={"item": f"quiz:{quiz.id}"})

@@ -428,7 +428,7 @@ def _quiz_taking_ids() -> dict[str, object]:
 
     questions = make_bank([single(), true_false()], slug="matrix-quiz-bank")
     quiz = Quiz(slug="matrix-quiz", title="权限矩阵测验", published=True,
-                items=[QuizItem(question=q, position=i) for i, q in enumerate(questions)])
+                items=[QuizItem(question=q, rank=i) for i, q in enumerate(questions)])
     db.session.add(quiz)
     employee = db.session.scalar(select(User).where(User.login == "employee"))
     attempt = start(quiz, employee, utcnow())

@@ -179,7 +179,7 @@ def test_items_get_points_move_and_leave(trainer):
     rows = make_bank([single("第一题"), true_false("第二题")])
     trainer.post(f"/manage/quizzes/{quiz.id}/questions",
                  data={"question_ids": [q.id for q in rows]})
-    first, second = db.session.scalars(select(QuizItem).order_by(QuizItem.position)).all()
+    first, second = db.session.scalars(select(QuizItem).order_by(QuizItem.rank)).all()
     trainer.post(f"/manage/quiz-items/{first.id}/points", data={"points": "3"})
     bad = trainer.post(f"/manage/quiz-items/{second.id}/points", data={"points": "-2"},
                        follow_redirects=True)

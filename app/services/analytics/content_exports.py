@@ -63,7 +63,7 @@ INDEX_TABLES = {
 def lessons_table(filters: Filters, course_id: int):
     headers = [_l("No."), _l("Chapter"), _l("Lesson"), _l("Reached"), _l("Completed"),
                _l("Dropped after this lesson")]
-    return headers, ((lesson.position + 1, lesson.chapter, lesson.title, lesson.reached,
+    return headers, ((lesson.rank + 1, lesson.chapter, lesson.title, lesson.reached,
                       lesson.completed, lesson.dropped)
                      for lesson in lesson_funnel(filters, course_id))
 

@@ -40,7 +40,7 @@ class CourseSummary:
 
 @dataclass(frozen=True)
 class LessonFunnel:
-    position: int
+    rank: int
     key: str
     title: str
     chapter: str
@@ -108,7 +108,7 @@ def _funnel_query(filters: Filters, course_id: int):
                               later.c.lesson_key == following.c.key,
                               later.c.completed_at.is_not(None))
     completed = progress.c.completed_at.is_not(None)
-    query = (select(lesson.position, lesson.key, lesson.title, lesson.chapter_title,
+    query = (select(lesson.rank, lesson.key, lesson.title, lesson.chapter_title,
                     func.count(progress.c.user_id.distinct()),
                     func.count(case((completed, progress.c.user_id)).distinct()),
                     func.count(case((and_(completed, following.c.id.is_not(None), stopped),
@@ -117,10 +117,10 @@ def _funnel_query(filters: Filters, course_id: int):
              .join(latest, and_(latest.c.version_id == lesson.version_id,
                                 latest.c.course_id == course_id))
              .outerjoin(following, and_(following.c.version_id == lesson.version_id,
-                                        following.c.position == lesson.position + 1))
+                                        following.c.rank == lesson.rank + 1))
              .outerjoin(progress, progress.c.lesson_key == lesson.key)
-             .group_by(lesson.position, lesson.key, lesson.title, lesson.chapter_title)
-             .order_by(lesson.position))
+             .group_by(lesson.rank, lesson.key, lesson.title, lesson.chapter_title)
+             .order_by(lesson.rank))
     return query
 
 
@@ -128,7 +128,7 @@ def lesson_funnel(filters: Filters, course_id: int) -> list[LessonFunnel]:
     """The latest version's lessons in order with reached / completed / dropped (one
     statement)."""
     query = _funnel_query(filters, course_id)
-    return [LessonFunnel(position, key, title, chapter, int(reached), int(done),
+    return [LessonFunnel(rank, key, title, chapter, int(reached), int(done),
                          int(dropped) if next_id is not None else None)
-            for position, key, title, chapter, reached, done, dropped, next_id
+            for rank, key, title, chapter, reached, done, dropped, next_id
             in db.session.execute(query)]

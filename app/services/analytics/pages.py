@@ -40,7 +40,7 @@ class CoursePage:
     @property
     def series(self) -> list[tuple[str, int]]:
         """(lesson, people who completed it), for a bar chart."""
-        return [(f"{lesson.position + 1}. {lesson.title}", lesson.completed)
+        return [(f"{lesson.rank + 1}. {lesson.title}", lesson.completed)
                 for lesson in self.lessons]
 
 

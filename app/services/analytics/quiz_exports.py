@@ -74,12 +74,12 @@ def options_table(filters: Filters, quiz_id: int):
 
 def takers_table(filters: Filters, quiz_id: int):
     takers = grouped_takers(filters, quiz_id)
-    query = (select(takers.c.position, User.name, User.login, Department.name,
+    query = (select(takers.c.rank, User.name, User.login, Department.name,
                     QuizAttempt.submitted_at, takers.c.percent, takers.c.passed, takers.c.grp)
              .join(User, User.id == takers.c.user_id)
              .join(QuizAttempt, QuizAttempt.id == takers.c.id)
              .outerjoin(Department, Department.id == User.department_id)
-             .order_by(takers.c.position))
+             .order_by(takers.c.rank))
     headers = [_l("Rank"), _l("Name"), _l("Login"), _l("Department"), _l("Handed in"),
                _l("Percent"), _l("Passed"), _l("Group")]
     rows = ((*row[:5], ratio(row[5], 1), row[6], str(GROUP_LABELS.get(row[7], row[7])))

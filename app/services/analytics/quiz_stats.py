@@ -143,7 +143,7 @@ def _item_query(filters: Filters, quiz_id: int):
                                         QuestionVersion.number == Question.current_version))
             .outerjoin(QuizItem, and_(QuizItem.quiz_id == quiz_id,
                                       QuizItem.question_id == Question.id))
-            .order_by(QuizItem.position.is_(None), QuizItem.position, Question.id))
+            .order_by(QuizItem.rank.is_(None), QuizItem.rank, Question.id))
 
 
 def _mean(total, count) -> float | None:

@@ -67,7 +67,7 @@ class CriterionScore:
 class StepReturns:
     key: str
     title: str
-    position: int | None
+    rank: int | None
     comments: int
     reviews: int
 
@@ -123,10 +123,10 @@ def _latest_steps(module_id: int) -> dict[str, tuple[str, int]]:
     newest = (select(func.max(SopVersion.number)).where(SopVersion.module_id == module_id)
               .scalar_subquery())
     rows = db.session.execute(
-        select(SopVersionStep.key, SopVersionStep.title, SopVersionStep.position)
+        select(SopVersionStep.key, SopVersionStep.title, SopVersionStep.rank)
         .join(SopVersion, SopVersion.id == SopVersionStep.version_id)
         .where(SopVersion.module_id == module_id, SopVersion.number == newest))
-    return {key: (title, position) for key, title, position in rows}
+    return {key: (title, rank) for key, title, rank in rows}
 
 
 def returned_steps(filters, module_id: int) -> list[StepReturns]:
@@ -144,4 +144,4 @@ def returned_steps(filters, module_id: int) -> list[StepReturns]:
     steps = _latest_steps(module_id)
     rows = [StepReturns(key, *steps.get(key, (key, None)), *counts.get(key, (0, 0)))
             for key in list(steps) + sorted(set(counts) - set(steps))]
-    return sorted(rows, key=lambda r: (-r.comments, r.position is None, r.position or 0, r.key))
+    return sorted(rows, key=lambda r: (-r.comments, r.rank is None, r.rank or 0, r.key))

@@ -43,17 +43,17 @@ def first_attempts(filters: Filters, quiz_id: int | None = None):
 
 
 def grouped_takers(filters: Filters, quiz_id: int):
-    """Subquery (id, user_id, percent, passed, position, takers, grp) of one quiz's takers,
-    `position` 1 = best, `grp` upper / middle / lower (see the module docstring)."""
+    """Subquery (id, user_id, percent, passed, rank, takers, grp) of one quiz's takers,
+    `rank` 1 = best, `grp` upper / middle / lower (see the module docstring)."""
     firsts = first_attempts(filters, quiz_id)
     ordered = select(firsts.c.id, firsts.c.user_id, firsts.c.percent, firsts.c.passed,
                      func.row_number().over(order_by=(firsts.c.percent.desc(), firsts.c.id))
-                     .label("position"),
+                     .label("rank"),
                      func.count().over().label("takers")).subquery("ordered")
     rounded = (27 * ordered.c.takers + 50) // 100
     size = case((rounded < 1, 1), else_=rounded)
-    group = case((ordered.c.position <= size, UPPER),
-                 (ordered.c.position > ordered.c.takers - size, LOWER), else_=MIDDLE)
+    group = case((ordered.c.rank <= size, UPPER),
+                 (ordered.c.rank > ordered.c.takers - size, LOWER), else_=MIDDLE)
     return select(ordered, group.label("grp")).subquery("takers")
 
 

@@ -146,7 +146,7 @@ def _stage_fields(title: str | None, opens_after_days: int | None) -> tuple[str,
 def add_stage(path: LearningPath, title: str | None,
               opens_after_days: int | None = 0) -> PathStage:
     title, days = _stage_fields(title, opens_after_days)
-    stage = PathStage(title=title, opens_after_days=days, position=len(path.stages))
+    stage = PathStage(title=title, opens_after_days=days, rank=len(path.stages))
     path.stages.append(stage)
     db.session.flush()
     return stage
@@ -189,7 +189,7 @@ def add_item(stage: PathStage, choice: str | None) -> PathStageItem:
         PathStage.path_id == stage.path_id, column == item_id).limit(1))
     if taken is not None:
         raise DomainError(_l("This item is already in the path."), "item")
-    item = PathStageItem(kind=kind, position=len(stage.items))
+    item = PathStageItem(kind=kind, rank=len(stage.items))
     setattr(item, ITEM_COLUMNS[kind], item_id)
     stage.items.append(item)
     db.session.flush()

@@ -69,7 +69,7 @@ def path_states(user: User, paths: list[tuple[LearningPath, datetime]],
         .outerjoin(Quiz, Quiz.id == PathStageItem.quiz_id)
         .outerjoin(SopModule, SopModule.id == PathStageItem.sop_module_id)
         .where(PathStage.path_id.in_({path.id for path, _start in paths}))
-        .order_by(PathStage.position, PathStage.id, PathStageItem.position,
+        .order_by(PathStage.rank, PathStage.id, PathStageItem.rank,
                   PathStageItem.id)).all()
     progress = _progress(user, [row[0] for row in rows])
     stages: dict[int, dict[PathStage, list[ItemState]]] = {}

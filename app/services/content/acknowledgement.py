@@ -114,4 +114,4 @@ def version_steps(version: SopVersion) -> list[SopVersionStep]:
     return list(db.session.scalars(
         select(SopVersionStep).where(SopVersionStep.version_id == version.id)
         .options(selectinload(SopVersionStep.responsible_position))
-        .order_by(SopVersionStep.position)))
+        .order_by(SopVersionStep.rank)))

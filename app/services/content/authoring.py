@@ -74,7 +74,7 @@ def _chapter_title(title: str | None) -> str:
 
 def add_chapter(course: Course, title: str | None) -> CourseChapter:
     """A new chapter at the end of the course."""
-    chapter = CourseChapter(title=_chapter_title(title), position=len(course.chapters))
+    chapter = CourseChapter(title=_chapter_title(title), rank=len(course.chapters))
     course.chapters.append(chapter)
     db.session.flush()
     return chapter
@@ -147,7 +147,7 @@ def save_lesson(lesson: CourseLesson | None, chapter: CourseChapter, data: Lesso
     if lesson is None:
         key = wc.first_free(title, "lesson", _lesson_keys(chapter.course_id))
         lesson = CourseLesson(course_id=chapter.course_id, key=key, title=title,
-                              position=len(target.lessons))
+                              rank=len(target.lessons))
         target.lessons.append(lesson)
     elif target.id != lesson.chapter_id:
         _place(lesson, target)

@@ -82,7 +82,7 @@ def publish_course(course: Course, actor: User | None, change_note: str) -> Cour
         title=course.title, summary=course.summary, change_note=(change_note or "").strip(),
         content_hash=content_hash, published_by_id=actor.id if actor else None,
     )
-    version.lessons = [CourseVersionLesson(position=index, **lesson)
+    version.lessons = [CourseVersionLesson(rank=index, **lesson)
                        for index, lesson in enumerate(snapshot["lessons"])]
     db.session.add(version)
     db.session.flush()
@@ -106,7 +106,7 @@ def publish_sop(module: SopModule, actor: User | None, change_note: str,
         change_note=(change_note or "").strip(), requires_reack=bool(requires_reack and latest),
         content_hash=content_hash, published_by_id=actor.id if actor else None,
     )
-    version.steps = [SopVersionStep(position=index, **step)
+    version.steps = [SopVersionStep(rank=index, **step)
                      for index, step in enumerate(snapshot["steps"])]
     db.session.add(version)
     db.session.flush()

@@ -127,7 +127,7 @@ def _lessons(user: User, terms: list[str]) -> list[SearchHit]:
     query = (select(lesson, versions.c.slug, versions.c.course)
              .join(versions, versions.c.id == lesson.version_id)
              .where(_all_terms(terms, [lesson.title, lesson.body]))
-             .order_by(versions.c.sort_order, versions.c.slug, lesson.position).limit(LIMIT))
+             .order_by(versions.c.sort_order, versions.c.slug, lesson.rank).limit(LIMIT))
     return [SearchHit("lesson", slug, highlight(item.title, terms),
                       snippet([item.body, item.title], terms), parent=course, key=item.key)
             for item, slug, course in db.session.execute(query)]
@@ -149,7 +149,7 @@ def _steps(user: User, terms: list[str]) -> list[SearchHit]:
     query = (select(step, versions.c.slug, versions.c.sop)
              .join(versions, versions.c.id == step.version_id)
              .where(_all_terms(terms, [step.title, step.instructions, step.script]))
-             .order_by(versions.c.sort_order, versions.c.slug, step.position).limit(LIMIT))
+             .order_by(versions.c.sort_order, versions.c.slug, step.rank).limit(LIMIT))
     return [SearchHit("step", slug, highlight(item.title, terms),
                       snippet([item.instructions, item.script, item.title], terms),
                       parent=sop, key=item.key)

@@ -132,7 +132,7 @@ def save_step(module: SopModule, step: SopStep | None, data: StepData) -> SopSte
     key_points = parse_key_points(data.key_points)
     if step is None:
         step = SopStep(key=wc.first_free(title, "step", _step_keys(module.id)),
-                       position=len(module.steps), title=title)
+                       rank=len(module.steps), title=title)
         module.steps.append(step)
     step.title, step.instructions, step.script = title, instructions, script
     step.timing, step.evidence_type, step.evidence_hint = timing, data.evidence_type, hint

@@ -151,9 +151,9 @@ def _sync_course(course_file: CourseFile, positions, departments, report, actor)
     course.chapters = []
     db.session.flush()
     for c_index, (title, lessons) in enumerate(course_file.chapters):
-        chapter = CourseChapter(title=title, position=c_index, course_id=course.id)
+        chapter = CourseChapter(title=title, rank=c_index, course_id=course.id)
         chapter.lessons = [CourseLesson(course_id=course.id, key=lesson.key, title=lesson.title,
-                                        body=lesson.body, position=l_index)
+                                        body=lesson.body, rank=l_index)
                            for l_index, lesson in enumerate(lessons)]
         course.chapters.append(chapter)
     db.session.flush()
@@ -195,7 +195,7 @@ def _sync_sop(module_file: SopFile, positions, departments, report, actor, now) 
     module.steps = []
     db.session.flush()
     module.steps = [SopStep(
-        module_id=module.id, key=s.key, position=index, title=s.title,
+        module_id=module.id, key=s.key, rank=index, title=s.title,
         instructions=s.instructions, script=s.script, timing=s.timing,
         responsible_position_id=positions[s.position].id if s.position else None,
         evidence_type=s.evidence, evidence_hint=s.evidence_hint, key_points=s.key_points,

@@ -103,8 +103,8 @@ def move(items: list, item, direction: str) -> None:
 
 
 def renumber(items: list) -> None:
-    for position, each in enumerate(items):
-        each.position = position
+    for rank, each in enumerate(items):
+        each.rank = rank
 
 
 def store_uploads(uploads: list[Upload], actor: User | None) -> dict[str, Media]:

@@ -127,7 +127,7 @@ def _rows(run: PracticeRun) -> list[StepRow]:
         select(RunStep, SopVersionStep)
         .join(SopVersionStep, and_(SopVersionStep.version_id == run.version_id,
                                    SopVersionStep.key == RunStep.step_key))
-        .where(RunStep.run_id == run.id).order_by(RunStep.position, RunStep.id)).all()
+        .where(RunStep.run_id == run.id).order_by(RunStep.rank, RunStep.id)).all()
     timings = step_timings([(vs.timing, step.done_at) for step, vs in pairs], run.case_at)
     rows = []
     for number, ((step, vs), timing) in enumerate(zip(pairs, timings, strict=True), start=1):

@@ -86,7 +86,7 @@ def start_run(actor: User, module: SopModule, case_code: str | None, context: st
     run = PracticeRun(user_id=actor.id, module_id=module.id, version_id=version.id,
                       case_code=code, context=text, case_at=_case_time(case_at, now),
                       status="draft", round=1)
-    run.steps = [RunStep(step_key=step.key, position=step.position) for step in version.steps]
+    run.steps = [RunStep(step_key=step.key, rank=step.rank) for step in version.steps]
     db.session.add(run)
     db.session.flush()
     return run
@@ -231,7 +231,7 @@ def snapshot_of(run: PracticeRun) -> dict:
     pairs = paired_steps(run)
     timings = step_timings([(vs.timing, step.done_at) for step, vs in pairs], run.case_at)
     steps = [{
-        "key": step.step_key, "position": step.position, "title": vs.title,
+        "key": step.step_key, "position": step.rank, "title": vs.title,
         "timing": vs.timing, "evidence_type": vs.evidence_type,
         "done_at": _iso(step.done_at), "on_time": timing.on_time,
         "evidence_text": step.evidence_text,

@@ -98,7 +98,7 @@ def start(quiz: Quiz, user: User, now: datetime,
                           deadline=_deadline(quiz, now))
     for position, item in enumerate(drawn):
         attempt.questions.append(AttemptQuestion(
-            position=position, question_id=item.question_id, version_id=item.version_id,
+            rank=position, question_id=item.question_id, version_id=item.version_id,
             points=item.points, layout=make_layout(item.data, quiz.shuffle_options, rng)))
     db.session.add(attempt)
     db.session.flush()
@@ -160,7 +160,7 @@ def save_answer(attempt: QuizAttempt, position: int, raw: Any, now: datetime
     row.answered_at = now if response is not None else None
     if attempt.mode != "exam" and response is not None:
         record_outcomes(attempt.user_id, [grade_question(row)], now)
-    attempt.current_position = position
+    attempt.current_rank = position
     db.session.flush()
     return row
 
@@ -168,7 +168,7 @@ def save_answer(attempt: QuizAttempt, position: int, raw: Any, now: datetime
 def question_at(attempt: QuizAttempt, position: int) -> AttemptQuestion:
     """The attempt's question at `position` (NotFound when there is none)."""
     for row in attempt.questions:
-        if row.position == position:
+        if row.rank == position:
             return row
     raise NotFound(_l("This question is not part of the attempt."))
 

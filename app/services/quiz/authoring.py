@@ -181,7 +181,7 @@ def add_questions(quiz: Quiz, question_ids: list[int]) -> int:
     new = [qid for qid in wanted if qid not in present]
     _check_size(question_count(quiz) + len(new))
     for question_id in new:
-        quiz.items.append(QuizItem(question_id=question_id, position=len(quiz.items)))
+        quiz.items.append(QuizItem(question_id=question_id, rank=len(quiz.items)))
     db.session.flush()
     for rule in quiz.draw_rules:  # a rule may now lack questions that became fixed
         _check_pool(quiz, rule)
@@ -239,7 +239,7 @@ def save_draw_rule(quiz: Quiz, rule: QuizDrawRule | None, data: DrawRuleData) ->
     others = question_count(quiz) - (rule.count if rule is not None else 0)
     _check_size(others + values["count"])
     if rule is None:
-        rule = QuizDrawRule(position=len(quiz.draw_rules))
+        rule = QuizDrawRule(rank=len(quiz.draw_rules))
         quiz.draw_rules.append(rule)
     for name, value in values.items():
         setattr(rule, name, value)

@@ -69,7 +69,7 @@ def waiting_page(actor: User, quiz_id: int | None, page: int, per_page: int = 30
         contains_eager(AttemptQuestion.attempt).joinedload(QuizAttempt.user),
         contains_eager(AttemptQuestion.attempt).joinedload(QuizAttempt.quiz),
         joinedload(AttemptQuestion.version),
-    ).order_by(QuizAttempt.submitted_at, QuizAttempt.id, AttemptQuestion.position)
+    ).order_by(QuizAttempt.submitted_at, QuizAttempt.id, AttemptQuestion.rank)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -87,7 +87,7 @@ def waiting_count(actor: User) -> int:
 def next_waiting(actor: User, quiz_id: int | None = None) -> AttemptQuestion | None:
     """The oldest answer still waiting for the actor (of one quiz when given)."""
     return db.session.scalars(_waiting(actor, quiz_id).order_by(
-        QuizAttempt.submitted_at, QuizAttempt.id, AttemptQuestion.position).limit(1)).first()
+        QuizAttempt.submitted_at, QuizAttempt.id, AttemptQuestion.rank).limit(1)).first()
 
 
 def recent_attempts(actor: User) -> list[QuizAttempt]:

@@ -127,4 +127,4 @@ def fixed_questions(quiz: Quiz) -> list[tuple[QuizItem, Question, dict]]:
         .join(Question, Question.id == QuizItem.question_id)
         .join(QuestionVersion, _current())
         .options(selectinload(Question.bank))
-        .where(QuizItem.quiz_id == quiz.id).order_by(QuizItem.position, QuizItem.id)).all())
+        .where(QuizItem.quiz_id == quiz.id).order_by(QuizItem.rank, QuizItem.id)).all())

@@ -90,8 +90,8 @@ def _apply(quiz: Quiz, quiz_file: QuizFile) -> None:
     questions = _questions(bank, quiz_file)
     by_question = {item.question_id: item for item in quiz.items}
     quiz.items = [by_question.get(q.id) or QuizItem(question=q) for q in questions]
-    for position, item in enumerate(quiz.items):
-        item.position = position
+    for rank, item in enumerate(quiz.items):
+        item.rank = rank
     db.session.add(quiz)
     db.session.flush()
 

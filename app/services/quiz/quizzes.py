@@ -153,7 +153,7 @@ def _fixed(quiz: Quiz):
     query = _current(select(QuizItem, QuestionVersion).join(
         Question, Question.id == QuizItem.question_id)).where(
         QuizItem.quiz_id == quiz.id, Question.archived.is_(False)).order_by(
-        QuizItem.position, QuizItem.id)
+        QuizItem.rank, QuizItem.id)
     return db.session.execute(query).all()
 
 

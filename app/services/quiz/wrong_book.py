@@ -121,7 +121,7 @@ def start_round(user: User, now: datetime, size: int = ROUND_SIZE) -> QuizAttemp
     rng = random.Random()
     for position, (entry, version) in enumerate(picks):
         attempt.questions.append(AttemptQuestion(
-            position=position, question_id=entry.question_id, version_id=version.id,
+            rank=position, question_id=entry.question_id, version_id=version.id,
             points=1.0, layout=make_layout(version.data, True, rng)))
     db.session.add(attempt)
     db.session.flush()

@@ -88,7 +88,7 @@ def attempt(attempt_id: int):
 def _question_page(found, position: int | None, now, status: int = 200):
     views = taking.question_views(found)
     if position is None:
-        position = found.current_position
+        position = found.current_rank
     view = views[min(max(position, 0), len(views) - 1)]
     return render_template("learn/attempt.html", attempt=found, views=views, view=view,
                            answered=quiz_attempts.answered_count(found),
@@ -136,7 +136,7 @@ def _refused(found, position, error: DomainError):
 
 def _answer_json(found, row) -> dict:
     view = taking.QuestionView(row, found.mode)
-    data = {"saved": True, "position": row.position, "answered_here": view.answered,
+    data = {"saved": True, "position": row.rank, "answered_here": view.answered,
             "answered": quiz_attempts.answered_count(found), "total": len(found.questions),
             "locked": view.locked}
     if view.locked:

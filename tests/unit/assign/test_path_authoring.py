@@ -53,13 +53,13 @@ def test_stages_and_items_keep_their_order(path):
     db.session.commit()
     db.session.expire_all()
     assert [s.title for s in path.stages] == ["第二关", "第一关"]
-    assert [s.position for s in path.stages] == [0, 1]
+    assert [s.rank for s in path.stages] == [0, 1]
     assert [i.kind for i in path.stages[1].items] == ["sop", "course"]
     authoring.remove_item(path.stages[1].items[0])
     authoring.delete_stage(path.stages[0])
     db.session.commit()
     db.session.expire_all()
-    assert [(s.title, s.position, [i.kind for i in s.items]) for s in path.stages] == [
+    assert [(s.title, s.rank, [i.kind for i in s.items]) for s in path.stages] == [
         ("第一关", 0, ["course"])]
     assert authoring.item_titles(path) == {path.stages[0].items[0].id: "课程 pa-course"}
     row = authoring.path_overview()[0]

@@ -146,7 +146,7 @@ def test_sop_status_follows_re_acknowledgement(demo):
 
 def test_an_onboarding_path_is_due_days_after_each_persons_start(course):
     path = LearningPath(title="新人路径", mode="gated")
-    stage = PathStage(title="第一关", position=0)
+    stage = PathStage(title="第一关", rank=0)
     stage.items = [PathStageItem(kind="course", course_id=course.id)]
     path.stages = [stage]
     db.session.add(path)
@@ -171,9 +171,9 @@ def test_a_cancelled_assignment_is_owed_by_nobody(course):
 
 def _two_stage_path(mode: str, first, second) -> LearningPath:
     path = LearningPath(title="新人闯关", mode=mode)
-    one = PathStage(title="第一关", position=0)
+    one = PathStage(title="第一关", rank=0)
     one.items = [PathStageItem(kind="course", course_id=first.id)]
-    two = PathStage(title="第二关", position=1, opens_after_days=7)
+    two = PathStage(title="第二关", rank=1, opens_after_days=7)
     two.items = [PathStageItem(kind="quiz", quiz_id=second.id)]
     path.stages = [one, two]
     db.session.add(path)

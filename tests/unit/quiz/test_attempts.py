@@ -65,7 +65,7 @@ def test_answers_are_saved_normalised_and_survive_a_reload(employee):
     db.session.expunge_all()
     reloaded = attempts.load_attempt(attempt_id, db.session.get(type(employee), employee_id))
     assert [q.response for q in reloaded.questions] == [1, [0, 1], False, "２４"]
-    assert reloaded.current_position == 3
+    assert reloaded.current_rank == 3
     assert all(q.fraction is None for q in reloaded.questions)  # exam: graded at submit
 
 

@@ -69,14 +69,14 @@ def test_a_practice_round_draws_from_the_book_and_grades_at_once(employee):
     assert wrong_book.start_round(employee, T0 + timedelta(hours=1)).id == round_.id
     for row in round_.questions:
         right = 1 if row.version.data["type"] == "single_choice" else False
-        attempts.save_answer(round_, row.position, right, T0 + timedelta(hours=1))
+        attempts.save_answer(round_, row.rank, right, T0 + timedelta(hours=1))
         assert row.fraction == 1.0
     db.session.commit()
     second = wrong_book.start_round(employee, T0 + timedelta(hours=2))
     assert second.id != round_.id and round_.state == "finished"
     for row in second.questions:
         right = 1 if row.version.data["type"] == "single_choice" else False
-        attempts.save_answer(second, row.position, right, T0 + timedelta(hours=2))
+        attempts.save_answer(second, row.rank, right, T0 + timedelta(hours=2))
     db.session.commit()
     assert _stems(employee) == ["丙"]
 
