@@ -1,9 +1,17 @@
-"""Fixtures: an app per test on a fresh database (SQLite by default, TEST_DATABASE_URL for
-PostgreSQL), a client, a CLI runner, a login helper per role and a statement counter."""
+"""Fixtures: an app on a database emptied after every test (SQLite by default,
+TEST_DATABASE_URL for PostgreSQL), a client, a CLI runner, a login helper per role and a
+statement counter.
+
+Building the app costs far more than most tests (compiling every URL rule), so each worker
+builds it once per set of config overrides and every test gets it back as new: its config
+restored, its rate limits forgotten, every table emptied. A test that changes the app itself
+(adds a route, a hook) is marked `fresh_app` and gets an app of its own, as all tests once did.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import tempfile
 from pathlib import Path
@@ -13,7 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -81,13 +89,12 @@ class FreshContextClient(FlaskClient):
 @pytest.fixture(scope="session")
 def _schema():
     """Create the tables once per test session (migrations are tested on their own)."""
-    app = create_app(make_config())
+    app = _shared_app({}).app
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.create_all()
-        db.engine.dispose()
     yield
 
 
@@ -99,9 +106,70 @@ def _empty_all_tables() -> None:
             conn.execute(table.delete())
 
 
+def snapshot_rows() -> dict[str, list[dict]]:
+    """Every row of every table, committed: put back with `restore_rows` after the tables
+    were emptied (a few bulk INSERTs instead of building the same objects again)."""
+    db.session.commit()
+    with db.engine.connect() as conn:
+        return {t.name: [dict(r._mapping) for r in conn.execute(t.select())]
+                for t in db.metadata.sorted_tables}
+
+
+def restore_rows(rows: dict[str, list[dict]]) -> None:
+    """Insert the rows of `snapshot_rows` (same ids) into the emptied tables."""
+    with db.engine.begin() as conn:
+        for table in db.metadata.sorted_tables:
+            if rows[table.name]:
+                conn.execute(table.insert(), rows[table.name])
+                _advance_id_sequence(conn, table)
+
+
+class _SharedApp:
+    """A worker's app for one set of config overrides, with what a test must find unchanged."""
+
+    def __init__(self, overrides: dict):
+        self.app = create_app(make_config(**overrides))
+        self.app.test_client_class = FreshContextClient
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.shape = _shape(self.app)
+
+    def reset(self) -> None:
+        """Undo what a test may have changed on the app: its config (tests set upload folders,
+        size limits, mail servers …), the test client class and the in-memory rate limits."""
+        self.app.config.clear()
+        self.app.config.update(copy.deepcopy(self.config))
+        self.app.test_client_class = FreshContextClient
+        limiter.reset()
+
+
+def _shape(app) -> tuple:
+    """What a test must not change on a shared app: its routes, hooks, handlers, helpers."""
+    hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
+             app.url_value_preprocessors, app.url_default_functions,
+             app.template_context_processors)
+    return (len(app.url_map._rules), tuple(sorted(app.view_functions)),
+            sorted((repr(k), len(v)) for hook in hooks for k, v in hook.items() if v),
+            len(app.teardown_appcontext_funcs),
+            sorted(repr((name, code, exc, handler))  # (lookups add empty entries: skipped)
+                   for name, codes in app.error_handler_spec.items()
+                   for code, handlers in codes.items() for exc, handler in handlers.items()),
+            tuple(sorted(app.extensions)), tuple(sorted(app.jinja_env.globals)),
+            tuple(sorted(app.jinja_env.filters)), tuple(sorted(app.blueprints)))
+
+
+_shared_apps: dict[tuple, _SharedApp] = {}
+
+
+def _shared_app(overrides: dict) -> _SharedApp:
+    key = tuple(sorted((name, repr(value)) for name, value in overrides.items()))
+    if key not in _shared_apps:
+        _shared_apps[key] = _SharedApp(overrides)
+    return _shared_apps[key]
+
+
 @contextlib.contextmanager
 def _app_with_cleanup(**overrides):
-    """An app with its context pushed; afterwards every table is emptied again."""
+    """A new app with its context pushed; afterwards every table is emptied again."""
     app = create_app(make_config(**overrides))
     with app.app_context():
         try:
@@ -114,16 +182,33 @@ def _app_with_cleanup(**overrides):
 
 @pytest.fixture
 def app(_schema, request):
+    """The worker's app for the test's config overrides (`indirect` parametrization), as new;
+    with the `fresh_app` mark an app built for this test alone."""
     overrides = getattr(request, "param", None) or {}
-    with _app_with_cleanup(**overrides) as app:
-        app.test_client_class = FreshContextClient
-        yield app
+    if request.node.get_closest_marker("fresh_app"):
+        with _app_with_cleanup(**overrides) as app:
+            app.test_client_class = FreshContextClient
+            yield app
+        return
+    shared = _shared_app(overrides)
+    shared.reset()
+    with shared.app.app_context():
+        try:
+            yield shared.app
+        finally:
+            db.session.remove()
+            _empty_all_tables()
+            shared.reset()
+    if _shape(shared.app) != shared.shape:
+        del _shared_apps[next(k for k, v in _shared_apps.items() if v is shared)]
+        pytest.fail("the test changed the shared app (a route, a hook …): mark it fresh_app",
+                    pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def make_app(_schema):
-    """`with make_app(**overrides) as app:` — the `app` fixture's set-up and clean-up, for
-    fixtures of a wider scope (tests/e2e: one live server per module)."""
+    """`with make_app(**overrides) as app:` — a new app, set up and cleaned up like the `app`
+    fixture's, for fixtures of a wider scope (tests/e2e: one live server per module)."""
     return _app_with_cleanup
 
 
@@ -149,18 +234,10 @@ def demo(app):
         from app.services.demo import seed_demo
 
         users = seed_demo()
-        db.session.commit()
-        with db.engine.connect() as conn:
-            rows = {t.name: [dict(r._mapping) for r in conn.execute(t.select())]
-                    for t in db.metadata.sorted_tables}
-        _demo_snapshot = (users, rows)
+        _demo_snapshot = (users, snapshot_rows())
         return users
     users, rows = _demo_snapshot
-    with db.engine.begin() as conn:
-        for table in db.metadata.sorted_tables:
-            if rows[table.name]:
-                conn.execute(table.insert(), rows[table.name])
-                _advance_id_sequence(conn, table)
+    restore_rows(rows)
     return users
 
 

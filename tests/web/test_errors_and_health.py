@@ -56,6 +56,7 @@ def test_every_form_on_a_page_carries_a_csrf_token(client, demo):
     assert page.count('name="csrf_token"') >= 2  # the login form and the language switch
 
 
+@pytest.mark.fresh_app  # adds a route: the shared app has served requests already
 def test_a_server_error_rolls_back_and_shows_a_chinese_page(app, client, auth, demo):
     @app.get("/boom-for-test")
     def boom():

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Department, Hospital, Position, User
+from tests.conftest import restore_rows, snapshot_rows
 
 OK, LOGIN, DENY = "ok", "login", 403
 ROLES = ("anonymous", "employee", "supervisor", "trainer", "admin")
@@ -567,9 +568,30 @@ def _outcome(response) -> object:
     return response.status_code
 
 
+_matrix_data: tuple[dict, dict] | None = None  # (every row, _object_ids()) of this worker
+
+
+@pytest.fixture
+def matrix_ids(app, request) -> dict[str, object]:
+    """The demo organisation and the objects of `_object_ids`, committed; their ids.
+
+    The first test builds them; every later one gets the very same rows back in a few bulk
+    INSERTs (the tables are emptied after each test, so each rule starts from the same data
+    whatever the admin's POSTs of the rule before changed)."""
+    global _matrix_data
+    if _matrix_data is None:
+        request.getfixturevalue("demo")
+        ids = _object_ids()
+        _matrix_data = (snapshot_rows(), ids)
+        return ids
+    rows, ids = _matrix_data
+    restore_rows(rows)
+    return ids
+
+
 @pytest.mark.parametrize("rule,method", sorted(EXPECTATIONS))
-def test_permission_matrix(app, demo, rule, method):
-    ids = _object_ids()
+def test_permission_matrix(app, matrix_ids, rule, method):
+    ids = matrix_ids
     url = rule
     for name, value in ids.items():
         for converter in ("int:", "path:", ""):
