@@ -57,8 +57,7 @@ def _due_courses(user_ids):
                                       CourseVersion.number == latest.c.number))
             .join(User, User.id == progress.c.user_id)
             .outerjoin(Certificate, and_(Certificate.user_id == progress.c.user_id,
-                                         Certificate.kind == "course",
-                                         Certificate.item_id == progress.c.item_id))
+                                         Certificate.course_id == progress.c.item_id))
             .where(progress.c.done == 1, User.active.is_(True), Certificate.id.is_(None)))
 
 
@@ -68,8 +67,7 @@ def _due_paths(user_ids):
             .join(LearningPath, LearningPath.id == progress.c.item_id)
             .join(User, User.id == progress.c.user_id)
             .outerjoin(Certificate, and_(Certificate.user_id == progress.c.user_id,
-                                         Certificate.kind == "path",
-                                         Certificate.item_id == progress.c.item_id))
+                                         Certificate.path_id == progress.c.item_id))
             .where(progress.c.done == 1, User.active.is_(True), Certificate.id.is_(None)))
 
 
@@ -78,8 +76,8 @@ def issue_due_certificates(now: datetime, user_ids: Iterable[int] | None = None
     """Issue every certificate earned and not yet issued (for `user_ids`, or everyone);
     returns the new ones. The caller commits."""
     ids = list(user_ids) if user_ids is not None else None
-    rows = [{"user_id": user_id, "kind": kind, "item_id": item_id, "title": title[:200],
-             "code": new_code(), "issued_at": now}
+    rows = [{"user_id": user_id, "kind": kind, **_references(kind, item_id),
+             "title": title[:200], "code": new_code(), "issued_at": now}
             for kind, query in (("course", _due_courses(ids)), ("path", _due_paths(ids)))
             for user_id, item_id, title in db.session.execute(query)]
     insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql"
@@ -90,6 +88,12 @@ def issue_due_certificates(now: datetime, user_ids: Iterable[int] | None = None
                    .on_conflict_do_nothing().returning(Certificate.id))]
     return list(db.session.scalars(select(Certificate).where(Certificate.id.in_(new_ids))
                                    .order_by(Certificate.id))) if new_ids else []
+
+
+def _references(kind: str, item_id: int) -> dict[str, int | None]:
+    """Every id column of a certificate row: the kind's set, the others None."""
+    return {Certificate.item_column(other).key: item_id if other == kind else None
+            for other in Certificate.item_kinds}
 
 
 def certificates_of(user_id: int) -> list[Certificate]:
