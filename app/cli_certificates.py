@@ -10,8 +10,10 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.models import Certificate
 from app.models.base import utcnow
 from app.services.certificates import issue_due_certificates
+from app.services.items import kinds_for
 
 certificates_cli = AppGroup("certificates", help="Certificates of completion.")
 
@@ -22,7 +24,7 @@ def certificates_issue_command(as_json: bool) -> None:
     """Issue the certificates of every completed course and learning path."""
     issued = issue_due_certificates(utcnow())
     db.session.commit()
-    by_kind = {"course": 0, "path": 0}
+    by_kind = {kind.key: 0 for kind in kinds_for(Certificate)}
     for certificate in issued:
         by_kind[certificate.kind] += 1
     if as_json:

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import TimestampMixin, UTCDateTime, utcnow
+from app.models.items import ITEM_KINDS, ItemReference
 
-ITEM_KINDS = ("course", "quiz", "sop", "path")
+__all__ = ["ITEM_KINDS"]  # re-exported: the BI schema lists the kinds
 PATH_MODES = ("free", "dated", "gated")
 
 
@@ -58,10 +59,12 @@ class PathStage(db.Model):
         back_populates="stage", order_by="PathStageItem.rank", cascade="all, delete-orphan")
 
 
-class PathStageItem(db.Model):
-    """One course, quiz or SOP module of a stage (exactly one of the three ids is set)."""
+class PathStageItem(ItemReference, db.Model):
+    """One course, quiz or SOP module of a stage (exactly the id of its kind is set: the
+    database checks it)."""
 
     __tablename__ = "path_stage_items"
+    item_kinds = ("course", "quiz", "sop")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("path_stages.id", ondelete="CASCADE"),
@@ -75,11 +78,13 @@ class PathStageItem(db.Model):
     stage: Mapped[PathStage] = relationship(back_populates="items")
 
 
-class Assignment(TimestampMixin, db.Model):
+class Assignment(ItemReference, TimestampMixin, db.Model):
     """One item given to the people its targets match, from `starts_at`, due at `due_at`
-    (or `due_days` after each person's own start, for onboarding paths)."""
+    (or `due_days` after each person's own start, for onboarding paths). Exactly the id of
+    its kind is set (the database checks it)."""
 
     __tablename__ = "assignments"
+    item_kinds = ITEM_KINDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))

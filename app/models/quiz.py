@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import TimestampMixin, UTCDateTime, utcnow
+from app.models.items import ItemReference
 
 if TYPE_CHECKING:
     from app.models.content import Course, SopModule
@@ -79,15 +80,18 @@ class QuestionVersion(db.Model):
     question: Mapped[Question] = relationship(back_populates="versions")
 
 
-class Quiz(TimestampMixin, db.Model):
+class Quiz(ItemReference, TimestampMixin, db.Model):
     """A quiz: its questions (fixed items and draw rules) and the rules of its attempts.
 
-    A quiz may belong to a course or an SOP module (its audience is theirs) or stand alone.
+    A quiz may belong to a course or an SOP module (its audience is theirs) or stand alone:
+    at most one of `course_id` and `sop_module_id` is set (the database checks it).
     `mode` is "exam" (考试: limits, deadline, grading method, review options) or "practice"
     (练习: unlimited, immediate feedback after each answer).
     """
 
     __tablename__ = "quizzes"
+    item_kinds = ("course", "sop")  # the owner; no kind column: the id that is set says it
+    item_kind_column = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
-
-CERTIFICATE_KINDS = ("course", "path")
+from app.models.items import ItemReference
 
 
 class AppSetting(db.Model):
@@ -33,14 +32,19 @@ class AppSetting(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Certificate(db.Model):
+class Certificate(ItemReference, db.Model):
+    """One per person and course or learning path (a unique constraint per kind)."""
+
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("user_id", "kind", "item_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),
+                      UniqueConstraint("user_id", "path_id"))
+    item_kinds = ("course", "path")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # course | path
-    item_id: Mapped[int]  # the course's or the learning path's id
+    kind: Mapped[str] = mapped_column(String(10))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    path_id: Mapped[int | None] = mapped_column(ForeignKey("learning_paths.id"))
     title: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

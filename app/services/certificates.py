@@ -21,12 +21,10 @@ from sqlalchemy import and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
-from app.models import Certificate, CourseVersion, LearningPath, User
+from app.models import Certificate, User
 from app.permissions import Permission, permissions_of
-from app.services.assign.progress import course_progress
-from app.services.assign.status import path_progress
-from app.services.content.audience import latest_course_numbers
 from app.services.errors import NotFound
+from app.services.items import kinds_for
 from app.services.scope import get_team_member
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: no 0/O, no 1/I
@@ -48,28 +46,15 @@ def normalise_code(text: str | None) -> str | None:
     return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
-def _due_courses(user_ids):
-    progress = course_progress(user_ids)
-    latest = latest_course_numbers()
-    return (select(progress.c.user_id, progress.c.item_id, CourseVersion.title)
-            .join(latest, latest.c.course_id == progress.c.item_id)
-            .join(CourseVersion, and_(CourseVersion.course_id == latest.c.course_id,
-                                      CourseVersion.number == latest.c.number))
+def _due(kind, user_ids):
+    """(user_id, item_id, title) of every certificate of `kind` earned and not issued."""
+    progress = kind.progress(user_ids)
+    titles = kind.certificate_titles()
+    return (select(progress.c.user_id, progress.c.item_id, titles.c.title)
+            .join(titles, titles.c.item_id == progress.c.item_id)
             .join(User, User.id == progress.c.user_id)
             .outerjoin(Certificate, and_(Certificate.user_id == progress.c.user_id,
-                                         Certificate.kind == "course",
-                                         Certificate.item_id == progress.c.item_id))
-            .where(progress.c.done == 1, User.active.is_(True), Certificate.id.is_(None)))
-
-
-def _due_paths(user_ids):
-    progress = path_progress(user_ids)
-    return (select(progress.c.user_id, progress.c.item_id, LearningPath.title)
-            .join(LearningPath, LearningPath.id == progress.c.item_id)
-            .join(User, User.id == progress.c.user_id)
-            .outerjoin(Certificate, and_(Certificate.user_id == progress.c.user_id,
-                                         Certificate.kind == "path",
-                                         Certificate.item_id == progress.c.item_id))
+                                         kind.reference(Certificate) == progress.c.item_id))
             .where(progress.c.done == 1, User.active.is_(True), Certificate.id.is_(None)))
 
 
@@ -78,10 +63,10 @@ def issue_due_certificates(now: datetime, user_ids: Iterable[int] | None = None
     """Issue every certificate earned and not yet issued (for `user_ids`, or everyone);
     returns the new ones. The caller commits."""
     ids = list(user_ids) if user_ids is not None else None
-    rows = [{"user_id": user_id, "kind": kind, "item_id": item_id, "title": title[:200],
-             "code": new_code(), "issued_at": now}
-            for kind, query in (("course", _due_courses(ids)), ("path", _due_paths(ids)))
-            for user_id, item_id, title in db.session.execute(query)]
+    rows = [{"user_id": user_id, "kind": kind.key, **_references(kind.key, item_id),
+             "title": title[:200], "code": new_code(), "issued_at": now}
+            for kind in kinds_for(Certificate)
+            for user_id, item_id, title in db.session.execute(_due(kind, ids))]
     insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql"
               else sqlite.insert)
     new_ids = [new_id for start in range(0, len(rows), CHUNK)
@@ -90,6 +75,12 @@ def issue_due_certificates(now: datetime, user_ids: Iterable[int] | None = None
                    .on_conflict_do_nothing().returning(Certificate.id))]
     return list(db.session.scalars(select(Certificate).where(Certificate.id.in_(new_ids))
                                    .order_by(Certificate.id))) if new_ids else []
+
+
+def _references(kind: str, item_id: int) -> dict[str, int | None]:
+    """Every id column of a certificate row: the kind's set, the others None."""
+    return {Certificate.item_column(other).key: item_id if other == kind else None
+            for other in Certificate.item_kinds}
 
 
 def certificates_of(user_id: int) -> list[Certificate]:

@@ -9,6 +9,8 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from app.permissions import ROLE_LABELS, Permission, Role, has_permission, sorted_roles
+from app.services.items import KINDS
+from app.services.items import label as item_label
 from app.web.i18n import select_locale
 
 
@@ -34,6 +36,8 @@ class JSONProvider(DefaultJSONProvider):
 def register_template_helpers(app: Flask) -> None:
     treat_lazy_strings_as_text()
     app.json = JSONProvider(app)
+    # the item-kind registry: templates ask the kind (label, learner URL, progress partial)
+    app.jinja_env.globals.update(item_kinds=KINDS, item_label=item_label)
     @app.context_processor
     def globals_for_templates():
         return {

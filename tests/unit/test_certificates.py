@@ -87,7 +87,9 @@ def test_a_concurrent_run_that_got_there_first_is_no_error(course, monkeypatch):
     db.session.commit()
     # The other run's SELECT saw no certificate yet: its INSERT meets the unique constraint.
     stale = select(literal(person("employee").id), literal(course.id), literal("私域运营基础"))
-    monkeypatch.setattr(certificates, "_due_courses", lambda _ids: stale)
+    due = certificates._due
+    monkeypatch.setattr(certificates, "_due",
+                        lambda kind, ids: stale if kind.key == "course" else due(kind, ids))
     assert certificates.issue_due_certificates(utcnow()) == []
     db.session.commit()
     assert _count() == 1 and first[0].code == db.session.scalar(select(Certificate.code))

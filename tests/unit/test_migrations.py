@@ -53,3 +53,46 @@ def test_downgrade_to_base_and_upgrade_again(empty_database_url):
         upgrade()
         assert "users" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_item_reference_constraints_name_the_bad_rows_and_round_trip_certificates(
+        empty_database_url, capfd):
+    """Rows the new CHECK constraints would refuse stop the upgrade with their table, id and
+    problem; good certificates keep their item through upgrade and downgrade."""
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        from app.extensions import db
+
+        upgrade(revision="c1a2b3d4e5f6")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO users (id, login, name, password_hash, active, must_change_password, "
+                "created_at, "
+                "updated_at) VALUES (1, 'u', 'U', 'x', true, false, CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO learning_paths (id, title, description, mode, archived, "
+                "created_at, updated_at) VALUES (5, 'P', '', 'free', false, CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO assignments (id, kind, acknowledge, practice_runs, starts_at, "
+                "required, message, origin, created_at, updated_at) VALUES (7, 'nonsense', "
+                "true, 0, CURRENT_TIMESTAMP, true, '', 'manual', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO certificates (id, user_id, kind, item_id, title, code, issued_at) "
+                "VALUES (3, 1, 'path', 5, 'P', 'AAAA-BBBB-CCCC', CURRENT_TIMESTAMP)"))
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+            upgrade()
+        assert "assignments id=7: breaks item_kind" in capfd.readouterr().err
+        with db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM assignments WHERE id = 7"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT kind, course_id, path_id FROM certificates")
+                                ).one() == ("path", None, 5)
+        downgrade(revision="c1a2b3d4e5f6")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT kind, item_id FROM certificates")).one() == (
+                "path", 5)
+        db.engine.dispose()

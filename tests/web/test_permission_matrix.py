@@ -549,9 +549,10 @@ def _certificate_ids() -> dict[str, object]:
     from app.models import Certificate
     from app.models.base import utcnow
     from app.services.certificates import new_code
-    from tests.learning_factories import person
+    from tests.learning_factories import make_course, person
 
-    certificate = Certificate(user_id=person("employee").id, kind="course", item_id=1,
+    course = make_course("matrix-certificate-course")  # certificates reference a real course
+    certificate = Certificate(user_id=person("employee").id, kind="course", item_id=course.id,
                               title="权限矩阵证书", code=new_code(), issued_at=utcnow())
     db.session.add(certificate)
     db.session.commit()
@@ -671,14 +672,15 @@ def test_supervisor_never_sees_another_departments_people_in_points_or_certifica
     from app.models import Certificate, Department, Hospital
     from app.models.base import utcnow
     from app.services.certificates import new_code
-    from tests.learning_factories import make_sop, person
+    from tests.learning_factories import make_course, make_sop, person
     from tests.points_factories import run
 
     sop = make_sop("matrix-points-sop")
     for _n in range(3):
         run("10012", sop)
     run("10007", sop)  # 整形外科: led by the supervisor
-    certificate = Certificate(user_id=person("10012").id, kind="course", item_id=1,
+    course = make_course("matrix-points-course")  # certificates reference a real course
+    certificate = Certificate(user_id=person("10012").id, kind="course", item_id=course.id,
                               title="马丽的证书", code=new_code(), issued_at=utcnow())
     db.session.add(certificate)
     db.session.commit()

@@ -12,11 +12,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
-from app.models.assignments import Assignment, LearningPath
+from app.models.assignments import Assignment, LearningPath, PathStageItem
 from app.services.assign.members import assignee_pairs
 from app.services.assign.paths import path_states, personal_start, unlocked_items
-
-ITEM_COLUMNS = {"course": "course_id", "quiz": "quiz_id", "sop": "sop_module_id"}
+from app.services.items import kinds_for
 
 
 def owed_assignments(user: User, now: datetime) -> list[tuple[Assignment, LearningPath | None]]:
@@ -31,12 +30,13 @@ def owed_assignments(user: User, now: datetime) -> list[tuple[Assignment, Learni
 
 
 def assigned_access(user: User, now: datetime) -> dict[str, set[int]]:
-    """kind ("course", "quiz", "sop") → ids the user may open through their assignments."""
-    found: dict[str, set[int]] = {kind: set() for kind in ITEM_COLUMNS}
+    """kind (of what a path stage may hold: course, quiz, SOP module) → ids the user may open
+    through their assignments."""
+    found: dict[str, set[int]] = {kind.key: set() for kind in kinds_for(PathStageItem)}
     paths = []
     for assignment, path in owed_assignments(user, now):
-        if assignment.kind in ITEM_COLUMNS:
-            found[assignment.kind].add(getattr(assignment, ITEM_COLUMNS[assignment.kind]))
+        if assignment.kind in found:
+            found[assignment.kind].add(assignment.item_id)
         elif path is not None:
             paths.append((path, personal_start(assignment, user)))
     for stages in path_states(user, paths, now):

@@ -12,29 +12,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import (
-    Course,
-    CourseVersion,
-    Department,
-    Position,
-    Quiz,
-    SopModule,
-    SopVersion,
-    User,
-)
+from app.models import Department, Position, SopModule, SopVersion, User
 from app.models.assignments import (
-    ITEM_KINDS,
     Assignment,
     AssignmentExtension,
     AssignmentTarget,
     LearningPath,
 )
 from app.services.errors import DomainError, NotFound
+from app.services.items import kind_of
 from app.services.scope import led_department_ids
 from app.services.validation import clean_multiline
 
-ITEM_COLUMNS = {"course": "course_id", "quiz": "quiz_id", "sop": "sop_module_id",
-                "path": "path_id"}
 MESSAGE_LENGTH = 1000
 
 
@@ -60,32 +49,23 @@ class AssignmentData:
 def item_of(kind: str, item_id: int):
     """The course, quiz, SOP module or path an assignment gives; NotFound when it cannot be
     assigned (missing, archived, never published)."""
-    if kind not in ITEM_KINDS:
+    item_kind = kind_of(kind) if isinstance(kind, str) else None
+    if item_kind is None:
         raise DomainError(_l("Choose what to assign."), "kind")
-    model = {"course": Course, "quiz": Quiz, "sop": SopModule, "path": LearningPath}[kind]
-    item = db.session.get(model, item_id) if isinstance(item_id, int) else None
-    if item is None or getattr(item, "archived", False) or not _published(kind, item):
+    model = item_kind.model
+    item = db.session.scalar(select(model).where(model.id == item_id, *item_kind.assignable())
+                             ) if isinstance(item_id, int) else None
+    if item is None:
         raise NotFound(_l("This item cannot be assigned (it was removed or is not "
                           "published)."), "item_id")
     return item
-
-
-def _published(kind: str, item) -> bool:
-    if kind == "course":
-        return db.session.scalar(select(CourseVersion.id).where(
-            CourseVersion.course_id == item.id).limit(1)) is not None
-    if kind == "sop":
-        return db.session.scalar(select(SopVersion.id).where(
-            SopVersion.module_id == item.id).limit(1)) is not None
-    if kind == "quiz":
-        return item.published
-    return bool(item.stages)
 
 
 def create_assignment(actor: User, data: AssignmentData, now: datetime, *,
                       origin: str = "manual") -> Assignment:
     """Check the item, the targets (inside the actor's scope) and the dates; add and flush."""
     item_of(data.kind, data.item_id)
+    practice = kind_of(data.kind).practice  # SOP modules: acknowledge and/or practise
     targets = build_targets(actor, data)
     starts_at = data.starts_at or now
     if data.due_at is not None and data.due_at <= starts_at:
@@ -94,17 +74,17 @@ def create_assignment(actor: User, data: AssignmentData, now: datetime, *,
         raise DomainError(_l("Days to complete must be between 1 and 365."), "due_days")
     if not 0 <= data.practice_runs <= 50:
         raise DomainError(_l("Practice runs must be between 0 and 50."), "practice_runs")
-    if data.kind == "sop" and not data.acknowledge and not data.practice_runs:
+    if practice and not data.acknowledge and not data.practice_runs:
         raise DomainError(_l("Ask for acknowledgement, practice runs, or both."), "acknowledge")
     message = clean_multiline(data.message, field="message", label=_l("Message"),
                               max_length=MESSAGE_LENGTH, required=False) or ""
     assignment = Assignment(
         kind=data.kind, starts_at=starts_at, due_at=data.due_at, due_days=data.due_days,
         required=data.required, message=message, origin=origin, created_by_id=actor.id,
-        acknowledge=data.acknowledge if data.kind == "sop" else True,
-        practice_runs=data.practice_runs if data.kind == "sop" else 0,
-        sop_version_number=data.sop_version_number if data.kind == "sop" else None)
-    setattr(assignment, ITEM_COLUMNS[data.kind], data.item_id)
+        acknowledge=data.acknowledge if practice else True,
+        practice_runs=data.practice_runs if practice else 0,
+        sop_version_number=data.sop_version_number if practice else None)
+    assignment.set_item(data.kind, data.item_id)
     assignment.targets = targets
     db.session.add(assignment)
     db.session.flush()

@@ -4,33 +4,21 @@ The service refuses anything else, whatever a POST sends."""
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Course, CourseVersion, Quiz, SopModule, SopVersion, User
-from app.models.assignments import ITEM_KINDS, LearningPath, PathStage
+from app.models import User
 from app.services import org
+from app.services.items import KINDS
 from app.services.scope import led_department_ids
 
 
 def assignable_items() -> dict[str, list[tuple[int, str]]]:
-    """kind → [(id, title)] of what can be assigned now (four statements)."""
-    queries = {
-        "course": select(Course.id, Course.title).where(
-            Course.archived.is_(False),
-            exists().where(CourseVersion.course_id == Course.id)).order_by(
-            Course.sort_order, Course.title),
-        "quiz": select(Quiz.id, Quiz.title).where(
-            Quiz.published.is_(True), Quiz.archived.is_(False)).order_by(Quiz.title),
-        "sop": select(SopModule.id, SopModule.title).where(
-            SopModule.archived.is_(False),
-            exists().where(SopVersion.module_id == SopModule.id)).order_by(SopModule.title),
-        "path": select(LearningPath.id, LearningPath.title).where(
-            LearningPath.archived.is_(False),
-            exists().where(PathStage.path_id == LearningPath.id)).order_by(LearningPath.title),
-    }
-    return {kind: [tuple(row) for row in db.session.execute(queries[kind])]
-            for kind in ITEM_KINDS}
+    """kind → [(id, title)] of what can be assigned now (one statement per kind)."""
+    return {kind.key: [tuple(row) for row in db.session.execute(
+                select(kind.model.id, kind.model.title).where(*kind.assignable())
+                .order_by(*kind.order()))]
+            for kind in KINDS.values()}
 
 
 def people(actor: User) -> list[tuple[int, str, str, int | None]]:

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Course, Department, Position, Quiz, SopModule, User
+from app.models import Department, Position, User
 from app.models.assignments import Assignment
 from app.services.assign.assignments import AssignmentData, create_assignment
+from app.services.items import kind_of
 
 # kind, slug, target (department or position name), started days ago, due in days, extras
 PLAN = [
@@ -22,7 +23,6 @@ PLAN = [
      {"practice_runs": 2, "message": "本月每人实操两次，交给我审核。"}),
     ("sop", "night-enquiry-follow-up", ("department", "客服中心"), 10, -2, {}),
 ]
-MODELS = {"course": Course, "quiz": Quiz, "sop": SopModule}
 
 
 def seed_demo_assignments(now: datetime) -> int:
@@ -32,7 +32,7 @@ def seed_demo_assignments(now: datetime) -> int:
         return 0
     made = 0
     for kind, slug, (target, name), started, due, extras in PLAN:
-        model = MODELS[kind]
+        model = kind_of(kind).model
         item = db.session.scalar(select(model).where(model.slug == slug))
         target_id = db.session.scalar(
             select(Department.id if target == "department" else Position.id)

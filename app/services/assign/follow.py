@@ -17,16 +17,14 @@ from sqlalchemy import Select, case, false, func, literal, or_, select, true, un
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Course, Position, Quiz, SopModule, User
-from app.models.assignments import Assignment, AssignmentTarget, LearningPath
+from app.models import Position, User
+from app.models.assignments import Assignment, AssignmentTarget
 from app.services import org
 from app.services.assign.members import assignee_pairs
 from app.services.assign.status import STATUSES, status_query
+from app.services.items import KINDS
 from app.services.scope import led_department_ids
 
-ITEM_MODELS = {"course": (Course, Assignment.course_id), "quiz": (Quiz, Assignment.quiz_id),
-               "sop": (SopModule, Assignment.sop_module_id),
-               "path": (LearningPath, Assignment.path_id)}
 OPEN_STATUSES = ("not_started", "in_progress", "overdue")
 
 
@@ -84,9 +82,9 @@ def item_titles(assignments) -> dict[int, str]:
     wanted: dict[str, set[int]] = {}
     for a in assignments:
         wanted.setdefault(a.kind, set()).add(item_id(a))
-    parts = [select(literal(kind).label("kind"), model.id, model.title)
-             .where(model.id.in_(wanted[kind]))
-             for kind, (model, _column) in ITEM_MODELS.items() if wanted.get(kind)]
+    parts = [select(literal(kind.key).label("kind"), kind.model.id, kind.model.title)
+             .where(kind.model.id.in_(wanted[kind.key]))
+             for kind in KINDS.values() if wanted.get(kind.key)]
     if not parts:
         return {}
     rows = db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
@@ -95,7 +93,7 @@ def item_titles(assignments) -> dict[int, str]:
 
 
 def item_id(assignment: Assignment) -> int:
-    return getattr(assignment, ITEM_MODELS[assignment.kind][1].key)
+    return assignment.item_id
 
 
 def summaries(actor: User, assignment_ids: list[int], now: datetime) -> dict[int, Summary]:

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Course, CourseVersion, Position, Quiz, SopModule, SopVersion, User
+from app.models import Position, User
 from app.models.assignments import (
     PATH_MODES,
     Assignment,
@@ -27,10 +27,9 @@ from app.models.assignments import (
 from app.services.assign.assignments import onboarding_assignments, set_onboarding
 from app.services.content import working_copy as wc
 from app.services.errors import DomainError, NotFound
+from app.services.items import kind_of, kinds_for
 from app.services.validation import clean_multiline, clean_text
 
-ITEM_MODELS = {"course": Course, "quiz": Quiz, "sop": SopModule}
-ITEM_COLUMNS = {"course": "course_id", "quiz": "quiz_id", "sop": "sop_module_id"}
 MAX_DAYS = 365
 
 
@@ -107,30 +106,26 @@ def onboarding_positions(path: LearningPath) -> list[tuple[Position, Assignment]
 
 def item_titles(path: LearningPath) -> dict[int, str]:
     """PathStageItem id → the title of its course, quiz or SOP module (one statement)."""
-    rows = db.session.execute(
-        select(PathStageItem.id, Course.title, Quiz.title, SopModule.title)
-        .join(PathStage, PathStage.id == PathStageItem.stage_id)
-        .outerjoin(Course, Course.id == PathStageItem.course_id)
-        .outerjoin(Quiz, Quiz.id == PathStageItem.quiz_id)
-        .outerjoin(SopModule, SopModule.id == PathStageItem.sop_module_id)
-        .where(PathStage.path_id == path.id))
+    kinds = kinds_for(PathStageItem)
+    query = (select(PathStageItem.id, *(kind.model.title for kind in kinds))
+             .join(PathStage, PathStage.id == PathStageItem.stage_id))
+    for kind in kinds:
+        query = query.outerjoin(kind.model, kind.model.id == kind.reference(PathStageItem))
+    rows = db.session.execute(query.where(PathStage.path_id == path.id))
     return {item_id: next((t for t in titles if t), "") for item_id, *titles in rows}
 
 
 def item_choices() -> dict[str, list[tuple[int, str]]]:
     """kind → (id, title) of what may go into a path: published and not archived."""
-    courses = select(Course.id, Course.title).where(
-        Course.archived.is_(False),
-        select(CourseVersion.id).where(CourseVersion.course_id == Course.id).exists())
-    modules = select(SopModule.id, SopModule.title).where(
-        SopModule.archived.is_(False),
-        select(SopVersion.id).where(SopVersion.module_id == SopModule.id).exists())
-    quizzes = select(Quiz.id, Quiz.title).where(Quiz.published.is_(True),
-                                                Quiz.archived.is_(False))
-    return {kind: [tuple(row) for row in db.session.execute(
-                query.order_by(model.title, model.id))]
-            for kind, model, query in (("course", Course, courses), ("quiz", Quiz, quizzes),
-                                       ("sop", SopModule, modules))}
+    return {kind.key: [tuple(row) for row in db.session.execute(
+                select(kind.model.id, kind.model.title).where(*kind.assignable())
+                .order_by(kind.model.title, kind.model.id))]
+            for kind in kinds_for(PathStageItem)}
+
+
+def _stage_kinds() -> set[str]:
+    """The kinds a stage may hold."""
+    return {kind.key for kind in kinds_for(PathStageItem)}
 
 
 # ---- stages ------------------------------------------------------------------------------------
@@ -178,19 +173,19 @@ def add_item(stage: PathStage, choice: str | None) -> PathStageItem:
     """Add the item chosen as "kind:id" (a published course, quiz or SOP module), once per
     path."""
     kind, _sep, raw_id = (choice or "").partition(":")
-    if kind not in ITEM_MODELS or not raw_id.isascii() or not raw_id.isdigit():
+    if kind not in _stage_kinds() or not raw_id.isascii() or not raw_id.isdigit():
         raise DomainError(_l("Choose a course, quiz or SOP module."), "item")
     item_id = int(raw_id)
     if item_id not in {i for i, _t in item_choices()[kind]}:
         raise NotFound(_l("This item cannot be added (it was removed or is not published)."),
                        "item")
-    column = getattr(PathStageItem, ITEM_COLUMNS[kind])
+    column = kind_of(kind).reference(PathStageItem)
     taken = db.session.scalar(select(PathStageItem.id).join(PathStage).where(
         PathStage.path_id == stage.path_id, column == item_id).limit(1))
     if taken is not None:
         raise DomainError(_l("This item is already in the path."), "item")
-    item = PathStageItem(kind=kind, rank=len(stage.items))
-    setattr(item, ITEM_COLUMNS[kind], item_id)
+    item = PathStageItem(rank=len(stage.items))
+    item.set_item(kind, item_id)
     stage.items.append(item)
     db.session.flush()
     return item

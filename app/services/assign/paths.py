@@ -13,9 +13,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Course, Quiz, SopModule, User
+from app.models import User
 from app.models.assignments import Assignment, LearningPath, PathStage, PathStageItem
-from app.services.assign.progress import course_progress, quiz_progress, sop_progress
+from app.services.items.registry import kinds_for
+
+
+@dataclass
+class Step:
+    """Something to open: an item by its kind and slug."""
+
+    kind: str
+    slug: str
+    title: str
 
 
 @dataclass
@@ -61,21 +70,20 @@ def path_states(user: User, paths: list[tuple[LearningPath, datetime]],
     same four statements, however many paths."""
     if not paths:
         return []
+    kinds = kinds_for(PathStageItem)
+    query = (select(PathStageItem, PathStage, *(kind.model for kind in kinds))
+             .join(PathStage, PathStage.id == PathStageItem.stage_id))
+    for kind in kinds:
+        query = query.outerjoin(kind.model, kind.model.id == kind.reference(PathStageItem))
     rows = db.session.execute(
-        select(PathStageItem, PathStage, Course.title, Course.slug, Quiz.title, Quiz.slug,
-               SopModule.title, SopModule.slug)
-        .join(PathStage, PathStage.id == PathStageItem.stage_id)
-        .outerjoin(Course, Course.id == PathStageItem.course_id)
-        .outerjoin(Quiz, Quiz.id == PathStageItem.quiz_id)
-        .outerjoin(SopModule, SopModule.id == PathStageItem.sop_module_id)
-        .where(PathStage.path_id.in_({path.id for path, _start in paths}))
+        query.where(PathStage.path_id.in_({path.id for path, _start in paths}))
         .order_by(PathStage.rank, PathStage.id, PathStageItem.rank,
                   PathStageItem.id)).all()
     progress = _progress(user, [row[0] for row in rows])
     stages: dict[int, dict[PathStage, list[ItemState]]] = {}
-    for item, stage, *names in rows:
-        title, slug = _name(item.kind, names)
-        started, done = progress.get((item.kind, _item_id(item)), (False, False))
+    for item, stage, *targets in rows:
+        title, slug = _name(targets)
+        started, done = progress.get((item.kind, item.item_id), (False, False))
         stages.setdefault(stage.path_id, {}).setdefault(stage, []).append(
             ItemState(item, title, slug, started, done))
     found = []
@@ -87,29 +95,25 @@ def path_states(user: User, paths: list[tuple[LearningPath, datetime]],
     return found
 
 
-def _name(kind: str, names: list) -> tuple[str, str]:
-    index = {"course": 0, "quiz": 2, "sop": 4}[kind]
-    return names[index] or "", names[index + 1] or ""
-
-
-def _item_id(item: PathStageItem) -> int | None:
-    return {"course": item.course_id, "quiz": item.quiz_id,
-            "sop": item.sop_module_id}[item.kind]
+def _name(targets: list) -> tuple[str, str]:
+    """(title, slug) of the one item an outer-joined row found."""
+    target = next((t for t in targets if t is not None), None)
+    return (target.title or "", getattr(target, "slug", "") or "") if target else ("", "")
 
 
 def _progress(user: User, items: list[PathStageItem]) -> dict[tuple[str, int], tuple]:
-    """(kind, item id) → (started, done) for the user: one statement per kind."""
+    """(kind, item id) → (started, done) for the user: one statement per kind present."""
     only_me = select(User.id).where(User.id == user.id)
     found = {}
-    for kind, sub in (("course", course_progress(only_me)), ("quiz", quiz_progress(only_me)),
-                      ("sop", sop_progress(only_me))):
-        ids = [_item_id(i) for i in items if i.kind == kind]
+    for kind in kinds_for(PathStageItem):
+        ids = [i.item_id for i in items if i.kind == kind.key]
         if not ids:
             continue
+        sub = kind.progress(only_me)
         for item_id, started, done in db.session.execute(
                 select(sub.c.item_id, sub.c.started, sub.c.done).where(
                     sub.c.user_id == user.id, sub.c.item_id.in_(ids))):
-            found[(kind, item_id)] = (bool(started), bool(done))
+            found[(kind.key, item_id)] = (bool(started), bool(done))
     return found
 
 
@@ -128,9 +132,20 @@ def _lock(mode: str, stages: list[StageState], start: datetime, now: datetime) -
 
 def unlocked_items(stages: list[StageState]) -> dict[str, set[int]]:
     """kind → ids of the items the person may open through this path now."""
-    found: dict[str, set[int]] = {"course": set(), "quiz": set(), "sop": set()}
+    found: dict[str, set[int]] = {kind.key: set() for kind in kinds_for(PathStageItem)}
     for state in stages:
         if not state.locked:
             for item in state.items:
-                found[item.item.kind].add(_item_id(item.item))
+                found[item.item.kind].add(item.item.item_id)
     return found
+
+
+def next_in_path(stages: list[StageState]) -> Step | None:
+    """The first item of an open stage not done yet (None: nothing open is left)."""
+    for stage in stages:
+        if stage.locked:
+            continue
+        for item in stage.items:
+            if not item.done:
+                return Step(item.item.kind, item.slug, item.title)
+    return None

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app.models import Certificate
 from app.services.certificate_pdf import CertificateText
+from app.services.items import kind_of, label
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ def certificate_view(certificate: Certificate) -> CertificateView:
     owner = certificate.user
     department = owner.department
     issuer = department.hospital.name if department is not None else _("SOP Academy")
-    kind = _("Course") if certificate.kind == "course" else _("Learning path")
+    kind = str(label(certificate.kind))
     return CertificateView(
         issuer=issuer, name=owner.name, title=certificate.title, kind_label=kind,
         date=format_date(certificate.issued_at, "long"), code=certificate.code,
@@ -35,8 +36,7 @@ def certificate_view(certificate: Certificate) -> CertificateView:
 
 
 def pdf_text(view: CertificateView, kind: str) -> CertificateText:
-    completed = (_("has completed the course") if kind == "course"
-                 else _("has completed the learning path"))
+    completed = str(kind_of(kind).done_phrase)
     return CertificateText(
         issuer=view.issuer, heading=_("Certificate of completion"), intro=_("This certifies that"),
         name=view.name, completed=completed, title=_("“%(title)s”", title=view.title),

@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
+from app.models.assignments import PathStageItem
+from app.services.items import labels
 from app.web.forms import choices, db_int
 
 MODE_LABELS = {"free": _l("Free order"), "dated": _l("Opens by date"),
@@ -14,7 +16,7 @@ MODE_LABELS = {"free": _l("Free order"), "dated": _l("Opens by date"),
 MODE_HINTS = {"free": _l("Every stage is open from the start."),
               "dated": _l("Each stage opens a number of days after the employee starts."),
               "gated": _l("A stage opens when every item of the stage before it is done.")}
-KIND_LABELS = {"course": _l("Course"), "quiz": _l("Quiz"), "sop": _l("SOP module")}
+KIND_LABELS = labels(PathStageItem)  # what a stage may hold, from the item registry
 DAYS = [Optional(), NumberRange(min=-100_000, max=100_000)]
 
 

@@ -19,12 +19,12 @@ from wtforms.validators import AnyOf, Optional
 
 from app.services.assign.assignments import AssignmentData
 from app.services.errors import DomainError
+from app.services.items import labels
 from app.services.quiz.authoring import to_utc
 from app.web.forms import MultiCheckboxField, choices, db_int
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-KIND_LABELS = {"course": _l("Courses"), "quiz": _l("Quizzes"), "sop": _l("SOP modules"),
-               "path": _l("Learning paths")}
+KIND_LABELS = labels(plural=True)  # kind → plural, from the item registry
 REQUIRED_LABELS = {"1": _l("Required"), "0": _l("Optional")}
 
 

@@ -7,12 +7,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.services.assign.channels.base import OwedItem
+from app.services.items import label
 
-KIND_LABELS = {"course": _l("Course"), "quiz": _l("Quiz"), "sop": _l("SOP"),
-               "path": _l("Learning path")}
 # characters WeCom Markdown would read as formatting, swapped for their full-width forms
 _MARKDOWN = str.maketrans({"*": "＊", "`": "｀", "[": "［", "]": "］", "<": "＜", ">": "＞",
                            "#": "＃", "_": "＿", "\r": " ", "\n": " "})
@@ -33,5 +31,5 @@ def plain(text: str) -> str:
 
 def item_text(item: OwedItem, settings: Mapping, markdown: bool = False) -> str:
     title = plain(item.title) if markdown else item.title
-    return _("%(kind)s “%(title)s”, due %(due)s", kind=KIND_LABELS.get(item.kind, item.kind),
+    return _("%(kind)s “%(title)s”, due %(due)s", kind=label(item.kind),
              title=title, due=local_time(item.due_at, settings))
