@@ -14,6 +14,7 @@ from app.services.importers.roster_template import roster_template_xlsx
 from tests.helpers import (
     GOOD_ROWS,
     ROSTER_HEADER,
+    TEST_HASH,
     count_users,
     csv_bytes,
     roster_row,
@@ -24,7 +25,8 @@ from tests.helpers import (
 
 def run(data: bytes, filename: str = "花名册.xlsx", *, dry_run: bool = False):
     """Import as the web page and the command do: commit only a clean, real import."""
-    report = import_roster(filename, data, dry_run=dry_run, max_rows=100)
+    report = import_roster(filename, data, dry_run=dry_run, max_rows=100,
+                           hash_method=TEST_HASH)
     if report.errors or dry_run:
         db.session.rollback()
     else:
@@ -35,7 +37,7 @@ def run(data: bytes, filename: str = "花名册.xlsx", *, dry_run: bool = False)
 def refused(data: bytes, filename: str = "花名册.xlsx") -> str:
     """The file-level message for a file that cannot be imported at all."""
     with pytest.raises(DomainError) as caught:
-        import_roster(filename, data, dry_run=False, max_rows=100)
+        import_roster(filename, data, dry_run=False, max_rows=100, hash_method=TEST_HASH)
     db.session.rollback()
     return str(caught.value)
 
@@ -218,7 +220,8 @@ def test_other_file_types_are_refused_with_a_message(demo, filename):
 
 def test_dry_run_writes_nothing_but_reports_what_would_happen(demo):
     before = count_users()
-    report = import_roster("花名册.xlsx", xlsx_bytes(GOOD_ROWS), dry_run=True, max_rows=100)
+    report = import_roster("花名册.xlsx", xlsx_bytes(GOOD_ROWS), dry_run=True, max_rows=100,
+                           hash_method=TEST_HASH)
     assert count_users() == before  # not even flushed: no rollback needed
     db.session.rollback()
     assert (report.dry_run, report.rows, report.created, report.updated) == (True, 3, 3, 0)

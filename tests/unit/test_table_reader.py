@@ -19,7 +19,7 @@ from app.services.importers.sources import unsupported_type
 from app.services.importers.tabular import Column, TableSpec, read_table
 from app.services.quiz.banks import EXTENSIONS, import_questions
 from app.services.results.importing import import_period
-from tests.helpers import ROSTER_HEADER, csv_bytes, xlsx_bytes
+from tests.helpers import ROSTER_HEADER, TEST_HASH, csv_bytes, xlsx_bytes
 from tests.results_helpers import person
 
 TODAY, WEEK = date(2020, 11, 18), date(2020, 11, 16)
@@ -27,7 +27,8 @@ TODAY, WEEK = date(2020, 11, 18), date(2020, 11, 16)
 
 def roster_message(filename: str, data: bytes) -> str:
     with pytest.raises(DomainError) as caught:
-        import_roster(filename, data, dry_run=True, max_rows=100)
+        import_roster(filename, data, dry_run=True, max_rows=100,
+                      hash_method=TEST_HASH)
     return str(caught.value)
 
 

@@ -147,7 +147,8 @@ def _planned(user: User, data: accounts.UserData, active: bool | None) -> tuple:
             frozenset(data.roles), frozenset(data.led_department_ids))
 
 
-def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int) -> RosterReport:
+def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int,
+                  hash_method: str) -> RosterReport:
     """Check every row; when all are good (and not a dry run) create or update the users.
 
     Identity is the employee number, so importing the same file twice updates, never
@@ -175,7 +176,7 @@ def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int) -
         return report
     for number, user, data, active, password in plan:
         try:
-            _apply_row(report, user, data, active, password)
+            _apply_row(report, user, data, active, password, hash_method)
         except DomainError as exc:
             report.errors.append(RowError(number, str(exc)))
     return report
@@ -199,9 +200,9 @@ def _check_row(row: Row, lookups, existing, seen):
     return number, user, data, active, password
 
 
-def _apply_row(report: RosterReport, user, data, active, password) -> None:
+def _apply_row(report: RosterReport, user, data, active, password, hash_method: str) -> None:
     if user is None:
-        user, password = accounts.create_user(data, password)
+        user, password = accounts.create_user(data, password, hash_method=hash_method)
         if active is False:
             user.active = False
         report.created += 1
