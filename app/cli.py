@@ -36,7 +36,7 @@ def _print_json(payload) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the demo accounts as JSON.")
 def seed_demo_command(as_json: bool) -> None:
     """Create or refresh the demo organisation and one account per role."""
-    users = seed_demo()
+    users = seed_demo(current_app.config["PASSWORD_HASH_METHOD"])
     db.session.commit()
     if as_json:
         _print_json({"users": [{k: u[k] for k in ("login", "password", "roles")}
@@ -56,7 +56,7 @@ def demo_command(host: str, port: int) -> None:
     from flask_migrate import upgrade
 
     upgrade()
-    users = seed_demo()
+    users = seed_demo(current_app.config["PASSWORD_HASH_METHOD"])
     db.session.commit()
     _print_sync_report(_sync(PROJECT_ROOT, dry_run=False))
     from app.models.base import utcnow
@@ -85,7 +85,8 @@ def users_import_command(file: Path, dry_run: bool, as_json: bool) -> None:
     """Import a roster (.xlsx or .csv); any bad row → nothing is written."""
     try:
         report = import_roster(file.name, file.read_bytes(), dry_run=dry_run,
-                               max_rows=current_app.config["ROSTER_MAX_ROWS"])
+                               max_rows=current_app.config["ROSTER_MAX_ROWS"],
+                               hash_method=current_app.config["PASSWORD_HASH_METHOD"])
     except DomainError as exc:
         db.session.rollback()
         if as_json:

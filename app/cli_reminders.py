@@ -8,6 +8,7 @@ import json
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
@@ -24,7 +25,8 @@ reminders_cli = AppGroup("reminders", help="Reminders of due and overdue trainin
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def reminders_send_command(dry_run: bool, as_json: bool) -> None:
     """Send today's reminders: in-app, WeCom group robots, email. Idempotent per day."""
-    report = send_reminders(utcnow(), dry_run=dry_run, commit=db.session.commit)
+    report = send_reminders(utcnow(), dry_run=dry_run, settings=current_app.config,
+                            commit=db.session.commit)
     if dry_run:
         db.session.rollback()
     else:

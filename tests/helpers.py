@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import User
 
+TEST_HASH = "pbkdf2:sha256:1000"  # cheap, as the test settings' PASSWORD_HASH_METHOD
 ROSTER_HEADER = ["工号", "姓名", "院区", "部门", "岗位", "角色", "手机", "邮箱", "负责部门", "状态",
                  "初始密码"]
 

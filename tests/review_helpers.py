@@ -11,6 +11,7 @@ from app.models.base import utcnow
 from app.services import accounts
 from app.services.practice import runs
 from app.services.practice.review import Decision, review_run
+from tests.helpers import TEST_HASH
 from tests.learning_factories import department, person
 from tests.practice_factories import fill_step_data, make_practice_sop
 
@@ -43,7 +44,7 @@ def other_supervisor(login: str = "30100") -> User:
     user, _ = accounts.create_user(accounts.UserData(
         login=login, name="皮肤科主管", department_id=department("美容皮肤科").id,
         roles={"employee", "supervisor"}, led_department_ids={department("美容皮肤科").id}),
-        password="demo1234")
+        password="demo1234", hash_method=TEST_HASH)
     user.must_change_password = False
     db.session.commit()
     return user

@@ -6,7 +6,6 @@ import secrets
 import string
 from dataclasses import dataclass, field
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -43,8 +42,9 @@ class UserData:
     led_department_ids: set[int] = field(default_factory=set)
 
 
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+def hash_password(password: str, method: str) -> str:
+    """`method` is the PASSWORD_HASH_METHOD setting, passed by the view or command."""
+    return generate_password_hash(password, method=method)
 
 
 def temporary_password() -> str:
@@ -111,11 +111,13 @@ def apply_user_data(user: User, data: UserData) -> None:
         )) if data.led_department_ids else []
 
 
-def create_user(data: UserData, password: str | None = None) -> tuple[User, str]:
+def create_user(data: UserData, password: str | None = None, *,
+                hash_method: str) -> tuple[User, str]:
     """A new account that must change its password at first sign-in; returns the password."""
     data = clean_user_data(data)
     password = password or temporary_password()
-    user = User(password_hash=hash_password(password), must_change_password=True, active=True)
+    user = User(password_hash=hash_password(password, hash_method), must_change_password=True,
+                active=True)
     db.session.add(user)
     apply_user_data(user, data)
     db.session.flush()
@@ -139,16 +141,17 @@ def set_active(user: User, active: bool, actor: User) -> None:
     db.session.flush()
 
 
-def reset_password(user: User) -> str:
+def reset_password(user: User, *, hash_method: str) -> str:
     """Give the user a temporary password they must change at next sign-in."""
     password = temporary_password()
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, hash_method)
     user.must_change_password = True
     db.session.flush()
     return password
 
 
-def change_password(user: User, current: str, new: str, confirm: str) -> None:
+def change_password(user: User, current: str, new: str, confirm: str, *,
+                    hash_method: str) -> None:
     """The user's own password change; clears the first-sign-in flag."""
     if not check_password_hash(user.password_hash, current or ""):
         raise DomainError(_l("Current password is wrong."), "current_password")
@@ -158,7 +161,7 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
         raise DomainError(_l("Choose a password different from the current one."),
                           "new_password")
     check_password_strength(new, user.login)
-    user.password_hash = hash_password(new)
+    user.password_hash = hash_password(new, hash_method)
     user.must_change_password = False
     db.session.flush()
 

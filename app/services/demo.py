@@ -10,6 +10,7 @@ from app.permissions import Role
 from app.services import accounts
 
 DEMO_PASSWORD = "demo1234"
+DEMO_HASH_METHOD = "pbkdf2:sha256:1000"  # see seed_demo
 POSITIONS = ["客服", "前台", "咨询师", "医生助理", "护士", "医生", "会员专员", "运营"]
 HOSPITALS = {
     ("星河医疗美容医院", "XH"): {
@@ -74,8 +75,11 @@ def _seed_org() -> dict[str, int]:
     return main_paths
 
 
-def seed_demo() -> list[dict]:
-    """Create or refresh the demo organisation; safe to run again. Returns the demo logins."""
+def seed_demo(hash_method: str = DEMO_HASH_METHOD) -> list[dict]:
+    """Create or refresh the demo organisation; safe to run again. Returns the demo logins.
+
+    The commands pass the PASSWORD_HASH_METHOD setting; the default is a cheap method since
+    the demo password is public anyway (the test fixtures call this without arguments)."""
     paths = _seed_org()
     positions = {p.name: p.id for p in db.session.scalars(select(Position))}
     result = []
@@ -86,10 +90,10 @@ def seed_demo() -> list[dict]:
         )
         user = db.session.scalar(select(User).where(User.login == login))
         if user is None:
-            user, _ = accounts.create_user(data, DEMO_PASSWORD)
+            user, _ = accounts.create_user(data, DEMO_PASSWORD, hash_method=hash_method)
         else:
             accounts.update_user(user, data)
-            user.password_hash = accounts.hash_password(DEMO_PASSWORD)
+            user.password_hash = accounts.hash_password(DEMO_PASSWORD, hash_method)
         user.active = True
         user.must_change_password = False
         result.append({"login": login, "password": DEMO_PASSWORD,

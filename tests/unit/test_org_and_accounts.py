@@ -10,6 +10,7 @@ from app.models import Department, Hospital, Position, User
 from app.services import accounts, org
 from app.services.errors import DomainError
 from app.services.scope import get_team_member, team_members
+from tests.helpers import TEST_HASH
 
 
 def _dept(name: str) -> Department:
@@ -72,21 +73,24 @@ def test_a_user_with_no_led_departments_sees_nobody(demo):
 
 
 def test_new_accounts_get_a_temporary_password_and_must_change_it(demo):
-    user, password = accounts.create_user(accounts.UserData(login="30001", name="新人"))
+    user, password = accounts.create_user(accounts.UserData(login="30001", name="新人"),
+                                          hash_method=TEST_HASH)
     assert user.must_change_password and len(password) == 10
     assert accounts.authenticate("30001", password) is user
 
 
 def test_duplicate_employee_number_is_refused(demo):
     with pytest.raises(DomainError) as refused:
-        accounts.create_user(accounts.UserData(login="employee", name="重名"))
+        accounts.create_user(accounts.UserData(login="employee", name="重名"),
+                             hash_method=TEST_HASH)
     assert refused.value.field == "login"
 
 
 def test_only_supervisors_lead_departments(demo):
     with pytest.raises(DomainError):
         accounts.create_user(accounts.UserData(login="30002", name="甲",
-                                               led_department_ids={_dept("前台").id}))
+                                               led_department_ids={_dept("前台").id}),
+                             hash_method=TEST_HASH)
 
 
 def test_the_last_active_administrator_cannot_be_removed(demo):
@@ -114,7 +118,7 @@ def test_deactivated_users_keep_their_row_and_cannot_authenticate(demo):
 
 def test_reset_password_issues_a_new_temporary_password(demo):
     employee = _user("employee")
-    password = accounts.reset_password(employee)
+    password = accounts.reset_password(employee, hash_method=TEST_HASH)
     assert employee.must_change_password
     assert accounts.authenticate("employee", "demo1234") is None
     assert accounts.authenticate("employee", password) is employee
@@ -124,7 +128,8 @@ def test_reset_password_issues_a_new_temporary_password(demo):
 def test_weak_passwords_are_refused(demo, password):
     employee = _user("employee")
     with pytest.raises(DomainError):
-        accounts.change_password(employee, "demo1234", password, password)
+        accounts.change_password(employee, "demo1234", password, password,
+                                 hash_method=TEST_HASH)
 
 
 @pytest.mark.parametrize("raw,stored", [("13800138000", "13800138000"),

@@ -93,7 +93,7 @@ def test_json_unreadable_file_exit_1_with_a_row_0_message(runner, demo, roster_f
     ("花名册.csv", csv_bytes([]), "只有表头，没有数据行"),
     ("花名册.xls", b"\xd0\xcf\x11\xe0", "不支持的文件类型 '.xls'"),
     ("花名册.csv", csv_bytes(GOOD_ROWS, header=ROSTER_HEADER[:-1] + ["生日"]),
-     "无法识别的列：生日"),
+     "无法识别的列“生日”"),
 ], ids=["empty", "header-only", "xls", "unknown-column"])
 def test_plain_output_prints_file_problems_to_stderr_and_exits_1(runner, demo, roster_file,
                                                                  name, data, expected):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import User
 from app.services import accounts
+from tests.helpers import TEST_HASH
 
 
 def test_login_page_is_chinese_by_default(client):
@@ -69,7 +70,8 @@ def test_deactivated_user_cannot_sign_in_and_is_signed_out(client, auth, demo):
 
 
 def test_first_sign_in_forces_password_change(client, auth, demo):
-    user, password = accounts.create_user(accounts.UserData(login="20001", name="新员工"))
+    user, password = accounts.create_user(accounts.UserData(login="20001", name="新员工"),
+                                          hash_method=TEST_HASH)
     db.session.commit()
     assert auth.login("20001", password).status_code == 302
     assert client.get("/learn/").location == "/auth/password"

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Hospital, User, UserRole
 from app.services.accounts import hash_password
 from app.services.points.rules import load_settings
+from tests.helpers import TEST_HASH
 from tests.learning_factories import department, make_course, make_sop, person
 from tests.points_factories import complete_lessons, run
 
@@ -160,7 +161,7 @@ def _add_staff(count: int) -> None:
     """`count` more people in 客服中心/网络咨询组, each with a signed-off run."""
     sop = make_sop(f"points-load-{count}")
     dept = person("employee").department_id
-    password = hash_password("unused-password1")
+    password = hash_password("unused-password1", TEST_HASH)
     for n in range(count):
         user = User(login=f"p{count}-{n}", name=f"员工{n}", password_hash=password,
                     department_id=dept, must_change_password=False)

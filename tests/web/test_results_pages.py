@@ -19,6 +19,7 @@ from app.models import Department
 from app.models.results import Metric, MetricResult
 from app.services import accounts
 from app.services.results.periods import period_key, period_start
+from tests.helpers import TEST_HASH
 from tests.html_safety import read_payloads, unsafe_parts
 from tests.results_helpers import count_results, figure, metric, person, result_of
 
@@ -46,7 +47,7 @@ def supervisor_of(department_name: str, login: str = "boss2") -> None:
                              .order_by(Department.id))
     user, _pw = accounts.create_user(accounts.UserData(
         login=login, name="另一位主管", department_id=dept, roles={"supervisor", "employee"},
-        led_department_ids={dept}), "demo1234")
+        led_department_ids={dept}), "demo1234", hash_method=TEST_HASH)
     user.must_change_password = False
     db.session.commit()
 

@@ -107,7 +107,7 @@ def test_wrong_columns_are_explained_and_nothing_is_written(admin):
                                     header=ROSTER_HEADER[1:-1] + ["生日"]))
     text = text_of(page)
     assert 'data-testid="file-error"' in page.text
-    assert "缺少列：工号" in text and "无法识别的列：生日" in text
+    assert "表头缺少“工号”列" in text and "无法识别的列“生日”" in text
     assert "未导入任何数据。" in text
     assert count_users() == before
 

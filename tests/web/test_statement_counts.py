@@ -7,12 +7,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Department, Position, User, UserRole
 from app.services.accounts import hash_password
+from tests.helpers import TEST_HASH
 
 
 def _add_staff(count: int, department_name: str = "整形外科") -> None:
     department = db.session.scalar(select(Department).where(Department.name == department_name))
     position = db.session.scalar(select(Position).where(Position.name == "护士"))
-    password = hash_password("unused-password1")
+    password = hash_password("unused-password1", TEST_HASH)
     start = db.session.scalar(select(db.func.count(User.id)))
     for n in range(count):
         user = User(login=f"s{start + n:05d}", name=f"员工{start + n}", password_hash=password,

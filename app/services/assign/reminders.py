@@ -11,11 +11,10 @@ sends nothing and calls no commit; the caller rolls the session back.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -47,11 +46,11 @@ class ReminderReport:
                 "errors": self.internal_errors}
 
 
-def send_reminders(now: datetime, *, dry_run: bool,
+def send_reminders(now: datetime, *, dry_run: bool, settings: Mapping,
                    commit: Callable[[], None] | None = None) -> ReminderReport:
     """Run every channel for the day of `now`; a channel that crashes is reported (its work
-    rolled back) and the others still run."""
-    settings = current_app.config
+    rolled back) and the others still run. `settings` is the app's configuration (the
+    command passes it): REMINDER_DUE_SOON_DAYS, the time zone and each channel's own."""
     days = int(settings["REMINDER_DUE_SOON_DAYS"])
     day = now.astimezone(zone(settings)).strftime("%Y%m%d")
     no_commit: Callable[[], None] = lambda: None  # noqa: E731

@@ -2,7 +2,8 @@
 advertising and medical claims, the step's key points, placeholders left unfilled — from a
 registry of checkers that works offline (see docs/coach.md).
 
-    review_reply(text, key_points=…, template=…, settings=current_app.config) -> CoachReport
+    review_reply(text, key_points=…, template=…, settings=<the app settings, passed by the view>)
+        -> CoachReport
     find_terms(text) -> list[Finding]   (what `flask coach check` prints)
 """
 

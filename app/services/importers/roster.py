@@ -13,92 +13,45 @@ from app.models import Hospital, Position, User
 from app.permissions import ROLE_ALIASES, Role
 from app.services import accounts
 from app.services.errors import DomainError
-from app.services.importers.tabular import Table, read_table
+from app.services.importers.report import ImportReport, RowError
+from app.services.importers.tabular import Column, Row, TableSpec, read_table
 from app.services.org import department_tree
 from app.services.validation import check_password_strength
 
-# Column key → accepted header spellings (the first is the template's).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "login": ("工号", "login", "employee number"),
-    "name": ("姓名", "name"),
-    "hospital": ("院区", "hospital"),
-    "department": ("部门", "department"),
-    "position": ("岗位", "position"),
-    "roles": ("角色", "roles", "role"),
-    "phone": ("手机", "手机号", "phone"),
-    "email": ("邮箱", "email"),
-    "leads": ("负责部门", "leads", "led departments"),
-    "status": ("状态", "status"),
-    "password": ("初始密码", "password", "initial password"),
-}
-REQUIRED = ("login", "name")
+# The roster's columns (the first spelling is the template's header).
+COLUMNS = (
+    Column("login", ("工号", "login", "employee number"), required=True),
+    Column("name", ("姓名", "name"), required=True),
+    Column("hospital", ("院区", "hospital")),
+    Column("department", ("部门", "department")),
+    Column("position", ("岗位", "position")),
+    Column("roles", ("角色", "roles", "role")),
+    Column("phone", ("手机", "手机号", "phone")),
+    Column("email", ("邮箱", "email")),
+    Column("leads", ("负责部门", "leads", "led departments")),
+    Column("status", ("状态", "status")),
+    Column("password", ("初始密码", "password", "initial password")),
+)
 LIST_SPLIT = re.compile(r"[;；、\n]+")
 ROLE_SPLIT = re.compile(r"[,，、;；/\s]+")
 STATUS = {"在职": True, "active": True, "启用": True, "离职": False, "停用": False,
           "inactive": False}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    message: str
-
-
 @dataclass
-class RosterReport:
-    """What an import did (or, in a dry run, would do)."""
+class RosterReport(ImportReport):
+    """The import report plus the new accounts' temporary passwords (login, name, pw)."""
 
-    dry_run: bool
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    new_accounts: list[tuple[str, str, str]] = field(default_factory=list)  # login, name, pw
+    new_accounts: list[tuple[str, str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
             "dry_run": self.dry_run, "rows": self.rows, "created": self.created,
             "updated": self.updated, "unchanged": self.unchanged,
-            "errors": [{"row": e.row, "message": e.message} for e in self.errors],
+            "errors": self.errors_as_dicts("row"),
             "new_accounts": [{"login": a, "name": n, "password": p}
                              for a, n, p in self.new_accounts],
         }
-
-
-def _header_key(header: str) -> str | None:
-    text = header.strip().lstrip("\ufeff").rstrip("*＊").strip().lower()
-    text = re.sub(r"[（(].*[)）]$", "", text).strip()
-    for key, spellings in COLUMNS.items():
-        if text in spellings:
-            return key
-    return None
-
-
-def _map_columns(headers: list[str]) -> dict[str, int]:
-    mapping, unknown = {}, []
-    for index, header in enumerate(headers):
-        if not header:
-            continue
-        key = _header_key(header)
-        if key is None:
-            unknown.append(header)
-        elif key in mapping:
-            raise DomainError(_l("Column '%(name)s' appears twice.", name=header))
-        else:
-            mapping[key] = index
-    missing = [COLUMNS[k][0] for k in REQUIRED if k not in mapping]
-    if unknown or missing:
-        expected = "、".join(spellings[0] for spellings in COLUMNS.values())
-        problems = []
-        if missing:
-            problems.append(str(_l("missing columns: %(names)s", names="、".join(missing))))
-        if unknown:
-            problems.append(str(_l("unknown columns: %(names)s", names="、".join(unknown))))
-        raise DomainError(_l("The header row does not match the template (%(problems)s). "
-                             "Expected columns: %(expected)s.",
-                             problems="; ".join(problems), expected=expected))
-    return mapping
 
 
 class _Lookups:
@@ -124,16 +77,9 @@ class _Lookups:
         return found[0]
 
 
-def _cell(row: list, mapping: dict[str, int], key: str) -> str | None:
-    index = mapping.get(key)
-    if index is None or index >= len(row) or row[index] is None:
-        return None
-    return row[index].strip() or None
-
-
-def _row_data(cells, mapping, lookups: _Lookups, existing: User | None):
+def _row_data(row: Row, lookups: _Lookups, existing: User | None):
     """UserData for one row, keeping an existing user's values for absent columns."""
-    get = lambda key: _cell(cells, mapping, key)  # noqa: E731
+    get, mapping = row.get, row.columns
     hospital = None
     if get("hospital"):
         hospital = lookups.hospitals.get(get("hospital"))
@@ -201,23 +147,24 @@ def _planned(user: User, data: accounts.UserData, active: bool | None) -> tuple:
             frozenset(data.roles), frozenset(data.led_department_ids))
 
 
-def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int) -> RosterReport:
+def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int,
+                  hash_method: str) -> RosterReport:
     """Check every row; when all are good (and not a dry run) create or update the users.
 
     Identity is the employee number, so importing the same file twice updates, never
     duplicates. Raises DomainError for a file that cannot be read at all.
     """
-    table: Table = read_table(filename, data, max_rows=max_rows)
-    mapping = _map_columns(table.headers)
+    table = read_table(data, TableSpec(COLUMNS, max_rows), filename=filename)
+    table.check_header()
     lookups = _Lookups()
     existing = {u.login: u for u in db.session.scalars(select(User))}
     report = RosterReport(dry_run=dry_run, rows=len(table.rows))
     plan, seen = [], {}
-    for number, cells in table.rows:
+    for row in table.rows:
         try:
-            plan.append(_check_row(number, cells, mapping, lookups, existing, seen))
+            plan.append(_check_row(row, lookups, existing, seen))
         except DomainError as exc:
-            report.errors.append(RowError(number, str(exc)))
+            report.errors.append(RowError(row.number, str(exc)))
     if report.errors or dry_run:
         for _number, user, data, active, _password in plan:
             if user is None:
@@ -229,23 +176,23 @@ def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int) -
         return report
     for number, user, data, active, password in plan:
         try:
-            _apply_row(report, user, data, active, password)
+            _apply_row(report, user, data, active, password, hash_method)
         except DomainError as exc:
             report.errors.append(RowError(number, str(exc)))
     return report
 
 
-def _check_row(number, cells, mapping, lookups, existing, seen):
-    login = _cell(cells, mapping, "login")
+def _check_row(row: Row, lookups, existing, seen):
+    number, login = row.number, row.get("login")
     if login and login in seen:
         raise DomainError(_l("employee number '%(login)s' already appears in row %(row)d",
                              login=login, row=seen[login]))
     if login:
         seen[login] = number
     user = existing.get(login or "")
-    data = accounts.clean_user_data(_row_data(cells, mapping, lookups, user), existing=user)
-    active = _status(_cell(cells, mapping, "status"))
-    password = _cell(cells, mapping, "password")
+    data = accounts.clean_user_data(_row_data(row, lookups, user), existing=user)
+    active = _status(row.get("status"))
+    password = row.get("password")
     if password and user is None:
         check_password_strength(password, data.login, field="password")
     if user is not None:  # the last active administrator stays one (checked again on write)
@@ -253,9 +200,9 @@ def _check_row(number, cells, mapping, lookups, existing, seen):
     return number, user, data, active, password
 
 
-def _apply_row(report: RosterReport, user, data, active, password) -> None:
+def _apply_row(report: RosterReport, user, data, active, password, hash_method: str) -> None:
     if user is None:
-        user, password = accounts.create_user(data, password)
+        user, password = accounts.create_user(data, password, hash_method=hash_method)
         if active is False:
             user.active = False
         report.created += 1

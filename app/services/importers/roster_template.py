@@ -11,7 +11,7 @@ from openpyxl.styles import Font, PatternFill
 from app.services.importers.roster import COLUMNS
 from app.services.org import department_tree, list_hospitals, list_positions
 
-HEADERS = [spellings[0] for spellings in COLUMNS.values()]
+HEADERS = [column.names[0] for column in COLUMNS]
 EXAMPLES = [
     ["10001", "示例员工", "", "客服中心", "客服", "员工", "", "", "", "在职", ""],
     ["10002", "示例主管", "", "整形外科", "护士", "员工、主管", "", "", "整形外科", "在职", ""],

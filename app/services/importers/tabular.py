@@ -1,115 +1,170 @@
-"""Read the first sheet of an .xlsx or a .csv (UTF-8 with or without BOM, GBK, UTF-16) as rows."""
+"""ONE reader for every Excel/CSV import (roster, question bank, results).
+
+An importer declares its columns (key, accepted header spellings, required) in a TableSpec;
+`read_table` finds the header row (the first non-empty row), matches the headers to the
+columns, and returns the data rows with their row numbers as the spreadsheet shows them.
+File-level problems (type, empty, header only, not an .xlsx, encoding, too many rows) raise
+DomainError; header problems (unknown, repeated, missing columns) are collected on the
+Table so an importer can report them with its own (row 0 or header row) convention.
+"""
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import zipfile
-from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import PurePath
+import re
+import unicodedata
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app.services.errors import DomainError
+from app.services.importers.sources import (
+    CSV,
+    XLSX,
+    Cell,
+    RawRow,
+    check_not_empty,
+    csv_rows,
+    file_type,
+    xlsx_rows,
+)
 
-Cell = str | None
+BRACKETED_NOTE = re.compile(r"\(.*\)$")  # "工号（必填）" → "工号" (after NFKC: full-width → "(")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column an importer reads: `names` are the accepted headers (the first is the
+    template's, listed in messages)."""
+
+    key: Hashable
+    names: tuple[str, ...]
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    columns: tuple[Column, ...]
+    max_rows: int
+    file_types: tuple[str, ...] = (XLSX, CSV)
+    sheet: str | None = None  # the sheet to read when the workbook has it, else the first
+    formulas_as_text: bool = False  # "=SUM(…)" as text (to refuse it), not its cached value
+    max_columns: int | None = None
+
+
+@dataclass(frozen=True)
+class HeaderProblem:
+    """An unknown, repeated or missing column: `index` orders it (missing ones come last)."""
+
+    index: int
+    name: str
+    message: Any
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: `number` as the spreadsheet shows it, cells read by column key."""
+
+    number: int
+    cells: list[Cell]
+    columns: dict[Hashable, int]
+
+    def raw(self, key: Hashable) -> Cell:
+        index = self.columns.get(key)
+        return None if index is None or index >= len(self.cells) else self.cells[index]
+
+    def get(self, key: Hashable) -> str | None:
+        """The cell's text without surrounding spaces; None when empty or absent."""
+        return (self.raw(key) or "").strip() or None
+
+    def text(self, key: Hashable) -> str:
+        """The cell's text as typed ("" when empty or absent)."""
+        return self.raw(key) or ""
 
 
 @dataclass(frozen=True)
 class Table:
-    """A header row and the data rows below it, each with its row number in the file."""
-
+    header_row: int
     headers: list[str]
-    rows: list[tuple[int, list[Cell]]]
+    columns: dict[Hashable, int]  # column key → index of its header
+    rows: list[Row]
+    problems: list[HeaderProblem] = field(default_factory=list)
+
+    def check_header(self) -> None:
+        """DomainError naming every header problem at once (for importers that report a
+        bad header as the file as a whole)."""
+        if self.problems:
+            raise DomainError(" ".join(str(problem.message) for problem in self.problems))
 
 
-def read_table(filename: str, data: bytes, *, max_rows: int) -> Table:
-    """Parse an uploaded table; raise DomainError with a sentence the user can act on."""
-    suffix = PurePath(filename or "").suffix.lower()
-    if suffix not in {".xlsx", ".csv"}:
-        raise DomainError(_l("Unsupported file type '%(suffix)s': upload an .xlsx or .csv file "
-                             "(save old .xls files as .xlsx first).", suffix=suffix or "?"))
-    if not data or not data.strip():
-        raise DomainError(_l("The file is empty."))
-    raw_rows = _xlsx_rows(data) if suffix == ".xlsx" else _csv_rows(data)
-    header_cells, body = None, []
-    for number, cells in raw_rows:
-        if header_cells is None:
-            if any(c not in (None, "") for c in cells):
-                header_cells = cells
+def read_table(data: bytes, spec: TableSpec, *, filename: str = "",
+               as_type: str | None = None) -> Table:
+    """Parse an upload: its type comes from `filename` (or `as_type`, e.g. ".xlsx", when
+    the user named the format); DomainError with a sentence the user can act on."""
+    suffix = as_type or file_type(filename, spec.file_types)
+    check_not_empty(data)
+    if suffix == XLSX:
+        raw = xlsx_rows(data, sheet=spec.sheet, formulas_as_text=spec.formulas_as_text,
+                        max_columns=spec.max_columns)
+    else:
+        raw = csv_rows(data)
+    header, body = _split(raw, spec.max_rows)
+    number, cells = header
+    headers = [(cell or "").strip() for cell in cells]
+    columns, problems = match_header(headers, spec.columns)
+    return Table(number, headers, columns,
+                 [Row(n, row_cells, columns) for n, row_cells in body], problems)
+
+
+def _split(raw: Iterable[RawRow], max_rows: int) -> tuple[RawRow, list[RawRow]]:
+    """(the header row, the non-empty rows below it)."""
+    header, body = None, []
+    for number, cells in raw:
+        if not any(cell is not None and cell.strip() for cell in cells):
             continue
-        if any(c is not None and c.strip() for c in cells):
-            body.append((number, cells))
-            if len(body) > max_rows:
-                raise DomainError(_l("The file has more than %(max)d data rows; split it into "
-                                     "smaller files.", max=max_rows))
-    if header_cells is None:
+        if header is None:
+            header = (number, cells)
+            continue
+        body.append((number, cells))
+        if len(body) > max_rows:
+            raise DomainError(_l("The file has more than %(max)d data rows; split it into "
+                                 "smaller files.", max=max_rows))
+    if header is None:
         raise DomainError(_l("The file is empty."))
     if not body:
         raise DomainError(_l("The file has a header row but no data rows."))
-    return Table([(h or "").strip() for h in header_cells], body)
+    return header, body
 
 
-def _cell_text(value) -> Cell:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        midnight = value.time() == datetime.min.time()
-        return value.date().isoformat() if midnight else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def header_key(text: str) -> str:
+    """A header as compared: width, case, spaces, a BOM and a trailing "*" do not matter."""
+    text = unicodedata.normalize("NFKC", text).replace("\ufeff", "")
+    return "".join(text.split()).casefold().rstrip("*")
 
 
-def _xlsx_rows(data: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise DomainError(_l("This is not a valid Excel (.xlsx) file. Open it in Excel or WPS "
-                             "and save it again as .xlsx, or upload a .csv.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v) for v in values]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise DomainError(_l("This is not a valid Excel (.xlsx) file. Open it in Excel or WPS "
-                             "and save it again as .xlsx, or upload a .csv.")) from None
-    finally:
-        workbook.close()
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 with BOM, or GBK/GB18030 as Chinese Excel writes it."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
+def match_header(headers: list[str],
+                 columns: tuple[Column, ...]) -> tuple[dict[Hashable, int], list[HeaderProblem]]:
+    """{column key: index} and the problems: unknown, repeated and missing columns."""
+    spellings = {header_key(name): column.key for column in columns for name in column.names}
+    found: dict[Hashable, int] = {}
+    problems = []
+    for index, header in enumerate(headers):
+        if not header:
             continue
-    raise DomainError(_l("The file's text encoding is not recognised: save it as UTF-8 or GBK."))
-
-
-def _csv_rows(data: bytes):
-    if data[:4] == b"PK\x03\x04":
-        raise DomainError(_l("This file is an Excel workbook named .csv: rename it to .xlsx."))
-    text = decode_text(data)
-    if "\x00" in text:
-        raise DomainError(_l("This is not a text (.csv) file."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
-            yield number, [c if c != "" else None for c in cells]
-    except csv.Error as exc:
-        raise DomainError(_l("The CSV file cannot be read: %(reason)s", reason=str(exc))) from None
+        key = header_key(header)
+        key = spellings.get(key, spellings.get(BRACKETED_NOTE.sub("", key)))
+        if key is None:
+            problems.append(HeaderProblem(index, header, _l(
+                "Unknown column “%(name)s” in the header row; the columns are: %(names)s.",
+                name=header[:40], names="、".join(column.names[0] for column in columns))))
+        elif key in found:
+            problems.append(HeaderProblem(index, header, _l(
+                "The column “%(name)s” appears twice in the header row.", name=header[:40])))
+        else:
+            found[key] = index
+    for extra, column in enumerate(c for c in columns if c.required and c.key not in found):
+        problems.append(HeaderProblem(len(headers) + extra, column.names[0], _l(
+            "The header row has no “%(name)s” column (the first row must name the columns, "
+            "as in the template).", name=column.names[0])))
+    return found, problems

@@ -20,10 +20,11 @@ from app.extensions import db
 from app.models.quiz import Question, QuestionBank, QuestionCategory, QuestionVersion
 from app.services.content.files import SLUG
 from app.services.errors import DomainError
-from app.services.importers.tabular import decode_text
+from app.services.importers.report import ImportReport, RowError
+from app.services.importers.sources import check_not_empty, decode_text, unsupported_type
 from app.services.quiz.data import TYPE_NAMES, QuestionData
 from app.services.quiz.gift_export import GiftExportError, to_gift
-from app.services.quiz.importers import ImportResult, LineError, parse_aiken, parse_gift
+from app.services.quiz.importers import ImportResult, parse_aiken, parse_gift
 from app.services.quiz.importers.xlsx import parse_xlsx
 from app.services.quiz.xlsx_template import XlsxExportError, export_xlsx
 
@@ -37,14 +38,12 @@ Progress = Callable[[list[QuestionData]], Iterable[QuestionData]]
 
 
 @dataclass
-class QuestionImportReport:
-    """What an import did (or, with `dry_run`, would do); `as_dict()` is the CLI contract."""
+class QuestionImportReport(ImportReport):
+    """The import report plus the count by question type; `as_dict()` is the CLI contract
+    (errors by "line": the spreadsheet row for Excel, 0 for the file as a whole)."""
 
-    dry_run: bool
     bank_created: bool = False
     by_type: Counter = field(default_factory=Counter)
-    skipped: int = 0
-    errors: list[LineError] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -55,7 +54,7 @@ class QuestionImportReport:
             "imported": self.imported,
             "by_type": {name: self.by_type[name] for name in TYPE_NAMES if self.by_type[name]},
             "skipped": self.skipped,
-            "errors": [{"line": e.line, "message": str(e.message)} for e in self.errors],
+            "errors": self.errors_as_dicts("line"),
         }
 
 
@@ -72,12 +71,12 @@ def import_questions(bank_slug: str, filename: str, data: bytes, fmt: str | None
     try:
         result = _parse(bank_slug, filename, data, fmt)
     except DomainError as exc:
-        report.errors.append(LineError(0, exc.message))
+        report.errors.append(RowError(0, exc.message))
         return report
     report.skipped = result.skipped
     report.errors = list(result.errors) or _check_categories(result.questions)
     if not report.errors and not result.questions:
-        report.errors.append(LineError(0, _l("The file contains no questions.")))
+        report.errors.append(RowError(0, _l("The file contains no questions.")))
     if report.errors:
         return report
     report.by_type.update(question.type for question in result.questions)
@@ -90,10 +89,7 @@ def guess_format(filename: str) -> str:
     """The format named by the file's extension; DomainError when it names none."""
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in EXTENSIONS:
-        raise DomainError(_l("Unknown question file type '%(suffix)s': use .gift or .txt (GIFT), "
-                             ".aiken (Aiken) or .xlsx (Excel), or name the format with "
-                             "--format.",
-                             suffix=suffix or "?"))
+        raise unsupported_type(suffix, tuple(EXTENSIONS))
     return EXTENSIONS[suffix]
 
 
@@ -105,8 +101,7 @@ def _parse(bank_slug: str, filename: str, data: bytes, fmt: str | None) -> Impor
     if fmt not in FORMATS:
         raise DomainError(_l("Unknown question format '%(format)s': use gift, aiken or xlsx.",
                              format=fmt))
-    if not data or not data.strip():
-        raise DomainError(_l("The file is empty."))
+    check_not_empty(data)
     if fmt == "xlsx":
         return parse_xlsx(data)
     text = decode_text(data)
@@ -115,10 +110,10 @@ def _parse(bank_slug: str, filename: str, data: bytes, fmt: str | None) -> Impor
     return PARSERS[fmt](text)
 
 
-def _check_categories(questions: list[QuestionData]) -> list[LineError]:
+def _check_categories(questions: list[QuestionData]) -> list[RowError]:
     too_long = sorted({_category_path(q) for q in questions
                        if len(_category_path(q)) > CATEGORY_LENGTH})
-    return [LineError(0, _l("The category path is too long (at most %(max)d characters): "
+    return [RowError(0, _l("The category path is too long (at most %(max)d characters): "
                             "%(path)s", max=CATEGORY_LENGTH, path=path[:80] + "…"))
             for path in too_long]
 

@@ -31,7 +31,8 @@ def roster_import():
             try:
                 report = import_roster(upload.filename, upload.read(),
                                        dry_run=form.dry_run.data,
-                                       max_rows=current_app.config["ROSTER_MAX_ROWS"])
+                                       max_rows=current_app.config["ROSTER_MAX_ROWS"],
+                                       hash_method=current_app.config["PASSWORD_HASH_METHOD"])
             except DomainError as error:
                 file_error = str(error)
         if report is not None and not report.errors and not report.dry_run:

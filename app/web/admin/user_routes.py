@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -90,7 +90,9 @@ def user_new():
         form.roles.data = [Role.EMPLOYEE.value]
     if form.validate_on_submit():
         try:
-            user, password = accounts.create_user(_user_data(form), form.password.data or None)
+            user, password = accounts.create_user(
+                _user_data(form), form.password.data or None,
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"])
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -150,7 +152,8 @@ def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("admin.user_edit", user_id=user.id))
-    password = accounts.reset_password(user)
+    password = accounts.reset_password(
+        user, hash_method=current_app.config["PASSWORD_HASH_METHOD"])
     db.session.commit()
     return render_template("admin/password_issued.html", user=user, password=password,
                            created=False)

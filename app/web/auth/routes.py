@@ -93,7 +93,8 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(current_user, form.current_password.data,
-                                     form.new_password.data, form.confirm_password.data)
+                                     form.new_password.data, form.confirm_password.data,
+                                     hash_method=current_app.config["PASSWORD_HASH_METHOD"])
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

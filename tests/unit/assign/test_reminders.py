@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -78,8 +79,8 @@ def wired(servers):
 
 def _run(now=NOW, dry_run=False):
     commits = []
-    report = send_reminders(now, dry_run=dry_run, commit=lambda: (commits.append(1),
-                                                                  db.session.commit()))
+    report = send_reminders(now, dry_run=dry_run, settings=current_app.config,
+                            commit=lambda: (commits.append(1), db.session.commit()))
     if dry_run:
         db.session.rollback()
     else:

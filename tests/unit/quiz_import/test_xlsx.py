@@ -305,6 +305,8 @@ def _zip_with_text() -> bytes:
     return buffer.getvalue()
 
 
+NOT_XLSX = ("This is not a valid Excel (.xlsx) file: open it in Excel or WPS and save it again "
+            "as .xlsx.")
 GARBAGE = [
     b"garbage",
     "题型,题干\n判断题,x".encode(),
@@ -319,7 +321,7 @@ def test_bytes_that_are_no_xlsx_give_one_clear_error(data):
     result = parse_xlsx(data)
     assert result.questions == []
     ((line, message),) = [(e.line, str(e.message)) for e in result.errors]
-    assert line == 0 and message == "This is not an Excel .xlsx file."
+    assert line == 0 and message == NOT_XLSX
 
 
 def test_old_xls_files_are_told_to_save_as_xlsx():
@@ -341,9 +343,11 @@ def test_more_than_5000_questions_are_refused():
     assert line == 0 and "5000" in message
 
 
-def test_header_only_workbook_has_no_questions_and_no_errors():
+def test_header_only_workbook_is_refused_as_the_file_as_a_whole():
     result = parse_xlsx(build_xlsx(columns=["题型", "题干"]))
-    assert result.questions == [] and result.errors == []
+    assert result.questions == []
+    assert [(e.line, str(e.message)) for e in result.errors] == [
+        (0, "The file has a header row but no data rows.")]
 
 
 # --- the CLI ------------------------------------------------------------------------------

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from app.services.importers.report import RowError
 from app.services.quiz.data import QuestionData, option
 from app.services.quiz.importers.gift import validation_error
-from app.services.quiz.importers.result import ImportResult, LineError, finish
+from app.services.quiz.importers.result import ImportResult, finish
 
 OPTION = re.compile(r"^([A-Z])[).][ \t]?")
 ANSWER = "ANSWER:"
@@ -34,11 +35,11 @@ class _Open:
 @dataclass
 class _Reader:
     questions: list[QuestionData] = field(default_factory=list)
-    errors: list[LineError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     current: _Open | None = None
 
     def error(self, line: int, message) -> None:
-        self.errors.append(LineError(line, message))
+        self.errors.append(RowError(line, message))
 
     def read(self, number: int, line: str) -> None:
         if len(line.encode()) < 2:

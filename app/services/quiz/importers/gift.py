@@ -6,24 +6,25 @@ each question is then checked by its type in the question-type registry.
 
 from __future__ import annotations
 
+from app.services.importers.report import RowError
 from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.importers.gift_lexer import Block, split_blocks
 from app.services.quiz.importers.gift_meta import read_meta
 from app.services.quiz.importers.gift_question import read_block
-from app.services.quiz.importers.result import ImportResult, LineError, ParseError, finish
+from app.services.quiz.importers.result import ImportResult, ParseError, finish
 from app.services.quiz.types import get_type
 
 
 def parse_gift(text: str) -> ImportResult:
     """Every question of a GIFT file; descriptions are skipped and counted in `skipped`."""
     questions: list[QuestionData] = []
-    errors: list[LineError] = []
+    errors: list[RowError] = []
     skipped, category = 0, ""
     for block in split_blocks(text):
         try:
             item = read_block(block, category)
         except ParseError as error:
-            errors.append(LineError(error.line or block.start_line, error.message))
+            errors.append(RowError(error.line or block.start_line, error.message))
             continue
         if item.kind == "category":
             category = item.category
@@ -34,7 +35,7 @@ def parse_gift(text: str) -> ImportResult:
             if problem is None:
                 questions.append(item.question)
             else:
-                errors.append(LineError(_line_of(block, problem), problem.message))
+                errors.append(RowError(_line_of(block, problem), problem.message))
     return finish(questions, skipped, errors)
 
 

@@ -1,22 +1,13 @@
-"""What an importer returns: the questions, how many descriptions were skipped, the errors."""
+"""What a question parser returns: the questions, how many descriptions were skipped, the
+errors (the shared RowError: `line` is its row, 0 for the file as a whole)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.services.importers.report import RowError
 from app.services.quiz.data import QuestionData
-
-
-@dataclass(frozen=True)
-class LineError:
-    """A problem in the file: the 1-based line it is on and a (lazy) translated message."""
-
-    line: int
-    message: Any
-
-    def __str__(self) -> str:
-        return f"{self.line}: {self.message}"
 
 
 @dataclass
@@ -25,7 +16,7 @@ class ImportResult:
 
     questions: list[QuestionData] = field(default_factory=list)
     skipped: int = 0
-    errors: list[LineError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -42,7 +33,7 @@ class ParseError(Exception):
         self.line = line
 
 
-def finish(questions: list[QuestionData], skipped: int, errors: list[LineError]) -> ImportResult:
+def finish(questions: list[QuestionData], skipped: int, errors: list[RowError]) -> ImportResult:
     """The result, emptied of questions when anything failed, errors sorted by line."""
     errors = sorted(errors, key=lambda error: error.line)
     return ImportResult([] if errors else questions, skipped, errors)

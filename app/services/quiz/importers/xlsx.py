@@ -1,15 +1,15 @@
 """Excel (.xlsx) question import: `parse_xlsx(data)` → ImportResult, all or nothing.
 
 The sheet "题目" (else the first sheet) holds one question per row under a header row of
-Chinese column names (xlsx_syntax.COLUMNS, any order, optional ones may be left out).
-Errors name the spreadsheet row (LineError.line) and the column; row 0 is the file as a
+Chinese column names (xlsx_syntax.COLUMNS, any order, optional ones may be left out), read
+by the shared table reader (app/services/importers/tabular.py).
+Errors name the spreadsheet row (RowError.row) and the column; row 0 is the file as a
 whole. The optional 附加数据 column holds JSON written by the exporter for what the other
 columns cannot express (see docs/question-format.md).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import unicodedata
@@ -17,8 +17,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.services.errors import DomainError
+from app.services.importers.report import RowError
+from app.services.importers.sources import XLSX
+from app.services.importers.tabular import Column, TableSpec, read_table
 from app.services.quiz.data import QuestionData, QuestionError
-from app.services.quiz.importers.result import ImportResult, LineError, finish
+from app.services.quiz.importers.result import ImportResult, finish
 from app.services.quiz.importers.xlsx_syntax import (
     ANSWER,
     CATEGORY,
@@ -40,7 +44,6 @@ from app.services.quiz.importers.xlsx_syntax import (
     VALUE,
     CellError,
     Cells,
-    cell_text,
     read_payload,
 )
 from app.services.quiz.types import validate_question
@@ -57,97 +60,34 @@ FIELD_COLUMNS = {**TEXT_COLUMNS, "type": TYPE_COLUMN, "tags": TAGS, "difficulty"
 ITEM_FIELD = re.compile(r"payload\.(?:options|items)\[(\d+)\]")
 
 
-class FileProblem(Exception):
-    """The workbook as a whole cannot be used; `line` is 0 or the header row."""
-
-    def __init__(self, message: Any, line: int = 0):
-        super().__init__(str(message))
-        self.message = message
-        self.line = line
+SPEC = TableSpec(tuple(Column(name, (name,), required=name in REQUIRED_COLUMNS)
+                       for name in KNOWN_COLUMNS),
+                 MAX_ROWS, file_types=(XLSX,), sheet=SHEET, max_columns=MAX_COLUMNS)
 
 
 def parse_xlsx(data: bytes) -> ImportResult:
-    """Every question of the workbook's question sheet; empty rows are skipped silently."""
+    """Every question of the workbook's question sheet; empty rows are skipped silently.
+
+    The file is read as .xlsx whatever its name (the user chose the format)."""
     try:
-        rows = read_rows(data)
-        columns = read_header(rows)
-    except FileProblem as problem:
-        return finish([], 0, [LineError(problem.line, problem.message)])
+        table = read_table(data, SPEC, as_type=XLSX)
+    except DomainError as problem:
+        return finish([], 0, [RowError(0, problem.message)])
+    if table.problems:
+        return finish([], 0, [RowError(table.header_row, problem.message)
+                              for problem in table.problems])
     questions, errors = [], []
-    for number, values in rows[1:]:
-        cells = {name: values[index] if index < len(values) else ""
-                 for name, index in columns.items()}
+    for row in table.rows:
+        cells = {name: row.text(name) for name in table.columns}
         if not any(text.strip() for text in cells.values()):
             continue
         try:
             questions.append(read_row(cells))
         except CellError as error:
-            errors.append(LineError(number, _l("Column %(column)s: %(problem)s",
-                                               column=error.column, problem=error.message)))
+            errors.append(RowError(row.number, _l("Column %(column)s: %(problem)s",
+                                                  column=error.column, problem=error.message),
+                                   error.column))
     return finish(questions, 0, errors)
-
-
-def read_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    """(row number, cell texts) of every non-empty row of the question sheet."""
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise FileProblem(_l("This is an old Excel .xls file: open it in Excel or WPS and save "
-                             "it as .xlsx."))
-    if data[:4] != b"PK\x03\x04":
-        raise FileProblem(_l("This is not an Excel .xlsx file."))
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on damaged files
-        raise FileProblem(_l("This is not an Excel .xlsx file.")) from None
-    try:
-        return _sheet_rows(workbook)
-    except FileProblem:
-        raise
-    except Exception:  # a damaged sheet is only noticed while it is read
-        raise FileProblem(_l("This is not an Excel .xlsx file.")) from None
-    finally:
-        workbook.close()
-
-
-def _sheet_rows(workbook) -> list[tuple[int, list[str]]]:
-    if not workbook.worksheets:
-        raise FileProblem(_l("The workbook has no sheet of questions."))
-    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-    rows = []
-    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
-        texts = [cell_text(value) for value in values]
-        if any(text.strip() for text in texts):
-            rows.append((number, texts))
-            if len(rows) > MAX_ROWS + 1:
-                raise FileProblem(_l("The sheet has more than %(max)d questions: split it into "
-                                     "smaller files.", max=MAX_ROWS))
-    return rows
-
-
-def read_header(rows: list[tuple[int, list[str]]]) -> dict[str, int]:
-    """{column name: index} from the first row; FileProblem for a bad header."""
-    if not rows:
-        raise FileProblem(_l("The file is empty."))
-    line, texts = rows[0]
-    columns: dict[str, int] = {}
-    for index, text in enumerate(texts):
-        name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-        if not name:
-            continue
-        if name not in KNOWN_COLUMNS:
-            raise FileProblem(_l("Unknown column “%(name)s” in the header row; the columns "
-                                 "are: %(names)s.", name=text.strip()[:40],
-                                 names="、".join(KNOWN_COLUMNS)), line)
-        if name in columns:
-            raise FileProblem(_l("The column “%(name)s” appears twice in the header row.",
-                                 name=name), line)
-        columns[name] = index
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        raise FileProblem(_l("The header row has no “%(name)s” column (the first row must "
-                             "name the columns, as in the template).", name=missing[0]), line)
-    return columns
 
 
 def read_row(cells: Cells) -> QuestionData:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.services.importers import sources
 from app.services.quiz.data import numerical_answer, option
 from app.services.quiz.types.true_false import FALSE_WORDS, TRUE_WORDS
 
@@ -64,15 +64,7 @@ class CellError(Exception):
 
 def cell_text(value: Any) -> str:
     """A cell's value as the text typed: 12 and 12.0 → "12", 0.5 → "0.5", None → ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
+    return sources.cell_text(value) or ""
 
 
 def read_payload(kind: str, cells: Cells) -> dict[str, Any]:
