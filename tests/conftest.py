@@ -22,6 +22,7 @@ from sqlalchemy import event, text
 
 from app import create_app
 from app.extensions import db, limiter
+from tests.helpers import TEST_HASH
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -233,7 +234,7 @@ def demo(app):
     if _demo_snapshot is None:
         from app.services.demo import seed_demo
 
-        users = seed_demo()
+        users = seed_demo(TEST_HASH)
         _demo_snapshot = (users, snapshot_rows())
         return users
     users, rows = _demo_snapshot

@@ -10,7 +10,6 @@ from app.permissions import Role
 from app.services import accounts
 
 DEMO_PASSWORD = "demo1234"
-DEMO_HASH_METHOD = "pbkdf2:sha256:1000"  # see seed_demo
 POSITIONS = ["客服", "前台", "咨询师", "医生助理", "护士", "医生", "会员专员", "运营"]
 HOSPITALS = {
     ("星河医疗美容医院", "XH"): {
@@ -75,11 +74,9 @@ def _seed_org() -> dict[str, int]:
     return main_paths
 
 
-def seed_demo(hash_method: str = DEMO_HASH_METHOD) -> list[dict]:
+def seed_demo(hash_method: str) -> list[dict]:
     """Create or refresh the demo organisation; safe to run again. Returns the demo logins.
-
-    The commands pass the PASSWORD_HASH_METHOD setting; the default is a cheap method since
-    the demo password is public anyway (the test fixtures call this without arguments)."""
+    `hash_method` is the PASSWORD_HASH_METHOD setting the commands pass."""
     paths = _seed_org()
     positions = {p.name: p.id for p in db.session.scalars(select(Position))}
     result = []

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Course, CourseVersion
 from app.services.demo import DEMO_PASSWORD, seed_demo
+from tests.helpers import TEST_HASH
 
 VIEWPORTS = {
     "390x844": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
@@ -28,7 +29,7 @@ def live_app(make_app, tmp_path_factory):
     """Overrides the conftest's: CSRF on, uploads in a temporary folder."""
     uploads = tmp_path_factory.mktemp("uploads")
     with make_app(WTF_CSRF_ENABLED=True, UPLOAD_DIR=str(uploads)) as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         db.session.commit()
         yield app
 

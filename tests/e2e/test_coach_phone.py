@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.services.demo import seed_demo
 from tests.e2e.conftest import PHONE, sign_in
+from tests.helpers import TEST_HASH
 from tests.quiz_factories import make_quiz, short_answer
 
 
@@ -18,7 +19,7 @@ from tests.quiz_factories import make_quiz, short_answer
 def live_app(make_app):
     """Overrides the conftest's: CSRF on, a practice quiz with a short answer."""
     with make_app(WTF_CSRF_ENABLED=True) as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         db.session.commit()
         make_quiz([short_answer()], slug="coach-drill", title="话术练习", mode="practice")
         yield app

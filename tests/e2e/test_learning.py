@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import LessonProgress, Media
 from app.services.demo import seed_demo
 from tests.e2e.conftest import PHONE, sign_in
+from tests.helpers import TEST_HASH
 from tests.learning_factories import make_course, make_sop
 
 LONG_BODY = "\n\n".join(f"第 {n} 段：私域运营要长期、真诚地服务客户。" * 3 for n in range(60))
@@ -20,7 +21,7 @@ LONG_BODY = "\n\n".join(f"第 {n} 段：私域运营要长期、真诚地服务�
 def live_app(make_app):
     """Overrides the conftest's: CSRF on, and content to learn."""
     with make_app(WTF_CSRF_ENABLED=True) as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         video = Media(kind="video", original_name="v.mp4", stored_name="e2e-missing.mp4",
                       mime="video/mp4", size=1, sha256="0" * 64)
         db.session.add(video)

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.services.demo import seed_demo
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in
+from tests.helpers import TEST_HASH
 from tests.practice_factories import jpeg_bytes, make_practice_sop
 
 STEPS = [
@@ -25,7 +26,7 @@ STEPS = [
 @pytest.fixture(scope="module")
 def live_app(make_app):
     with make_app(WTF_CSRF_ENABLED=True) as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         db.session.commit()
         make_practice_sop("loop-practice", STEPS, title="术后随访实操")
         yield app

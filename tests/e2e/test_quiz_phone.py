@@ -18,6 +18,7 @@ from app.models import Quiz, QuizAttempt
 from app.models.base import utcnow
 from app.services.demo import seed_demo
 from tests.e2e.conftest import PHONE, sign_in
+from tests.helpers import TEST_HASH
 from tests.quiz_factories import fill_blank, make_quiz, multiple, ordering, single, true_false
 
 SCENARIO = "这个项目怎么这么贵？隔壁家便宜一半。"
@@ -27,7 +28,7 @@ SCENARIO = "这个项目怎么这么贵？隔壁家便宜一半。"
 def live_app(make_app):
     """Overrides the conftest's: CSRF on, an exam and a practice quiz."""
     with make_app(WTF_CSRF_ENABLED=True) as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         db.session.commit()
         make_quiz([single(scenario=SCENARIO), multiple(), fill_blank(), ordering()],
                   slug="phone-exam", title="手机考试", time_limit_minutes=20,

@@ -154,7 +154,7 @@ def test_seed_demo_is_idempotent(demo):
     from app.services.demo import seed_demo
 
     before = db.session.scalar(select(func.count(User.id)))
-    seed_demo()
+    seed_demo(TEST_HASH)
     db.session.commit()
     assert db.session.scalar(select(func.count(User.id))) == before
     assert db.session.scalar(select(func.count(Department.id))) == 12

@@ -12,6 +12,7 @@ from app.models.results import Metric, MetricResult
 from app.services.results.history import entry_sheet, person_history
 from app.services.results.periods import recent_starts
 from app.services.results.team import team_summary
+from tests.helpers import TEST_HASH
 from tests.results_helpers import figure, metric, person
 
 TODAY = date(2020, 11, 18)
@@ -67,7 +68,7 @@ def test_demo_results_are_seeded_once(app, demo):
                                        .group_by(MetricResult.status)).all())
     assert statuses["entered"] and statuses["confirmed"] and statuses["corrected"]
     before = db.session.scalar(select(func.count(MetricResult.id)))
-    seed_demo()
+    seed_demo(TEST_HASH)
     db.session.commit()
     assert db.session.scalar(select(func.count(MetricResult.id))) == before
     assert db.session.scalar(select(func.count(Metric.id))) == 7
