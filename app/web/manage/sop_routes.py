@@ -13,6 +13,7 @@ from app.models import SopModule, SopStep
 from app.permissions import Permission, require
 from app.services.content import history
 from app.services.content import sop_authoring as sop
+from app.services.content.kinds import SOP_MODULE
 from app.services.practice import rubric
 from app.web.manage import bp
 from app.web.manage.forms import (
@@ -62,7 +63,8 @@ def sop_detail(module_id: int):
     module = db.first_or_404(select(SopModule).where(SopModule.id == module_id).options(
         selectinload(SopModule.steps).selectinload(SopStep.responsible_position),
         selectinload(SopModule.positions), selectinload(SopModule.departments)))
-    return render_template("manage/sop.html", module=module, status=history.sop_status(module),
+    return render_template("manage/sop.html", module=module,
+                           status=history.status(SOP_MODULE, module),
                            evidence_labels=EVIDENCE_LABELS, rubric=rubric.rubric_of(module),
                            rubric_form=RubricForm(data={"criteria": rubric.rubric_lines(module)}))
 
