@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Acknowledgement, SopModule, SopVersion, SopVersionStep, User
 from app.models.base import utcnow
-from app.services.content.audience import visible_modules
+from app.services.content.audience import visible_sop_modules
 from app.services.errors import DomainError
 from app.services.records import insert_if_absent
 
@@ -81,7 +81,7 @@ class SopCard:
 
 def sop_cards(user: User) -> list[SopCard]:
     """Every SOP module meant for the user, with their status: three statements in all."""
-    rows = db.session.execute(visible_modules(user)).all()
+    rows = db.session.execute(visible_sop_modules(user)).all()
     states = ack_states(user, [module.id for module, _version in rows])
     return [SopCard(module, version, states[module.id]) for module, version in rows]
 

@@ -28,7 +28,13 @@ from app.models import (
     SopVersion,
     SopVersionStep,
 )
-from app.services.content.sop_authoring import format_key_points
+from app.models.content import (
+    course_departments,
+    course_positions,
+    sop_module_departments,
+    sop_module_positions,
+)
+from app.services.content.key_points import format_key_points
 
 LESSON_FIELDS = ("key", "chapter_title", "title", "body", "video_media_id", "audio_media_id",
                  "pdf_media_id")
@@ -57,6 +63,7 @@ class VersionedKind:
     row_labels: dict
     names: dict = field(default_factory=dict)  # id field → its NAME_TABLES entry, for diffs
     formats: dict = field(default_factory=dict)  # field → how its value reads in a diff
+    audience: tuple = ()  # (positions table, departments table, their column naming the item)
     reacknowledged: bool = False  # versions may require re-acknowledgement
 
     @property
@@ -99,6 +106,7 @@ COURSE = VersionedKind(
         "video_media_id": _l("Video"), "audio_media_id": _l("Audio"), "pdf_media_id": _l("PDF"),
     },
     names={f"{media}_media_id": "media" for media in ("video", "audio", "pdf")},
+    audience=(course_positions, course_departments, "course_id"),
 )
 
 SOP_MODULE = VersionedKind(
@@ -116,7 +124,8 @@ SOP_MODULE = VersionedKind(
         "key_points": _l("Key points"),
     },
     names={"owner_position_id": "positions", "responsible_position_id": "positions"},
-    formats={"key_points": format_key_points}, reacknowledged=True,
+    formats={"key_points": format_key_points},
+    audience=(sop_module_positions, sop_module_departments, "sop_module_id"), reacknowledged=True,
 )
 
 KINDS = {kind.key: kind for kind in (COURSE, SOP_MODULE)}

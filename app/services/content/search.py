@@ -25,7 +25,7 @@ from app.models import (
     SopVersionStep,
     User,
 )
-from app.services.content.audience import visible_courses, visible_modules
+from app.services.content.audience import visible_courses, visible_sop_modules
 from app.services.validation import like_contains
 
 MAX_QUERY = 100
@@ -134,7 +134,7 @@ def _lessons(user: User, terms: list[str]) -> list[SearchHit]:
 
 
 def _modules(user: User, terms: list[str]) -> list[SearchHit]:
-    query = visible_modules(user).where(_all_terms(terms, [SopVersion.title,
+    query = visible_sop_modules(user).where(_all_terms(terms, [SopVersion.title,
                                                            SopVersion.purpose]))
     return [SearchHit("sop", module.slug, highlight(version.title, terms),
                       snippet([version.purpose, version.title], terms))
@@ -142,7 +142,7 @@ def _modules(user: User, terms: list[str]) -> list[SearchHit]:
 
 
 def _steps(user: User, terms: list[str]) -> list[SearchHit]:
-    versions = visible_modules(user).with_only_columns(
+    versions = visible_sop_modules(user).with_only_columns(
         SopModule.slug, SopModule.sort_order, SopVersion.id, SopVersion.title.label("sop"),
     ).order_by(None).subquery()
     step = SopVersionStep
