@@ -113,7 +113,7 @@ def test_key_points_are_read_from_lines_and_written_back_the_same_way():
 
 
 def test_a_step_needs_a_known_evidence_type(demo):
-    module = sop.save_module(None, sop.ModuleData(title="夜间咨询"), None)
+    module = sop.save_sop_module(None, sop.SopModuleData(title="夜间咨询"), None)
     with pytest.raises(DomainError) as refused:
         sop.save_step(module, None, sop.StepData(title="回复", evidence_type="video"))
     assert refused.value.field == "evidence_type"
@@ -165,7 +165,7 @@ def test_a_published_version_reads_back_as_the_working_copy_it_froze(demo):
     course = _course()
     version = history.publish(COURSE, course, _trainer(), "第一版")
     assert COURSE.version_snapshot(version) == COURSE.snapshot(course)
-    module = sop.save_module(None, sop.ModuleData(title="夜间咨询"), None)
+    module = sop.save_sop_module(None, sop.SopModuleData(title="夜间咨询"), None)
     sop.save_step(module, None, sop.StepData(title="回复", script="{称呼}您好",
                                              key_points="问候：你好"))
     sop_version = history.publish(SOP_MODULE, module, None, "第一版", requires_reack=True)
@@ -175,7 +175,7 @@ def test_a_published_version_reads_back_as_the_working_copy_it_froze(demo):
 
 def test_status_goes_from_draft_to_published_to_changed(demo):
     course = _course()
-    module = sop.save_module(None, sop.ModuleData(title="夜间咨询"), None)
+    module = sop.save_sop_module(None, sop.SopModuleData(title="夜间咨询"), None)
     assert [s.state for s in history.overview(COURSE)] == ["draft"]
     assert [s.state for s in history.overview(SOP_MODULE)] == ["draft"]
     history.publish(COURSE, course, _trainer(), "第一版")
@@ -205,7 +205,7 @@ def test_version_history_is_newest_first_with_the_publisher(demo):
 
 def test_sop_versions_record_requires_reacknowledgement(demo):
     nurse = db.session.scalar(select(Position.id).where(Position.name == "护士"))
-    module = sop.save_module(None, sop.ModuleData(title="术后回访", owner_position_id=nurse),
+    module = sop.save_sop_module(None, sop.SopModuleData(title="术后回访", owner_position_id=nurse),
                              None)
     step = sop.save_step(module, None, sop.StepData(title="24小时回访", timing="离院后24小时内"))
     history.publish(SOP_MODULE, module, _trainer(), "第一版", False)

@@ -73,7 +73,7 @@ def _add_content(courses: int) -> int:
                                       authoring.LessonData(f"课时{lesson}", "正文\n"), None)
         if n % 2:
             history.publish(COURSE, course, None, "发布")
-        module = sop_authoring.save_module(None, sop_authoring.ModuleData(title=f"SOP{n}"),
+        module = sop_authoring.save_sop_module(None, sop_authoring.SopModuleData(title=f"SOP{n}"),
                                            None)
         for step in range(3):
             sop_authoring.save_step(module, None, sop_authoring.StepData(
