@@ -16,7 +16,8 @@ from app.models import (
     SopStep,
     User,
 )
-from app.services.content.publishing import publish_course, publish_sop
+from app.services.content import publishing
+from app.services.content.kinds import COURSE, SOP_MODULE
 from tests.conftest import ROOT
 
 
@@ -45,7 +46,7 @@ def make_course(slug: str, lessons: list[tuple] | None = None, *, title: str | N
     db.session.flush()
     set_lessons(course, lessons or [("intro", "第一课", "正文")])
     if publish:
-        publish_course(course, None, "")
+        publishing.publish(COURSE, course, None, "")
     db.session.commit()
     return course
 
@@ -66,7 +67,7 @@ def set_lessons(course: Course, lessons: list[tuple], chapter_title: str = "第1
 
 def republish(course: Course, lessons: list[tuple], note: str = "新版本"):
     set_lessons(course, lessons)
-    version = publish_course(course, None, note)
+    version = publishing.publish(COURSE, course, None, note)
     db.session.commit()
     return version
 
@@ -82,7 +83,7 @@ def make_sop(slug: str, steps: list[dict] | None = None, *, title: str | None = 
     db.session.flush()
     set_steps(module, steps or [{"key": "one", "title": "第一步"}])
     if publish:
-        publish_sop(module, None, "")
+        publishing.publish(SOP_MODULE, module, None, "")
     db.session.commit()
     return module
 
@@ -97,7 +98,7 @@ def set_steps(module: SopModule, steps: list[dict]) -> None:
 
 def republish_sop(module: SopModule, steps: list[dict], note: str, requires_reack: bool):
     set_steps(module, steps)
-    version = publish_sop(module, None, note, requires_reack=requires_reack)
+    version = publishing.publish(SOP_MODULE, module, None, note, requires_reack=requires_reack)
     db.session.commit()
     return version
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Course, CourseLesson, Media, Position, User
-from app.services.content import authoring, diff, history, publishing
+from app.services.content import authoring, history
 from app.services.content import sop_authoring as sop
+from app.services.content.kinds import COURSE, SOP_MODULE
 from app.services.content.working_copy import Upload, first_free, store_uploads
 from app.services.errors import DomainError
 from app.services.validation import clean_multiline
@@ -59,7 +60,7 @@ def test_lesson_keys_are_unique_in_a_course_and_a_published_key_is_never_reused(
     assert [lesson.key for lesson in chapter.lessons] == ["lesson-1", "lesson-2"]
     other = _course("另一门课", lessons=1)
     assert other.chapters[0].lessons[0].key == "lesson-1"  # keys are per course
-    history.publish_course(course, _trainer(), "第一版")
+    history.publish(COURSE, course, _trainer(), "第一版")
     authoring.delete_lesson(chapter.lessons[1])
     added = authoring.save_lesson(None, chapter, authoring.LessonData("新课", ""), _trainer())
     assert added.key == "lesson-3"
@@ -112,7 +113,7 @@ def test_key_points_are_read_from_lines_and_written_back_the_same_way():
 
 
 def test_a_step_needs_a_known_evidence_type(demo):
-    module = sop.save_module(None, sop.ModuleData(title="夜间咨询"), None)
+    module = sop.save_sop_module(None, sop.SopModuleData(title="夜间咨询"), None)
     with pytest.raises(DomainError) as refused:
         sop.save_step(module, None, sop.StepData(title="回复", evidence_type="video"))
     assert refused.value.field == "evidence_type"
@@ -152,66 +153,66 @@ def test_a_chapter_with_lessons_cannot_be_deleted(demo):
 def test_publishing_needs_a_change_note_and_a_change(demo):
     course = _course()
     with pytest.raises(DomainError) as refused:
-        history.publish_course(course, _trainer(), "  ")
+        history.publish(COURSE, course, _trainer(), "  ")
     assert refused.value.field == "change_note"
-    first = history.publish_course(course, _trainer(), "第一版\n说明")
+    first = history.publish(COURSE, course, _trainer(), "第一版\n说明")
     assert first.number == 1 and first.change_note == "第一版\n说明"
     with pytest.raises(DomainError):
-        history.publish_course(course, _trainer(), "没有变化")
+        history.publish(COURSE, course, _trainer(), "没有变化")
 
 
 def test_a_published_version_reads_back_as_the_working_copy_it_froze(demo):
     course = _course()
-    version = history.publish_course(course, _trainer(), "第一版")
-    assert diff.version_snapshot(version) == publishing.course_snapshot(course)
-    module = sop.save_module(None, sop.ModuleData(title="夜间咨询"), None)
+    version = history.publish(COURSE, course, _trainer(), "第一版")
+    assert COURSE.version_snapshot(version) == COURSE.snapshot(course)
+    module = sop.save_sop_module(None, sop.SopModuleData(title="夜间咨询"), None)
     sop.save_step(module, None, sop.StepData(title="回复", script="{称呼}您好",
                                              key_points="问候：你好"))
-    sop_version = history.publish_sop(module, None, "第一版", requires_reack=True)
-    assert diff.version_snapshot(sop_version) == publishing.sop_snapshot(module)
+    sop_version = history.publish(SOP_MODULE, module, None, "第一版", requires_reack=True)
+    assert SOP_MODULE.version_snapshot(sop_version) == SOP_MODULE.snapshot(module)
     assert not sop_version.requires_reack  # nobody can have confirmed an earlier version
 
 
 def test_status_goes_from_draft_to_published_to_changed(demo):
     course = _course()
-    module = sop.save_module(None, sop.ModuleData(title="夜间咨询"), None)
-    assert [s.state for s in history.course_overview()] == ["draft"]
-    assert [s.state for s in history.sop_overview()] == ["draft"]
-    history.publish_course(course, _trainer(), "第一版")
-    (status,) = history.course_overview()
+    module = sop.save_sop_module(None, sop.SopModuleData(title="夜间咨询"), None)
+    assert [s.state for s in history.overview(COURSE)] == ["draft"]
+    assert [s.state for s in history.overview(SOP_MODULE)] == ["draft"]
+    history.publish(COURSE, course, _trainer(), "第一版")
+    (status,) = history.overview(COURSE)
     assert (status.state, status.latest) == ("published", 1)
     lesson = course.chapters[0].lessons[0]
     authoring.save_lesson(lesson, lesson.chapter, authoring.LessonData(lesson.title, "改了"),
                           None)
-    assert history.course_overview()[0].state == "changed"
-    assert history.course_status(course).state == "changed"
+    assert history.overview(COURSE)[0].state == "changed"
+    assert history.status(COURSE, course).state == "changed"
     assert module.id
 
 
 def test_version_history_is_newest_first_with_the_publisher(demo):
     course = _course()
-    history.publish_course(course, None, "同步")
+    history.publish(COURSE, course, None, "同步")
     authoring.save_course(course, authoring.CourseData(title="新标题"), None)
-    history.publish_course(course, _trainer(), "改标题")
-    rows = history.course_versions(course)
+    history.publish(COURSE, course, _trainer(), "改标题")
+    rows = history.versions(COURSE, course)
     assert [(r.number, r.publisher, r.change_note) for r in rows] == [
         (2, "林老师", "改标题"), (1, None, "同步")]
-    comparison = history.compare_course(course, None, None)
+    comparison = history.compare(COURSE, course, None, None)
     assert (comparison.old.number, comparison.new.number) == (1, 2)
     assert [c.name for c in comparison.diff.changes] == ["title"]
-    assert history.compare_course(course, 2, 1).diff.changes[0].lines[0].text == "新标题"
+    assert history.compare(COURSE, course, 2, 1).diff.changes[0].lines[0].text == "新标题"
 
 
 def test_sop_versions_record_requires_reacknowledgement(demo):
     nurse = db.session.scalar(select(Position.id).where(Position.name == "护士"))
-    module = sop.save_module(None, sop.ModuleData(title="术后回访", owner_position_id=nurse),
+    module = sop.save_sop_module(None, sop.SopModuleData(title="术后回访", owner_position_id=nurse),
                              None)
     step = sop.save_step(module, None, sop.StepData(title="24小时回访", timing="离院后24小时内"))
-    history.publish_sop(module, _trainer(), "第一版", False)
+    history.publish(SOP_MODULE, module, _trainer(), "第一版", False)
     sop.save_step(module, step, sop.StepData(title="12小时回访", timing="离院后12小时内"))
-    history.publish_sop(module, _trainer(), "提前回访", True)
-    assert [r.requires_reack for r in history.sop_versions(module)] == [True, False]
-    assert history.sop_pending_changes(module).is_empty
+    history.publish(SOP_MODULE, module, _trainer(), "提前回访", True)
+    assert [r.requires_reack for r in history.versions(SOP_MODULE, module)] == [True, False]
+    assert history.pending_changes(SOP_MODULE, module).is_empty
 
 
 # ---- uploads ---------------------------------------------------------------------------------

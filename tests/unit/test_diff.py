@@ -8,10 +8,10 @@ from app.services.content.diff import (
     REMOVED,
     UNCHANGED,
     Line,
-    diff_courses,
-    diff_sops,
+    diff_content,
     line_diff,
 )
+from app.services.content.kinds import COURSE, SOP_MODULE
 
 
 def _lesson(key: str, title: str, body: str = "", chapter: str = "第一章", **media) -> dict:
@@ -22,6 +22,10 @@ def _lesson(key: str, title: str, body: str = "", chapter: str = "第一章", **
 
 def _course(*lessons, title="私域入门", summary="") -> dict:
     return {"title": title, "summary": summary, "lessons": list(lessons)}
+
+
+def _positions(names: dict[int, str]) -> dict[str, dict[int, str]]:
+    return {"owner_position_id": names, "responsible_position_id": names}
 
 
 def _step(key: str, title: str, **fields) -> dict:
@@ -63,15 +67,16 @@ def test_lessons_are_matched_by_key_not_by_title_or_position():
                   _lesson("old", "旧课", "过时"))
     new = _course(_lesson("why", "为什么现在", "成本高"), _lesson("intro", "开场", "你好"),
                   _lesson("new", "新课", "新内容"))
-    items = {item.key: item for item in diff_courses(old, new).items}
+    items = {item.key: item for item in diff_content(COURSE, old, new).items}
     assert items["why"].status == CHANGED and [c.name for c in items["why"].changes] == ["title"]
     assert items["intro"].status == UNCHANGED and items["intro"].moved
     assert items["new"].status == ADDED and items["old"].status == REMOVED
-    assert [item.key for item in diff_courses(old, new).items] == ["why", "intro", "new", "old"]
+    assert [item.key for item in diff_content(COURSE, old, new).items] == \
+        ["why", "intro", "new", "old"]
 
 
 def test_course_title_and_summary_changes_are_reported_once():
-    diff = diff_courses(_course(_lesson("a", "甲"), summary="旧简介"),
+    diff = diff_content(COURSE, _course(_lesson("a", "甲"), summary="旧简介"),
                         _course(_lesson("a", "甲"), title="私域进阶", summary="新简介"))
     assert [change.name for change in diff.changes] == ["title", "summary"]
     assert diff.items[0].status == UNCHANGED and not diff.is_empty
@@ -79,18 +84,19 @@ def test_course_title_and_summary_changes_are_reported_once():
 
 def test_identical_versions_have_no_differences():
     course = _course(_lesson("a", "甲", "正文"))
-    diff = diff_courses(course, course)
+    diff = diff_content(COURSE, course, course)
     assert diff.is_empty and diff.counts == {UNCHANGED: 1}
 
 
 def test_a_first_version_is_all_added():
-    diff = diff_courses(None, _course(_lesson("a", "甲"), _lesson("b", "乙")))
+    diff = diff_content(COURSE, None, _course(_lesson("a", "甲"), _lesson("b", "乙")))
     assert [item.status for item in diff.items] == [ADDED, ADDED]
 
 
 def test_attached_files_are_named_by_their_file_names():
-    diff = diff_courses(_course(_lesson("a", "甲", video=1)), _course(_lesson("a", "甲", video=2)),
-                        media={1: "旧.mp4", 2: "新.mp4"})
+    diff = diff_content(COURSE, _course(_lesson("a", "甲", video=1)),
+                        _course(_lesson("a", "甲", video=2)),
+                        {"video_media_id": {1: "旧.mp4", 2: "新.mp4"}})
     (change,) = diff.items[0].changes
     assert change.name == "video_media_id"
     assert change.lines == [Line("removed", "旧.mp4"), Line("added", "新.mp4")]
@@ -103,7 +109,7 @@ def test_sop_steps_show_positions_by_name_and_key_points_as_lines():
                      key_points=[{"point": "问候", "synonyms": []},
                                  {"point": "说明医生资质", "synonyms": ["执业医师"]}]),
                owner_position_id=2, purpose="新增目的")
-    diff = diff_sops(old, new, positions={1: "客服", 2: "前台"})
+    diff = diff_content(SOP_MODULE, old, new, _positions({1: "客服", 2: "前台"}))
     assert [c.name for c in diff.changes] == ["owner_position_id", "purpose"]
     step = diff.items[0]
     changes = {c.name: c.lines for c in step.changes}

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Acknowledgement, Media
 from app.services.content import acknowledgement as ack
 from app.services.content import learning
-from app.services.content.audience import find_course, find_module
+from app.services.content.audience import find_course, find_sop_module
 from app.services.errors import DomainError
 from tests.learning_factories import (
     make_course,
@@ -48,8 +48,8 @@ def test_audience_by_position(demo):
     make_sop("sop-for-service", positions=("客服",))
     assert _slugs(person("employee")) == ["for-service"]  # 客服
     assert _slugs(person("10006")) == []  # 前台
-    assert find_module(person("10005"), "sop-for-service") is not None
-    assert find_module(person("10006"), "sop-for-service") is None
+    assert find_sop_module(person("10005"), "sop-for-service") is not None
+    assert find_sop_module(person("10006"), "sop-for-service") is None
 
 
 def test_audience_by_department_includes_sub_departments_not_parents(demo):
@@ -86,7 +86,7 @@ def test_archived_and_unpublished_content_is_meant_for_nobody(demo):
     employee = person("employee")
     assert _slugs(employee) == []
     assert find_course(employee, "draft") is None and find_course(employee, "archived") is None
-    assert find_module(employee, "sop-draft") is None
+    assert find_sop_module(employee, "sop-draft") is None
 
 
 # ---- progress ----------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_invalid_progress_reports_are_refused(demo, event, position, duration):
 # ---- acknowledgements --------------------------------------------------------------------------
 
 def _ack(user, slug):
-    module, version = find_module(user, slug)
+    module, version = find_sop_module(user, slug)
     return ack.acknowledge(user, module, version)
 
 
@@ -199,7 +199,7 @@ def test_acknowledgement_is_pinned_to_the_version_and_idempotent(demo):
     state = ack.ack_state(employee, module.id)
     assert (state.status, state.number, state.at) == (ack.AckStatus.CONFIRMED, 1,
                                                        first.acknowledged_at)
-    assert db.session.scalar(select(Acknowledgement.version_id)) == find_module(employee,
+    assert db.session.scalar(select(Acknowledgement.version_id)) == find_sop_module(employee,
                                                                                "s")[1].id
 
 
@@ -228,8 +228,8 @@ def test_acknowledging_another_modules_version_is_refused(demo):
     employee = person("employee")
     make_sop("s1")
     make_sop("s2")
-    module, _ = find_module(employee, "s1")
-    _, other_version = find_module(employee, "s2")
+    module, _ = find_sop_module(employee, "s1")
+    _, other_version = find_sop_module(employee, "s2")
     with pytest.raises(DomainError):
         ack.acknowledge(employee, module, other_version)
 

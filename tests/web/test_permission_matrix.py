@@ -392,12 +392,14 @@ def _authoring_ids() -> dict[str, int]:
     Its delete routes are safe to POST empty: deleting needs confirm=yes, and the chapter
     still holds its lesson."""
     from app.services.content import authoring, history, sop_authoring
+    from app.services.content.kinds import COURSE
 
     course = authoring.save_course(None, authoring.CourseData(title="权限矩阵课程"), None)
     chapter = authoring.add_chapter(course, "第一章")
     lesson = authoring.save_lesson(None, chapter, authoring.LessonData("第一课", "正文"), None)
-    history.publish_course(course, None, "第一版")
-    module = sop_authoring.save_module(None, sop_authoring.ModuleData(title="权限矩阵SOP"), None)
+    history.publish(COURSE, course, None, "第一版")
+    module = sop_authoring.save_sop_module(None, sop_authoring.SopModuleData(title="权限矩阵SOP"),
+                                           None)
     step = sop_authoring.save_step(module, None, sop_authoring.StepData(title="第一步"))
     db.session.commit()
     return {"course_id": course.id, "chapter_id": chapter.id, "lesson_id": lesson.id,

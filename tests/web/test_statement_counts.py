@@ -63,6 +63,7 @@ def _add_content(courses: int) -> int:
     """Web courses (two chapters of two lessons, every other one published) and as many SOP
     modules of three steps; returns the id of the last course."""
     from app.services.content import authoring, history, sop_authoring
+    from app.services.content.kinds import COURSE, SOP_MODULE
 
     for n in range(courses):
         course = authoring.save_course(None, authoring.CourseData(title=f"课程{n}"), None)
@@ -72,14 +73,14 @@ def _add_content(courses: int) -> int:
                 authoring.save_lesson(None, chapter,
                                       authoring.LessonData(f"课时{lesson}", "正文\n"), None)
         if n % 2:
-            history.publish_course(course, None, "发布")
-        module = sop_authoring.save_module(None, sop_authoring.ModuleData(title=f"SOP{n}"),
+            history.publish(COURSE, course, None, "发布")
+        module = sop_authoring.save_sop_module(None, sop_authoring.SopModuleData(title=f"SOP{n}"),
                                            None)
         for step in range(3):
             sop_authoring.save_step(module, None, sop_authoring.StepData(
                 title=f"步骤{step}", script="{客户称呼}您好", key_points="要点：同义词"))
         if n % 2:
-            history.publish_sop(module, None, "发布", False)
+            history.publish(SOP_MODULE, module, None, "发布", False)
     db.session.commit()
     return course.id
 

@@ -1,6 +1,6 @@
 """阅读并确认: a learner acknowledges one exact SOP version; the status of many modules at once.
 
-Acknowledgements are append-only and idempotent per (user, version). A module is
+Acknowledgements are append-only and idempotent per (user, version). An SOP module is
 - unconfirmed when the user never acknowledged any of its versions;
 - confirmed when the user acknowledged a version numbered at least as high as the latest
   version published with "requires re-acknowledgement" (any version, when none requires it);
@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Acknowledgement, SopModule, SopVersion, SopVersionStep, User
 from app.models.base import utcnow
-from app.services.content.audience import visible_modules
+from app.services.content.audience import visible_sop_modules
 from app.services.errors import DomainError
 from app.services.records import insert_if_absent
 
@@ -40,7 +40,7 @@ class AckState:
 
 
 def ack_states(user: User, module_ids: list[int]) -> dict[int, AckState]:
-    """The user's status for each module: two statements, however many modules."""
+    """The user's status for each SOP module: two statements, however many modules."""
     if not module_ids:
         return {}
     reack = dict(db.session.execute(
@@ -74,28 +74,28 @@ def ack_state(user: User, module_id: int) -> AckState:
 
 @dataclass
 class SopCard:
-    module: SopModule
+    module: SopModule  # the name the learner pages read
     version: SopVersion
     state: AckState
 
 
 def sop_cards(user: User) -> list[SopCard]:
     """Every SOP module meant for the user, with their status: three statements in all."""
-    rows = db.session.execute(visible_modules(user)).all()
-    states = ack_states(user, [module.id for module, _version in rows])
-    return [SopCard(module, version, states[module.id]) for module, version in rows]
+    rows = db.session.execute(visible_sop_modules(user)).all()
+    states = ack_states(user, [sop_module.id for sop_module, _version in rows])
+    return [SopCard(sop_module, version, states[sop_module.id]) for sop_module, version in rows]
 
 
-def acknowledge(user: User, module: SopModule, version: SopVersion) -> Acknowledgement:
+def acknowledge(user: User, sop_module: SopModule, version: SopVersion) -> Acknowledgement:
     """Record that the user read and confirmed this version; again → the first record."""
-    if version.module_id != module.id:
+    if version.module_id != sop_module.id:
         raise DomainError(_l("This version belongs to another SOP."))
     where = (Acknowledgement.user_id == user.id, Acknowledgement.version_id == version.id)
     existing = db.session.scalar(select(Acknowledgement).where(*where))
     if existing is not None:
         return existing
     insert_if_absent(Acknowledgement, {
-        "user_id": user.id, "module_id": module.id, "version_id": version.id,
+        "user_id": user.id, "module_id": sop_module.id, "version_id": version.id,
         "acknowledged_at": utcnow(),
     }, ["user_id", "version_id"])  # a double tap that arrives twice at once adds one row
     return db.session.scalar(select(Acknowledgement).where(*where))

@@ -4,23 +4,20 @@ A course or SOP module with no audience positions and no audience departments is
 everyone; otherwise for the holders of one of its positions and for the people of one of its
 departments or of any department below them. Archived and never-published content is meant
 for nobody. One SELECT serves the lists and the single-object checks, so they always agree.
+Written once for every versioned kind (kinds.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import partial
 
-from sqlalchemy import Select, Table, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
-from app.models import Course, CourseVersion, Department, SopModule, SopVersion, User
-from app.models.content import (
-    course_departments,
-    course_positions,
-    sop_module_departments,
-    sop_module_positions,
-)
+from app.models import Department, User
+from app.services.content.kinds import COURSE, SOP_MODULE, VersionedKind
 
 
 def _department_chain(user: User, name: str = "department_chain"):
@@ -34,87 +31,62 @@ def _department_chain(user: User, name: str = "department_chain"):
     return chain.union(parent)  # UNION (not ALL) also stops on a damaged, cyclic tree
 
 
-def _meant_for(user: User, owner_id: ColumnElement, positions: Table, departments: Table,
-               owner_key: str) -> ColumnElement[bool]:
-    by_position = positions.c[owner_key] == owner_id
-    by_department = departments.c[owner_key] == owner_id
+def meant_for(kind: VersionedKind, user: User) -> ColumnElement[bool]:
+    """Whether an item of the kind (its model's row in the statement) is meant for `user`."""
+    positions, departments, item_key = kind.audience
+    by_position = positions.c[item_key] == kind.model.id
+    by_department = departments.c[item_key] == kind.model.id
     clauses = [and_(~exists().where(by_position), ~exists().where(by_department))]
     if user.position_id is not None:
         clauses.append(exists().where(by_position,
                                       positions.c.position_id == user.position_id))
     if user.department_id is not None:
-        chain = _department_chain(user, f"department_chain_{owner_key}")
+        chain = _department_chain(user, f"department_chain_{item_key}")
         clauses.append(exists().where(by_department,
                                       departments.c.department_id.in_(select(chain.c.id))))
     return or_(*clauses)
 
 
-def course_meant_for(user: User) -> ColumnElement[bool]:
-    return _meant_for(user, Course.id, course_positions, course_departments, "course_id")
+def latest_numbers(kind: VersionedKind):
+    """item id → number of its latest version (a subquery whose id column is named as on the
+    version: course_id, module_id)."""
+    model = kind.version_model
+    return (select(kind.owner_column, func.max(model.number).label("number"))
+            .group_by(kind.owner_column).subquery(f"latest_{kind.key}"))
 
 
-def module_meant_for(user: User) -> ColumnElement[bool]:
-    return _meant_for(user, SopModule.id, sop_module_positions, sop_module_departments,
-                      "sop_module_id")
-
-
-def latest_course_numbers():
-    """course_id → number of its latest version (a subquery)."""
-    return (select(CourseVersion.course_id, func.max(CourseVersion.number).label("number"))
-            .group_by(CourseVersion.course_id).subquery("latest_course"))
-
-
-def latest_sop_numbers():
-    """module_id → number of its latest version (a subquery)."""
-    return (select(SopVersion.module_id, func.max(SopVersion.number).label("number"))
-            .group_by(SopVersion.module_id).subquery("latest_sop"))
-
-
-def visible_courses(user: User, extra_ids: Collection[int] = ()
-                    ) -> Select[tuple[Course, CourseVersion]]:
-    """(course, latest version) of every course meant for the user — or among `extra_ids`
-    (assigned to them) — in catalogue order."""
-    latest = latest_course_numbers()
-    return (select(Course, CourseVersion)
-            .join(latest, latest.c.course_id == Course.id)
-            .join(CourseVersion, and_(CourseVersion.course_id == Course.id,
-                                      CourseVersion.number == latest.c.number))
-            .where(Course.archived.is_(False),
-                   _or_among(course_meant_for(user), Course.id, extra_ids))
-            .order_by(Course.sort_order, Course.id))
-
-
-def visible_modules(user: User, extra_ids: Collection[int] = ()
-                    ) -> Select[tuple[SopModule, SopVersion]]:
-    """(module, latest version) of every SOP module meant for the user — or among
+def visible(kind: VersionedKind, user: User, extra_ids: Collection[int] = ()) -> Select:
+    """(item, latest version) of every item of the kind meant for the user — or among
     `extra_ids` (assigned to them) — in catalogue order."""
-    latest = latest_sop_numbers()
-    return (select(SopModule, SopVersion)
-            .join(latest, latest.c.module_id == SopModule.id)
-            .join(SopVersion, and_(SopVersion.module_id == SopModule.id,
-                                   SopVersion.number == latest.c.number))
-            .where(SopModule.archived.is_(False),
-                   _or_among(module_meant_for(user), SopModule.id, extra_ids))
-            .order_by(SopModule.sort_order, SopModule.id))
+    model, version_model = kind.model, kind.version_model
+    latest = latest_numbers(kind)
+    meant = meant_for(kind, user)
+    if extra_ids:
+        meant = or_(meant, model.id.in_(list(extra_ids)))
+    return (select(model, version_model)
+            .join(latest, latest.c[kind.owner_field] == model.id)
+            .join(version_model, and_(kind.owner_column == model.id,
+                                      version_model.number == latest.c.number))
+            .where(model.archived.is_(False), meant)
+            .order_by(model.sort_order, model.id))
 
 
-def _or_among(meant: ColumnElement[bool], column, extra_ids: Collection[int]):
-    return or_(meant, column.in_(list(extra_ids))) if extra_ids else meant
-
-
-def find_course(user: User, slug: str, extra_ids: Collection[int] = ()
-                ) -> tuple[Course, CourseVersion] | None:
-    """The course with this slug and its latest version, if it is meant for the user (or
-    its id is among `extra_ids`: assigned to them)."""
-    row = db.session.execute(visible_courses(user, extra_ids).where(Course.slug == slug)).first()
+def find(kind: VersionedKind, user: User, slug: str, extra_ids: Collection[int] = ()):
+    """(item, latest version) of the item with this slug, if it is meant for the user (or its
+    id is among `extra_ids`: assigned to them); else None."""
+    row = db.session.execute(visible(kind, user, extra_ids)
+                             .where(kind.model.slug == slug)).first()
     return (row[0], row[1]) if row else None
 
 
-def find_module(user: User, slug: str, extra_ids: Collection[int] = ()
-                ) -> tuple[SopModule, SopVersion] | None:
-    """The SOP module with this slug and its latest version, if it is meant for the user (or
-    its id is among `extra_ids`: assigned to them)."""
-    row = db.session.execute(
-        visible_modules(user, extra_ids).where(SopModule.slug == slug)).first()
-    return (row[0], row[1]) if row else None
-
+# One name per kind for the modules that read one kind only.
+course_meant_for = partial(meant_for, COURSE)
+sop_module_meant_for = partial(meant_for, SOP_MODULE)
+latest_course_numbers = partial(latest_numbers, COURSE)
+visible_courses = partial(visible, COURSE)
+visible_sop_modules = partial(visible, SOP_MODULE)
+find_course = partial(find, COURSE)
+find_sop_module = partial(find, SOP_MODULE)
+# The names modules outside the content core still import (assign, practice, quiz, learn).
+module_meant_for, visible_modules, find_module = (sop_module_meant_for, visible_sop_modules,
+                                                  find_sop_module)

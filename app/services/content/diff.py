@@ -1,7 +1,7 @@
 """What changed between two versions of a course or SOP module, per lesson or step, by line.
 
-Both sides are snapshots shaped like publishing.course_snapshot / sop_snapshot (a version is
-turned into one with version_snapshot). Lessons and steps are matched by their key.
+Both sides are snapshots of one kind (kinds.VersionedKind.snapshot / version_snapshot); rows
+(lessons, steps) are matched by their key. Pure: ids are named from the `names` given.
 """
 
 from __future__ import annotations
@@ -10,28 +10,10 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
-from app.models import CourseVersion, SopVersion
-from app.services.content.publishing import LESSON_FIELDS, STEP_FIELDS
-from app.services.content.sop_authoring import format_key_points
+from app.services.content.kinds import VersionedKind
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 CONTEXT_LINES = 2
-
-COURSE_LABELS = {"title": _l("Title"), "summary": _l("Summary")}
-LESSON_LABELS = {
-    "title": _l("Title"), "chapter_title": _l("Chapter"), "body": _l("Lesson text"),
-    "video_media_id": _l("Video"), "audio_media_id": _l("Audio"), "pdf_media_id": _l("PDF"),
-}
-SOP_LABELS = {"title": _l("Title"), "owner_position_id": _l("Owner position"),
-              "purpose": _l("Purpose")}
-STEP_LABELS = {
-    "title": _l("Title"), "responsible_position_id": _l("Responsible position"),
-    "timing": _l("Timing"), "instructions": _l("Instructions"), "script": _l("Script"),
-    "evidence_type": _l("Evidence"), "evidence_hint": _l("Evidence hint"),
-    "key_points": _l("Key points"),
-}
 
 
 @dataclass(frozen=True)
@@ -121,46 +103,25 @@ def _items(old_items: list[dict], new_items: list[dict], labels: dict, show) -> 
     return items
 
 
-def _shower(names: dict[str, dict[int, str]]):
-    """How a field's value reads in a diff: ids by name, key points as lines, None as ""."""
+def _shower(kind: VersionedKind, names: dict[str, dict[int, str]]):
+    """How a field's value reads in a diff: ids by name, the kind's formats, None as ""."""
 
     def show(name: str, value) -> str:
         if value is None:
             return ""
-        if name == "key_points":
-            return format_key_points(value)
-        if name in names:
-            return names[name].get(value, f"#{value}")
+        if name in kind.formats:
+            return kind.formats[name](value)
+        if name in kind.names:
+            return names.get(name, {}).get(value, f"#{value}")
         return str(value)
 
     return show
 
 
-def diff_courses(old: dict | None, new: dict, media: dict[int, str] | None = None
-                 ) -> ContentDiff:
-    """Course snapshot `new` against `old` (None: everything is new)."""
-    old = old or {"lessons": []}
-    show = _shower({f"{kind}_media_id": media or {} for kind in ("video", "audio", "pdf")})
-    return ContentDiff(_field_changes(old, new, COURSE_LABELS, show),
-                       _items(old["lessons"], new["lessons"], LESSON_LABELS, show))
-
-
-def diff_sops(old: dict | None, new: dict, positions: dict[int, str] | None = None
-              ) -> ContentDiff:
-    """SOP snapshot `new` against `old` (None: everything is new)."""
-    old = old or {"steps": []}
-    show = _shower({"owner_position_id": positions or {},
-                    "responsible_position_id": positions or {}})
-    return ContentDiff(_field_changes(old, new, SOP_LABELS, show),
-                       _items(old["steps"], new["steps"], STEP_LABELS, show))
-
-
-def version_snapshot(version: CourseVersion | SopVersion) -> dict:
-    """A published version in the shape of the working copy's snapshot."""
-    if isinstance(version, CourseVersion):
-        return {"title": version.title, "summary": version.summary,
-                "lessons": [{f: getattr(lesson, f) for f in LESSON_FIELDS}
-                            for lesson in version.lessons]}
-    return {"title": version.title, "purpose": version.purpose,
-            "owner_position_id": version.owner_position_id,
-            "steps": [{f: getattr(step, f) for f in STEP_FIELDS} for step in version.steps]}
+def diff_content(kind: VersionedKind, old: dict | None, new: dict,
+                 names: dict[str, dict[int, str]] | None = None) -> ContentDiff:
+    """Snapshot `new` against `old` (None: everything is new); `names`: id field → id → name."""
+    old = old or {kind.rows: []}
+    show = _shower(kind, names or {})
+    return ContentDiff(_field_changes(old, new, kind.header_labels, show),
+                       _items(old[kind.rows], new[kind.rows], kind.row_labels, show))

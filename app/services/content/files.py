@@ -12,7 +12,7 @@ from app.services.assign.reack import DEFAULT_DAYS as REACK_DAYS
 from app.services.content.file_plans import (
     CourseFile,
     LessonFile,
-    SopFile,
+    SopModuleFile,
     StepFile,
     SyncError,
 )
@@ -191,7 +191,7 @@ def _chapters(src: SourceFile, data: dict, lessons: dict[str, LessonFile], defau
     return chapters
 
 
-def read_sop(path: Path, root: Path, errors: list[SyncError]) -> SopFile | None:
+def read_sop_module(path: Path, root: Path, errors: list[SyncError]) -> SopModuleFile | None:
     """Parse sop/<slug>.toml."""
     src = SourceFile(path, root, errors)
     if not SLUG.match(path.stem):
@@ -201,7 +201,7 @@ def read_sop(path: Path, root: Path, errors: list[SyncError]) -> SopFile | None:
     if data is None:
         return None
     _unknown_keys(src, data, SOP_KEYS)
-    module = SopFile(
+    sop_module = SopModuleFile(
         slug=path.stem, path=src.name,
         title=_text(src, data, "title", required=True, max_length=200),
         owner_position=_text(src, data, "owner_position", max_length=50) or None,
@@ -216,15 +216,15 @@ def read_sop(path: Path, root: Path, errors: list[SyncError]) -> SopFile | None:
     if not isinstance(steps, list) or not steps:
         src.error(src.line_of("steps") if "steps" in data else 1,
                   _l("an SOP module needs at least one [[steps]]"))
-        return module
+        return sop_module
     headers = src.table_lines("steps")
     for index, raw in enumerate(steps):
         at = headers[index] if index < len(headers) else 1
         step = _step(src, raw, index, at)
-        if any(other.key == step.key for other in module.steps):
+        if any(other.key == step.key for other in sop_module.steps):
             src.error(src.line_of("key", at), _l("step key '%(key)s' is used twice", key=step.key))
-        module.steps.append(step)
-    return module
+        sop_module.steps.append(step)
+    return sop_module
 
 
 def _reack_days(src: SourceFile, data: dict) -> int:
@@ -279,3 +279,6 @@ def _step(src: SourceFile, raw: dict, index: int, at: int) -> StepFile:
         key_points=[{"point": p["point"], "synonyms": [str(s) for s in p.get("synonyms", [])]}
                     for p in key_points],
     )
+
+
+read_sop = read_sop_module  # the name app/services/coach/lint.py still imports

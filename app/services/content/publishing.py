@@ -1,4 +1,8 @@
-"""Publishing freezes a working copy into an immutable, numbered version."""
+"""Publishing freezes a working copy into an immutable, numbered version with its rows.
+
+Written once for every versioned kind (see kinds.py): the kind's snapshot is hashed, compared
+with the newest version and, when it differs, copied into a new version and its rows.
+"""
 
 from __future__ import annotations
 
@@ -9,115 +13,60 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import (
-    Course,
-    CourseVersion,
-    CourseVersionLesson,
-    SopModule,
-    SopVersion,
-    SopVersionStep,
-    User,
-)
+from app.models import User
+from app.services.content.kinds import VersionedKind
 from app.services.errors import DomainError
-
-LESSON_FIELDS = ("key", "chapter_title", "title", "body", "video_media_id", "audio_media_id",
-                 "pdf_media_id")
-STEP_FIELDS = ("key", "title", "instructions", "script", "responsible_position_id", "timing",
-               "evidence_type", "evidence_hint", "key_points")
 
 
 def digest(payload: dict) -> str:
+    """The SHA-256 of a snapshot as canonical JSON (keys sorted, so their order never counts)."""
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def course_snapshot(course: Course) -> dict:
-    """The publishable content of a course's working copy, lessons in reading order."""
-    lessons = []
-    for chapter in course.chapters:
-        for lesson in chapter.lessons:
-            lessons.append({
-                "key": lesson.key, "chapter_title": chapter.title, "title": lesson.title,
-                "body": lesson.body, "video_media_id": lesson.video_media_id,
-                "audio_media_id": lesson.audio_media_id, "pdf_media_id": lesson.pdf_media_id,
-            })
-    return {"title": course.title, "summary": course.summary, "lessons": lessons}
+def latest_version(kind: VersionedKind, item_id: int):
+    """The newest version of the course or SOP module `item_id` (None before the first)."""
+    model = kind.version_model
+    return db.session.scalar(select(model).where(kind.owner_column == item_id)
+                             .order_by(model.number.desc()).limit(1))
 
 
-def sop_snapshot(module: SopModule) -> dict:
-    """The publishable content of an SOP module's working copy, steps in order."""
-    steps = [{field: getattr(step, field) for field in STEP_FIELDS} for step in module.steps]
-    return {"title": module.title, "purpose": module.purpose,
-            "owner_position_id": module.owner_position_id, "steps": steps}
-
-
-def latest_course_version(course_id: int) -> CourseVersion | None:
-    return db.session.scalar(select(CourseVersion).where(CourseVersion.course_id == course_id)
-                             .order_by(CourseVersion.number.desc()).limit(1))
-
-
-def latest_sop_version(module_id: int) -> SopVersion | None:
-    return db.session.scalar(select(SopVersion).where(SopVersion.module_id == module_id)
-                             .order_by(SopVersion.number.desc()).limit(1))
-
-
-def _next_number(model, owner_column, owner_id: int) -> int:
-    current = db.session.scalar(select(func.max(model.number)).where(owner_column == owner_id))
+def _next_number(kind: VersionedKind, item_id: int) -> int:
+    current = db.session.scalar(select(func.max(kind.version_model.number))
+                                .where(kind.owner_column == item_id))
     return (current or 0) + 1
 
 
-def publish_course(course: Course, actor: User | None, change_note: str) -> CourseVersion:
-    """Freeze the course as a new version; refuse when nothing changed or it has no lesson."""
-    snapshot = course_snapshot(course)
-    if not snapshot["lessons"]:
-        raise DomainError(_l("Add at least one lesson before publishing."))
+def publish(kind: VersionedKind, item, actor: User | None, change_note: str,
+            requires_reack: bool = False):
+    """Freeze the working copy as a new version; refuse when it has no row or nothing changed.
+
+    `requires_reack` counts only for kinds whose versions can require re-acknowledgement, and
+    never for a first version.
+    """
+    snapshot = kind.snapshot(item)
+    if not snapshot[kind.rows]:
+        raise DomainError(kind.empty_message)
     content_hash = digest(snapshot)
-    latest = latest_course_version(course.id)
+    latest = latest_version(kind, item.id)
     if latest is not None and latest.content_hash == content_hash:
         raise DomainError(_l("Nothing has changed since version %(number)d.",
                              number=latest.number))
-    version = CourseVersion(
-        course_id=course.id, number=_next_number(CourseVersion, CourseVersion.course_id,
-                                                 course.id),
-        title=course.title, summary=course.summary, change_note=(change_note or "").strip(),
-        content_hash=content_hash, published_by_id=actor.id if actor else None,
+    version = kind.version_model(
+        **{kind.owner_field: item.id}, number=_next_number(kind, item.id),
+        **{name: snapshot[name] for name in kind.header_fields},
+        change_note=(change_note or "").strip(), content_hash=content_hash,
+        published_by_id=actor.id if actor else None,
     )
-    version.lessons = [CourseVersionLesson(rank=index, **lesson)
-                       for index, lesson in enumerate(snapshot["lessons"])]
+    if kind.reacknowledged:
+        version.requires_reack = bool(requires_reack and latest)
+    setattr(version, kind.rows, [kind.row_model(rank=index, **row)
+                                 for index, row in enumerate(snapshot[kind.rows])])
     db.session.add(version)
     db.session.flush()
     return version
 
 
-def publish_sop(module: SopModule, actor: User | None, change_note: str,
-                requires_reack: bool = False) -> SopVersion:
-    """Freeze the SOP module as a new version, optionally requiring re-acknowledgement."""
-    snapshot = sop_snapshot(module)
-    if not snapshot["steps"]:
-        raise DomainError(_l("Add at least one step before publishing."))
-    content_hash = digest(snapshot)
-    latest = latest_sop_version(module.id)
-    if latest is not None and latest.content_hash == content_hash:
-        raise DomainError(_l("Nothing has changed since version %(number)d.",
-                             number=latest.number))
-    version = SopVersion(
-        module_id=module.id, number=_next_number(SopVersion, SopVersion.module_id, module.id),
-        title=module.title, purpose=module.purpose, owner_position_id=module.owner_position_id,
-        change_note=(change_note or "").strip(), requires_reack=bool(requires_reack and latest),
-        content_hash=content_hash, published_by_id=actor.id if actor else None,
-    )
-    version.steps = [SopVersionStep(rank=index, **step)
-                     for index, step in enumerate(snapshot["steps"])]
-    db.session.add(version)
-    db.session.flush()
-    return version
-
-
-def course_has_unpublished_changes(course: Course) -> bool:
-    latest = latest_course_version(course.id)
-    return latest is None or latest.content_hash != digest(course_snapshot(course))
-
-
-def sop_has_unpublished_changes(module: SopModule) -> bool:
-    latest = latest_sop_version(module.id)
-    return latest is None or latest.content_hash != digest(sop_snapshot(module))
+def has_unpublished_changes(kind: VersionedKind, item) -> bool:
+    latest = latest_version(kind, item.id)
+    return latest is None or latest.content_hash != digest(kind.snapshot(item))

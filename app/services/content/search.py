@@ -25,7 +25,7 @@ from app.models import (
     SopVersionStep,
     User,
 )
-from app.services.content.audience import visible_courses, visible_modules
+from app.services.content.audience import visible_courses, visible_sop_modules
 from app.services.validation import like_contains
 
 MAX_QUERY = 100
@@ -106,7 +106,7 @@ def search(user: User, query: str | None) -> SearchResult:
     terms = query_terms(query)
     result = SearchResult(query=(query or "").strip()[:MAX_QUERY], terms=terms, hits=[])
     if terms:
-        result.hits = (_courses(user, terms) + _lessons(user, terms) + _modules(user, terms)
+        result.hits = (_courses(user, terms) + _lessons(user, terms) + _sop_modules(user, terms)
                        + _steps(user, terms))
     return result
 
@@ -133,16 +133,16 @@ def _lessons(user: User, terms: list[str]) -> list[SearchHit]:
             for item, slug, course in db.session.execute(query)]
 
 
-def _modules(user: User, terms: list[str]) -> list[SearchHit]:
-    query = visible_modules(user).where(_all_terms(terms, [SopVersion.title,
+def _sop_modules(user: User, terms: list[str]) -> list[SearchHit]:
+    query = visible_sop_modules(user).where(_all_terms(terms, [SopVersion.title,
                                                            SopVersion.purpose]))
-    return [SearchHit("sop", module.slug, highlight(version.title, terms),
+    return [SearchHit("sop", sop_module.slug, highlight(version.title, terms),
                       snippet([version.purpose, version.title], terms))
-            for module, version in db.session.execute(query.limit(LIMIT))]
+            for sop_module, version in db.session.execute(query.limit(LIMIT))]
 
 
 def _steps(user: User, terms: list[str]) -> list[SearchHit]:
-    versions = visible_modules(user).with_only_columns(
+    versions = visible_sop_modules(user).with_only_columns(
         SopModule.slug, SopModule.sort_order, SopVersion.id, SopVersion.title.label("sop"),
     ).order_by(None).subquery()
     step = SopVersionStep

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -12,16 +11,13 @@ from app.extensions import db
 from app.models import SopModule, SopStep, SopVersion, SopVersionStep, User
 from app.services.content import working_copy as wc
 from app.services.content.files import EVIDENCE_TYPES
+from app.services.content.key_points import format_key_points, parse_key_points  # noqa: F401
 from app.services.errors import DomainError
 from app.services.validation import clean_multiline, clean_text
 
-POINT_SEPARATOR = re.compile(r"[:：]")
-SYNONYM_SEPARATOR = re.compile(r"[,，、;；]")
-MAX_POINTS = 30
-
 
 @dataclass
-class ModuleData:
+class SopModuleData:
     title: str | None
     purpose: str | None = ""
     owner_position_id: int | None = None
@@ -42,81 +38,46 @@ class StepData:
     key_points: str | None = ""  # one per line: "要点：同义词1，同义词2"
 
 
-# ---- the module ------------------------------------------------------------------------------
+# ---- the SOP module --------------------------------------------------------------------------
 
-def save_module(module: SopModule | None, data: ModuleData, actor: User | None) -> SopModule:
-    """Create an SOP module (`module` None: its slug is made from the title) or edit it."""
+def save_sop_module(sop_module: SopModule | None, data: SopModuleData, actor: User | None
+                    ) -> SopModule:
+    """Create an SOP module (`sop_module` None: its slug is made from the title) or edit it."""
     title = clean_text(data.title, field="title", label=wc.TITLE, max_length=200)
     purpose = clean_multiline(data.purpose, field="purpose", label=_l("Purpose"),
                               max_length=20_000) or ""
     owner = wc.optional_position(data.owner_position_id, "owner_position_id")
     sort_order = wc.clean_order(data.sort_order)
     positions, departments = wc.audience(data.position_ids, data.department_ids)
-    if module is None:
-        module = SopModule(slug=wc.unique_slug(SopModule, title, "sop"), source="web",
+    if sop_module is None:
+        sop_module = SopModule(slug=wc.unique_slug(SopModule, title, "sop"), source="web",
                            created_by_id=actor.id if actor else None)
-        db.session.add(module)
-    module.title, module.purpose, module.sort_order = title, purpose, sort_order
-    module.owner_position_id = owner
-    module.positions, module.departments = positions, departments
+        db.session.add(sop_module)
+    sop_module.title, sop_module.purpose, sop_module.sort_order = title, purpose, sort_order
+    sop_module.owner_position_id = owner
+    sop_module.positions, sop_module.departments = positions, departments
     db.session.flush()
-    return module
+    return sop_module
 
 
-def set_module_archived(module: SopModule, archived: bool) -> None:
+def set_sop_module_archived(sop_module: SopModule, archived: bool) -> None:
     """Archive an SOP module (hidden from learners, history kept) or bring it back."""
-    module.archived = archived
+    sop_module.archived = archived
     db.session.flush()
-
-
-# ---- key points ------------------------------------------------------------------------------
-
-def parse_key_points(text: str | None) -> list[dict]:
-    """Lines "要点：同义词1，同义词2" (synonyms optional) as [{"point", "synonyms"}]."""
-    text = clean_multiline(text, field="key_points", label=_l("Key points"),
-                           max_length=10_000) or ""
-    points = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        point, *rest = POINT_SEPARATOR.split(line, maxsplit=1)
-        synonyms = [s.strip() for s in SYNONYM_SEPARATOR.split(rest[0] if rest else "")
-                    if s.strip()]
-        if not point.strip():
-            raise DomainError(_l("Line %(line)d of the key points has no point before the "
-                                 "colon.", line=number), "key_points")
-        if len(point.strip()) > 100 or any(len(s) > 50 for s in synonyms):
-            raise DomainError(_l("Line %(line)d of the key points is too long: at most 100 "
-                                 "characters for a point and 50 for a synonym.", line=number),
-                              "key_points")
-        points.append({"point": point.strip(), "synonyms": synonyms})
-    if len(points) > MAX_POINTS:
-        raise DomainError(_l("At most %(max)d key points per step.", max=MAX_POINTS),
-                          "key_points")
-    return points
-
-
-def format_key_points(points: list[dict] | None) -> str:
-    """Key points as the editable lines parse_key_points reads."""
-    lines = []
-    for point in points or []:
-        synonyms = "，".join(point.get("synonyms") or [])
-        lines.append(f"{point['point']}：{synonyms}" if synonyms else point["point"])
-    return "\n".join(lines)
 
 
 # ---- steps -----------------------------------------------------------------------------------
 
 def _step_keys(module_id: int) -> set[str]:
-    """Every key a step of this module has or ever had in a published version."""
+    """Every key a step of this SOP module has or ever had in a published version."""
     current = select(SopStep.key).where(SopStep.module_id == module_id)
     published = (select(SopVersionStep.key).join(SopVersion)
                  .where(SopVersion.module_id == module_id))
     return set(db.session.scalars(current.union(published)))
 
 
-def save_step(module: SopModule, step: SopStep | None, data: StepData) -> SopStep:
-    """Create a step at the end of the module, or edit one; its key never changes."""
+def save_step(sop_module: SopModule, step: SopStep | None, data: StepData) -> SopStep:
+    """Create a step at the end of the SOP module, or edit one; its key never changes."""
     title = clean_text(data.title, field="title", label=wc.TITLE, max_length=200)
     instructions = clean_multiline(data.instructions, field="instructions",
                                    label=_l("Instructions"), max_length=20_000) or ""
@@ -131,9 +92,9 @@ def save_step(module: SopModule, step: SopStep | None, data: StepData) -> SopSte
     responsible = wc.optional_position(data.responsible_position_id, "responsible_position_id")
     key_points = parse_key_points(data.key_points)
     if step is None:
-        step = SopStep(key=wc.first_free(title, "step", _step_keys(module.id)),
-                       rank=len(module.steps), title=title)
-        module.steps.append(step)
+        step = SopStep(key=wc.first_free(title, "step", _step_keys(sop_module.id)),
+                       rank=len(sop_module.steps), title=title)
+        sop_module.steps.append(step)
     step.title, step.instructions, step.script = title, instructions, script
     step.timing, step.evidence_type, step.evidence_hint = timing, data.evidence_type, hint
     step.responsible_position_id, step.key_points = responsible, key_points
@@ -143,15 +104,15 @@ def save_step(module: SopModule, step: SopStep | None, data: StepData) -> SopSte
 
 def move_step(step: SopStep, direction: str) -> None:
     """Move a step one place up or down."""
-    module = step.module
-    wc.move(list(module.steps), step, direction)
+    sop_module = step.module
+    wc.move(list(sop_module.steps), step, direction)
     db.session.flush()
-    db.session.expire(module, ["steps"])
+    db.session.expire(sop_module, ["steps"])
 
 
 def delete_step(step: SopStep) -> None:
     """Remove a step from the working copy; published versions keep it."""
-    module = step.module
-    module.steps.remove(step)
-    wc.renumber(module.steps)
+    sop_module = step.module
+    sop_module.steps.remove(step)
+    wc.renumber(sop_module.steps)
     db.session.flush()

@@ -1,7 +1,13 @@
-"""`flask content sync`: load courses/ and sop/ into the database, idempotently."""
+"""`flask content sync`: load courses/ and sop/ into the database, idempotently.
+
+One sync for every kind loaded from files: a `FileKind` names the versioned kind, how its
+files are read and how a checked file becomes the working copy; the rest (identity by slug,
+the digest of the file's explicit snapshot, counting, publishing a version) is written once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -10,12 +16,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Course, CourseChapter, CourseLesson, Department, Position, SopModule, SopStep
+from app.models import CourseChapter, CourseLesson, Department, Position, SopStep
 from app.models.base import utcnow
-from app.services.assign import reack
-from app.services.content import publishing
-from app.services.content.file_plans import CourseFile, SopFile, SyncError
-from app.services.content.files import read_course, read_sop
+from app.services.content import history, publishing
+from app.services.content.file_plans import CourseFile, SopModuleFile, SyncError
+from app.services.content.files import read_course, read_sop_module
+from app.services.content.kinds import COURSE, SOP_MODULE, VersionedKind
 from app.services.org import department_paths
 from app.services.quiz.quiz_files import read_quiz_files
 from app.services.quiz.quiz_sync import check_quiz_files, sync_quizzes
@@ -49,14 +55,80 @@ class SyncReport:
         }
 
 
-def read_content(root: Path, courses_dir: Path, sop_dir: Path, errors: list[SyncError]):
-    """Every course folder and SOP file, parsed and checked."""
-    courses = [read_course(folder, root, errors)
-               for folder in sorted(courses_dir.iterdir()) if folder.is_dir()] \
-        if courses_dir.is_dir() else []
-    modules = [read_sop(path, root, errors) for path in sorted(sop_dir.glob("*.toml"))] \
-        if sop_dir.is_dir() else []
-    return [c for c in courses if c], [m for m in modules if m]
+@dataclass(frozen=True)
+class SyncContext:
+    """What applying a file needs besides the file: named positions and departments."""
+
+    positions: dict[str, Position]
+    departments: dict[str, int]
+    actor: object
+    now: datetime
+
+
+@dataclass(frozen=True, eq=False)
+class FileKind:
+    """A versioned kind as it comes from files."""
+
+    kind: VersionedKind
+    counts: str  # its counts in the SyncReport
+    read: Callable[[Path, Path, list[SyncError]], list]  # (folder, root, errors) → files
+    apply: Callable  # (item, file, SyncContext): the file's content into the working copy
+    position_names: Callable[[list], list[str]]  # positions its files name besides audience
+
+
+def _read_courses(folder: Path, root: Path, errors: list[SyncError]) -> list[CourseFile]:
+    return [read_course(course_dir, root, errors)
+            for course_dir in sorted(folder.iterdir()) if course_dir.is_dir()]
+
+
+def _read_sop_modules(folder: Path, root: Path, errors: list[SyncError]
+                      ) -> list[SopModuleFile]:
+    return [read_sop_module(path, root, errors) for path in sorted(folder.glob("*.toml"))]
+
+
+def _apply_course(course, course_file: CourseFile, context: SyncContext) -> None:
+    course.title, course.summary = course_file.title, course_file.summary
+    course.chapters = []
+    db.session.flush()
+    for c_index, (title, lessons) in enumerate(course_file.chapters):
+        chapter = CourseChapter(title=title, rank=c_index, course_id=course.id)
+        chapter.lessons = [CourseLesson(course_id=course.id, key=lesson.key, title=lesson.title,
+                                        body=lesson.body, rank=l_index)
+                           for l_index, lesson in enumerate(lessons)]
+        course.chapters.append(chapter)
+
+
+def _apply_sop_module(sop_module, sop_module_file: SopModuleFile,
+                      context: SyncContext) -> None:
+    positions, owner = context.positions, sop_module_file.owner_position
+    sop_module.title, sop_module.purpose = sop_module_file.title, sop_module_file.purpose
+    sop_module.owner_position_id = positions[owner].id if owner else None
+    sop_module.rubric = sop_module_file.rubric
+    sop_module.steps = []
+    db.session.flush()
+    sop_module.steps = [SopStep(
+        module_id=sop_module.id, key=s.key, rank=index, title=s.title,
+        instructions=s.instructions, script=s.script, timing=s.timing,
+        responsible_position_id=positions[s.position].id if s.position else None,
+        evidence_type=s.evidence, evidence_hint=s.evidence_hint, key_points=s.key_points,
+    ) for index, s in enumerate(sop_module_file.steps)]
+
+
+def _sop_module_positions(files: list[SopModuleFile]) -> list[str]:
+    return [f.owner_position for f in files if f.owner_position] + \
+        [s.position for f in files for s in f.steps if s.position]
+
+
+COURSE_FILES = FileKind(COURSE, "courses", _read_courses, _apply_course, lambda _f: [])
+SOP_MODULE_FILES = FileKind(SOP_MODULE, "sop_modules", _read_sop_modules, _apply_sop_module,
+                            _sop_module_positions)
+
+
+def read_content(root: Path, folders: dict[FileKind, Path], errors: list[SyncError]
+                 ) -> dict[FileKind, list]:
+    """Every file of every kind, parsed and checked (a missing folder has none)."""
+    return {file_kind: [f for f in file_kind.read(folder, root, errors) if f]
+            if folder.is_dir() else [] for file_kind, folder in folders.items()}
 
 
 def sync_content(root: Path, courses_dir: Path, sop_dir: Path, *, dry_run: bool,
@@ -64,37 +136,36 @@ def sync_content(root: Path, courses_dir: Path, sop_dir: Path, *, dry_run: bool,
     """Check everything first; with any error nothing is written. A changed file → a version;
     one requiring re-acknowledgement → an assignment to acknowledge it (see assign.reack)."""
     report = SyncReport(dry_run=dry_run)
-    courses, modules = read_content(root, courses_dir, sop_dir, report.errors)
+    files = read_content(root, {COURSE_FILES: courses_dir, SOP_MODULE_FILES: sop_dir},
+                         report.errors)
     quizzes = read_quiz_files(root, courses_dir, sop_dir, report.errors)
     check_quiz_files(quizzes, report.errors)
-    departments = _check_departments(courses, modules, report)
-    _check_slugs(Course, courses, report)
-    _check_slugs(SopModule, modules, report)
+    everything = [f for kind_files in files.values() for f in kind_files]
+    departments = _check_departments(everything, report)
+    for file_kind, kind_files in files.items():
+        _check_slugs(file_kind.kind.model, kind_files, report)
     if report.errors:
         return report
-    positions = _positions([n for c in courses for n in c.positions] +
-                           [n for m in modules for n in m.positions] +
-                           [m.owner_position for m in modules if m.owner_position] +
-                           [s.position for m in modules for s in m.steps if s.position],
-                           report)
-    for course_file in courses:
-        _sync_course(course_file, positions, departments, report, actor)
-    for module_file in modules:
-        _sync_sop(module_file, positions, departments, report, actor, now or utcnow())
+    positions = _positions([n for f in everything for n in f.positions] +
+                           [n for file_kind, kind_files in files.items()
+                            for n in file_kind.position_names(kind_files)], report)
+    context = SyncContext(positions, departments, actor, now or utcnow())
+    for file_kind, kind_files in files.items():
+        for item_file in kind_files:
+            _sync_item(file_kind, item_file, context, report)
     db.session.flush()
     sync_quizzes(quizzes, report.quizzes)
     return report
 
 
-def _check_departments(courses, modules, report: SyncReport) -> dict[str, int]:
+def _check_departments(items, report: SyncReport) -> dict[str, int]:
     by_name: dict[str, int] = {}
     for dept_id, path in department_paths().items():
         by_name.setdefault(path, dept_id)
         by_name.setdefault(path.split(" / ")[-1], dept_id)
-    for item in [*courses, *modules]:
+    for item in items:
         for name in item.departments:
-            key = " / ".join(p.strip() for p in name.split("/"))
-            if key not in by_name:
+            if _dept_key(name) not in by_name:
                 report.errors.append(SyncError(item.path, 0, str(
                     _l("department '%(name)s' does not exist", name=name))))
     return by_name
@@ -120,91 +191,34 @@ def _positions(names: list[str], report: SyncReport) -> dict[str, Position]:
     return existing
 
 
-def _course_snapshot(course_file: CourseFile) -> dict:
-    lessons = [{"key": lesson.key, "chapter_title": title, "title": lesson.title,
-                "body": lesson.body, "video_media_id": None, "audio_media_id": None,
-                "pdf_media_id": None}
-               for title, chapter in course_file.chapters for lesson in chapter]
-    return {"title": course_file.title, "summary": course_file.summary, "lessons": lessons,
-            "order": course_file.order, "positions": course_file.positions,
-            "departments": course_file.departments}
-
-
-def _sync_course(course_file: CourseFile, positions, departments, report, actor) -> None:
-    digest = publishing.digest(_course_snapshot(course_file))
-    course = db.session.scalar(select(Course).where(Course.slug == course_file.slug))
-    if course is not None and course.source_hash == digest:
-        report.courses.unchanged += 1
-        return
-    counts = report.courses
-    if course is None:
-        course = Course(slug=course_file.slug, source="file")
-        db.session.add(course)
-        counts.created += 1
-    else:
-        counts.updated += 1
-    course.title, course.summary = course_file.title, course_file.summary
-    course.sort_order, course.source_hash = course_file.order, digest
-    course.positions = [positions[n] for n in course_file.positions]
-    course.departments = [db.session.get(Department, departments[_dept_key(n)])
-                          for n in course_file.departments]
-    course.chapters = []
-    db.session.flush()
-    for c_index, (title, lessons) in enumerate(course_file.chapters):
-        chapter = CourseChapter(title=title, rank=c_index, course_id=course.id)
-        chapter.lessons = [CourseLesson(course_id=course.id, key=lesson.key, title=lesson.title,
-                                        body=lesson.body, rank=l_index)
-                           for l_index, lesson in enumerate(lessons)]
-        course.chapters.append(chapter)
-    db.session.flush()
-    if publishing.course_has_unpublished_changes(course):
-        publishing.publish_course(course, actor, course_file.change_note or
-                                  str(_l("Synchronised from %(path)s", path=course_file.path)))
-        report.versions_published += 1
-
-
 def _dept_key(name: str) -> str:
     return " / ".join(p.strip() for p in name.split("/"))
 
 
-def _sync_sop(module_file: SopFile, positions, departments, report, actor, now) -> None:
-    snapshot = {**vars(module_file), "steps": [vars(s) for s in module_file.steps]}
-    snapshot.pop("path")
-    snapshot.pop("reack_days")  # only used when a version is published
-    if snapshot["rubric"] is None:
-        snapshot.pop("rubric")  # files without a rubric keep the digest they had before it
-    digest = publishing.digest(snapshot)
-    module = db.session.scalar(select(SopModule).where(SopModule.slug == module_file.slug))
-    if module is not None and module.source_hash == digest:
-        report.sop_modules.unchanged += 1
+def _sync_item(file_kind: FileKind, item_file, context: SyncContext, report: SyncReport
+               ) -> None:
+    """Load one checked file into its working copy and publish it when it changed."""
+    kind, counts = file_kind.kind, getattr(report, file_kind.counts)
+    digest = publishing.digest(item_file.snapshot())
+    item = db.session.scalar(select(kind.model).where(kind.model.slug == item_file.slug))
+    if item is not None and item.source_hash == digest:
+        counts.unchanged += 1
         return
-    if module is None:
-        module = SopModule(slug=module_file.slug, source="file")
-        db.session.add(module)
-        report.sop_modules.created += 1
+    if item is None:
+        item = kind.model(slug=item_file.slug, source="file")
+        db.session.add(item)
+        counts.created += 1
     else:
-        report.sop_modules.updated += 1
-    owner = positions.get(module_file.owner_position) if module_file.owner_position else None
-    module.title, module.purpose, module.sort_order = (module_file.title, module_file.purpose,
-                                                       module_file.order)
-    module.owner_position_id, module.source_hash = (owner.id if owner else None), digest
-    module.rubric = module_file.rubric
-    module.positions = [positions[n] for n in module_file.positions]
-    module.departments = [db.session.get(Department, departments[_dept_key(n)])
-                          for n in module_file.departments]
-    module.steps = []
+        counts.updated += 1
+    item.sort_order, item.source_hash = item_file.order, digest
+    item.positions = [context.positions[n] for n in item_file.positions]
+    item.departments = [db.session.get(Department, context.departments[_dept_key(n)])
+                        for n in item_file.departments]
+    file_kind.apply(item, item_file, context)
     db.session.flush()
-    module.steps = [SopStep(
-        module_id=module.id, key=s.key, rank=index, title=s.title,
-        instructions=s.instructions, script=s.script, timing=s.timing,
-        responsible_position_id=positions[s.position].id if s.position else None,
-        evidence_type=s.evidence, evidence_hint=s.evidence_hint, key_points=s.key_points,
-    ) for index, s in enumerate(module_file.steps)]
-    db.session.flush()
-    if publishing.sop_has_unpublished_changes(module):
-        version = publishing.publish_sop(
-            module, actor, module_file.change_note or
-            str(_l("Synchronised from %(path)s", path=module_file.path)),
-            requires_reack=module_file.requires_reack)
-        reack.reacknowledge(module, version, module_file.reack_days, actor, now)
+    if publishing.has_unpublished_changes(kind, item):
+        note = item_file.change_note or str(_l("Synchronised from %(path)s",
+                                               path=item_file.path))
+        history.publish_owed(kind, item, context.actor, note, item_file.requires_reack,
+                             item_file.reack_days, context.now)
         report.versions_published += 1

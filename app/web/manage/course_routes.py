@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Course, CourseChapter, CourseLesson
 from app.permissions import Permission, require
 from app.services.content import authoring, history
+from app.services.content.kinds import COURSE
 from app.services.markdown import render_markdown
 from app.web.forms import choices
 from app.web.manage import bp
@@ -66,7 +67,7 @@ def course_detail(course_id: int):
         selectinload(Course.chapters).selectinload(CourseChapter.lessons),
         selectinload(Course.positions), selectinload(Course.departments)))
     return render_template("manage/course.html", course=course,
-                           status=history.course_status(course), chapter_form=ChapterForm())
+                           status=history.status(COURSE, course), chapter_form=ChapterForm())
 
 
 @bp.post("/courses/<int:course_id>/archive")

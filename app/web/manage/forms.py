@@ -74,7 +74,7 @@ class LessonForm(UploadsMixin, FlaskForm):
     preview = SubmitField(_l("Preview"))
 
 
-class ModuleForm(AudienceMixin, FlaskForm):
+class SopModuleForm(AudienceMixin, FlaskForm):
     title = StringField(_l("Title"))
     owner_position_id = SelectField(_l("Owner position"), coerce=db_int)
     purpose = TextAreaField(_l("Purpose (Markdown)"), render_kw={"rows": 6})

@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.permissions import Permission, require
 from app.services.content import history
+from app.services.content.kinds import COURSE, SOP_MODULE
 from app.services.content.working_copy import upload_image
 from app.services.errors import DomainError
 from app.services.markdown import render_markdown
@@ -23,7 +24,7 @@ def index():
     return render_template(
         "manage/index.html", positions=list_positions(), hospitals=list_hospitals(),
         trees=department_tree(), by_position=by_position, by_department=by_department,
-        courses=history.course_overview(), modules=history.sop_overview(),
+        courses=history.overview(COURSE), modules=history.overview(SOP_MODULE),
     )
 
 

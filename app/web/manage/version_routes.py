@@ -1,83 +1,86 @@
-"""Trainer views for versions: publish with a change note, the history, comparing two."""
+"""Trainer views for versions: publish with a change note, the history, comparing two.
+
+One view function for each page, registered once per versioned kind under that kind's URLs
+and endpoint names (manage.course_publish, manage.sop_publish …).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
-from app.models import Course, SopModule
 from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.content import history
+from app.services.content.kinds import COURSE, SOP_MODULE, VersionedKind
 from app.web.forms import db_int
 from app.web.manage import bp
 from app.web.manage.forms import PublishForm, SopPublishForm
 from app.web.manage.helpers import save_or_render
 
 
+@dataclass(frozen=True)
+class KindPages:
+    """Where a versioned kind's pages live: its URL prefix, id argument and publish form."""
+
+    kind: VersionedKind
+    prefix: str
+    id_arg: str
+    publish_form: type
+
+
+PAGES = {pages.kind.key: pages for pages in (
+    KindPages(COURSE, "/courses", "course_id", PublishForm),
+    KindPages(SOP_MODULE, "/sop", "module_id", SopPublishForm),
+)}
+
+
 def _published(version) -> str:
     return _("Version %(number)d is published.", number=version.number)
 
 
-@bp.route("/courses/<int:course_id>/publish", methods=["GET", "POST"])
+def _item(pages: KindPages, ids: dict):
+    return db.get_or_404(pages.kind.model, ids[pages.id_arg])
+
+
 @require(Permission.AUTHOR_CONTENT)
-def course_publish(course_id: int):
-    course, form = db.get_or_404(Course, course_id), PublishForm()
+def publish(kind_key: str, **ids):
+    pages = PAGES[kind_key]
+    kind, item, form = pages.kind, _item(pages, ids), pages.publish_form()
     return save_or_render(
-        form, lambda: history.publish_course(course, current_user, form.change_note.data),
-        lambda _v: url_for("manage.course_versions", course_id=course.id),
-        "manage/publish.html", message=_published, item=course, kind="course",
-        status=history.course_status(course), changes=history.course_pending_changes(course),
+        form, lambda: history.publish(kind, item, current_user, form.change_note.data,
+                                      form.data.get("requires_reack", False),
+                                      reack_days=form.data.get("reack_days"), now=utcnow()),
+        lambda _v: url_for(f"manage.{kind.key}_versions", **ids),
+        "manage/publish.html", message=_published, item=item, kind=kind.key,
+        status=history.status(kind, item), changes=history.pending_changes(kind, item),
     )
 
 
-@bp.route("/sop/<int:module_id>/publish", methods=["GET", "POST"])
 @require(Permission.AUTHOR_CONTENT)
-def sop_publish(module_id: int):
-    module, form = db.get_or_404(SopModule, module_id), SopPublishForm()
-    return save_or_render(
-        form, lambda: history.publish_sop(module, current_user, form.change_note.data,
-                                          form.requires_reack.data,
-                                          reack_days=form.reack_days.data, now=utcnow()),
-        lambda _v: url_for("manage.sop_versions", module_id=module.id),
-        "manage/publish.html", message=_published, item=module, kind="sop",
-        status=history.sop_status(module), changes=history.sop_pending_changes(module),
-    )
+def versions(kind_key: str, **ids):
+    pages = PAGES[kind_key]
+    item = _item(pages, ids)
+    return render_template("manage/versions.html", item=item, kind=kind_key,
+                           versions=history.versions(pages.kind, item))
 
 
-@bp.get("/courses/<int:course_id>/versions")
 @require(Permission.AUTHOR_CONTENT)
-def course_versions(course_id: int):
-    course = db.get_or_404(Course, course_id)
-    return render_template("manage/versions.html", item=course, kind="course",
-                           versions=history.course_versions(course))
+def diff(kind_key: str, **ids):
+    pages = PAGES[kind_key]
+    item = _item(pages, ids)
+    comparison = history.compare(pages.kind, item, request.args.get("old", type=db_int),
+                                 request.args.get("new", type=db_int))
+    return render_template("manage/diff.html", item=item, kind=kind_key, comparison=comparison)
 
 
-@bp.get("/sop/<int:module_id>/versions")
-@require(Permission.AUTHOR_CONTENT)
-def sop_versions(module_id: int):
-    module = db.get_or_404(SopModule, module_id)
-    return render_template("manage/versions.html", item=module, kind="sop",
-                           versions=history.sop_versions(module))
-
-
-@bp.get("/courses/<int:course_id>/diff")
-@require(Permission.AUTHOR_CONTENT)
-def course_diff(course_id: int):
-    course = db.get_or_404(Course, course_id)
-    comparison = history.compare_course(course, request.args.get("old", type=db_int),
-                                        request.args.get("new", type=db_int))
-    return render_template("manage/diff.html", item=course, kind="course",
-                           comparison=comparison)
-
-
-@bp.get("/sop/<int:module_id>/diff")
-@require(Permission.AUTHOR_CONTENT)
-def sop_diff(module_id: int):
-    module = db.get_or_404(SopModule, module_id)
-    comparison = history.compare_sop(module, request.args.get("old", type=db_int),
-                                     request.args.get("new", type=db_int))
-    return render_template("manage/diff.html", item=module, kind="sop",
-                           comparison=comparison)
+for _pages in PAGES.values():
+    for _name, _view, _methods in (("publish", publish, ["GET", "POST"]),
+                                   ("versions", versions, ["GET"]), ("diff", diff, ["GET"])):
+        bp.add_url_rule(f"{_pages.prefix}/<int:{_pages.id_arg}>/{_name}",
+                        f"{_pages.kind.key}_{_name}", _view, methods=_methods,
+                        defaults={"kind_key": _pages.kind.key})
