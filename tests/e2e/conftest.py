@@ -11,6 +11,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from app.extensions import db
+from tests.helpers import TEST_HASH
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
@@ -26,7 +27,7 @@ def live_app(make_app):
     from app.services.demo import seed_demo
 
     with make_app() as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         db.session.commit()
         yield app
 

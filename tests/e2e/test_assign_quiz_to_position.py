@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.services.demo import seed_demo
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in
+from tests.helpers import TEST_HASH
 from tests.learning_factories import position
 from tests.quiz_factories import make_quiz, single
 
@@ -22,7 +23,7 @@ IDS: dict[str, int] = {}
 def live_app(make_app):
     """Overrides the conftest's: CSRF on; a published quiz nobody has been given yet."""
     with make_app(WTF_CSRF_ENABLED=True) as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         db.session.commit()
         IDS["quiz"] = make_quiz([single()], slug="position-quiz", title="客服接诊测验").id
         IDS["position"] = position("客服").id

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from app.extensions import db
 from app.services.demo import seed_demo
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in
+from tests.helpers import TEST_HASH
 from tests.report_factories import team_fixture
 
 
@@ -19,7 +20,7 @@ from tests.report_factories import team_fixture
 def live_app(make_app):
     """Overrides the conftest's: the demo organisation with the reports' fixture team."""
     with make_app() as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         db.session.commit()
         team_fixture()
         yield app

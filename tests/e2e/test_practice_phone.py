@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.services.demo import seed_demo
 from tests.e2e.conftest import PHONE, sign_in
+from tests.helpers import TEST_HASH
 from tests.practice_factories import jpeg_bytes, make_practice_sop
 
 STEPS = [
@@ -23,7 +24,7 @@ STEPS = [
 def live_app(make_app):
     """Overrides the conftest's: CSRF on, a two-step SOP meant for everyone."""
     with make_app(WTF_CSRF_ENABLED=True) as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         db.session.commit()
         make_practice_sop("phone-practice", STEPS, title="手机实操")
         yield app

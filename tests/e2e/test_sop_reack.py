@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Acknowledgement, SopModule, SopStep, SopVersion
 from app.services.demo import seed_demo
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in
+from tests.helpers import TEST_HASH
 from tests.learning_factories import make_course, make_sop, person
 
 NASTY = [
@@ -43,7 +44,7 @@ INJECTED = """() => ({
 @pytest.fixture(scope="module")
 def live_app(make_app):
     with make_app(WTF_CSRF_ENABLED=True) as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         db.session.commit()
         make_sop("reack-e2e", title="回访话术 SOP")
         body = "课时开头的正文。\n\n" + "\n\n".join(NASTY)

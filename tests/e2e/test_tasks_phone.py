@@ -16,6 +16,7 @@ from app.services.assign.assignments import AssignmentData, create_assignment
 from app.services.assign.notify import notify_assigned
 from app.services.demo import seed_demo
 from tests.e2e.conftest import PHONE, sign_in
+from tests.helpers import TEST_HASH
 from tests.learning_factories import person
 from tests.quiz_factories import make_quiz, single
 
@@ -26,7 +27,7 @@ DUE = {}
 def live_app(make_app):
     """Overrides the conftest's: CSRF on; a quiz assigned to the employee, due in 3 days."""
     with make_app(WTF_CSRF_ENABLED=True) as app:
-        seed_demo()
+        seed_demo(TEST_HASH)
         db.session.commit()
         quiz = make_quiz([single()], slug="task-quiz", title="接诊话术测验")
         now = utcnow()

@@ -5,7 +5,7 @@ working copy → snapshot → immutable version with its rows (publishing), stat
 and comparisons (history), what changed (diff), and loading files (sync). The kind says which
 tables hold it, which fields a version freezes and how they read in a diff; the core says
 everything else once. A new versioned kind adds one `VersionedKind` here (and, when it comes
-from files, one `FileKind` in sync) — see docs/architecture-content.md.
+from files, one `FileKind` in sync) — see docs/architecture.md ("The versioned-content core").
 """
 
 from __future__ import annotations

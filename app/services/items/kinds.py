@@ -1,4 +1,6 @@
-"""The four kinds of learning item, one declaration each. Adding a kind: docs/architecture-items.md.
+"""The four kinds of learning item, one declaration each.
+
+Adding a kind: docs/architecture.md ("Worked example: adding a kind").
 
 Hooks are looked up when called (`_late`), so the modules they live in may themselves use
 the registry without an import cycle."""
