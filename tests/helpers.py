@@ -12,8 +12,18 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import User
+from app.services.media import UploadSettings
 
 TEST_HASH = "pbkdf2:sha256:1000"  # cheap, as the test settings' PASSWORD_HASH_METHOD
+
+
+def upload_settings() -> UploadSettings:
+    """The running test app's upload folder and limits, as the views pass them."""
+    from flask import current_app
+
+    return UploadSettings.from_config(current_app.config)
+
+
 ROSTER_HEADER = ["工号", "姓名", "院区", "部门", "岗位", "角色", "手机", "邮箱", "负责部门", "状态",
                  "初始密码"]
 

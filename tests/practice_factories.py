@@ -27,6 +27,7 @@ from app.models.base import utcnow
 from app.models.practice import RunReview, RunStepComment, RunSubmission
 from app.services.practice import runs
 from app.services.practice.runs import StepInput
+from tests.helpers import upload_settings
 from tests.learning_factories import make_sop, person
 
 # One step of each evidence type; timings: a window in hours, same day, working days, none.
@@ -94,7 +95,7 @@ def fill_step_data(step_type: str) -> StepInput:
 def _fill_all(run: PracticeRun, now: datetime) -> None:
     for offset, step in enumerate(run.version.steps):
         runs.save_step(run.user, run, step.key, fill_step_data(step.evidence_type),
-                       now=now + timedelta(minutes=offset))
+                       now=now + timedelta(minutes=offset), uploads=upload_settings())
 
 
 def make_run(owner: str = "employee", module: SopModule | None = None, *,

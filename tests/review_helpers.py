@@ -11,7 +11,7 @@ from app.models.base import utcnow
 from app.services import accounts
 from app.services.practice import runs
 from app.services.practice.review import Decision, review_run
-from tests.helpers import TEST_HASH
+from tests.helpers import TEST_HASH, upload_settings
 from tests.learning_factories import department, person
 from tests.practice_factories import fill_step_data, make_practice_sop
 
@@ -34,7 +34,7 @@ def rework(run: PracticeRun, note: str = "已补充复查时间") -> None:
     first = run.version.steps[0]
     data = fill_step_data(first.evidence_type)
     data.note = note
-    runs.save_step(owner, run, first.key, data)
+    runs.save_step(owner, run, first.key, data, uploads=upload_settings())
     runs.submit_run(owner, run, now=utcnow() + timedelta(seconds=1))
     db.session.commit()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -53,17 +53,35 @@ KINDS = {
 }
 
 
-def limit_bytes(kind: str) -> int:
-    return int(current_app.config[KINDS[kind].limit_setting]) * 1024 * 1024
+EVIDENCE_PHOTO = "evidence_photo"  # the limit of a practice run's photo (practice/photos.py)
 
 
-def upload_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+@dataclass(frozen=True)
+class UploadSettings:
+    """Where uploaded files live and how large each kind may be: the UPLOAD_DIR and MAX_*_MB
+    settings, read by the views and commands and handed to the services that store files."""
+
+    folder: Path
+    limits_mb: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> UploadSettings:
+        limits = {kind: int(config[spec.limit_setting]) for kind, spec in KINDS.items()}
+        limits[EVIDENCE_PHOTO] = int(config.get("MAX_EVIDENCE_PHOTO_MB", 10))
+        return cls(Path(config["UPLOAD_DIR"]), limits)
+
+    def limit_bytes(self, kind: str) -> int:
+        return self.limits_mb[kind] * 1024 * 1024
+
+    def directory(self, sub: str = "") -> Path:
+        """The folder (or its sub-folder), created when missing."""
+        path = self.folder / sub if sub else self.folder
+        path.mkdir(parents=True, exist_ok=True)
+        return path
 
 
-def save_upload(stream, filename: str, kind: str, actor: User | None) -> Media:
+def save_upload(stream, filename: str, kind: str, actor: User | None,
+                settings: UploadSettings) -> Media:
     """Check and store one uploaded file; raise DomainError (nothing kept) when refused."""
     spec = KINDS[kind]
     suffix = PurePath(filename or "").suffix.lower()
@@ -71,9 +89,9 @@ def save_upload(stream, filename: str, kind: str, actor: User | None) -> Media:
         raise DomainError(_l("'%(name)s' is not an accepted %(kind)s file; accepted: %(types)s.",
                              name=filename or "?", kind=spec.label,
                              types=", ".join(spec.extensions)))
-    limit = limit_bytes(kind)
+    limit = settings.limit_bytes(kind)
     stored_name = secrets.token_hex(16) + suffix
-    target = upload_dir() / stored_name
+    target = settings.directory() / stored_name
     digest, size, head = hashlib.sha256(), 0, b""
     try:
         with open(target, "wb") as out:
@@ -102,6 +120,6 @@ def save_upload(stream, filename: str, kind: str, actor: User | None) -> Media:
     return media
 
 
-def media_path(media: Media) -> str:
+def media_path(media: Media, settings: UploadSettings) -> str:
     """Where the bytes of a media row live on disk."""
-    return os.path.join(upload_dir(), media.stored_name)
+    return os.path.join(settings.directory(), media.stored_name)

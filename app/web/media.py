@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort, current_app, send_file
 from flask_login import login_required
 
 from app.extensions import db
 from app.models import Media
-from app.services.media import media_path
+from app.services.media import UploadSettings, media_path
 
 bp = Blueprint("media", __name__)
+
+
+def upload_settings() -> UploadSettings:
+    """The upload folder and size limits of this app, for the services that store files."""
+    return UploadSettings.from_config(current_app.config)
 
 
 @bp.get("/media/<int:media_id>")
 @login_required
 def serve(media_id: int):
     media = db.get_or_404(Media, media_id)
-    path = media_path(media)
+    path = media_path(media, upload_settings())
     if not os.path.exists(path):
         abort(404)
     return send_file(path, mimetype=media.mime, conditional=True, max_age=3600,

@@ -16,6 +16,7 @@ from app.services.content.kinds import COURSE, SOP_MODULE
 from app.services.content.working_copy import Upload, first_free, store_uploads
 from app.services.errors import DomainError
 from app.services.validation import clean_multiline
+from tests.helpers import upload_settings
 
 
 def _trainer() -> User:
@@ -222,7 +223,7 @@ def test_a_refused_upload_removes_the_files_saved_before_it(app, tmp_path):
     good = Upload("video_file", "video", io.BytesIO(b"\x00\x00\x00\x18ftypmp42"), "a.mp4")
     bad = Upload("pdf_file", "pdf", io.BytesIO(b"not a pdf"), "b.pdf")
     with pytest.raises(DomainError) as refused:
-        store_uploads([good, bad], None)
+        store_uploads([good, bad], None, upload_settings())
     assert refused.value.field == "pdf_file"
     db.session.rollback()
     assert list(tmp_path.iterdir()) == []

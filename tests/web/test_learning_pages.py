@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Acknowledgement, LessonProgress, Media
+from tests.helpers import upload_settings
 from tests.learning_factories import (
     make_course,
     make_sop,
@@ -271,7 +272,8 @@ def test_a_course_cover_is_shown_to_learners(client, auth, demo):
 
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     course = make_course("covered", title="有封面的课程")
-    course.cover_media_id = save_upload(io.BytesIO(png), "cover.png", "image", None).id
+    course.cover_media_id = save_upload(io.BytesIO(png), "cover.png", "image", None,
+                                      upload_settings()).id
     db.session.commit()
     auth.as_role("employee")
     cover = f'src="/media/{course.cover_media_id}"'

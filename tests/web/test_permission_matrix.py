@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Department, Hospital, Position, User
 from tests.conftest import restore_rows, snapshot_rows
+from tests.helpers import upload_settings
 
 OK, LOGIN, DENY = "ok", "login", 403
 ROLES = ("anonymous", "employee", "supervisor", "trainer", "admin")
@@ -370,7 +371,7 @@ def _media_id() -> int:
 
     from app.services.media import save_upload
 
-    media = save_upload(io.BytesIO(b"%PDF-1.4 test"), "t.pdf", "pdf", None)
+    media = save_upload(io.BytesIO(b"%PDF-1.4 test"), "t.pdf", "pdf", None, upload_settings())
     db.session.commit()
     return media.id
 
@@ -516,7 +517,8 @@ def _practice_ids() -> dict[str, object]:
     employee = db.session.scalar(select(User).where(User.login == "employee"))
     run = db.session.scalar(select(PracticeRun).where(PracticeRun.user_id == employee.id)
                             .order_by(PracticeRun.id.desc()))
-    photo = save_evidence_photo(io.BytesIO(jpeg_bytes()), "matrix.jpg", run, employee)
+    photo = save_evidence_photo(io.BytesIO(jpeg_bytes()), "matrix.jpg", run, employee,
+                                upload_settings())
     db.session.commit()
     return {"photo_id": photo.id, "step_key": run.steps[0].step_key}
 

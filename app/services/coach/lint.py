@@ -17,7 +17,7 @@ from app.services.coach.key_points import check_key_points
 from app.services.coach.model import Finding
 from app.services.coach.terms import TermBook, find_terms, load_terms
 from app.services.content.file_plans import SyncError
-from app.services.content.files import LESSON_FILE, SourceFile, read_sop
+from app.services.content.files import LESSON_FILE, SourceFile, read_sop_module
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def _lint_lesson(path: Path, root: Path, book: TermBook, report: LintReport) -> 
 
 def _lint_sop(path: Path, root: Path, book: TermBook, report: LintReport) -> None:
     errors: list[SyncError] = []
-    module = read_sop(path, root, errors)
+    module = read_sop_module(path, root, errors)
     src = SourceFile(path, root, [])
     report.files += 1
     _add_errors(report, errors)

@@ -87,6 +87,3 @@ visible_courses = partial(visible, COURSE)
 visible_sop_modules = partial(visible, SOP_MODULE)
 find_course = partial(find, COURSE)
 find_sop_module = partial(find, SOP_MODULE)
-# The names modules outside the content core still import (assign, practice, quiz, learn).
-module_meant_for, visible_modules, find_module = (sop_module_meant_for, visible_sop_modules,
-                                                  find_sop_module)

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Course, CourseChapter, CourseLesson, CourseVersion, CourseVersionLesson, User
 from app.services.content import working_copy as wc
 from app.services.errors import DomainError
+from app.services.media import UploadSettings
 from app.services.validation import clean_multiline, clean_text
 
 LESSON_MEDIA = ("video", "audio", "pdf")
@@ -39,7 +40,8 @@ class LessonData:
 # ---- the course ------------------------------------------------------------------------------
 
 def save_course(course: Course | None, data: CourseData, actor: User | None,
-                cover: wc.Upload | None = None) -> Course:
+                cover: wc.Upload | None = None, *, store: UploadSettings | None = None
+                ) -> Course:
     """Create a course (`course` None: its slug is made from the title) or edit its details."""
     title = clean_text(data.title, field="title", label=wc.TITLE, max_length=200)
     summary = clean_multiline(data.summary, field="summary", label=_l("Summary"),
@@ -55,7 +57,7 @@ def save_course(course: Course | None, data: CourseData, actor: User | None,
     if data.remove_cover:
         course.cover_media_id = None
     if cover is not None:  # last: nothing else can fail after the file is written
-        course.cover_media_id = wc.store_uploads([cover], actor)[cover.field].id
+        course.cover_media_id = wc.store_uploads([cover], actor, store)[cover.field].id
     db.session.flush()
     return course
 
@@ -134,7 +136,8 @@ def _place(lesson: CourseLesson, target: CourseChapter, index: int | None = None
 
 
 def save_lesson(lesson: CourseLesson | None, chapter: CourseChapter, data: LessonData,
-                actor: User | None, uploads: Sequence[wc.Upload] = ()) -> CourseLesson:
+                actor: User | None, uploads: Sequence[wc.Upload] = (), *,
+                store: UploadSettings | None = None) -> CourseLesson:
     """Create a lesson at the end of `chapter`, or edit one (and move it to another chapter).
 
     Uploaded video/audio/PDF replace the lesson's file; an uploaded image is added as a
@@ -155,7 +158,7 @@ def save_lesson(lesson: CourseLesson | None, chapter: CourseChapter, data: Lesso
     for kind in LESSON_MEDIA:
         if kind in data.remove_media:
             setattr(lesson, f"{kind}_media_id", None)
-    for media in wc.store_uploads(list(uploads), actor).values():
+    for media in wc.store_uploads(list(uploads), actor, store).values():
         if media.kind == "image":
             lesson.body = wc.append_line(lesson.body, wc.image_markdown(media))
         else:

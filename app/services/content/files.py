@@ -279,6 +279,3 @@ def _step(src: SourceFile, raw: dict, index: int, at: int) -> StepFile:
         key_points=[{"point": p["point"], "synonyms": [str(s) for s in p.get("synonyms", [])]}
                     for p in key_points],
     )
-
-
-read_sop = read_sop_module  # the name app/services/coach/lint.py still imports

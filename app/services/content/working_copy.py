@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Department, Media, Position, User
 from app.services.errors import DomainError
-from app.services.media import media_path, save_upload
+from app.services.media import UploadSettings, media_path, save_upload
 
 NOT_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_LENGTH = 60
@@ -107,20 +107,24 @@ def renumber(items: list) -> None:
         each.rank = rank
 
 
-def store_uploads(uploads: list[Upload], actor: User | None) -> dict[str, Media]:
-    """Save every uploaded file or none: a refused file removes those saved before it."""
+def store_uploads(uploads: list[Upload], actor: User | None,
+                  store: UploadSettings | None) -> dict[str, Media]:
+    """Save every uploaded file or none: a refused file removes those saved before it.
+    `store` (the upload folder and limits) is needed as soon as there is a file."""
+    if uploads and store is None:
+        raise ValueError("store_uploads needs the upload settings to store files")
     saved: dict[str, Media] = {}
     try:
         for upload in uploads:
             try:
                 saved[upload.field] = save_upload(upload.stream, upload.filename, upload.kind,
-                                                  actor)
+                                                  actor, store)
             except DomainError as error:
                 error.field = error.field or upload.field
                 raise
     except BaseException:
         for media in saved.values():
-            Path(media_path(media)).unlink(missing_ok=True)
+            Path(media_path(media, store)).unlink(missing_ok=True)
         raise
     return saved
 
@@ -131,9 +135,9 @@ def image_markdown(media: Media) -> str:
     return f"![{name}](/media/{media.id})"
 
 
-def upload_image(upload: Upload, actor: User | None) -> str:
+def upload_image(upload: Upload, actor: User | None, store: UploadSettings) -> str:
     """Store an image for a Markdown text and return the Markdown line that shows it."""
-    return image_markdown(store_uploads([upload], actor)[upload.field])
+    return image_markdown(store_uploads([upload], actor, store)[upload.field])
 
 
 def append_line(text: str, line: str) -> str:

@@ -20,13 +20,13 @@ import tempfile
 import warnings
 from pathlib import Path, PurePath
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
 from app.extensions import db
 from app.models import EvidencePhoto, PracticeRun, User
 from app.services.errors import DomainError, NotFound
+from app.services.media import EVIDENCE_PHOTO, UploadSettings
 from app.services.practice.access import can_view
 
 log = logging.getLogger(__name__)
@@ -39,18 +39,8 @@ EXTENSIONS = {"", ".jpg", ".jpeg", ".png", ".webp"}
 FIELD = "photo"
 
 
-def evidence_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "evidence"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def photo_path(photo: EvidencePhoto) -> Path:
-    return evidence_dir() / photo.stored_name
-
-
-def _limit_bytes() -> int:
-    return int(current_app.config.get("MAX_EVIDENCE_PHOTO_MB", 10)) * 1024 * 1024
+def photo_path(photo: EvidencePhoto, settings: UploadSettings) -> Path:
+    return settings.directory("evidence") / photo.stored_name
 
 
 def _spool(stream, limit: int) -> tempfile.SpooledTemporaryFile:
@@ -129,17 +119,17 @@ def encode_clean(image: Image.Image) -> tuple[bytes, str]:
     return buffer.getvalue(), mime
 
 
-def save_evidence_photo(stream, filename: str | None, run: PracticeRun, actor: User
-                        ) -> EvidencePhoto:
+def save_evidence_photo(stream, filename: str | None, run: PracticeRun, actor: User,
+                        settings: UploadSettings) -> EvidencePhoto:
     """Check, clean and store one uploaded photo for `run`; DomainError (nothing kept) when
     refused. The caller links it to a step."""
     if PurePath(filename or "").suffix.lower() not in EXTENSIONS:
         raise _not_an_image()
-    with _spool(stream, _limit_bytes()) as spooled:
+    with _spool(stream, settings.limit_bytes(EVIDENCE_PHOTO)) as spooled:
         image = _decode(spooled)
     data, mime = encode_clean(image)
     stored_name = secrets.token_hex(16) + (".png" if mime == "image/png" else ".jpg")
-    (evidence_dir() / stored_name).write_bytes(data)
+    (settings.directory("evidence") / stored_name).write_bytes(data)
     photo = EvidencePhoto(run_id=run.id, stored_name=stored_name, mime=mime,
                           width=image.width, height=image.height, size=len(data),
                           sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=actor.id)

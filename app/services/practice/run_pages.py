@@ -22,7 +22,7 @@ from app.models import (
     User,
 )
 from app.services.assign.access import assigned_access
-from app.services.content.audience import visible_modules
+from app.services.content.audience import visible_sop_modules
 from app.services.errors import NotFound
 from app.services.practice.evidence import EvidenceType, evidence_type
 from app.services.practice.runs import OPEN
@@ -169,4 +169,4 @@ def startable_modules(actor: User, now) -> list[tuple]:
     """(module, latest version) of every SOP module the actor may start a run of: meant for
     them, or assigned to them."""
     extra = assigned_access(actor, now)["sop"]
-    return [tuple(row) for row in db.session.execute(visible_modules(actor, extra))]
+    return [tuple(row) for row in db.session.execute(visible_sop_modules(actor, extra))]

@@ -26,8 +26,9 @@ from app.models import PracticeRun, RunStep, SopModule, SopVersion, User
 from app.models.base import utcnow
 from app.models.practice import RunSubmission
 from app.services.assign.access import assigned_access
-from app.services.content.audience import find_module
+from app.services.content.audience import find_sop_module
 from app.services.errors import DomainError, NotFound
+from app.services.media import UploadSettings
 from app.services.practice import photos
 from app.services.practice.evidence import evidence_type
 from app.services.practice.pii import refuse_pii
@@ -46,10 +47,10 @@ PAST_LIMIT = timedelta(days=366)
 def startable_version(actor: User, module: SopModule, now: datetime) -> SopVersion | None:
     """The latest published version of `module` when the actor may read it (its audience,
     or assigned to them); None otherwise."""
-    found = find_module(actor, module.slug)
+    found = find_sop_module(actor, module.slug)
     if found is None:
         extra = assigned_access(actor, now)["sop"]
-        found = find_module(actor, module.slug, extra) if module.id in extra else None
+        found = find_sop_module(actor, module.slug, extra) if module.id in extra else None
     return found[1] if found else None
 
 
@@ -136,9 +137,10 @@ def _clean_texts(data: StepInput) -> dict[str, str]:
 
 
 def save_step(actor: User, run: PracticeRun, step_key: str, data: StepInput, *,
-              now: datetime | None = None) -> RunStep:
+              now: datetime | None = None, uploads: UploadSettings | None = None) -> RunStep:
     """Record one step as the form sent it: tick, evidence of the step's type, note, script
-    draft, a new photo. All fields are checked before anything is written."""
+    draft, a new photo (stored with `uploads`, the upload folder and limits). All fields are
+    checked before anything is written."""
     if run.user_id != actor.id:
         raise NotFound(_l("This practice run does not exist."))
     step = db.session.scalar(select(RunStep).where(RunStep.run_id == run.id,
@@ -152,8 +154,10 @@ def save_step(actor: User, run: PracticeRun, step_key: str, data: StepInput, *,
     if kind.column and kind.name != "photo":
         values[kind.column] = kind.normalise(getattr(data, kind.form_field))
     if kind.name == "photo" and data.photo is not None and getattr(data.photo, "filename", ""):
+        if uploads is None:
+            raise ValueError("save_step needs the upload settings to store a photo")
         values["photo_id"] = photos.save_evidence_photo(
-            data.photo.stream, data.photo.filename, run, actor).id
+            data.photo.stream, data.photo.filename, run, actor, uploads).id
     for column, value in values.items():
         setattr(step, column, value)
     if not data.done:

@@ -25,7 +25,7 @@ from app.models import (
     SopVersion,
     User,
 )
-from app.services.content.audience import course_meant_for, module_meant_for
+from app.services.content.audience import course_meant_for, sop_module_meant_for
 from app.services.errors import DomainError
 
 MODES = ("exam", "practice")
@@ -75,7 +75,7 @@ def quiz_meant_for(user: User) -> ColumnElement[bool]:
         exists().where(CourseVersion.course_id == Course.id)))
     module_ok = or_(Quiz.sop_module_id.is_(None), exists().where(
         SopModule.id == Quiz.sop_module_id, SopModule.archived.is_(False),
-        module_meant_for(user), exists().where(SopVersion.module_id == SopModule.id)))
+        sop_module_meant_for(user), exists().where(SopVersion.module_id == SopModule.id)))
     return and_(Quiz.published.is_(True), Quiz.archived.is_(False), course_ok, module_ok)
 
 

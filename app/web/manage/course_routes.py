@@ -25,6 +25,7 @@ from app.web.manage.forms import (
     MoveForm,
 )
 from app.web.manage.helpers import accepts_upload, fill_audience, post_action, save_or_render
+from app.web.media import upload_settings
 
 
 def _course_data(form: CourseForm) -> authoring.CourseData:
@@ -39,7 +40,8 @@ def _course_form(form: CourseForm, course: Course | None):
     fill_audience(form, course)
     return save_or_render(
         form, lambda: authoring.save_course(course, _course_data(form), current_user,
-                                            next(iter(form.uploads()), None)),
+                                            next(iter(form.uploads()), None),
+                                            store=upload_settings()),
         lambda saved: url_for("manage.course_detail", course_id=saved.id),
         "manage/course_form.html", course=course,
     )
@@ -139,7 +141,7 @@ def _lesson_form(form: LessonForm, chapter: CourseChapter, lesson: CourseLesson 
         return render_template("manage/lesson_form.html", form=form, **context)
     return save_or_render(
         form, lambda: authoring.save_lesson(lesson, chapter, _lesson_data(form), current_user,
-                                            form.uploads()),
+                                            form.uploads(), store=upload_settings()),
         lambda saved: url_for("manage.lesson_edit", lesson_id=saved.id),
         "manage/lesson_form.html", **context,
     )

@@ -8,8 +8,8 @@ from flask import request
 
 from app.extensions import csrf
 from app.services import org
-from app.services.media import limit_bytes
 from app.web.forms import choices, post_action, save_or_render  # noqa: F401  (re-exported)
+from app.web.media import upload_settings
 
 FORM_SLACK = 1024 * 1024  # room for the other fields of a form next to its largest file
 
@@ -25,7 +25,7 @@ def accepts_upload(kind: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            request.max_content_length = limit_bytes(kind) + FORM_SLACK
+            request.max_content_length = upload_settings().limit_bytes(kind) + FORM_SLACK
             return view(*args, **kwargs)
 
         return csrf.exempt(wrapped)

@@ -15,6 +15,7 @@ from app.services.org import department_tree, headcounts, list_hospitals, list_p
 from app.web.manage import bp
 from app.web.manage.forms import ImageForm
 from app.web.manage.helpers import accepts_upload
+from app.web.media import upload_settings
 
 
 @bp.get("/")
@@ -47,7 +48,7 @@ def image_upload():
     if not form.uploads():
         return jsonify(error=_("Choose an image file.")), 400
     try:
-        markdown = upload_image(form.uploads()[0], current_user)
+        markdown = upload_image(form.uploads()[0], current_user, upload_settings())
     except DomainError as error:
         db.session.rollback()
         return jsonify(error=str(error)), 400

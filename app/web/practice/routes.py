@@ -17,6 +17,7 @@ from app.services.markdown import render_markdown, render_script
 from app.services.practice import photos, run_pages, runs
 from app.services.quiz.authoring import to_local
 from app.web.forms import save_or_render
+from app.web.media import upload_settings
 from app.web.practice import bp
 from app.web.practice.coaching import coach_report
 from app.web.practice.forms import StartForm, step_input
@@ -91,7 +92,8 @@ def save_step(run_id: int, step_key: str):
     """Save one step (the no-JS form); 检查话术 saves, then shows the coach's report."""
     run = _own_or_404(run_id)
     try:
-        runs.save_step(current_user, run, step_key, step_input(request.form, request.files))
+        runs.save_step(current_user, run, step_key, step_input(request.form, request.files),
+                       uploads=upload_settings())
     except NotFound:
         abort(404)
     except DomainError as error:
@@ -129,7 +131,7 @@ def photo(photo_id: int):
         found = photos.viewable_photo(current_user, photo_id)
     except NotFound:
         abort(404)
-    path = photos.photo_path(found)
+    path = photos.photo_path(found, upload_settings())
     if not path.is_file():
         abort(404)
     response = send_file(path, mimetype=found.mime, conditional=True, max_age=3600)

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import EvidencePhoto
 from app.services.errors import DomainError
-from app.services.practice.photos import evidence_dir, photo_path, save_evidence_photo
+from app.services.practice.photos import photo_path, save_evidence_photo
+from tests.helpers import upload_settings
 from tests.learning_factories import person
 from tests.practice_factories import jpeg_bytes, make_run
 
@@ -25,11 +26,12 @@ def run(app, demo):
 
 
 def _save(run, data: bytes, filename: str = "photo.jpg") -> EvidencePhoto:
-    return save_evidence_photo(io.BytesIO(data), filename, run, person("employee"))
+    return save_evidence_photo(io.BytesIO(data), filename, run, person("employee"),
+                               upload_settings())
 
 
 def _stored(photo: EvidencePhoto) -> bytes:
-    return photo_path(photo).read_bytes()
+    return photo_path(photo, upload_settings()).read_bytes()
 
 
 def test_exif_and_gps_are_gone_after_upload(run):
@@ -79,7 +81,7 @@ def test_webp_is_accepted_and_becomes_jpeg(run):
 
 
 def _count_kept() -> tuple[int, int]:
-    files = len(list(evidence_dir().iterdir()))
+    files = len(list(upload_settings().directory("evidence").iterdir()))
     return files, db.session.scalar(select(func.count(EvidencePhoto.id)))
 
 
