@@ -296,7 +296,7 @@ def test_every_naughty_string_as_a_course_title_and_a_lesson_text(trainer, blns)
     """Stored exactly (a text's line ends as "\\n") or refused with a message; never a 500."""
     course, (lesson, _second) = _course_with_two_lessons(trainer)
     problems = []
-    for s in blns:
+    for i, s in enumerate(blns):
         page = trainer.post(f"/manage/courses/{course.id}/edit", data={"title": s})
         if page.status_code == 302:
             if db.session.get(Course, course.id).title != s:
@@ -312,8 +312,9 @@ def test_every_naughty_string_as_a_course_title_and_a_lesson_text(trainer, blns)
                 problems.append(("body stored differently", s))
         elif not (_refused_with_a_message(page) and _documented_refusal(s, None, False)):
             problems.append(("body", page.status_code, s))
-        with trainer.session_transaction() as session:
-            session.pop("_flashes", None)
+        if i % 10 == 9:  # each save leaves a "Saved." message: drop them before the cookie swells
+            with trainer.session_transaction() as session:
+                session.pop("_flashes", None)
     assert not problems, problems[:10]
     assert trainer.get(f"/manage/courses/{course.id}/diff").status_code == 200
 
