@@ -40,7 +40,7 @@ class Robot:
                 pass
 
         self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def url(self, key: str = "robot-key-0001") -> str:
         return f"http://127.0.0.1:{self.server.server_port}/cgi-bin/webhook/send?key={key}"

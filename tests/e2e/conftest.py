@@ -36,7 +36,8 @@ def live_app(make_app):
 def live_server(live_app):
     """Serve `live_app` on 127.0.0.1 in a background thread; yields the base URL."""
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="live-server",
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
