@@ -96,3 +96,34 @@ def test_item_reference_constraints_name_the_bad_rows_and_round_trip_certificate
             assert conn.execute(text("SELECT kind, item_id FROM certificates")).one() == (
                 "path", 5)
         db.engine.dispose()
+
+
+def test_a_database_in_use_upgrades_with_its_rows_and_their_references(empty_database_url):
+    """Tables other rows point at are rebuilt on SQLite (batch mode) without losing a row or
+    breaking a reference: an assignment of a quiz survives the quiz table's rebuild."""
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        from app.extensions import db
+
+        upgrade(revision="b5ddf68bc488")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO quizzes (id, slug, title, description, mode, pass_percent, "
+                "cooldown_minutes, grading_method, review, shuffle_questions, shuffle_options, "
+                "published, archived, source, created_at, updated_at) VALUES (4, 'q', 'Q', '', "
+                "'exam', 60, 0, 'highest', 'immediately', false, true, true, false, 'web', "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO assignments (id, kind, quiz_id, acknowledge, practice_runs, "
+                "starts_at, required, message, origin, created_at, updated_at) VALUES (9, "
+                "'quiz', 4, true, 0, CURRENT_TIMESTAMP, true, '', 'manual', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT a.kind, q.slug FROM assignments a JOIN quizzes q "
+                                     "ON q.id = a.quiz_id")).one() == ("quiz", "q")
+        downgrade(revision="b5ddf68bc488")
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM assignments")).scalar() == 1
+        db.engine.dispose()
