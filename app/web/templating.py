@@ -38,6 +38,10 @@ def register_template_helpers(app: Flask) -> None:
     app.json = JSONProvider(app)
     # the item-kind registry: templates ask the kind (label, learner URL, progress partial)
     app.jinja_env.globals.update(item_kinds=KINDS, item_label=item_label)
+    # the versioned kinds' trainer pages: endpoints, arguments and source file of each kind
+    from app.web.manage.version_routes import PAGES
+
+    app.jinja_env.globals.update(content_pages=PAGES)
     @app.context_processor
     def globals_for_templates():
         return {

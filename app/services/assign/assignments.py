@@ -21,6 +21,7 @@ from app.models.assignments import (
 )
 from app.services.errors import DomainError, NotFound
 from app.services.items import kind_of
+from app.services.items.kinds import PATH, SOP
 from app.services.scope import led_department_ids
 from app.services.validation import clean_multiline
 
@@ -171,10 +172,11 @@ def assign_reacknowledgement(module: SopModule, version: SopVersion, due_at: dat
                              actor: User | None, now: datetime) -> Assignment:
     """After a version that requires re-acknowledgement: everyone the module is meant for
     owes an acknowledgement of at least that version (by `due_at`)."""
-    assignment = Assignment(kind="sop", sop_module_id=module.id, acknowledge=True,
-                            sop_version_number=version.number, starts_at=now, due_at=due_at,
-                            origin="reack", created_by_id=actor.id if actor else None,
+    assignment = Assignment(acknowledge=True, sop_version_number=version.number,
+                            starts_at=now, due_at=due_at, origin="reack",
+                            created_by_id=actor.id if actor else None,
                             message=version.change_note or "")
+    assignment.set_item(SOP.key, module.id)
     targets = [AssignmentTarget(position_id=p.id) for p in module.positions]
     targets += [AssignmentTarget(department_id=d.id) for d in module.departments]
     assignment.targets = targets or [AssignmentTarget()]  # no audience: everyone
@@ -191,8 +193,9 @@ def set_onboarding(path: LearningPath, position: Position, due_days: int, actor:
         raise DomainError(_l("Days to complete must be between 1 and 365."), "due_days")
     for old in onboarding_assignments(position):
         old.cancelled_at = now
-    assignment = Assignment(kind="path", path_id=path.id, origin="onboarding", starts_at=now,
-                            due_days=due_days, created_by_id=actor.id)
+    assignment = Assignment(origin="onboarding", starts_at=now, due_days=due_days,
+                            created_by_id=actor.id)
+    assignment.set_item(PATH.key, path.id)
     assignment.targets = [AssignmentTarget(position_id=position.id)]
     db.session.add(assignment)
     db.session.flush()

@@ -28,6 +28,7 @@ from app.services.assign.assignments import onboarding_assignments, set_onboardi
 from app.services.content import working_copy as wc
 from app.services.errors import DomainError, NotFound
 from app.services.items import kind_of, kinds_for
+from app.services.items.kinds import PATH
 from app.services.validation import clean_multiline, clean_text
 
 MAX_DAYS = 365
@@ -94,7 +95,7 @@ def _onboarding(*columns):
             .join(AssignmentTarget, AssignmentTarget.assignment_id == Assignment.id)
             .join(Position, Position.id == AssignmentTarget.position_id)
             .where(Assignment.origin == "onboarding", Assignment.cancelled_at.is_(None),
-                   Assignment.kind == "path")
+                   Assignment.kind == PATH.key)
             .order_by(Position.sort_order, Position.id))
 
 

@@ -18,6 +18,7 @@ from app.models.assignments import Assignment, LearningPath
 from app.services.assign.paths import StageState, Step, next_in_path
 from app.services.assign.status import status_query
 from app.services.items import KINDS, kind_of
+from app.services.items.kinds import PATH
 
 __all__ = ["Step", "Task", "my_tasks", "next_in_path", "owed_count", "path_task"]
 
@@ -72,7 +73,7 @@ def my_tasks(user: User, now: datetime, zone: str) -> tuple[list[Task], list[Tas
 
 def path_task(user: User, assignment_id: int, now: datetime, zone: str) -> Task | None:
     """A path assignment the user owes (started), with its stages; None otherwise."""
-    found = _tasks(user, now, zone, Assignment.id == assignment_id, Assignment.kind == "path")
+    found = _tasks(user, now, zone, Assignment.id == assignment_id, Assignment.kind == PATH.key)
     return found[0] if found else None
 
 

@@ -24,6 +24,7 @@ from app.models import (
 from app.services.assign.access import assigned_access
 from app.services.content.audience import visible_sop_modules
 from app.services.errors import NotFound
+from app.services.items.kinds import SOP
 from app.services.practice.evidence import EvidenceType, evidence_type
 from app.services.practice.runs import OPEN
 from app.services.practice.timing import StepTiming, step_timings
@@ -168,5 +169,5 @@ def run_page(actor: User, run_id: int) -> RunPage:
 def startable_modules(actor: User, now) -> list[tuple]:
     """(module, latest version) of every SOP module the actor may start a run of: meant for
     them, or assigned to them."""
-    extra = assigned_access(actor, now)["sop"]
+    extra = assigned_access(actor, now)[SOP.key]
     return [tuple(row) for row in db.session.execute(visible_sop_modules(actor, extra))]

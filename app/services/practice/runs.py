@@ -28,6 +28,7 @@ from app.models.practice import RunSubmission
 from app.services.assign.access import assigned_access
 from app.services.content.audience import find_sop_module
 from app.services.errors import DomainError, NotFound
+from app.services.items.kinds import SOP
 from app.services.media import UploadSettings
 from app.services.practice import photos
 from app.services.practice.evidence import evidence_type
@@ -49,7 +50,7 @@ def startable_version(actor: User, module: SopModule, now: datetime) -> SopVersi
     or assigned to them); None otherwise."""
     found = find_sop_module(actor, module.slug)
     if found is None:
-        extra = assigned_access(actor, now)["sop"]
+        extra = assigned_access(actor, now)[SOP.key]
         found = find_sop_module(actor, module.slug, extra) if module.id in extra else None
     return found[1] if found else None
 

@@ -21,6 +21,7 @@ from app.models.assignments import Assignment
 from app.models.attempts import FINISHED
 from app.services.assign import follow
 from app.services.assign.status import STATUSES, status_query
+from app.services.items.kinds import QUIZ
 from app.services.reports import percent
 from app.services.reports.filters import View, people_ids
 
@@ -176,10 +177,10 @@ class QuizRow:
 def quiz_table(view: View, found: list[Column]) -> list[QuizRow]:
     """Per quiz assigned in view: who owes it, who passed, the team's finished attempts,
     their average and pass rate (two statements)."""
-    titles = {c.assignment.quiz_id: c.title for c in found if c.assignment.kind == "quiz"}
+    titles = {c.assignment.quiz_id: c.title for c in found if c.assignment.kind == QUIZ.key}
     if not titles:
         return []
-    rows = status_rows(view, Assignment.kind == "quiz")
+    rows = status_rows(view, Assignment.kind == QUIZ.key)
     owing = {quiz_id: (n, passed) for quiz_id, n, passed in db.session.execute(
         select(Assignment.quiz_id, func.count(distinct(rows.c.user_id)),
                func.count(distinct(case((rows.c.status == "completed", rows.c.user_id)))))

@@ -19,6 +19,7 @@ from app.models import Position, User
 from app.models.assignments import Assignment
 from app.services.assign.status import status_query
 from app.services.exports import stream_rows
+from app.services.items.kinds import QUIZ
 from app.services.org import department_paths
 from app.services.practice.run_pages import STATUS_LABELS as RUN_LABELS
 from app.services.reports import dashboard, team_extra
@@ -81,7 +82,7 @@ def quizzes_export(view: View):
 
 def questions_export(view: View):
     quiz_ids = [c.assignment.quiz_id for c in dashboard.columns(view)
-                if c.assignment.kind == "quiz"]
+                if c.assignment.kind == QUIZ.key]
     headers = [_l("Question"), _l("Type"), _l("Mean score (%)"), _l("Answers")]
     rows = [[q.stem, q.type, _rate(100 * q.mean), q.answers]
             for q in dashboard.weakest_questions(view, quiz_ids)]

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models.assignments import Assignment
 from app.models.results import PERIODS
 from app.services.assign import follow
+from app.services.items.kinds import QUIZ
 from app.services.org import department_paths, list_positions
 from app.services.reports import dashboard, team_extra
 from app.services.reports.filters import View
@@ -79,7 +80,7 @@ def dashboard_page(view: View, page: int, today: date) -> DashboardPage:
     paths = department_paths()
     found = dashboard.columns(view)
     shown = found[:dashboard.MAX_COLUMNS]
-    quiz_ids = [c.assignment.quiz_id for c in found if c.assignment.kind == "quiz"]
+    quiz_ids = [c.assignment.quiz_id for c in found if c.assignment.kind == QUIZ.key]
     return DashboardPage(
         view=view, choices=choices(view, paths), paths=paths, columns=found, shown=shown,
         overall=dashboard.overall(found), matrix=dashboard.matrix_page(view, shown, page),

@@ -30,6 +30,7 @@ from app.models.assignments import Assignment
 from app.models.attempts import FINISHED, GRADING
 from app.services.assign import follow
 from app.services.certificates import certificates_of
+from app.services.items.kinds import COURSE, QUIZ
 from app.services.points.rules import load_settings
 from app.services.points.tally import MyPoints, my_points, period_start
 from app.services.quiz.grading import quiz_result
@@ -144,7 +145,7 @@ def exam_lines(owed: list[OwedLine], attempts: list[AttemptLine],
         quizzes[line.attempt.quiz_id] = line.attempt.quiz
     late: dict[int, bool] = {}
     for line in owed:
-        if line.assignment.kind == "quiz":
+        if line.assignment.kind == QUIZ.key:
             quiz_id = line.assignment.quiz_id
             late[quiz_id] = late.get(quiz_id, False) or line.status in ("overdue", "failed")
     missing = set(late) - set(quizzes)
@@ -180,7 +181,7 @@ def build_record(user: User, now: datetime, today: date, zone: str = "Asia/Shang
     attempts = attempt_lines(user, now)
     exams = exam_lines(owed, attempts, now)
     assigned_courses = {line.assignment.course_id for line in owed
-                        if line.assignment.kind == "course"}
+                        if line.assignment.kind == COURSE.key}
     return Record(
         user=user, headline=headline(owed, exams), owed=owed,
         courses=course_lines(user, assigned_courses), attempts=attempts, exams=exams,

@@ -27,6 +27,7 @@ from app.models.assignments import Assignment, LearningPath
 from app.models.practice import RunReview
 from app.services.assign.paths import path_states, personal_start
 from app.services.content.audience import latest_course_numbers
+from app.services.items.kinds import PATH
 from app.services.practice.rubric import criterion_label
 from app.services.quiz.grading import review_allowed
 
@@ -185,7 +186,7 @@ class PathLine:
 def onboarding_lines(user: User, assignments: list[Assignment],
                      now: datetime) -> list[PathLine]:
     """Each onboarding path the person owes: items done / total, per stage."""
-    owed = [a for a in assignments if a.kind == "path" and a.origin == "onboarding"]
+    owed = [a for a in assignments if a.kind == PATH.key and a.origin == "onboarding"]
     if not owed:
         return []
     paths = {p.id: p for p in db.session.scalars(

@@ -9,6 +9,7 @@ from app.models.attempts import IN_PROGRESS
 from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.errors import DomainError, NotFound
+from app.services.items.kinds import QUIZ
 from app.services.quiz import attempts as quiz_attempts
 from app.services.quiz import taking
 from app.services.quiz.grading import review_allowed
@@ -31,7 +32,7 @@ def _quiz_helpers() -> dict:
 
 
 def _quiz_or_404(quiz_slug: str):
-    return find_or_assigned(find_quiz, "quiz", quiz_slug) or abort(404)
+    return find_or_assigned(find_quiz, QUIZ.key, quiz_slug) or abort(404)
 
 
 def _attempt_or_404(attempt_id: int):

@@ -13,6 +13,7 @@ from app.services.assign.tasks import owed_count
 from app.services.content import acknowledgement, learning, search
 from app.services.content.audience import find_course
 from app.services.errors import DomainError
+from app.services.items.kinds import COURSE
 from app.services.quiz.quizzes import visible_quizzes
 from app.services.quiz.taking import standalone_quiz_cards
 from app.services.quiz.wrong_book import book_size
@@ -39,7 +40,7 @@ def search_page():
 
 
 def _course_or_404(course_slug: str):
-    found = find_or_assigned(find_course, "course", course_slug)
+    found = find_or_assigned(find_course, COURSE.key, course_slug)
     if found is None:
         abort(404)
     return found

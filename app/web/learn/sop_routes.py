@@ -8,6 +8,7 @@ from app.extensions import db
 from app.permissions import Permission, require
 from app.services.content import acknowledgement as ack
 from app.services.content.audience import find_sop_module
+from app.services.items.kinds import SOP
 from app.services.quiz.quizzes import visible_quizzes
 from app.web.forms import db_int
 from app.web.learn import bp
@@ -15,7 +16,7 @@ from app.web.learn.task_routes import find_or_assigned
 
 
 def _module_or_404(sop_slug: str):
-    found = find_or_assigned(find_sop_module, "sop", sop_slug)
+    found = find_or_assigned(find_sop_module, SOP.key, sop_slug)
     if found is None:
         abort(404)
     return found

@@ -25,17 +25,30 @@ from app.web.manage.helpers import save_or_render
 
 @dataclass(frozen=True)
 class KindPages:
-    """Where a versioned kind's pages live: its URL prefix, id argument and publish form."""
+    """Where a versioned kind's pages live: its URL prefix, id argument, publish form and
+    source file. Templates get these as `content_pages[kind]` and ask them for endpoints and
+    arguments instead of branching on the kind."""
 
     kind: VersionedKind
     prefix: str
     id_arg: str
     publish_form: type
+    source_pattern: str  # the file or folder under the curriculum root, by slug
+
+    def endpoint(self, page: str) -> str:
+        """manage.course_detail, manage.sop_versions …"""
+        return f"manage.{self.kind.key}_{page}"
+
+    def args(self, item) -> dict[str, int]:
+        return {self.id_arg: item.id}
+
+    def source(self, item) -> str:
+        return self.source_pattern.format(slug=item.slug)
 
 
 PAGES = {pages.kind.key: pages for pages in (
-    KindPages(COURSE, "/courses", "course_id", PublishForm),
-    KindPages(SOP_MODULE, "/sop", "module_id", SopPublishForm),
+    KindPages(COURSE, "/courses", "course_id", PublishForm, "courses/{slug}/"),
+    KindPages(SOP_MODULE, "/sop", "module_id", SopPublishForm, "sop/{slug}.toml"),
 )}
 
 
@@ -55,7 +68,7 @@ def publish(kind_key: str, **ids):
         form, lambda: history.publish(kind, item, current_user, form.change_note.data,
                                       form.data.get("requires_reack", False),
                                       reack_days=form.data.get("reack_days"), now=utcnow()),
-        lambda _v: url_for(f"manage.{kind.key}_versions", **ids),
+        lambda _v: url_for(pages.endpoint("versions"), **ids),
         "manage/publish.html", message=_published, item=item, kind=kind.key,
         status=history.status(kind, item), changes=history.pending_changes(kind, item),
     )
