@@ -162,6 +162,24 @@ def test_publishing_needs_a_change_note_and_a_change(demo):
         history.publish(COURSE, course, _trainer(), "没有变化")
 
 
+def test_a_publisher_beaten_to_the_version_number_is_told_and_nothing_is_half_written(
+        demo, monkeypatch):
+    """Two trainers publishing at once compute the same next number; the loser's version
+    is refused by the unique number with a sentence, and the winner's stays."""
+    from app.models import CourseVersion
+    from app.services.content import publishing
+
+    course = _course()
+    history.publish(COURSE, course, _trainer(), "第一版")
+    authoring.save_lesson(None, course.chapters[0], authoring.LessonData("新课", "x"), None)
+    monkeypatch.setattr(publishing, "_next_number", lambda kind, item_id: 1)
+    with pytest.raises(DomainError, match="同时|same moment"):
+        history.publish(COURSE, course, _trainer(), "第二版")
+    db.session.commit()
+    assert [v.change_note for v in db.session.scalars(
+        select(CourseVersion).where(CourseVersion.course_id == course.id))] == ["第一版"]
+
+
 def test_a_published_version_reads_back_as_the_working_copy_it_froze(demo):
     course = _course()
     version = history.publish(COURSE, course, _trainer(), "第一版")

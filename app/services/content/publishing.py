@@ -11,6 +11,7 @@ import json
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import User
@@ -62,8 +63,13 @@ def publish(kind: VersionedKind, item, actor: User | None, change_note: str,
         version.requires_reack = bool(requires_reack and latest)
     setattr(version, kind.rows, [kind.row_model(rank=index, **row)
                                  for index, row in enumerate(snapshot[kind.rows])])
-    db.session.add(version)
-    db.session.flush()
+    try:  # the version number is the claim: two publishers at once, one of them wins
+        with db.session.begin_nested():
+            db.session.add(version)
+            db.session.flush()
+    except IntegrityError:
+        raise DomainError(_l("Someone else published a version at the same moment. Reload "
+                             "the page to see it.")) from None
     return version
 
 
