@@ -28,7 +28,7 @@ BANK = [
     QuestionData("multiple_choice", "哪些做法正确？", category="术后护理/光电",
                  payload={"options": [option("防晒", 1 / 3), option("桑拿", -1.0),
                                       option("保湿", 1 / 3), option("清洁", 1 / 3)],
-                          "scoring": "partial"}),
+                          "scoring": "weights"}),
     QuestionData("multiple_choice", "全对才得分", difficulty=5,
                  payload={"options": [option("a", 0.6), option("b", 0.4), option("c")],
                           "scoring": "all_or_nothing"}),

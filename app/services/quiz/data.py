@@ -14,7 +14,19 @@ from app.services.errors import DomainError
 TYPE_NAMES = ("single_choice", "multiple_choice", "true_false", "fill_blank", "numerical",
               "matching", "ordering", "short_answer")
 TEXT_FORMATS = ("markdown", "html", "plain")
-SCORING_MODES = ("partial", "all_or_nothing")
+# How a multiple_choice question is scored (docs/question-format.md):
+#   proportional    错选不得分、少选按比例 — any wrong tick scores 0, else the right ones ticked
+#                   earn their share (the default for new and imported questions);
+#   half            错选不得分、少选得一半 — any wrong tick 0, all right 1, some right 0.5;
+#   all_or_nothing  全对才得分 — exactly the right set, else 0;
+#   weights         Moodle's per-option weights — the chosen fractions (negative ones too)
+#                   added up and clamped to 0..1.
+# "partial" is what questions stored before these rules say; it grades as "weights" when an
+# option carries a negative weight (the author priced wrong ticks) and as "proportional"
+# otherwise, so ticking every option never earns full marks.
+SCORING_MODES = ("proportional", "half", "all_or_nothing", "weights")
+LEGACY_SCORING = "partial"
+DEFAULT_SCORING = "proportional"
 _TEXT_FIELDS = ("type", "stem", "title", "scenario", "explanation", "text_format", "category")
 
 

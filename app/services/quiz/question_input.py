@@ -17,9 +17,16 @@ from flask_babel import lazy_gettext as _l
 
 from app.services.errors import DomainError
 from app.services.quiz import question_lines as ql
-from app.services.quiz.data import SCORING_MODES, QuestionData, QuestionError, option
+from app.services.quiz.data import (
+    DEFAULT_SCORING,
+    SCORING_MODES,
+    QuestionData,
+    QuestionError,
+    option,
+)
 from app.services.quiz.types import get_type, validate_question
 from app.services.quiz.types.checks import is_full
+from app.services.quiz.types.multiple_choice import scoring_rule
 from app.services.quiz.types.numerical import as_decimal, format_number
 from app.services.validation import clean_multiline, clean_text
 
@@ -64,7 +71,7 @@ class QuestionInput:
     points: str | None = "1"
     text_format: str = "markdown"  # kept from the stored question; not on the form
     options: list[OptionRow] = field(default_factory=list)
-    scoring: str | None = "partial"
+    scoring: str | None = DEFAULT_SCORING
     answer: str | None = "true"
     feedback_true: str | None = ""
     feedback_false: str | None = ""
@@ -268,7 +275,7 @@ def question_input(data: QuestionData, category: str) -> QuestionInput:
         difficulty=str(data.difficulty), points=format_number(as_decimal(data.points)),
         text_format=data.text_format,
         options=option_rows(data.type, payload.get("options", [])),
-        scoring=payload.get("scoring", "partial"),
+        scoring=(scoring_rule(payload) if data.type == "multiple_choice" else DEFAULT_SCORING),
         answer="true" if payload.get("answer", True) else "false",
         feedback_true=payload.get("feedback_true", ""),
         feedback_false=payload.get("feedback_false", ""),

@@ -75,7 +75,7 @@ EXAMPLES = [
                                                 option("当天蒸桑拿"),
                                                 option("加强保湿", 1 / 3),
                                                 option("温和清洁", 1 / 3)],
-                                    "scoring": "partial"}),
+                                    "scoring": "proportional"}),
     QuestionData("true_false", "客户术后出现异常肿胀时，应立即上报主管并记录。",
                  category="术后护理", payload={"answer": True, "feedback_true": "",
                                                "feedback_false": ""}),

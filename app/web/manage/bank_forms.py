@@ -19,7 +19,9 @@ from wtforms import (
     TextAreaField,
 )
 
+from app.services.quiz.data import DEFAULT_SCORING
 from app.services.quiz.question_input import OptionRow, QuestionInput
+from app.services.quiz.types.multiple_choice import SCORING_CHOICES
 from app.web.forms import choices
 
 BLANK_OPTION_ROWS = 3
@@ -67,9 +69,8 @@ class QuestionForm(FlaskForm):
     # per type
     options = FieldList(FormField(OptionForm))
     more_options = SubmitField(_l("More option rows"))
-    scoring = SelectField(_l("Scoring"), validate_choice=False, choices=choices([
-        ("partial", _l("Partial credit for each right option")),
-        ("all_or_nothing", _l("All or nothing"))]))
+    scoring = SelectField(_l("Scoring"), validate_choice=False, default=DEFAULT_SCORING,
+                          choices=choices(SCORING_CHOICES))
     answer = RadioField(_l("The statement is"), validate_choice=False, default="true",
                         choices=choices([("true", _l("True")), ("false", _l("False"))]))
     feedback_true = StringField(_l("Feedback for “true”"))

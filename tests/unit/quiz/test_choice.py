@@ -126,7 +126,7 @@ def test_multiple_choice_all_or_nothing_scores_zero_with_an_extra_zero_weight_op
     assert MULTI.grade(samples.multiple_choice("all_or_nothing"), [0, 1, 3]).fraction == 0.0
 
 
-def test_multiple_choice_scoring_defaults_to_partial():
+def test_multiple_choice_scoring_defaults_to_proportional():
     question = samples.multiple_choice()
     del question.payload["scoring"]
     MULTI.validate(question)
@@ -164,3 +164,34 @@ def test_multiple_choice_normalises_to_sorted_distinct_indexes(raw, expected):
 def test_multiple_choice_refuses_garbage_responses(raw):
     with pytest.raises(QuestionError):
         MULTI.normalise_response(samples.multiple_choice(), raw)
+
+
+# A 多选题 whose answer is A,C with two wrong options worth 0 (as an Excel sheet writes it).
+AC = [option("A", 0.5), option("B"), option("C", 0.5), option("D")]
+
+
+@pytest.mark.parametrize(("scoring", "ticks", "expected"), [
+    ("proportional", [0, 1, 2, 3], 0.0),  # tick everything: 错选不得分
+    ("proportional", [0, 2], 1.0),
+    ("proportional", [0], 0.5),  # 少选按比例
+    ("proportional", [0, 1], 0.0),
+    ("half", [0, 1, 2, 3], 0.0),
+    ("half", [2], 0.5),
+    ("all_or_nothing", [0], 0.0),
+    ("all_or_nothing", [0, 2], 1.0),
+    ("weights", [0, 1, 2, 3], 1.0),  # Moodle adds the weights: the author priced nothing
+    ("partial", [0, 1, 2, 3], 0.0),  # stored before the rules: zero-weight wrong options
+    ("partial", [0], 0.5),
+])
+def test_multiple_choice_rules_chinese_trainers_use(scoring, ticks, expected):
+    question = samples.multiple_choice(scoring, options=AC)
+    MULTI.validate(question)
+    assert MULTI.grade(question, ticks).fraction == expected
+
+
+def test_multiple_choice_weights_subtract_for_wrong_ticks():
+    options = [option("A", 0.5), option("B", -0.5), option("C", 0.5), option("D", -0.5)]
+    for scoring in ("weights", "partial"):  # a stored "partial" with negative weights
+        question = samples.multiple_choice(scoring, options=options)
+        assert MULTI.grade(question, [0, 1, 2]).fraction == 0.5
+        assert MULTI.grade(question, [0, 1, 2, 3]).fraction == 0.0

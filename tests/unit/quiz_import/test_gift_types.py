@@ -90,7 +90,7 @@ def test_percentage_weights_including_negative_make_multiple_choice():
                     "   ~%-100%No one\n   ~%50%Grant\n   ~%50%Grant's wife\n"
                     "   ~%-100%Grant's father\n}")
     assert question.type == "multiple_choice"
-    assert question.payload["scoring"] == "partial"
+    assert question.payload["scoring"] == "weights"
     assert options(question) == [("No one", -1.0, ""), ("Grant", 0.5, ""),
                                  ("Grant's wife", 0.5, ""), ("Grant's father", -1.0, "")]
 

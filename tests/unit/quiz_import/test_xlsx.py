@@ -66,7 +66,7 @@ def test_single_choice_wrong_options_may_cost_points():
 def test_multiple_choice_right_options_share_the_credit(answer):
     question = only(choice("多选题", answer))
     assert fractions(question) == [1 / 3, 0.0, 1 / 3, 1 / 3]
-    assert question.payload["scoring"] == "partial"
+    assert question.payload["scoring"] == "proportional"
 
 
 def test_multiple_choice_weights_negative_weights_and_all_or_nothing():

@@ -25,6 +25,7 @@ from app.services.quiz.importers.gift_pieces import (
     take_weight,
 )
 from app.services.quiz.importers.result import ParseError
+from app.services.quiz.types.multiple_choice import imported_scoring
 
 TRUE_WORDS, FALSE_WORDS = ("T", "TRUE"), ("F", "FALSE")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
@@ -61,7 +62,8 @@ def read_choice(text: str, base: int) -> tuple[str, dict[str, Any]]:
     need_correct(fractions, base)
     uses_equals = any(piece.marker == "=" for piece in pieces)
     if not uses_equals or sum(1 for f in fractions if f > 0) > 1:
-        return "multiple_choice", {"options": options, "scoring": "partial"}
+        return "multiple_choice", {"options": options,
+                                   "scoring": imported_scoring(options)}
     return "single_choice", {"options": options}
 
 

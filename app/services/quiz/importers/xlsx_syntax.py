@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.services.importers import sources
 from app.services.quiz.data import numerical_answer, option
+from app.services.quiz.types.multiple_choice import imported_scoring
 from app.services.quiz.types.true_false import FALSE_WORDS, TRUE_WORDS
 
 Cells = Mapping[str, str]
@@ -166,8 +167,9 @@ def _multiple_choice(cells: Cells) -> dict[str, Any]:
                                    "share the credit equally)."))
     share = 1.0 / len(plain) if plain else 0.0
     fractions = {i: share if w is None else fraction_of(w) for i, w in weights.items()}
-    return {"options": [option(text, fractions.get(i, 0.0)) for i, text in enumerate(texts)],
-            "scoring": "all_or_nothing" if strict else "partial"}
+    choices = [option(text, fractions.get(i, 0.0)) for i, text in enumerate(texts)]
+    return {"options": choices,
+            "scoring": "all_or_nothing" if strict else imported_scoring(choices)}
 
 
 def _true_false(cells: Cells) -> dict[str, Any]:

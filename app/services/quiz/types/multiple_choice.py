@@ -7,7 +7,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from app.services.quiz.data import SCORING_MODES, Grade, QuestionError
+from app.services.quiz.data import (
+    DEFAULT_SCORING,
+    LEGACY_SCORING,
+    SCORING_MODES,
+    Grade,
+    QuestionError,
+)
 from app.services.quiz.types.base import QuestionType, shuffled
 from app.services.quiz.types.checks import (
     FRACTION_TOLERANCE,
@@ -18,15 +24,38 @@ from app.services.quiz.types.checks import (
 from app.services.quiz.types.parsing import clamp_fraction, option_feedback, parse_index_list
 from app.services.quiz.types.registry import register
 
+SCORING_LABELS = {
+    "proportional": _l("No marks for a wrong tick; fewer right ticks earn their share"),
+    "half": _l("No marks for a wrong tick; fewer right ticks earn half"),
+    "all_or_nothing": _l("All right or nothing"),
+    "weights": _l("Per-option weights (Moodle; wrong options may subtract)"),
+}
+SCORING_CHOICES = [(name, SCORING_LABELS[name]) for name in SCORING_MODES]
+
 
 def positive_indexes(payload: dict) -> list[int]:
     """Indexes of the options worth more than 0."""
     return [i for i, o in enumerate(payload["options"]) if o["fraction"] > 0]
 
 
+def imported_scoring(options: list[dict]) -> str:
+    """The rule for an imported question that names none: Moodle's weights when the author
+    priced a wrong option below 0, else the default (a wrong tick scores 0)."""
+    return "weights" if any(o["fraction"] < 0 for o in options) else DEFAULT_SCORING
+
+
+def scoring_rule(payload: dict) -> str:
+    """The rule that grades `payload` now: its own, or the one a legacy "partial" stands for."""
+    scoring = payload.get("scoring", DEFAULT_SCORING)
+    if scoring == LEGACY_SCORING:
+        negative = any(o["fraction"] < 0 for o in payload["options"])
+        return "weights" if negative else "proportional"
+    return scoring
+
+
 @register
 class MultipleChoice(QuestionType):
-    """Pick any options; `scoring` is "partial" (the default) or "all_or_nothing"."""
+    """Pick any options; `scoring` is one of SCORING_MODES (default "proportional")."""
 
     name = "multiple_choice"
     label = _l("Multiple choice")
@@ -41,9 +70,10 @@ class MultipleChoice(QuestionType):
         check_keys(payload, "payload", {"options", "scoring"}, {"options"})
         options = check_weighted_texts(payload, "options", 2)
         check_distinct([o["text"] for o in options], "payload.options")
-        if payload.get("scoring", "partial") not in SCORING_MODES:
-            raise QuestionError(_l("Scoring must be “partial” or “all_or_nothing”."),
-                                "payload.scoring")
+        if payload.get("scoring", DEFAULT_SCORING) not in (*SCORING_MODES, LEGACY_SCORING):
+            raise QuestionError(
+                _l("Scoring must be one of: %(names)s.", names=", ".join(SCORING_MODES)),
+                "payload.scoring")
         total = sum(o["fraction"] for o in options if o["fraction"] > 0)
         if abs(total - 1.0) > FRACTION_TOLERANCE:
             raise QuestionError(
@@ -58,15 +88,27 @@ class MultipleChoice(QuestionType):
         return sorted(set(parse_index_list(raw, count)))
 
     def score(self, payload: dict, response: list[int]) -> Grade:
-        """Partial: the sum of chosen fractions, clamped; all-or-nothing: exactly the right set."""
+        """Grade by the question's rule (see SCORING_MODES); feedback of every chosen option."""
         options = payload["options"]
         feedback = [text for i in response for text in option_feedback(options[i])]
-        if payload.get("scoring", "partial") == "all_or_nothing":
-            exact = set(response) == set(positive_indexes(payload))
-            return Grade(1.0 if exact else 0.0, feedback)
-        positive_total = sum(options[i]["fraction"] for i in positive_indexes(payload))
-        chosen = sum(options[i]["fraction"] for i in response)
-        return Grade(clamp_fraction(chosen / positive_total), feedback)
+        rule = scoring_rule(payload)
+        right = set(positive_indexes(payload))
+        chosen = set(response)
+        if rule == "weights":
+            positive_total = sum(options[i]["fraction"] for i in right)
+            total = sum(options[i]["fraction"] for i in chosen)
+            return Grade(clamp_fraction(total / positive_total), feedback)
+        if not chosen <= right:  # a wrong tick: 错选不得分
+            return Grade(0.0, feedback)
+        if chosen == right:
+            return Grade(1.0, feedback)
+        if rule == "all_or_nothing":
+            return Grade(0.0, feedback)
+        if rule == "half":
+            return Grade(0.5, feedback)
+        positive_total = sum(options[i]["fraction"] for i in right)
+        return Grade(clamp_fraction(sum(options[i]["fraction"] for i in chosen) / positive_total),
+                     feedback)
 
     def model_response(self, payload: dict) -> list[int]:
         """The indexes of every option worth more than 0."""
