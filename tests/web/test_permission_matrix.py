@@ -105,6 +105,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/manage/banks/<int:bank_id>/export.xlsx", "GET"): AUTHOR,
     ("/manage/banks/<int:bank_id>/questions/new", "GET"): AUTHOR,
     ("/manage/banks/<int:bank_id>/questions/new", "POST"): AUTHOR,
+    ("/manage/questions/scoring-preview", "POST"): AUTHOR,
     ("/manage/questions/<int:question_id>", "GET"): AUTHOR,
     ("/manage/questions/<int:question_id>/edit", "GET"): AUTHOR,
     ("/manage/questions/<int:question_id>/edit", "POST"): AUTHOR,

@@ -61,7 +61,7 @@ def grade_by_hand(row: AttemptQuestion, grader: User, points: float, comment: st
     row.fraction, row.feedback, row.needs_review = grade.fraction, grade.feedback, False
     row.graded_by_id, row.graded_at = grader.id, now
     row.grader_comment, row.rubric_marks = comment, [bool(mark) for mark in rubric_marks]
-    if was_waiting:  # a regrade corrects the score, not the wrong-question book's history
+    if was_waiting:  # the book's rule decides (short answers never enter it: wrong_book)
         record_outcomes(attempt.user_id, [(row.question_id, "short_answer", grade.fraction)],
                         now)
     if attempt.state == FINISHED and not was_waiting:

@@ -26,7 +26,7 @@ from app.services.quiz.data import (
 )
 from app.services.quiz.types import get_type, validate_question
 from app.services.quiz.types.checks import is_full
-from app.services.quiz.types.multiple_choice import scoring_rule
+from app.services.quiz.types.multiple_choice import scoring_rule, ticking_everything_wins
 from app.services.quiz.types.numerical import as_decimal, format_number
 from app.services.validation import clean_multiline, clean_text
 
@@ -156,7 +156,8 @@ def _fractions(kind: str, rows: list[OptionRow]) -> list[float]:
             for r, t in zip(rows, typed, strict=True)]
 
 
-def _options(kind: str, rows: list[OptionRow]) -> list[dict[str, Any]]:
+def choice_options(kind: str, rows: list[OptionRow]) -> list[dict[str, Any]]:
+    """The options the rows describe (blank rows dropped); DomainError names "options"."""
     rows = [row for row in rows if not row.is_blank()]
     for number, row in enumerate(rows, start=1):
         if not (row.text or "").strip():
@@ -215,8 +216,8 @@ def _short_answer(inp: QuestionInput) -> dict[str, Any]:
 
 
 PAYLOADS = {
-    "single_choice": lambda inp: {"options": _options("single_choice", inp.options)},
-    "multiple_choice": lambda inp: {"options": _options("multiple_choice", inp.options),
+    "single_choice": lambda inp: {"options": choice_options("single_choice", inp.options)},
+    "multiple_choice": lambda inp: {"options": choice_options("multiple_choice", inp.options),
                                     "scoring": inp.scoring},
     "true_false": _true_false,
     "fill_blank": lambda inp: _weighted(inp, ql.parse_accepted_answers),
@@ -239,6 +240,10 @@ def build_question(inp: QuestionInput) -> QuestionData:
         validate_question(data)
     except QuestionError as error:
         raise DomainError(error.message, form_field(error.field)) from None
+    if data.type == "multiple_choice" and ticking_everything_wins(data.payload):
+        raise DomainError(_l("Ticking every option would earn full points: with per-option "
+                             "weights, give the wrong options a negative credit (e.g. -50), "
+                             "or choose another scoring rule."), "options")
     return data
 
 

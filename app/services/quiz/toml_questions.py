@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.services.quiz.data import QuestionData, QuestionError, numerical_answer, option
 from app.services.quiz.types import validate_question
+from app.services.quiz.types.multiple_choice import ticking_everything_wins
 
 COMMON_KEYS = {"key", "type", "stem", "scenario", "title", "explanation", "difficulty",
                "points", "tags"}
@@ -40,6 +41,11 @@ def question_from_table(raw: dict[str, Any]) -> QuestionData:
     common = {key: raw[key] for key in COMMON_KEYS - {"key"} if key in raw}
     data = QuestionData.from_dict({**common, "payload": PAYLOADS[kind](raw)})
     validate_question(data)
+    if kind == "multiple_choice" and ticking_everything_wins(data.payload):
+        raise QuestionError(_l("scoring = \"weights\" needs wrong options that cost points, "
+                               "which quiz.toml cannot give: ticking every option would earn "
+                               "full points. Use proportional, half or all_or_nothing."),
+                            "scoring")
     return data
 
 

@@ -1,10 +1,19 @@
-"""The wrong-question book (错题本): every question answered wrongly lands there; the
-employee practises from it; a question leaves after two correct answers in a row.
+"""The wrong-question book (错题本): the questions an employee has not yet answered for full
+points, to practise until they have; docs/wrong-book.md states the rule for people.
 
-A "wrong" answer is anything short of full credit; a question left blank was not
-answered, so it does not count either way. A short answer
-graded below full credit by a person enters the book too and shows in its list, but
-practice rounds skip short answers: nobody would be there to grade them.
+The one rule, applied by `record_outcomes` (what enters and leaves) and by `open_entries`
+(what every page, count and practice round shows):
+
+- An answer the machine graded below full points — wrong, or partly right — puts the
+  question in the book (or back into it) and resets its streak; a question left blank was not
+  answered, so it counts neither way.
+- An answer for full points counts towards leaving; two in a row (in a quiz, a practice
+  quiz or a book round) and the question leaves the book.
+- The book holds only questions it can check by itself: every type but the short answer
+  (简答题). A short answer is graded by a person and is looked at again in the attempt's review
+  with the grader's comment; it never enters the book, and an entry whose question is now a
+  short answer (written before this rule, or a question whose type changed) is not shown,
+  counted or practised. An archived question is not shown, counted or practised either.
 """
 
 from __future__ import annotations
@@ -26,6 +35,12 @@ from app.services.quiz.layout import make_layout
 STREAK_TO_LEAVE = 2
 ROUND_SIZE = 10
 FULL_CREDIT = 1.0 - 1e-9
+NOT_PRACTISABLE = ("short_answer",)  # graded by a person: the book cannot check them
+
+
+def practisable(question_type: str) -> bool:
+    """Can the book check an answer to a question of this type (and so hold it)?"""
+    return question_type not in NOT_PRACTISABLE
 
 
 def record_outcomes(user_id: int, outcomes: list[tuple[int, str, float]],
@@ -33,7 +48,7 @@ def record_outcomes(user_id: int, outcomes: list[tuple[int, str, float]],
     """Note graded answers (question id, type, fraction) in the user's book: a wrong answer
     adds the question (or brings it back) and resets its streak; a right one counts towards
     leaving. A constant number of statements however many outcomes."""
-    outcomes = [o for o in outcomes if o is not None]
+    outcomes = [o for o in outcomes if o is not None and practisable(o[1])]
     if not outcomes:
         return
     wrong_ids = sorted({qid for qid, _type, fraction in outcomes if fraction < FULL_CREDIT})
@@ -73,27 +88,26 @@ def _note(entry: WrongQuestion, correct: bool, now: datetime) -> None:
 
 
 def open_entries(user: User):
-    """The questions in the user's book now, newest first (a SELECT)."""
-    return (select(WrongQuestion).where(WrongQuestion.user_id == user.id,
-                                        WrongQuestion.cleared_at.is_(None))
+    """SELECT of the questions in the user's book now with each one's current version,
+    newest first: not cleared, not archived, of a type the book can practise."""
+    return (select(WrongQuestion, QuestionVersion)
+            .join(Question, Question.id == WrongQuestion.question_id)
+            .join(QuestionVersion, and_(QuestionVersion.question_id == Question.id,
+                                        QuestionVersion.number == Question.current_version))
+            .where(WrongQuestion.user_id == user.id, WrongQuestion.cleared_at.is_(None),
+                   Question.archived.is_(False), Question.type.not_in(NOT_PRACTISABLE))
             .order_by(WrongQuestion.added_at.desc(), WrongQuestion.id.desc()))
 
 
 def book_size(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(open_entries(user).subquery()))
+    """How many questions the book holds (the 我的学习 tile, the record): what book_page lists."""
+    return db.session.scalar(select(func.count()).select_from(
+        open_entries(user).with_only_columns(WrongQuestion.id).subquery()))
 
 
 def book_page(user: User) -> list[tuple[WrongQuestion, QuestionVersion]]:
-    """Each open entry with its question's current version (two queries)."""
-    rows = db.session.execute(
-        select(WrongQuestion, QuestionVersion)
-        .join(Question, Question.id == WrongQuestion.question_id)
-        .join(QuestionVersion, and_(QuestionVersion.question_id == Question.id,
-                                    QuestionVersion.number == Question.current_version))
-        .where(WrongQuestion.user_id == user.id, WrongQuestion.cleared_at.is_(None),
-               Question.archived.is_(False))
-        .order_by(WrongQuestion.added_at.desc(), WrongQuestion.id.desc())).all()
-    return [(entry, version) for entry, version in rows]
+    """Each open entry with its question's current version (one query)."""
+    return [(entry, version) for entry, version in db.session.execute(open_entries(user))]
 
 
 def start_round(user: User, now: datetime, size: int = ROUND_SIZE) -> QuizAttempt:
@@ -110,8 +124,7 @@ def start_round(user: User, now: datetime, size: int = ROUND_SIZE) -> QuizAttemp
         from app.services.quiz.attempts import submit
 
         submit(open_round, now)
-    picks = [(entry, version) for entry, version in book_page(user)
-             if version.data["type"] != "short_answer"][:size]
+    picks = book_page(user)[:size]
     if not picks:
         raise DomainError(_l("Your wrong-question book is empty: nothing to practise."))
     rounds = db.session.scalar(select(func.count()).where(QuizAttempt.user_id == user.id,

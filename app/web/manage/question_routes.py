@@ -13,6 +13,7 @@ from app.permissions import Permission, require
 from app.services.quiz import bank_authoring as authoring
 from app.services.quiz.data import TYPE_NAMES, QuestionData
 from app.services.quiz.question_input import CHOICE_TYPES, build_question, question_input
+from app.services.quiz.scoring_preview import form_preview, preview
 from app.services.quiz.types import TYPES
 from app.web.manage import bp
 from app.web.manage.bank_forms import BLANK_OPTION_ROWS, QuestionForm
@@ -27,16 +28,26 @@ def _paths(bank: QuestionBank) -> list[str]:
     return [node.path for node in authoring.category_tree(bank)]
 
 
-def _context(bank: QuestionBank, question: Question | None, kind: str) -> dict:
+def _context(form: QuestionForm, bank: QuestionBank, question: Question | None,
+             kind: str) -> dict:
     return {"bank": bank, "question": question, "kind": kind, "type_label": TYPES[kind].label,
-            "types": TYPES, "type_names": TYPE_NAMES, "choice_types": CHOICE_TYPES}
+            "types": TYPES, "type_names": TYPE_NAMES, "choice_types": CHOICE_TYPES,
+            **_scoring(form, kind)}
+
+
+def _scoring(form: QuestionForm, kind: str) -> dict:
+    """A 多选题's rule and what 全选 / 只选一个正确项 score, as the form stands."""
+    if kind != "multiple_choice":
+        return {}
+    found, problem = form_preview(form.to_input(kind, "markdown"))
+    return {"scoring": found, "scoring_problem": problem}
 
 
 def _show_form(form: QuestionForm, bank: QuestionBank, question: Question | None, kind: str,
                blank_rows: int):
     """The form without saving: first display, or "more option rows" pressed."""
     form.fill(_paths(bank), blank_rows if kind in CHOICE_TYPES else 0)
-    return render_template(TEMPLATE, form=form, **_context(bank, question, kind))
+    return render_template(TEMPLATE, form=form, **_context(form, bank, question, kind))
 
 
 def _question_form(form: QuestionForm, bank: QuestionBank, question: Question | None,
@@ -62,7 +73,7 @@ def _question_form(form: QuestionForm, bank: QuestionBank, question: Question | 
     return save_or_render(
         form, save, lambda result: url_for("manage.question_detail",
                                            question_id=(question or result).id),
-        TEMPLATE, message=message, **_context(bank, question, kind))
+        TEMPLATE, message=message, **_context(form, bank, question, kind))
 
 
 @bp.route("/banks/<int:bank_id>/questions/new", methods=["GET", "POST"])
@@ -96,6 +107,15 @@ def question_edit(question_id: int):
     return _question_form(form, question.bank, question, kind, data.text_format)
 
 
+@bp.post("/questions/scoring-preview")
+@require(Permission.AUTHOR_CONTENT)
+def question_scoring_preview():
+    """js/scoring.js: the 多选题 form as typed in, its scoring preview (HTML) out."""
+    form = QuestionForm()
+    form.fill([])
+    return render_template("manage/banks/_scoring.html", **_scoring(form, "multiple_choice"))
+
+
 @bp.get("/questions/<int:question_id>")
 @require(Permission.AUTHOR_CONTENT)
 def question_detail(question_id: int):
@@ -103,9 +123,10 @@ def question_detail(question_id: int):
     number = request.args.get("version", question.current_version, int)
     version = db.first_or_404(select(QuestionVersion).where(
         QuestionVersion.question_id == question.id, QuestionVersion.number == number))
+    data = QuestionData.from_dict(version.data)
+    scoring = preview(data.payload, data.points) if data.type == "multiple_choice" else None
     return render_template("manage/banks/question.html", question=question, version=version,
-                           data=QuestionData.from_dict(version.data), types=TYPES,
-                           archive_form=ArchiveForm())
+                           data=data, types=TYPES, scoring=scoring, archive_form=ArchiveForm())
 
 
 @bp.post("/questions/<int:question_id>/archive")

@@ -1,17 +1,21 @@
-"""The wrong-question book: a wrong answer puts a question in; two right answers in a row
-take it out; a later mistake brings it back; practice rounds draw from it."""
+"""The wrong-question book: an answer below full points puts a question in; two answers for
+full points in a row take it out; a later mistake brings it back; practice rounds draw from
+it. Short answers (graded by a person) never enter it; what the book holds is the same on its
+page, in every count and in a practice round."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from app.extensions import db
+from app.models.attempts import WrongQuestion
 from app.services.errors import DomainError
 from app.services.quiz import attempts, grading, wrong_book
 from tests.learning_factories import person
-from tests.quiz_factories import make_quiz, short_answer, single, true_false
+from tests.quiz_factories import make_bank, make_quiz, multiple, short_answer, single, true_false
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -61,10 +65,10 @@ def test_a_practice_round_draws_from_the_book_and_grades_at_once(employee):
     attempt = _exam(quiz, employee, {0: 0, 1: True, 2: "先认同，再推销。"})
     grading.grade_by_hand(attempt.questions[2], person("trainer"), 0.2, "", [], T0)
     db.session.commit()
-    assert sorted(_stems(employee)) == ["丙", "乙", "甲"]
+    assert sorted(_stems(employee)) == ["乙", "甲"]  # the short answer 丙 never enters
     round_ = wrong_book.start_round(employee, T0 + timedelta(hours=1))
     stems = sorted(q.version.data["stem"] for q in round_.questions)
-    assert stems == ["乙", "甲"]  # nobody would grade a short answer in a round
+    assert stems == ["乙", "甲"]
     assert round_.mode == "wrong_book" and round_.quiz_id is None
     assert wrong_book.start_round(employee, T0 + timedelta(hours=1)).id == round_.id
     for row in round_.questions:
@@ -78,7 +82,7 @@ def test_a_practice_round_draws_from_the_book_and_grades_at_once(employee):
         right = 1 if row.version.data["type"] == "single_choice" else False
         attempts.save_answer(second, row.rank, right, T0 + timedelta(hours=2))
     db.session.commit()
-    assert _stems(employee) == ["丙"]
+    assert _stems(employee) == [] and wrong_book.book_size(employee) == 0
 
 
 def test_an_empty_book_has_nothing_to_practise(employee):
@@ -92,11 +96,55 @@ def test_each_employee_has_their_own_book(employee):
     assert _stems(person("supervisor")) == []
 
 
-def test_a_regrade_corrects_the_score_without_counting_the_mistake_twice(employee):
+def test_a_short_answer_graded_partly_right_never_enters_the_book(employee):
     quiz = make_quiz([short_answer("丙")])
     attempt = _exam(quiz, employee, {0: "先认同，再推销。"})
     grading.grade_by_hand(attempt.questions[0], person("trainer"), 0.2, "", [], T0)
     grading.grade_by_hand(attempt.questions[0], person("trainer"), 0.4, "改分", [], T0)
     db.session.commit()
-    entry, _version = wrong_book.book_page(employee)[0]
-    assert entry.wrong_count == 1 and attempt.percent == 40.0
+    assert attempt.percent == 40.0  # the regrade corrects the score
+    assert db.session.scalar(select(func.count()).select_from(WrongQuestion)) == 0
+    assert wrong_book.book_size(employee) == 0
+
+
+def test_an_answer_below_full_points_enters_and_full_points_count_towards_leaving(employee):
+    quiz = make_quiz([multiple("多")])
+    _exam(quiz, employee, {0: [0]}, minutes=0)  # one right option of two: 0.5, partly right
+    assert attempts.attempts_of(quiz, employee)[0].questions[0].fraction == 0.5
+    assert _stems(employee) == ["多"]
+    _exam(quiz, employee, {0: [0, 1]}, minutes=10)
+    _exam(quiz, employee, {0: [0, 1]}, minutes=20)
+    assert _stems(employee) == []
+
+
+def _legacy_entries(employee, *questions):
+    """Entries written before the rule (a short answer), or whose question was archived."""
+    for question in questions:
+        db.session.add(WrongQuestion(user_id=employee.id, question_id=question.id,
+                                     wrong_count=1, added_at=T0, last_answered_at=T0))
+    db.session.commit()
+
+
+def test_the_page_the_counts_and_a_round_hold_the_same_questions(employee):
+    rows = make_bank([short_answer("丙"), single("甲"), single("已归档")])
+    rows[2].archived = True
+    _legacy_entries(employee, *rows)
+    assert _stems(employee) == ["甲"]
+    assert wrong_book.book_size(employee) == 1
+    round_ = wrong_book.start_round(employee, T0)
+    assert [q.version.data["stem"] for q in round_.questions] == ["甲"]
+
+
+def test_a_book_holding_only_an_old_short_answer_is_empty(employee):
+    _legacy_entries(employee, *make_bank([short_answer("丙")]))
+    assert _stems(employee) == [] and wrong_book.book_size(employee) == 0
+    with pytest.raises(DomainError):
+        wrong_book.start_round(employee, T0)
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("short_answer", False), ("single_choice", True), ("multiple_choice", True),
+    ("true_false", True), ("fill_blank", True), ("numerical", True), ("matching", True),
+    ("ordering", True)])
+def test_every_machine_graded_type_is_practisable(kind, expected):
+    assert wrong_book.practisable(kind) is expected

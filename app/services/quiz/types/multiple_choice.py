@@ -1,4 +1,4 @@
-"""multiple_choice: several right options; partial credit (negative weights) or all-or-nothing."""
+"""multiple_choice (多选题): several right options, scored by one of SCORING_MODES."""
 
 from __future__ import annotations
 
@@ -31,6 +31,16 @@ SCORING_LABELS = {
     "weights": _l("Per-option weights (Moodle; wrong options may subtract)"),
 }
 SCORING_CHOICES = [(name, SCORING_LABELS[name]) for name in SCORING_MODES]
+SCORING_HINTS = {
+    "proportional": _l("Any wrong tick scores 0. Otherwise each right option ticked earns "
+                       "its share of the points."),
+    "half": _l("Any wrong tick scores 0. All right options earn full points; some of them, "
+               "half the points."),
+    "all_or_nothing": _l("Only exactly the right options earn the points; anything else "
+                         "scores 0."),
+    "weights": _l("Each ticked option adds its credit; wrong options subtract theirs "
+                  "(give them a negative credit). The total stays between 0 and full points."),
+}
 
 
 def positive_indexes(payload: dict) -> list[int]:
@@ -42,6 +52,14 @@ def imported_scoring(options: list[dict]) -> str:
     """The rule for an imported question that names none: Moodle's weights when the author
     priced a wrong option below 0, else the default (a wrong tick scores 0)."""
     return "weights" if any(o["fraction"] < 0 for o in options) else DEFAULT_SCORING
+
+
+def ticking_everything_wins(payload: dict) -> bool:
+    """Ticking every option earns full marks although some option is wrong: per-option
+    weights where no wrong option costs anything. The editor refuses such a question."""
+    options = payload["options"]
+    return (scoring_rule(payload) == "weights" and any(o["fraction"] <= 0 for o in options)
+            and not any(o["fraction"] < 0 for o in options))
 
 
 def scoring_rule(payload: dict) -> str:
