@@ -6,7 +6,8 @@ import itertools
 
 from app.extensions import db
 from app.models import Question, QuestionBank, QuestionVersion, Quiz, QuizDrawRule, QuizItem
-from app.services.quiz.data import QuestionData, numerical_answer, option
+from app.services.quiz.data import Grade, QuestionData, numerical_answer, option
+from app.services.quiz.types.parsing import clamp_fraction
 
 _serial = itertools.count(1)
 
@@ -55,6 +56,20 @@ def short_answer(stem: str = "客户嫌贵，写出你的回复。", **extra) ->
     return QuestionData(type="short_answer", stem=stem, payload={
         "reference": "理解您的顾虑，我们先看看哪种方案适合您。", "rubric": ["共情", "不承诺效果"]},
         **extra)
+
+
+def legacy_multiple() -> QuestionData:
+    """A 多选题 saved before the rules: answer A,C, wrong options worth 0, "partial"."""
+    return QuestionData(type="multiple_choice", stem="术后护理要做哪些？", points=2.0, payload={
+        "options": [option("冰敷", 0.5), option("桑拿"), option("防晒", 0.5), option("热敷")],
+        "scoring": "partial"})
+
+
+def old_partial_score(self, payload: dict, response: list[int]) -> Grade:
+    """How "partial" graded before the rules: the chosen fractions added up."""
+    options = payload["options"]
+    total = sum(o["fraction"] for o in options if o["fraction"] > 0)
+    return Grade(clamp_fraction(sum(options[i]["fraction"] for i in response) / total), [])
 
 
 ALL_TYPES = (single, multiple, true_false, fill_blank, numerical, matching, ordering,

@@ -1,6 +1,7 @@
 """多选题 scoring as a trainer and an employee meet it: the editor's default rule and its
 preview of 全选 / 只选一个正确项 (on the form, from the live-preview URL, on the question page),
-a quiz taken with that question, and per-option weights that would let 全选 win refused."""
+a quiz taken with that question, per-option weights that would let 全选 win refused, and an
+attempt graded before the rules keeping the score it was given."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 
 from app.extensions import db
 from app.models.quiz import Quiz, QuizItem
+from app.services.quiz.types.multiple_choice import MultipleChoice
+from tests.quiz_factories import legacy_multiple, make_quiz, old_partial_score
 from tests.web.question_bank_helpers import COMMON, errors, form_values, newest_question
 from tests.web.quiz_helpers import shown
 from tests.web.quiz_web_helpers import answer, fresh, start, submit
@@ -105,3 +108,30 @@ def test_the_live_preview_says_what_is_missing(trainer):
                               "options-1-text": "桑拿"})
     assert live.status_code == 200 and 'data-testid="scoring-missing"' in live.text
     assert 'data-testid="tick-all"' not in live.text
+
+
+def test_an_attempt_graded_before_the_rules_shows_the_score_it_was_given(
+        client, auth, demo, monkeypatch):
+    quiz = make_quiz([legacy_multiple()], slug="legacy")
+    with monkeypatch.context() as patched:  # graded by the code of the time
+        patched.setattr(MultipleChoice, "score", old_partial_score)
+        auth.as_role("employee")
+        attempt_id = start(client, "legacy")
+        answer(client, attempt_id, 0, {"response": ["0", "1", "2", "3"]})
+        submit(client, attempt_id)
+    review = client.get(f"/learn/attempts/{attempt_id}").text
+    assert 'data-outcome="right"' in review
+    assert shown("%(got)s of %(max)s points", got="2", max="2") in review
+    assert fresh(attempt_id).percent == 100.0
+    again = start(client, "legacy")  # a new attempt: the corrected rule
+    answer(client, again, 0, {"response": ["0", "1", "2", "3"]})
+    submit(client, again)
+    assert 'data-outcome="wrong"' in client.get(f"/learn/attempts/{again}").text
+    assert (fresh(attempt_id).percent, fresh(again).percent) == (100.0, 0.0)
+
+    auth.logout()
+    auth.as_role("trainer")
+    page = client.get(f"/grading/attempts/{attempt_id}").text
+    assert re.search(r'data-testid="attempt-score">2 / 2', page)
+    legacy = client.get(f"/manage/questions/{quiz.items[0].question_id}").text
+    assert 'data-testid="scoring-legacy"' in legacy and 'data-rule="proportional"' in legacy
