@@ -1,5 +1,5 @@
 """The wrong-question book (错题本): the questions an employee has not yet answered for full
-points, to practise until they have; docs/wrong-book.md states the rule for people.
+points, to practise until they have; docs/grading.md states the rule for people.
 
 The one rule, applied by `record_outcomes` (what enters and leaves) and by `open_entries`
 (what every page, count and practice round shows):
