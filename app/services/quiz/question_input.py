@@ -2,7 +2,8 @@
 
 `build_question` reads what was typed (DomainError naming the form field at fault);
 `question_input` fills the form from a stored question so that an unchanged form builds
-exactly the stored data again.
+exactly the stored data again (except a 多选题 stored with the legacy "partial": the form shows
+the rule it is graded by, and saving stores that rule).
 """
 
 from __future__ import annotations
