@@ -51,10 +51,10 @@ Wrong letter?
 A. x
 C. y
 ANSWER: Z
-Lower-case answer line?
+Two letters in the answer line?
 A. x
 B. y
-answer: A
+ANSWER: AB
 ANSWER: B
 Never answered?
 A. x
