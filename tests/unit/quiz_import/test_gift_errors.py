@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.services.quiz.importers import parse_gift
-from tests.unit.quiz_import.helpers import error_lines, messages
+from tests.unit.quiz_import.helpers import only, error_lines, messages
 
 
 def test_unclosed_brace_names_the_line_of_the_brace():
@@ -68,9 +68,9 @@ def test_two_right_answers_for_a_single_choice_are_refused():
     assert "2 answers are worth 100%" in messages(result)[0]
 
 
-def test_unclosed_question_name():
-    result = parse_gift("::Q1 Who is buried here? {=Grant ~nobody}")
-    assert error_lines(result) == [1]
+def test_unclosed_question_name_is_read_as_moodle_reads_it():
+    question = only("::Q1 Who is buried here? {=Grant ~nobody}")
+    assert (question.title, question.stem) == ("", "Q1 Who is buried here?")
 
 
 def test_two_answer_blocks():
