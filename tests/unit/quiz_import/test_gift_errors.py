@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.services.quiz.importers import parse_gift
-from tests.unit.quiz_import.helpers import only, error_lines, messages
+from tests.unit.quiz_import.helpers import error_lines, messages, only
 
 
 def test_unclosed_brace_names_the_line_of_the_brace():
