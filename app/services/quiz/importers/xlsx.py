@@ -92,6 +92,7 @@ def parse_xlsx(data: bytes, filename: str = "") -> ImportResult:
             questions.append(read_row(cells))
         except CellError as error:
             found = error.errors if isinstance(error, CellErrors) else [error]
+            found = sorted(found, key=lambda one: table.columns.get(one.column, MAX_COLUMNS))
             errors.extend(RowError(row.number, _l("Column %(column)s: %(problem)s",
                                                   column=one.column, problem=one.message),
                                    one.column) for one in found)
@@ -133,6 +134,8 @@ def read_common(cells: Cells) -> dict[str, Any]:
 def _common(cells: Cells, problems: Problems) -> dict[str, Any]:
     data: dict[str, Any] = {"type": problems.take(read_type, cells)}
     data.update({name: cells.get(column, "").strip() for name, column in TEXT_COLUMNS.items()})
+    if not data["stem"]:
+        problems.add(CellError(STEM, _l("The question text is missing.")))
     data["text_format"] = "markdown"
     data["tags"] = [tag for tag in TAG_SEPARATORS.split(cells.get(TAGS, "")) if tag]
     data["difficulty"] = problems.take(_whole_number, cells.get(DIFFICULTY, "").strip())
@@ -182,7 +185,7 @@ def _points(text: str) -> float:
     text = unicodedata.normalize("NFKC", text)
     if not text:
         return 1.0
-    if not VALUE.fullmatch(text):
+    if not VALUE.fullmatch(text) or float(text) <= 0:
         raise CellError(POINTS, _l("Points must be a number greater than 0."))
     return float(text)
 

@@ -243,7 +243,7 @@ def choice_answer(text: str, count: int) -> tuple[dict[int, Decimal | None], str
 
 
 def _single_choice(cells: Cells) -> dict[str, Any]:
-    texts = options(cells)
+    texts = _filled(cells)  # read_payload reports the gaps
     weights, rule = choice_answer(_answer(cells), len(texts))
     if rule is not None:
         raise CellError(ANSWER, _l("A scoring rule such as “%(mark)s” is only for "
@@ -258,7 +258,7 @@ def _single_choice(cells: Cells) -> dict[str, Any]:
 
 
 def _multiple_choice(cells: Cells) -> dict[str, Any]:
-    texts = options(cells)
+    texts = _filled(cells)  # read_payload reports the gaps
     weights, rule = choice_answer(_answer(cells), len(texts))
     plain = [i for i, weight in weights.items() if weight is None]
     if plain and any(weight is not None and weight > 0 for weight in weights.values()):
