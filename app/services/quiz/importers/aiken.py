@@ -46,9 +46,9 @@ class _Reader:
     def read(self, number: int, line: str) -> None:
         if len(line.encode()) < 2:
             return
-        label = unicodedata.normalize("NFKC", line[:3])  # "Ａ．" is "A.", "答案：" "答案:"
-        if OPTION.match(label):
-            self.read_option(number, label[0] + line[2:])
+        label = unicodedata.normalize("NFKC", line[:2])  # "Ａ．" is "A."
+        if len(label) == 2 and OPTION.match(label):
+            self.read_option(number, label + line[2:])
         elif answer := ANSWER.match(unicodedata.normalize("NFKC", line)):
             text = unicodedata.normalize("NFKC", line)[answer.end():]
             self.read_answer(number, text.strip().rstrip(".").strip().upper())
