@@ -107,12 +107,12 @@ def test_aiken_is_told_from_gift_by_content(text, aiken):
 
 
 def test_txt_with_format_by_extension_is_read_by_content(app):
-    aiken = import_questions("aiken-txt", "题库.txt", "Q?\nA. x\nB. y\nANSWER: B\n".encode(),
+    aiken = import_questions("aiken-txt", "题库.txt", b"Q?\nA. x\nB. y\nANSWER: B\n",
                              None, dry_run=True)
-    gift = import_questions("gift-txt", "题库.txt", "Q? {=x ~y}\n".encode(), None,
+    gift = import_questions("gift-txt", "题库.txt", b"Q? {=x ~y}\n", None,
                             dry_run=True)
     assert (aiken.errors, aiken.as_dict()["by_type"]) == ([], {"single_choice": 1})
     assert (gift.errors, gift.as_dict()["by_type"]) == ([], {"single_choice": 1})
-    chosen = import_questions("chosen", "题库.txt", "Q?\nA. x\nB. y\nANSWER: B\n".encode(),
+    chosen = import_questions("chosen", "题库.txt", b"Q?\nA. x\nB. y\nANSWER: B\n",
                               "gift", dry_run=True)
     assert chosen.errors  # the format the user chose is obeyed
