@@ -91,3 +91,17 @@ def test_a_csv_sheet_is_imported(trainer, bank):
     response = _import(trainer, bank.id, text.encode("gb18030"), "导出.csv")
     assert 'data-testid="imported"' in response.text
     assert count(Question) == 2
+
+
+def test_moodle_partial_credit_and_any_other_number_show_and_edit(trainer, bank):
+    gift = ("::q1:: 术后红肿怎么办？{=冷敷 ~%50%观察 ~热敷}\n\n"
+            "::q2:: 3 加 0 等于几？{#3:2 ~#完全不对}\n")
+    response = _import(trainer, bank.id, gift.encode(), "题库.gift")
+    assert 'data-testid="imported"' in response.text
+    ids = list(db.session.scalars(select(Question.id).where(Question.bank_id == bank.id)
+                                  .order_by(Question.id)))
+    shown = trainer.get(f"/manage/questions/{ids[1]}")
+    assert shown.status_code == 200 and "其他任何数值" in shown.text and "完全不对" in shown.text
+    for question_id in ids:
+        assert trainer.get(f"/manage/questions/{question_id}/edit").status_code == 200
+    assert "* # 完全不对" in trainer.get(f"/manage/questions/{ids[1]}/edit").text

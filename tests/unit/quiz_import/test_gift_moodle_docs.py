@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from app.services.quiz.data import QuestionData
+from app.services.quiz.data import QuestionData, numerical_answer, option, other_number
 from app.services.quiz.gift_export import to_gift
 from app.services.quiz.importers import parse_gift
+from app.services.quiz.importers.xlsx import parse_xlsx
 from app.services.quiz.types import get_type
+from app.services.quiz.xlsx_template import export_xlsx
 from tests.unit.quiz_import.helpers import only
 
 SAMPLE = Path(__file__).parent / "samples" / "gift_moodle_docs.gift"
@@ -227,3 +229,20 @@ def test_sample_file_imports_whole_and_exports_back_equal():
     assert {q.category for q in result.questions} == {"术后护理", "计算"}
     again = parse_gift(to_gift(result.questions))
     assert again.errors == [] and again.questions == result.questions
+
+
+def test_any_other_number_and_half_right_options_export_as_moodle_writes_them():
+    questions = [
+        QuestionData("numerical", "几周？", payload={"answers": [
+            numerical_answer(16.0, 0.0), other_number(0.0, "完全不对")]}),
+        QuestionData("numerical", "几周？", payload={"answers": [
+            numerical_answer(16.0, 0.0), other_number(0.25, "")]}),
+        QuestionData("single_choice", "怎么办？", payload={"options": [
+            option("冷敷", 1.0), option("观察", 0.5, "还应冷敷"), option("热敷", -0.5)]}),
+    ]
+    text = to_gift(questions)
+    assert "\n~#完全不对\n" in text and "\n=%25%*\n" in text
+    assert "\n~%50%观察#还应冷敷\n" in text
+    assert "sop-academy" not in text.split("\n", 2)[2]  # GIFT alone carries them
+    assert parse_gift(text).questions == questions
+    assert parse_xlsx(export_xlsx(questions)).questions == questions
