@@ -7,11 +7,11 @@ from __future__ import annotations
 import io
 import re
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models.quiz import Question, QuestionVersion
+from tests.unit.quiz_import.xlsx_helpers import sheet_rows
 from tests.web.authoring_helpers import post_form
 from tests.web.question_bank_helpers import count
 
@@ -25,24 +25,18 @@ def _import(client, bank_id: int, content: bytes, name: str, **fields):
 
 
 def _chinese_sheet() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in (["术后护理考试题库（2024）"],
-                ["题目类型", "题目", "A", "B", "C", "D", "正确答案", "答案解析", "分数"],
-                ["单选题", "玻尿酸注射后多久可以化妆？", "立即", "24 小时后", "一周后", None,
-                 "B.", "24 小时内避免化妆", 2],
-                [None, "术后第一天应该？", "热敷", "冷敷", None, None, "Ｂ"],
-                [],
-                ["多选题", "光子嫩肤术后正确的做法？", "严格防晒", "蒸桑拿", "加强保湿",
-                 "温和清洁", "A、C、D 少选得一半"],
-                ["判断题", "术后可以立即桑拿。", "正确", "错误", None, None, "B"],
-                ["判断题", "异常肿胀应立即上报。", None, None, None, None, "√"]):
-        sheet.append(row)
-    sheet.merge_cells("A1:I1")
-    sheet.merge_cells("A3:A4")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return sheet_rows([
+        ["术后护理考试题库（2024）"],
+        ["题目类型", "题目", "A", "B", "C", "D", "正确答案", "答案解析", "分数"],
+        ["单选题", "玻尿酸注射后多久可以化妆？", "立即", "24 小时后", "一周后", None, "B.",
+         "24 小时内避免化妆", 2],
+        [None, "术后第一天应该？", "热敷", "冷敷", None, None, "Ｂ"],
+        [],
+        ["多选题", "光子嫩肤术后正确的做法？", "严格防晒", "蒸桑拿", "加强保湿", "温和清洁",
+         "A、C、D 少选得一半"],
+        ["判断题", "术后可以立即桑拿。", "正确", "错误", None, None, "B"],
+        ["判断题", "异常肿胀应立即上报。", None, None, None, None, "√"],
+    ], merges=("A1:I1", "A3:A4"))
 
 
 def _stored(bank_id: int) -> list[dict]:
@@ -65,14 +59,10 @@ def test_a_sheet_filled_the_chinese_way_is_imported_from_the_page(trainer, bank)
 
 
 def test_every_problem_of_every_row_is_listed_and_nothing_is_written(trainer, bank):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["题型", "题干", "选项A", "选项B", "选项C", "答案", "分值"])
-    sheet.append(["单选题", "选哪个？", "甲", None, "丙", "Z", "很多"])
-    sheet.append(["怪题", "", None, None, None, None, None])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = _import(trainer, bank.id, buffer.getvalue(), "题库.xlsx")
+    sheet = sheet_rows([["题型", "题干", "选项A", "选项B", "选项C", "答案", "分值"],
+                        ["单选题", "选哪个？", "甲", None, "丙", "Z", "很多"],
+                        ["怪题", "", None, None, None, None, None]])
+    response = _import(trainer, bank.id, sheet, "题库.xlsx")
     rows = [int(n) for n in re.findall(r'data-line="(\d+)"', response.text)]
     assert rows == [2, 2, 2, 3, 3]
     for column in ("选项B", "答案", "分值", "题型", "题干"):

@@ -4,31 +4,16 @@ words or by option letter, scoring words, CSV, and every problem of a row at onc
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from openpyxl import Workbook
 
 from app.services.quiz.data import QuestionData, other_number
 from app.services.quiz.importers.xlsx import parse_xlsx
 from app.services.quiz.types import get_type
 from app.services.quiz.xlsx_template import export_xlsx, template_workbook
 from tests.unit.quiz_import.xlsx_helpers import build_xlsx
+from tests.unit.quiz_import.xlsx_helpers import sheet_rows as workbook
 
 HEADER = ["题目类型", "题目", "选项A", "选项B", "选项C", "选项D", "正确答案", "答案解析", "分值"]
-
-
-def workbook(rows: list[list], merges: tuple[str, ...] = ()) -> bytes:
-    """A sheet written row by row as a person would (title rows, blank rows, merges)."""
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    for cells in merges:
-        sheet.merge_cells(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def imported(data: bytes, filename: str = "") -> list[QuestionData]:
