@@ -138,9 +138,10 @@ def test_every_problem_of_a_row_is_reported_at_once():
     assert all(message.startswith(f"Column {column}") for _, column, message in found)
 
 
-def test_title_rows_without_a_header_match_still_report_the_header():
-    data = workbook([["题库"], ["编号", "内容"], ["1", "x"]])
-    assert problems(data)[0][0] == 1
+def test_a_sheet_with_no_header_row_says_so_on_its_first_row():
+    found = problems(workbook([["题库"], ["名称", "内容"], ["1", "x"]]))
+    assert {row for row, _column, _message in found} == {1}
+    assert any("题型" in message for _row, _column, message in found)
 
 
 def test_a_csv_sheet_imports_as_a_sheet():
@@ -179,3 +180,17 @@ def test_single_choice_with_a_half_right_option_round_trips():
 
 def test_downloaded_template_imports_cleanly():
     assert len(imported(template_workbook())) == 8
+
+
+def test_number_column_points_with_unit_and_difficulty_in_words():
+    data = workbook([["序号", "题型", "题干", "答案", "分值", "难度", "备注"],
+                     [1, "判断题", "对吗？", "对", "2分", "简单", "张老师出题"],
+                     [2, "判断题", "错吗？", "错", None, "困难"],
+                     [3], [4]])
+    questions = imported(data)
+    assert [(q.points, q.difficulty) for q in questions] == [(2.0, 2), (1.0, 4)]
+
+
+def test_difficulty_out_of_range_is_reported_with_the_rows_other_problems():
+    data = workbook([["题型", "题干", "答案", "难度"], ["判断题", "对吗？", "也许", "9"]])
+    assert [column for _row, column, _message in problems(data)] == ["答案", "难度"]

@@ -64,8 +64,12 @@ FIELD_COLUMNS = {**TEXT_COLUMNS, "type": TYPE_COLUMN, "tags": TAGS, "difficulty"
 ITEM_FIELD = re.compile(r"payload\.(?:options|items)\[(\d+)\]")
 
 
+IGNORED = ("序号", "题号", "编号", "备注")  # columns trainers add that hold no question data
+DIFFICULTY_WORDS = {"很简单": 1, "非常简单": 1, "简单": 2, "容易": 2, "易": 2, "中等": 3,
+                    "一般": 3, "中": 3, "较难": 4, "困难": 4, "难": 4, "很难": 5, "非常难": 5}
 SPEC = TableSpec(tuple(Column(name, HEADER_NAMES[name], required=name in REQUIRED_COLUMNS)
-                       for name in KNOWN_COLUMNS),
+                       for name in KNOWN_COLUMNS)
+                 + tuple(Column(("ignored", name), (name,)) for name in IGNORED),
                  MAX_ROWS, file_types=(XLSX, CSV), sheet=SHEET, max_columns=MAX_COLUMNS)
 TEXT_TABLES = (".csv", ".tsv", ".xls")
 
@@ -85,7 +89,7 @@ def parse_xlsx(data: bytes, filename: str = "") -> ImportResult:
                               for problem in table.problems])
     questions, errors = [], []
     for row in table.rows:
-        cells = {name: row.text(name) for name in table.columns}
+        cells = {name: row.text(name) for name in table.columns if name in KNOWN_COLUMNS}
         if not any(text.strip() for text in cells.values()):
             continue
         try:
@@ -176,13 +180,15 @@ def _whole_number(text: str) -> int:
     text = unicodedata.normalize("NFKC", text)
     if not text:
         return 3
-    if not re.fullmatch(r"[+-]?\d{1,6}", text, re.ASCII):
+    if text in DIFFICULTY_WORDS:
+        return DIFFICULTY_WORDS[text]
+    if not re.fullmatch(r"[+-]?\d{1,6}", text, re.ASCII) or not 1 <= int(text) <= 5:
         raise CellError(DIFFICULTY, _l("Difficulty must be a whole number from 1 to 5."))
     return int(text)
 
 
 def _points(text: str) -> float:
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).removesuffix("分").strip()
     if not text:
         return 1.0
     if not VALUE.fullmatch(text) or float(text) <= 0:
