@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import PurePath
@@ -86,15 +88,54 @@ def xlsx_rows(data: bytes, *, sheet: str | None = None, formulas_as_text: bool =
         if not workbook.worksheets:
             raise DomainError(_l("The file is empty."))
         chosen = workbook[sheet] if sheet in workbook.sheetnames else workbook.worksheets[0]
+        merged = merged_ranges(data, getattr(chosen, "_worksheet_path", ""))
         rows = chosen.iter_rows(max_col=max_columns, values_only=True)
-        for number, values in enumerate(rows, start=1):
-            yield number, [cell_text(value) for value in values]
+        yield from fill_merged(((number, [cell_text(value) for value in values])
+                                for number, values in enumerate(rows, start=1)), merged)
     except DomainError:
         raise
     except Exception:  # a damaged sheet is only noticed while it is read
         raise not_xlsx() from None
     finally:
         workbook.close()
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def merged_ranges(data: bytes, path: str) -> list[tuple[int, int, int, int]]:
+    """(first column, first row, last column, last row) of each merged range of the sheet
+    stored at `path` in the .xlsx (read from its XML: read-only openpyxl does not give them)."""
+    from openpyxl.utils import range_boundaries
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(path.lstrip("/"))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    return [range_boundaries(ref.decode()) for ref in _MERGE_CELL.findall(xml)]
+
+
+def fill_merged(rows: Iterator[RawRow],
+                merged: list[tuple[int, int, int, int]]) -> Iterator[RawRow]:
+    """Rows with every cell of a merged range holding the range's value, as the sheet shows
+    it (a 题型 merged over five rows belongs to each of them)."""
+    values: dict[tuple[int, int], Cell] = {}
+    for number, cells in rows:
+        for first_col, first_row, last_col, last_row in merged:
+            if number == first_row:
+                values[first_row, first_col] = (cells[first_col - 1]
+                                                if first_col <= len(cells) else None)
+            elif first_row < number <= last_row:
+                value = values.get((first_row, first_col))
+                for col in range(first_col, min(last_col, len(cells)) + 1):
+                    cells[col - 1] = value
+                continue
+            else:
+                continue
+            for col in range(first_col + 1, min(last_col, len(cells)) + 1):
+                cells[col - 1] = values[first_row, first_col]
+        yield number, cells
 
 
 def decode_text(data: bytes) -> str:

@@ -1,7 +1,8 @@
 """ONE reader for every Excel/CSV import (roster, question bank, results).
 
 An importer declares its columns (key, accepted header spellings, required) in a TableSpec;
-`read_table` finds the header row (the first non-empty row), matches the headers to the
+`read_table` finds the header row (the first row naming the required columns, so title
+rows above it are skipped; else the first non-empty row), matches the headers to the
 columns, and returns the data rows with their row numbers as the spreadsheet shows them.
 File-level problems (type, empty, header only, not an .xlsx, encoding, too many rows) raise
 DomainError; header problems (unknown, repeated, missing columns) are collected on the
@@ -109,7 +110,7 @@ def read_table(data: bytes, spec: TableSpec, *, filename: str = "",
                         max_columns=spec.max_columns)
     else:
         raw = csv_rows(data)
-    header, body = _split(raw, spec.max_rows)
+    header, body = _split(raw, spec.max_rows, spec.columns)
     number, cells = header
     headers = [(cell or "").strip() for cell in cells]
     columns, problems = match_header(headers, spec.columns)
@@ -117,24 +118,45 @@ def read_table(data: bytes, spec: TableSpec, *, filename: str = "",
                  [Row(n, row_cells, columns) for n, row_cells in body], problems)
 
 
-def _split(raw: Iterable[RawRow], max_rows: int) -> tuple[RawRow, list[RawRow]]:
+HEADER_SEARCH = 10  # title rows above the header: at most this many non-empty rows
+
+
+def _split(raw: Iterable[RawRow], max_rows: int,
+           columns: tuple[Column, ...]) -> tuple[RawRow, list[RawRow]]:
     """(the header row, the non-empty rows below it)."""
-    header, body = None, []
+    rows = []
     for number, cells in raw:
         if not any(cell is not None and cell.strip() for cell in cells):
             continue
-        if header is None:
-            header = (number, cells)
-            continue
-        body.append((number, cells))
-        if len(body) > max_rows:
-            raise DomainError(_l("The file has more than %(max)d data rows; split it into "
-                                 "smaller files.", max=max_rows))
-    if header is None:
+        rows.append((number, cells))
+        if len(rows) > max_rows + HEADER_SEARCH + 1:
+            break
+    if not rows:
         raise DomainError(_l("The file is empty."))
+    start = header_index(rows[:HEADER_SEARCH], columns)
+    body = rows[start + 1:]
+    if len(body) > max_rows:
+        raise DomainError(_l("The file has more than %(max)d data rows; split it into "
+                             "smaller files.", max=max_rows))
     if not body:
         raise DomainError(_l("The file has a header row but no data rows."))
-    return header, body
+    return rows[start], body
+
+
+def header_index(rows: list[RawRow], columns: tuple[Column, ...]) -> int:
+    """Which of the first rows is the header: the first naming every required column, else
+    the first naming any known column, else the first (a title row above is skipped)."""
+    def known(cells: list[Cell]) -> set[Hashable]:
+        found, _problems = match_header([(cell or "").strip() for cell in cells], columns)
+        return set(found)
+
+    required = {column.key for column in columns if column.required}
+    matched = [known(cells) for _number, cells in rows]
+    for wanted in (lambda keys: bool(keys) and required <= keys, bool):
+        for index, keys in enumerate(matched):
+            if wanted(keys):
+                return index
+    return 0
 
 
 def header_key(text: str) -> str:

@@ -25,12 +25,14 @@ from app.services.importers.sources import check_not_empty, decode_text, unsuppo
 from app.services.quiz.data import TYPE_NAMES, QuestionData
 from app.services.quiz.gift_export import GiftExportError, to_gift
 from app.services.quiz.importers import ImportResult, parse_aiken, parse_gift
+from app.services.quiz.importers.aiken import looks_like_aiken
 from app.services.quiz.importers.xlsx import parse_xlsx
 from app.services.quiz.xlsx_template import XlsxExportError, export_xlsx
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
 FORMATS = ("gift", "aiken", "xlsx")
-EXTENSIONS = {".gift": "gift", ".txt": "gift", ".aiken": "aiken", ".xlsx": "xlsx"}
+EXTENSIONS = {".gift": "gift", ".txt": "gift", ".aiken": "aiken", ".xlsx": "xlsx",
+              ".csv": "xlsx", ".xls": "xlsx"}
 CATEGORY_LENGTH = 500
 STORE_BATCH = 200
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,16 +99,19 @@ def _parse(bank_slug: str, filename: str, data: bytes, fmt: str | None) -> Impor
     if not SLUG.match(bank_slug or ""):
         raise DomainError(_l("The bank slug must be lowercase letters, digits and hyphens "
                              "(at most 80), starting with a letter or digit."))
+    guessed = fmt is None
     fmt = (fmt or guess_format(filename)).lower()
     if fmt not in FORMATS:
         raise DomainError(_l("Unknown question format '%(format)s': use gift, aiken or xlsx.",
                              format=fmt))
     check_not_empty(data)
     if fmt == "xlsx":
-        return parse_xlsx(data)
+        return parse_xlsx(data, filename)
     text = decode_text(data)
     if "\x00" in text:
         raise DomainError(_l("This is not a text file."))
+    if guessed and fmt == "gift" and looks_like_aiken(text):
+        fmt = "aiken"  # an Aiken file saved as .txt: its ANSWER lines tell
     return PARSERS[fmt](text)
 
 

@@ -106,6 +106,12 @@ def numerical_answer(value: float | None = None, tolerance: float = 0.0, *,
             "fraction": float(fraction), "feedback": feedback}
 
 
+def other_number(fraction: float = 0.0, feedback: str = "") -> dict[str, Any]:
+    """Moodle's "*" numerical answer (GIFT `~#feedback`): any number no answer above matched."""
+    return {"value": None, "tolerance": None, "min": None, "max": None,
+            "fraction": float(fraction), "feedback": feedback}
+
+
 def is_number(value: Any) -> bool:
     """True for a finite int or float that is not a bool."""
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -30,7 +30,7 @@ from app.services.quiz.importers.gift_meta import payload_patch
 from app.services.quiz.importers.gift_pieces import WEIGHT, strip_format
 from app.services.quiz.importers.gift_question import BLANK, read_block, read_category
 from app.services.quiz.importers.result import ParseError
-from app.services.quiz.types.numerical import as_decimal, format_number
+from app.services.quiz.types.numerical import as_decimal, format_number, is_other
 
 HEADER = ("// Question bank exported from SOP Academy as Moodle GIFT.\n"
           "// A \"// sop-academy:\" line holds the fields GIFT has no place for.")
@@ -190,7 +190,12 @@ def _fill_blank(payload: dict, text_format: str) -> list[str]:
 def _numerical(payload: dict, text_format: str) -> list[str]:
     lines = ["#"]
     for entry in payload["answers"]:
-        if entry.get("value") is not None:
+        if is_other(entry) and entry["fraction"] == 0:
+            lines.append("~" + _feedback(entry.get("feedback", ""), text_format))
+            continue
+        if is_other(entry):
+            value = "*"
+        elif entry.get("value") is not None:
             value = _number(entry["value"])
             if entry.get("tolerance"):
                 value += ":" + _number(entry["tolerance"])

@@ -4,7 +4,8 @@
                                                 透明质酸=50%      (half credit)
                                                 HA=50% # 反馈     (credit and feedback)
     numerical    a number, a tolerance or a range per line:  12 · 12±0.5 · 12+-0.5 · 10..15
-                 (the same "=50%" and " # feedback" endings)
+                 (the same "=50%" and " # feedback" endings); a last line * (or 其他) is
+                 any other number, worth 0 unless it says "=NN%":  * # 完全不对
     matching     a pair per line:               冰敷 -> 消肿
     plain lists  one entry per line (ordering items, rubric points, distractors)
 
@@ -22,8 +23,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.services.errors import DomainError
-from app.services.quiz.data import QuestionError, numerical_answer, option
-from app.services.quiz.types.numerical import as_decimal, format_number, parse_number
+from app.services.quiz.data import QuestionError, numerical_answer, option, other_number
+from app.services.quiz.types.numerical import as_decimal, format_number, is_other, parse_number
+
+OTHER_NUMBER = ("*", "＊", "其他", "其它")
 
 WEIGHT = re.compile(r"\s*[=＝]\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
 FEEDBACK = re.compile(r"\s+[#＃]\s*")
@@ -100,6 +103,9 @@ def parse_numerical_answers(text: str | None, field: str = "answers") -> list[di
     answers = []
     for number, line in enumerate(lines(text), start=1):
         body, fraction, feedback = _split_endings(line, field)
+        if body in OTHER_NUMBER:
+            answers.append(other_number(fraction or 0.0, feedback))
+            continue
         fraction = 1.0 if fraction is None else fraction
         if RANGE.search(body):
             low, high = RANGE.split(body, maxsplit=1)
@@ -122,6 +128,11 @@ def _show(value: float | int) -> str:
 def format_numerical_answers(answers: list[dict[str, Any]]) -> str:
     rows = []
     for answer in answers:
+        if is_other(answer):
+            fraction, feedback = answer["fraction"], answer.get("feedback", "")
+            weight = f"={fraction_to_percent(fraction)}%" if fraction else ""
+            rows.append("*" + weight + (f" # {feedback}" if feedback else ""))
+            continue
         if answer.get("value") is not None:
             body = _show(answer["value"])
             if answer.get("tolerance"):

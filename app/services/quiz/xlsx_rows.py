@@ -19,7 +19,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from app.services.quiz.data import QuestionData
 from app.services.quiz.importers.xlsx import read_common, read_row
 from app.services.quiz.importers.xlsx_syntax import (
-    ALL_OR_NOTHING,
     ANSWER,
     CATEGORY,
     DIFFICULTY,
@@ -27,9 +26,11 @@ from app.services.quiz.importers.xlsx_syntax import (
     EXTRA,
     LETTERS,
     OPTION_COLUMNS,
+    OTHER_NUMBER,
     POINTS,
     RUBRIC,
     SCENARIO,
+    SCORING_WORDS,
     STEM,
     TAGS,
     TITLE,
@@ -40,7 +41,8 @@ from app.services.quiz.importers.xlsx_syntax import (
     cell_text,
     read_payload,
 )
-from app.services.quiz.types.numerical import as_decimal, format_number
+from app.services.quiz.types.multiple_choice import imported_scoring
+from app.services.quiz.types.numerical import as_decimal, format_number, is_other
 
 Row = dict[str, Any]
 
@@ -135,8 +137,9 @@ def _choice(payload: dict, *, single: bool) -> Row:
         elif fraction != 0:
             parts.append(f"{letter}={percent(fraction)}%")
     answer = ",".join(parts)
-    if payload.get("scoring") == "all_or_nothing":
-        answer += " " + ALL_OR_NOTHING
+    scoring = payload.get("scoring")
+    if not single and scoring in SCORING_WORDS and scoring != imported_scoring(options):
+        answer += " " + SCORING_WORDS[scoring][0]
     return _options(options) | {ANSWER: answer}
 
 
@@ -160,7 +163,9 @@ def _number(value: float) -> str:
 def _numerical(payload: dict) -> Row:
     answers = []
     for entry in payload["answers"]:
-        if entry.get("value") is not None:
+        if is_other(entry):
+            text = OTHER_NUMBER
+        elif entry.get("value") is not None:
             text = _number(entry["value"])
             if entry.get("tolerance"):
                 text += "±" + _number(entry["tolerance"])

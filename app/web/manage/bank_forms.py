@@ -27,8 +27,9 @@ from app.web.forms import choices
 BLANK_OPTION_ROWS = 3
 DIFFICULTY_LABELS = {"1": _l("1 · very easy"), "2": _l("2 · easy"), "3": _l("3 · medium"),
                      "4": _l("4 · hard"), "5": _l("5 · very hard")}
-FORMAT_LABELS = {"auto": _l("From the file name"), "gift": _l("GIFT (Moodle)"),
-                 "aiken": _l("Aiken"), "xlsx": _l("Excel (.xlsx)")}
+FORMAT_LABELS = {"auto": _l("From the file (its name and content)"),
+                 "gift": _l("GIFT (Moodle)"), "aiken": _l("Aiken"),
+                 "xlsx": _l("Excel (.xlsx) or CSV")}
 
 
 class BankForm(FlaskForm):
@@ -46,7 +47,7 @@ class RenameCategoryForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Question file (.gift, .txt, .aiken or .xlsx)"))
+    file = FileField(_l("Question file (.gift, .txt, .aiken, .xlsx or .csv)"))
     format = SelectField(_l("Format"), choices=choices(FORMAT_LABELS.items()),
                          validate_choice=False)
     dry_run = BooleanField(_l("Only check the file, write nothing"))

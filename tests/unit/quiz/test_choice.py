@@ -48,10 +48,14 @@ def test_single_choice_needs_exactly_one_fully_correct_option():
     assert refused(SINGLE, samples.single_choice(options=none)) == "payload.options"
 
 
-def test_single_choice_wrong_option_may_not_carry_partial_credit():
-    options = [option("A", 1.0), option("B", 0.5)]
-    assert refused(SINGLE, samples.single_choice(options=options)) == (
-        "payload.options[1].fraction")
+def test_single_choice_half_right_option_earns_half_as_in_moodle():
+    question = samples.single_choice(options=[option("完全正确", 1.0),
+                                              option("部分正确", 0.5, "接近了"),
+                                              option("错误", 0.0)])
+    SINGLE.validate(question)
+    grade = SINGLE.grade(question, 1)
+    assert (grade.fraction, grade.feedback) == (0.5, ["接近了"])
+    assert SINGLE.correct_response(question) == 0
 
 
 def test_single_choice_fraction_outside_minus_one_to_one_is_refused():

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from app.services.quiz.banks import import_questions
 from app.services.quiz.importers import parse_aiken
+from app.services.quiz.importers.aiken import looks_like_aiken
 from tests.unit.quiz_import.helpers import error_lines
 
 GOOD = """玻尿酸注射后多久可以化妆？
@@ -51,10 +55,10 @@ Wrong letter?
 A. x
 C. y
 ANSWER: Z
-Lower-case answer line?
+Two letters in the answer line?
 A. x
 B. y
-answer: A
+ANSWER: AB
 ANSWER: B
 Never answered?
 A. x
@@ -77,3 +81,38 @@ def test_file_with_errors_lists_each_line_and_imports_nothing():
 def test_duplicate_options_are_refused_by_the_question_type():
     result = parse_aiken("Q?\nA. same\nB. same\nANSWER: A\n")
     assert error_lines(result) == [1]
+
+
+# --- as Chinese trainers type Aiken, and telling Aiken from GIFT in a .txt ---------------
+
+def test_full_width_labels_chinese_answer_line_and_lower_case_letters():
+    result = parse_aiken("术后第一天应该？\nＡ．热敷\nＢ．冷敷\n答案：B\n\n"
+                         "哪个对？\nA、甲\nB、乙\nAnswer: a\n\n最后一题？\nA) x\nB) y\nANSWER:B.\n")
+    assert result.errors == [], [str(error) for error in result.errors]
+    assert [[o["text"] for o in q.payload["options"]] for q in result.questions] == [
+        ["热敷", "冷敷"], ["甲", "乙"], ["x", "y"]]
+    assert [[o["fraction"] for o in q.payload["options"]].index(1.0)
+            for q in result.questions] == [1, 0, 1]
+
+
+@pytest.mark.parametrize(("text", "aiken"), [
+    ("Q?\nA. x\nB. y\nANSWER: A\n", True),
+    ("问题？\nＡ．甲\nＢ．乙\n答案：A\n", True),
+    ("Who? {=Grant ~Napoleon}\n\nTrue? {T}\n", False),
+    ("// GIFT with an Aiken-looking stem\nA. x {=1 ~2}\n", False),
+    ("Just a description.\n", False),
+])
+def test_aiken_is_told_from_gift_by_content(text, aiken):
+    assert looks_like_aiken(text) is aiken
+
+
+def test_txt_with_format_by_extension_is_read_by_content(app):
+    aiken = import_questions("aiken-txt", "题库.txt", b"Q?\nA. x\nB. y\nANSWER: B\n",
+                             None, dry_run=True)
+    gift = import_questions("gift-txt", "题库.txt", b"Q? {=x ~y}\n", None,
+                            dry_run=True)
+    assert (aiken.errors, aiken.as_dict()["by_type"]) == ([], {"single_choice": 1})
+    assert (gift.errors, gift.as_dict()["by_type"]) == ([], {"single_choice": 1})
+    chosen = import_questions("chosen", "题库.txt", b"Q?\nA. x\nB. y\nANSWER: B\n",
+                              "gift", dry_run=True)
+    assert chosen.errors  # the format the user chose is obeyed

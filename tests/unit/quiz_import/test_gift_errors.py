@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.services.quiz.importers import parse_gift
-from tests.unit.quiz_import.helpers import error_lines, messages
+from tests.unit.quiz_import.helpers import error_lines, messages, only
 
 
 def test_unclosed_brace_names_the_line_of_the_brace():
@@ -63,14 +63,14 @@ def test_registry_validation_error_names_the_question_line():
 
 
 def test_two_right_answers_for_a_single_choice_are_refused():
-    result = parse_gift("Pick {=a =b ~c}")
-    assert error_lines(result) == [1]
-    assert "add up to 1" in messages(result)[0]
+    result = parse_gift("Pick {\n=a\n=b\n~c}")
+    assert error_lines(result) == [3]
+    assert "2 answers are worth 100%" in messages(result)[0]
 
 
-def test_unclosed_question_name():
-    result = parse_gift("::Q1 Who is buried here? {=Grant ~nobody}")
-    assert error_lines(result) == [1]
+def test_unclosed_question_name_is_read_as_moodle_reads_it():
+    question = only("::Q1 Who is buried here? {=Grant ~nobody}")
+    assert (question.title, question.stem) == ("", "Q1 Who is buried here?")
 
 
 def test_two_answer_blocks():
@@ -88,8 +88,8 @@ def test_choice_needs_two_answers():
     assert "at least 2 answers" in messages(result)[0]
 
 
-def test_numerical_catch_all_is_refused_by_line():
-    result = parse_gift("Year? {#\n=1822\n~#Wrong year\n}")
+def test_numerical_answer_that_is_not_a_number_names_its_line():
+    result = parse_gift("Year? {#\n=1822\n=eighteen#Wrong\n~#Wrong year\n}")
     assert error_lines(result) == [3]
 
 

@@ -206,7 +206,7 @@ def test_defaults_for_empty_points_and_difficulty_and_decimal_points():
 
 
 @pytest.mark.parametrize(("column", "value"), [("分值", 0), ("分值", "两分"), ("难度", 7),
-                                               ("难度", 2.5), ("难度", "难")])
+                                               ("难度", 2.5), ("难度", "超难")])
 def test_bad_points_or_difficulty_names_the_column(column, value):
     ((line, message),) = errors({"题型": "判断题", "题干": "x", "答案": "对", column: value})
     assert line == 2 and f"Column {column}:" in message
@@ -251,7 +251,7 @@ def test_question_sheet_is_found_by_name_and_empty_rows_are_skipped():
 
 
 @pytest.mark.parametrize(("columns", "needle"), [
-    (["题型", "题干", "答案", "备注"], "备注"),
+    (["题型", "题干", "答案", "来源"], "来源"),
     (["题型", "答案"], "题干"),
     (["题型", "题干", "答案", "答案"], "twice"),
 ])

@@ -34,6 +34,20 @@ def build_xlsx(*rows: dict, columns: list[str] | None = None, title: str = "题�
     return buffer.getvalue()
 
 
+def sheet_rows(rows: list[list], merges: tuple[str, ...] = ()) -> bytes:
+    """A sheet written row by row as a person would (title rows, blank rows, merged cells
+    such as "A3:A5")."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def sheet_cells(data: bytes, sheet: str = "题目") -> list[list]:
     """Every row of a sheet as a list of openpyxl cells (to look at types and styles)."""
     workbook = load_workbook(io.BytesIO(data))

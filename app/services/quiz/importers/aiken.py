@@ -2,13 +2,15 @@
 
 Read as Moodle's qformat_aiken reads it (lines shorter than two bytes are ignored, a line
 that is neither an option nor an ANSWER line starts a new question), but where Moodle
-would drop a question or guess, every problem is reported with its line. HTML in the text
+would drop a question or guess, every problem is reported with its line. Also read as
+Chinese trainers type it: full-width labels (Ａ．), "A、", "答案：B", "Answer: b". HTML in the text
 is kept as typed and shown as text (text_format "plain", as Moodle escapes it).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -18,9 +20,9 @@ from app.services.quiz.data import QuestionData, option
 from app.services.quiz.importers.gift import validation_error
 from app.services.quiz.importers.result import ImportResult, finish
 
-OPTION = re.compile(r"^([A-Z])[).][ \t]?")
-ANSWER = "ANSWER:"
-ANSWER_LIKE = re.compile(r"^answer\s*[:：]", re.IGNORECASE)
+OPTION = re.compile(r"^([A-Z])[).、][ \t]?")
+ANSWER = re.compile(r"^(?:ANSWER|答案)\s*:\s*", re.IGNORECASE)  # after NFKC: "：" is ":"
+GIFT_BLOCK = re.compile(r"\{[^{}]*\}")
 
 
 @dataclass
@@ -44,13 +46,12 @@ class _Reader:
     def read(self, number: int, line: str) -> None:
         if len(line.encode()) < 2:
             return
-        if OPTION.match(line):
-            self.read_option(number, line)
-        elif line.startswith(ANSWER):
-            self.read_answer(number, line[len(ANSWER):].strip())
-        elif ANSWER_LIKE.match(line):
-            self.error(number, _l("Write the answer line as “ANSWER: B”."))
-            self.current = None
+        label = unicodedata.normalize("NFKC", line[:2])  # "Ａ．" is "A."
+        if len(label) == 2 and OPTION.match(label):
+            self.read_option(number, label + line[2:])
+        elif answer := ANSWER.match(unicodedata.normalize("NFKC", line)):
+            text = unicodedata.normalize("NFKC", line)[answer.end():]
+            self.read_answer(number, text.strip().rstrip(".").strip().upper())
         else:
             self.start(number, line)
 
@@ -78,7 +79,7 @@ class _Reader:
         if len(current.options) < 2:
             self.error(number, _l("A question needs at least two options."))
             return
-        index = ord(letter[0]) - ord("A") if letter else -1
+        index = ord(letter) - ord("A") if len(letter) == 1 else -1
         if not 0 <= index < len(current.options):
             self.error(number, _l("ANSWER must name one of the options (A–%(last)s).",
                                   last=chr(ord("A") + len(current.options) - 1)))
@@ -95,6 +96,16 @@ class _Reader:
             self.error(current.line, problem.message)
         else:
             self.questions.append(question)
+
+
+def looks_like_aiken(text: str) -> bool:
+    """True when `text` reads as Aiken rather than GIFT: it has ANSWER lines right after
+    "A." / "A)" option lines, and fewer GIFT answer blocks {…} than ANSWER lines."""
+    lines = [unicodedata.normalize("NFKC", line.strip())
+             for line in text.lstrip("\ufeff").splitlines() if line.strip()]
+    answers = sum(1 for before, line in zip(lines, lines[1:], strict=False)
+                  if ANSWER.match(line) and OPTION.match(before))
+    return answers > 0 and len(GIFT_BLOCK.findall(text)) < answers
 
 
 def parse_aiken(text: str) -> ImportResult:

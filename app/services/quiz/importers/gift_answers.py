@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from app.services.quiz.data import numerical_answer, option
+from app.services.quiz.data import numerical_answer, option, other_number
 from app.services.quiz.importers.gift_lexer import decode
 from app.services.quiz.importers.gift_pieces import (
     Piece,
@@ -52,18 +52,24 @@ def read_answers(text: str, base: int) -> tuple[str, dict[str, Any]]:
 def read_choice(text: str, base: int) -> tuple[str, dict[str, Any]]:
     """~wrong =right ~%50%partial: single_choice, or multiple_choice as Moodle decides.
 
-    Moodle makes it a multiple-answer question when no answer uses =; we also do so when
-    more than one answer earns credit (a single choice has exactly one right option).
+    As Moodle: a block with an = answer is a single-answer question (the = answer is fully
+    right; the others keep their weights, so ~%50% is a half-right option), and a block
+    without = lets the student tick several answers.
     """
     pieces = split_pieces(text, base, "~=")
     need_count(pieces, 2, base)
     options = [_choice_option(piece) for piece in pieces]
     fractions = [entry["fraction"] for entry in options]
     need_correct(fractions, base)
-    uses_equals = any(piece.marker == "=" for piece in pieces)
-    if not uses_equals or sum(1 for f in fractions if f > 0) > 1:
+    if not any(piece.marker == "=" for piece in pieces):
         return "multiple_choice", {"options": options,
                                    "scoring": imported_scoring(options)}
+    full = [piece for piece, fraction in zip(pieces, fractions, strict=True) if fraction >= 1]
+    if len(full) > 1:
+        raise ParseError(_l("A question with “=” has one right answer, but %(n)d answers are "
+                            "worth 100%%: keep one “=”, give the others a weight such as "
+                            "~%%50%%, or write every right answer with ~%%50%% and no “=” to "
+                            "let students tick several.", n=len(full)), offset=full[1].offset)
     return "single_choice", {"options": options}
 
 
@@ -124,15 +130,24 @@ def read_true_false(text: str) -> dict[str, Any]:
 
 
 def read_numerical(text: str, base: int) -> dict[str, Any]:
-    """#value:tolerance, #min..max, #=%n%value:tol#feedback =…; no ~ catch-all here."""
+    """#value:tolerance, #min..max, #=%n%value:tol#feedback =…, then `~#feedback`.
+
+    As Moodle: everything from the first ~ is the feedback for any other number (its text
+    before a # is ignored), stored as a last "any other number" answer worth 0; an answer
+    written as * is such an answer too, with its own credit.
+    """
+    other = None
     catch_all = text.find("~")
     if catch_all >= 0:
-        raise ParseError(_l("A numerical “~” answer (feedback for any other number) is not "
-                            "supported; remove it."), offset=base + catch_all)
+        _ignored, *feedback = split_feedback(text[catch_all + 1:])
+        other = other_number(0.0, clean(feedback[0]) if feedback else "")
+        text = text[:catch_all]
     pieces = split_pieces(text, base, "=")
     if not pieces:
         raise ParseError(_l("The numerical question has no answer."), offset=base)
     answers = [_numerical_answer(piece) for piece in pieces]
+    if other is not None:
+        answers.append(other)
     need_correct([entry["fraction"] for entry in answers], base)
     return {"answers": answers}
 
@@ -143,6 +158,8 @@ def _numerical_answer(piece: Piece) -> dict[str, Any]:
     fraction = 1.0 if weight is None else weight
     note = clean(feedback[0]) if feedback else ""
     value = value.strip()
+    if decode(value).strip() == "*":
+        return other_number(fraction, note)
     if value.find("..") > 0:
         low, high = value.split("..", 1)
         return numerical_answer(min=_number(low, piece), max=_number(high, piece),

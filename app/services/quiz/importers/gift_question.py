@@ -74,12 +74,13 @@ def read_category(text: str) -> str:
 
 
 def _title(text: str, start: int) -> tuple[str, int]:
-    """(::name::, where the question text starts)."""
+    """(::name::, where the question text starts); as Moodle, a name never closed with ::
+    leaves no name, the question text starting after the opening ::."""
     if not text.startswith("::", start):
         return "", start
     end = text.find("::", start + 2)
     if end < 0:
-        raise ParseError(_l("The question name is not closed with “::”."), offset=start)
+        return "", start + 2
     return decode(text[start + 2 : end]).strip(), end + 2
 
 

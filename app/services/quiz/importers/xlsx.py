@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from pathlib import PurePath
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app.services.errors import DomainError
 from app.services.importers.report import RowError
-from app.services.importers.sources import XLSX
+from app.services.importers.sources import CSV, OLE_MAGIC, XLSX, ZIP_MAGIC
 from app.services.importers.tabular import Column, TableSpec, read_table
 from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.importers.result import ImportResult, finish
@@ -29,6 +30,7 @@ from app.services.quiz.importers.xlsx_syntax import (
     DIFFICULTY,
     EXPLANATION,
     EXTRA,
+    HEADER_NAMES,
     KNOWN_COLUMNS,
     OPTION_COLUMNS,
     POINTS,
@@ -43,7 +45,9 @@ from app.services.quiz.importers.xlsx_syntax import (
     TYPE_LABELS,
     VALUE,
     CellError,
+    CellErrors,
     Cells,
+    Problems,
     read_payload,
 )
 from app.services.quiz.types import validate_question
@@ -60,17 +64,24 @@ FIELD_COLUMNS = {**TEXT_COLUMNS, "type": TYPE_COLUMN, "tags": TAGS, "difficulty"
 ITEM_FIELD = re.compile(r"payload\.(?:options|items)\[(\d+)\]")
 
 
-SPEC = TableSpec(tuple(Column(name, (name,), required=name in REQUIRED_COLUMNS)
-                       for name in KNOWN_COLUMNS),
-                 MAX_ROWS, file_types=(XLSX,), sheet=SHEET, max_columns=MAX_COLUMNS)
+IGNORED = ("序号", "题号", "编号", "备注")  # columns trainers add that hold no question data
+DIFFICULTY_WORDS = {"很简单": 1, "非常简单": 1, "简单": 2, "容易": 2, "易": 2, "中等": 3,
+                    "一般": 3, "中": 3, "较难": 4, "困难": 4, "难": 4, "很难": 5, "非常难": 5}
+SPEC = TableSpec(tuple(Column(name, HEADER_NAMES[name], required=name in REQUIRED_COLUMNS)
+                       for name in KNOWN_COLUMNS)
+                 + tuple(Column(("ignored", name), (name,)) for name in IGNORED),
+                 MAX_ROWS, file_types=(XLSX, CSV), sheet=SHEET, max_columns=MAX_COLUMNS)
+TEXT_TABLES = (".csv", ".tsv", ".xls")
 
 
-def parse_xlsx(data: bytes) -> ImportResult:
-    """Every question of the workbook's question sheet; empty rows are skipped silently.
+def parse_xlsx(data: bytes, filename: str = "") -> ImportResult:
+    """Every question of the workbook's question sheet; empty rows are skipped silently,
+    every problem of a row is reported (one error per cell at fault).
 
-    The file is read as .xlsx whatever its name (the user chose the format)."""
+    The file is read as .xlsx whatever its name (the user chose the format), unless it is
+    text named .csv, .tsv or .xls (a sheet saved as CSV, or a "table" some systems export)."""
     try:
-        table = read_table(data, SPEC, as_type=XLSX)
+        table = read_table(data, SPEC, as_type=table_type(data, filename))
     except DomainError as problem:
         return finish([], 0, [RowError(0, problem.message)])
     if table.problems:
@@ -78,24 +89,35 @@ def parse_xlsx(data: bytes) -> ImportResult:
                               for problem in table.problems])
     questions, errors = [], []
     for row in table.rows:
-        cells = {name: row.text(name) for name in table.columns}
+        cells = {name: row.text(name) for name in table.columns if name in KNOWN_COLUMNS}
         if not any(text.strip() for text in cells.values()):
             continue
         try:
             questions.append(read_row(cells))
         except CellError as error:
-            errors.append(RowError(row.number, _l("Column %(column)s: %(problem)s",
-                                                  column=error.column, problem=error.message),
-                                   error.column))
+            found = error.errors if isinstance(error, CellErrors) else [error]
+            found = sorted(found, key=lambda one: table.columns.get(one.column, MAX_COLUMNS))
+            errors.extend(RowError(row.number, _l("Column %(column)s: %(problem)s",
+                                                  column=one.column, problem=one.message),
+                                   one.column) for one in found)
     return finish(questions, 0, errors)
 
 
+def table_type(data: bytes, filename: str) -> str:
+    """XLSX, or CSV for a text file named .csv/.tsv/.xls (not a zip nor an old .xls)."""
+    suffix = PurePath(filename or "").suffix.lower()
+    binary = data[:4] in (ZIP_MAGIC, OLE_MAGIC)
+    return CSV if suffix in TEXT_TABLES and not binary else XLSX
+
+
 def read_row(cells: Cells) -> QuestionData:
-    """One row's question, validated by its type; CellError names the column at fault."""
-    data = read_common(cells)
-    extra = read_extra(cells)
-    if "payload" not in extra:
-        data["payload"] = read_payload(data["type"], cells)
+    """One row's question, validated by its type; CellErrors names every column at fault."""
+    problems = Problems()
+    data = _common(cells, problems)
+    extra = problems.take(read_extra, cells) or {}
+    if data["type"] is not None and "payload" not in extra:
+        data["payload"] = problems.take(read_payload, data["type"], cells)
+    problems.check()
     data.update(extra)
     try:
         question = QuestionData.from_dict(data)
@@ -107,12 +129,21 @@ def read_row(cells: Cells) -> QuestionData:
 
 def read_common(cells: Cells) -> dict[str, Any]:
     """Every QuestionData field but the payload, from its column (defaults when empty)."""
-    data: dict[str, Any] = {"type": read_type(cells)}
+    problems = Problems()
+    data = _common(cells, problems)
+    problems.check()
+    return data
+
+
+def _common(cells: Cells, problems: Problems) -> dict[str, Any]:
+    data: dict[str, Any] = {"type": problems.take(read_type, cells)}
     data.update({name: cells.get(column, "").strip() for name, column in TEXT_COLUMNS.items()})
+    if not data["stem"]:
+        problems.add(CellError(STEM, _l("The question text is missing.")))
     data["text_format"] = "markdown"
     data["tags"] = [tag for tag in TAG_SEPARATORS.split(cells.get(TAGS, "")) if tag]
-    data["difficulty"] = _whole_number(cells.get(DIFFICULTY, "").strip())
-    data["points"] = _points(cells.get(POINTS, "").strip())
+    data["difficulty"] = problems.take(_whole_number, cells.get(DIFFICULTY, "").strip())
+    data["points"] = problems.take(_points, cells.get(POINTS, "").strip())
     return data
 
 
@@ -149,16 +180,18 @@ def _whole_number(text: str) -> int:
     text = unicodedata.normalize("NFKC", text)
     if not text:
         return 3
-    if not re.fullmatch(r"[+-]?\d{1,6}", text, re.ASCII):
+    if text in DIFFICULTY_WORDS:
+        return DIFFICULTY_WORDS[text]
+    if not re.fullmatch(r"[+-]?\d{1,6}", text, re.ASCII) or not 1 <= int(text) <= 5:
         raise CellError(DIFFICULTY, _l("Difficulty must be a whole number from 1 to 5."))
     return int(text)
 
 
 def _points(text: str) -> float:
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).removesuffix("分").strip()
     if not text:
         return 1.0
-    if not VALUE.fullmatch(text):
+    if not VALUE.fullmatch(text) or float(text) <= 0:
         raise CellError(POINTS, _l("Points must be a number greater than 0."))
     return float(text)
 

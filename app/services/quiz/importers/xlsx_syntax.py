@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.services.importers import sources
-from app.services.quiz.data import numerical_answer, option
+from app.services.quiz.data import numerical_answer, option, other_number
 from app.services.quiz.types.multiple_choice import imported_scoring
 from app.services.quiz.types.true_false import FALSE_WORDS, TRUE_WORDS
 
@@ -30,6 +30,24 @@ COLUMNS = (TYPE_COLUMN, STEM, *OPTION_COLUMNS, ANSWER, RUBRIC, EXPLANATION, POIN
            DIFFICULTY, TAGS, SCENARIO, TITLE)
 KNOWN_COLUMNS = (*COLUMNS, EXTRA)
 REQUIRED_COLUMNS = (TYPE_COLUMN, STEM)
+# Other names trainers give the columns (compared ignoring spaces, width and case, so
+# "选项 A" and "Ａ" match too); the template's own name comes first in HEADER_NAMES.
+SYNONYMS = {
+    TYPE_COLUMN: ("题目类型", "试题类型", "类型", "题类", "type"),
+    STEM: ("题目", "试题", "题目内容", "试题内容", "问题", "题干内容", "stem", "question"),
+    ANSWER: ("正确答案", "参考答案", "标准答案", "answer"),
+    EXPLANATION: ("答案解析", "试题解析", "题目解析", "explanation"),
+    POINTS: ("分数", "得分", "points", "score"),
+    DIFFICULTY: ("难易度", "难易程度", "difficulty"),
+    CATEGORY: ("类别", "题目分类", "试题分类", "category"),
+    RUBRIC: ("评分标准", "rubric"),
+    SCENARIO: ("情境", "案例", "scenario"),
+    TAGS: ("tags", "关键词"),
+    TITLE: ("title",),
+    **{column: (letter, f"{letter}选项", f"选项{letter}内容", f"option{letter}")
+       for letter, column in zip(LETTERS, OPTION_COLUMNS, strict=True)},
+}
+HEADER_NAMES = {column: (column, *SYNONYMS.get(column, ())) for column in KNOWN_COLUMNS}
 
 TYPE_LABELS = {"single_choice": "单选题", "multiple_choice": "多选题", "true_false": "判断题",
                "fill_blank": "填空题", "numerical": "数值题", "matching": "匹配题",
@@ -40,10 +58,22 @@ for _name, _label in TYPE_LABELS.items():
     TYPE_ALIASES.update({_name: _name, _label: _name, _label[:-1]: _name})
 
 ALL_OR_NOTHING = "全对"
+# Words in a multiple-choice 答案 cell naming its scoring rule (SCORING_MODES); the first
+# word of each rule is the one the export writes.
+SCORING_WORDS = {
+    "all_or_nothing": (ALL_OR_NOTHING, "全对才得分", "全部选对才得分"),
+    "half": ("少选得一半", "半对得一半", "少选得半分", "漏选得一半", "少选一半"),
+    "proportional": ("按比例", "少选按比例", "按比例得分", "漏选按比例"),
+    "weights": ("按权重", "按权重得分"),
+}
+_SCORING_BY_WORD = sorted(((word, rule) for rule, words in SCORING_WORDS.items()
+                           for word in words), key=lambda pair: -len(pair[0]))
 WEIGHT = r"[+-]?\d+(?:\.\d+)?"
 CHOICE_ITEM = re.compile(rf"([A-Z])(?:=({WEIGHT})%)?")
 CHOICE_TOKEN = re.compile(rf"(?:[A-Z](?:={WEIGHT}%)?)+")
-CHOICE_SEPARATORS = re.compile(r"[\s,;、]+")
+CHOICE_SEPARATORS = re.compile(r"[\s,;、/|]+")
+LETTER_DOT = re.compile(r"(?<=[A-Z])\.")  # "B." and "A.C" as typed after an option letter
+OPTION_TYPES = ("single_choice", "multiple_choice", "matching", "ordering")
 WEIGHTED = re.compile(rf"^(.*?)\s*[=＝]\s*({WEIGHT})\s*[%％]$", re.DOTALL)
 ALTERNATIVES = re.compile(r"[|｜]")
 NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
@@ -52,6 +82,8 @@ TOLERANCE = re.compile(rf"({NUMBER})\s*(?:±|\+-|\+/-)\s*({NUMBER})")
 VALUE = re.compile(NUMBER)
 ARROW = re.compile(r"[-－][>＞]|→")
 RUBRIC_SEPARATORS = re.compile(r"[|｜\n]")
+OTHER_NUMBER = "*"  # a numerical answer matching any other number (Moodle's "*")
+OTHER_NUMBER_WORDS = (OTHER_NUMBER, "其他", "其它")
 
 
 class CellError(Exception):
@@ -63,17 +95,60 @@ class CellError(Exception):
         self.message = message
 
 
+class CellErrors(CellError):
+    """Every problem of one row (the first is also this error's column and message)."""
+
+    def __init__(self, errors: list[CellError]):
+        super().__init__(errors[0].column, errors[0].message)
+        self.errors = errors
+
+
+class Problems:
+    """Collects the CellErrors of one row, so that a row's problems are reported at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[CellError] = []
+
+    def take(self, read: Callable[..., Any], *args: Any) -> Any:
+        """read(*args), or None when it raised CellError (recorded)."""
+        try:
+            return read(*args)
+        except CellErrors as found:
+            self.add(*found.errors)
+        except CellError as found:
+            self.add(found)
+        return None
+
+    def add(self, *errors: CellError) -> None:
+        seen = {(e.column, str(e.message)) for e in self.errors}
+        for error in errors:
+            if (error.column, str(error.message)) not in seen:
+                seen.add((error.column, str(error.message)))
+                self.errors.append(error)
+
+    def check(self) -> None:
+        """Raise CellErrors when anything was recorded."""
+        if self.errors:
+            raise CellErrors(self.errors)
+
+
 def cell_text(value: Any) -> str:
     """A cell's value as the text typed: 12 and 12.0 → "12", 0.5 → "0.5", None → ""."""
     return sources.cell_text(value) or ""
 
 
 def read_payload(kind: str, cells: Cells) -> dict[str, Any]:
-    """The payload of a question of type `kind` from its option, answer and rubric cells."""
+    """The payload of a question of type `kind` from its option, answer and rubric cells;
+    CellErrors names every cell at fault."""
+    problems = Problems()
     if kind != "short_answer" and cells.get(RUBRIC, "").strip():
-        raise CellError(RUBRIC, _l("Only short-answer questions use this column: leave it "
-                                   "empty."))
-    return PAYLOADS[kind](cells)
+        problems.add(CellError(RUBRIC, _l("Only short-answer questions use this column: "
+                                          "leave it empty.")))
+    if kind in OPTION_TYPES:
+        problems.add(*option_gaps(cells))
+    payload = problems.take(PAYLOADS[kind], cells)
+    problems.check()
+    return payload
 
 
 def fraction_of(percent: Decimal) -> float:
@@ -81,23 +156,32 @@ def fraction_of(percent: Decimal) -> float:
     return float(percent.scaleb(-2))
 
 
-def options(cells: Cells) -> list[str]:
-    """The filled option cells A, B, … in order; a gap before a filled option is an error."""
+def _filled(cells: Cells) -> list[str]:
     texts = [cells.get(column, "").strip() for column in OPTION_COLUMNS]
     while texts and not texts[-1]:
         texts.pop()
-    for column, text in zip(OPTION_COLUMNS, texts, strict=False):
-        if not text:
-            raise CellError(column, _l("This option is empty, but a later option is filled "
-                                       "in."))
     return texts
 
 
+def option_gaps(cells: Cells) -> list[CellError]:
+    """One error per empty option cell before a filled one."""
+    return [CellError(column, _l("This option is empty, but a later option is filled in."))
+            for column, text in zip(OPTION_COLUMNS, _filled(cells), strict=False) if not text]
+
+
+def options(cells: Cells) -> list[str]:
+    """The filled option cells A, B, … in order; a gap before a filled option is an error."""
+    gaps = option_gaps(cells)
+    if gaps:
+        raise CellErrors(gaps)
+    return _filled(cells)
+
+
 def _no_options(cells: Cells) -> None:
-    for column in OPTION_COLUMNS:
-        if cells.get(column, "").strip():
-            raise CellError(column, _l("This question type has no options: leave the option "
-                                       "columns empty."))
+    filled = [column for column in OPTION_COLUMNS if cells.get(column, "").strip()]
+    if filled:
+        raise CellErrors([CellError(column, _l("This question type has no options: leave the "
+                                               "option columns empty.")) for column in filled])
 
 
 def _answer(cells: Cells) -> str:
@@ -121,11 +205,25 @@ def _weight(text: str, column: str) -> Decimal:
     return weight
 
 
-def choice_answer(text: str, count: int) -> tuple[dict[int, Decimal | None], bool]:
-    """{option index: weight in percent or None} and whether the all-or-nothing mark is set."""
-    text = unicodedata.normalize("NFKC", text).upper()
-    strict = ALL_OR_NOTHING in text
-    text = re.sub(r"\s*([=%])\s*", r"\1", text.replace(ALL_OR_NOTHING, " "))
+def scoring_word(text: str) -> tuple[str | None, str]:
+    """(the scoring rule a word in `text` names, or None; the text without the word)."""
+    for word, rule in _SCORING_BY_WORD:
+        if word in text:
+            rest = text.replace(word, " ")
+            if any(other in rest for other, _rule in _SCORING_BY_WORD):
+                raise CellError(ANSWER, _l("Name one scoring rule only."))
+            return rule, rest
+    return None, text
+
+
+def choice_answer(text: str, count: int) -> tuple[dict[int, Decimal | None], str | None]:
+    """{option index: weight in percent or None} and the scoring rule named (or None).
+
+    Letters as trainers type them: B, b, Ｂ, B., AC, A,C, A，C, A、C, a c, A/C."""
+    text = unicodedata.normalize("NFKC", text)
+    rule, text = scoring_word(text)
+    text = LETTER_DOT.sub(" ", text.upper())
+    text = re.sub(r"\s*([=%])\s*", r"\1", text)
     weights: dict[int, Decimal | None] = {}
     for token in CHOICE_SEPARATORS.split(text.strip()):
         if token and not CHOICE_TOKEN.fullmatch(token):
@@ -141,26 +239,27 @@ def choice_answer(text: str, count: int) -> tuple[dict[int, Decimal | None], boo
                                            letter=found.group(1)))
             weight = found.group(2)
             weights[index] = None if weight is None else _weight(weight, ANSWER)
-    return weights, strict
+    return weights, rule
 
 
 def _single_choice(cells: Cells) -> dict[str, Any]:
-    texts = options(cells)
-    weights, strict = choice_answer(_answer(cells), len(texts))
-    if strict:
-        raise CellError(ANSWER, _l("“%(mark)s” is only for multiple-choice questions.",
-                                   mark=ALL_OR_NOTHING))
+    texts = _filled(cells)  # read_payload reports the gaps
+    weights, rule = choice_answer(_answer(cells), len(texts))
+    if rule is not None:
+        raise CellError(ANSWER, _l("A scoring rule such as “%(mark)s” is only for "
+                                   "multiple-choice questions.", mark=ALL_OR_NOTHING))
     right = [i for i, weight in weights.items() if weight is None or weight == 100]
     if len(right) != 1:
         raise CellError(ANSWER, _l("A single-choice question has exactly one right option: "
-                                   "name one letter without a weight."))
+                                   "name one letter without a weight (others may have one, "
+                                   "such as B,C=50%%)."))
     fractions = {i: 1.0 if i in right else fraction_of(w) for i, w in weights.items()}
     return {"options": [option(text, fractions.get(i, 0.0)) for i, text in enumerate(texts)]}
 
 
 def _multiple_choice(cells: Cells) -> dict[str, Any]:
-    texts = options(cells)
-    weights, strict = choice_answer(_answer(cells), len(texts))
+    texts = _filled(cells)  # read_payload reports the gaps
+    weights, rule = choice_answer(_answer(cells), len(texts))
     plain = [i for i, weight in weights.items() if weight is None]
     if plain and any(weight is not None and weight > 0 for weight in weights.values()):
         raise CellError(ANSWER, _l("Give every right option a weight, or none (then they "
@@ -168,21 +267,42 @@ def _multiple_choice(cells: Cells) -> dict[str, Any]:
     share = 1.0 / len(plain) if plain else 0.0
     fractions = {i: share if w is None else fraction_of(w) for i, w in weights.items()}
     choices = [option(text, fractions.get(i, 0.0)) for i, text in enumerate(texts)]
-    return {"options": choices,
-            "scoring": "all_or_nothing" if strict else imported_scoring(choices)}
+    return {"options": choices, "scoring": rule or imported_scoring(choices)}
+
+
+TRUE_FALSE_EXTRA = ({"✔", "☑"}, {"✘", "✕", "╳", "x"})
+
+
+def true_false_word(text: str) -> bool | None:
+    """True/False for 对/错, √/×, ✓/✗, 正确/错误, T/F, 是/否, true/false …; else None."""
+    word = unicodedata.normalize("NFKC", text).strip().rstrip("。.").strip().casefold()
+    if word in TRUE_WORDS | TRUE_FALSE_EXTRA[0]:
+        return True
+    if word in FALSE_WORDS | TRUE_FALSE_EXTRA[1]:
+        return False
+    return None
 
 
 def _true_false(cells: Cells) -> dict[str, Any]:
-    _no_options(cells)
-    word = unicodedata.normalize("NFKC", _answer(cells)).strip().casefold()
-    if word not in TRUE_WORDS | FALSE_WORDS:
+    """The answer as a word, or as the letter of an option that is one (选项A 正确, 选项B 错误)."""
+    texts = _filled(cells)
+    meanings = [true_false_word(text) for text in texts]
+    if texts and (len(texts) != 2 or None in meanings or meanings[0] == meanings[1]):
+        _no_options(cells)
+    answer = unicodedata.normalize("NFKC", _answer(cells)).strip().rstrip(".").strip()
+    value = true_false_word(answer)
+    if texts and len(answer) == 1 and answer.upper() in "AB":
+        value = meanings["AB".index(answer.upper())]
+    if value is None:
         raise CellError(ANSWER, _l("Write the answer as %(words)s.",
-                                   words="对 / 错, 正确 / 错误, √ / ×, true / false"))
-    return {"answer": word in TRUE_WORDS, "feedback_true": "", "feedback_false": ""}
+                                   words="对 / 错, 正确 / 错误, √ / ×, T / F, 是 / 否"
+                                         + (", A / B" if texts else "")))
+    return {"answer": value, "feedback_true": "", "feedback_false": ""}
 
 
-def alternatives(cells: Cells) -> list[tuple[str, float]]:
-    """The answer cell's "|"-separated answers, each with its credit (default 100%)."""
+def alternatives(cells: Cells, *, other: float | None = None) -> list[tuple[str, float]]:
+    """The answer cell's "|"-separated answers, each with its credit (default 100%; for
+    "any other number", `other`)."""
     found = []
     for part in ALTERNATIVES.split(_answer(cells)):
         part = part.strip()
@@ -190,8 +310,9 @@ def alternatives(cells: Cells) -> list[tuple[str, float]]:
         text = weighted.group(1).strip() if weighted else part
         if not text:
             raise CellError(ANSWER, _l("One of the answers separated by “|” is empty."))
+        default = other if other is not None and text in OTHER_NUMBER_WORDS else 1.0
         found.append((text, fraction_of(_weight(weighted.group(2), ANSWER)) if weighted
-                      else 1.0))
+                      else default))
     return found
 
 
@@ -203,9 +324,11 @@ def _fill_blank(cells: Cells) -> dict[str, Any]:
 def _numerical(cells: Cells) -> dict[str, Any]:
     _no_options(cells)
     answers = []
-    for text, fraction in alternatives(cells):
+    for text, fraction in alternatives(cells, other=0.0):
         text = unicodedata.normalize("NFKC", text).strip()
-        if found := RANGE.fullmatch(text):
+        if text in OTHER_NUMBER_WORDS:
+            answers.append(other_number(fraction))
+        elif found := RANGE.fullmatch(text):
             low, high = float(found.group(1)), float(found.group(2))
             answers.append(numerical_answer(min=low, max=high, fraction=fraction))
         elif found := TOLERANCE.fullmatch(text):

@@ -1,4 +1,8 @@
-"""numerical: a typed number checked against value ± tolerance or a min..max range."""
+"""numerical: a typed number checked against value ± tolerance or a min..max range.
+
+The last answer may be Moodle's "*" (GIFT `{#3:2 ~#完全不对}`): no value and no range, it
+matches any number the answers above did not, and gives its credit (below full) and feedback.
+"""
 
 from __future__ import annotations
 
@@ -52,8 +56,16 @@ def format_number(value: Decimal) -> str:
     return "0" if text in ("-0", "+0") else text
 
 
+def is_other(answer: dict) -> bool:
+    """True for the "any other number" answer (no value, no range)."""
+    return all(answer.get(key) is None for key in ("value", "min", "max"))
+
+
 def matches(answer: dict, number: Decimal) -> bool:
-    """True when `number` is within value ± tolerance or within min..max (ends included)."""
+    """True when `number` is within value ± tolerance or within min..max (ends included);
+    the "any other number" answer matches every number."""
+    if is_other(answer):
+        return True
     if answer.get("value") is not None:
         tolerance = as_decimal(answer.get("tolerance") or 0)
         return abs(number - as_decimal(answer["value"])) <= tolerance
@@ -82,6 +94,20 @@ def check_answer(answer: Any, where: str) -> None:
                             f"{where}.min")
 
 
+def check_other(answer: dict, where: str, *, last: bool) -> None:
+    """The "any other number" answer: the last one, worth less than full credit."""
+    check_keys(answer, where, ANSWER_KEYS, {"fraction"})
+    check_fraction(answer["fraction"], f"{where}.fraction")
+    check_text(answer.get("feedback", ""), f"{where}.feedback", blank=True)
+    if answer.get("tolerance") is not None:
+        raise QuestionError(_l("Give a value, or both a minimum and a maximum."), where)
+    if not last:
+        raise QuestionError(_l("“Any other number” must be the last answer."), where)
+    if answer["fraction"] >= 1.0:
+        raise QuestionError(_l("“Any other number” must be worth less than full credit."),
+                            f"{where}.fraction")
+
+
 @register
 class Numerical(QuestionType):
     """The first answer the typed number matches gives its fraction and feedback."""
@@ -94,7 +120,11 @@ class Numerical(QuestionType):
         check_keys(payload, "payload", {"answers"}, {"answers"})
         answers = check_list(payload.get("answers"), "payload.answers", 1)
         for index, answer in enumerate(answers):
-            check_answer(answer, f"payload.answers[{index}]")
+            where = f"payload.answers[{index}]"
+            if isinstance(answer, dict) and is_other(answer):
+                check_other(answer, where, last=index == len(answers) - 1)
+            else:
+                check_answer(answer, where)
         has_full_credit(answers, "payload.answers")
 
     def parse_response(self, payload: dict, raw: Any) -> str:

@@ -1,4 +1,5 @@
-"""single_choice: one option is right (fraction 1.0); the others are worth 0 or less."""
+"""single_choice: one option is right (fraction 1.0); the others are worth less, as in
+Moodle (GIFT `{=完全正确 ~%50%部分正确 ~错误}`: a half-right option, or a negative one)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ class SingleChoice(QuestionType):
         return {"order": shuffled(count, rng) if shuffle else list(range(count))}
 
     def validate_payload(self, payload: dict) -> None:
-        """Two or more distinct options, exactly one worth 1.0, the rest worth 0 or less."""
+        """Two or more distinct options, exactly one worth 1.0, the others less (-1..1)."""
         check_keys(payload, "payload", {"options"}, {"options"})
         options = check_weighted_texts(payload, "options", 2)
         check_distinct([o["text"] for o in options], "payload.options")
@@ -45,10 +46,6 @@ class SingleChoice(QuestionType):
         if len(full) != 1:
             raise QuestionError(_l("Exactly one option must be fully correct (1.0)."),
                                 "payload.options")
-        for index, option in enumerate(options):
-            if index != full[0] and option["fraction"] > 0:
-                raise QuestionError(_l("A wrong option must be worth 0 or less."),
-                                    f"payload.options[{index}].fraction")
 
     def parse_response(self, payload: dict, raw: Any) -> int:
         """An option index; a one-element list (a form's getlist) is accepted too."""
