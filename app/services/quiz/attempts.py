@@ -27,7 +27,7 @@ from app.models.attempts import FINISHED, GRADING, IN_PROGRESS
 from app.models.quiz import Quiz
 from app.services.errors import DomainError, NotFound
 from app.services.quiz.data import QuestionData, QuestionError
-from app.services.quiz.grading import finish_if_graded, fresh_answers, grade_question
+from app.services.quiz.grading import finish_if_graded, grade_question
 from app.services.quiz.layout import make_layout
 from app.services.quiz.quizzes import draw_questions, window_problem
 from app.services.quiz.types import get_type
@@ -222,10 +222,8 @@ def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False) -> QuizAt
     db.session.refresh(attempt)
     if claimed != 1:
         return attempt
-    # grade the answers as committed now (an answer saved just before the claim included),
-    # not as this request read them before
-    ungraded = [row for row in fresh_answers(attempt)
-                if row.fraction is None and not row.needs_review]
+    # (refresh cascades to the questions: an answer saved just before the claim is graded)
+    ungraded = [row for row in attempt.questions if row.fraction is None and not row.needs_review]
     outcomes = [(row, grade_question(row)) for row in ungraded]
     # only answers given count for the wrong-question book: a question left blank (not
     # reached before the deadline, skipped in a practice round) was not answered wrongly

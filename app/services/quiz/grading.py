@@ -91,16 +91,9 @@ def _lock_for_grading(attempt: QuizAttempt, now: datetime) -> None:
     if claimed != 1:
         raise DomainError(_l("This answer cannot be graded."))
     db.session.refresh(attempt)
-    fresh_answers(attempt)
-
-
-def fresh_answers(attempt: QuizAttempt) -> list[AttemptQuestion]:
-    """The attempt's answers as committed now, replacing what this session read before (call
-    it once the attempt is locked: another request may have changed them meanwhile)."""
-    return list(db.session.scalars(
-        select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
-        .order_by(AttemptQuestion.rank).options(selectinload(AttemptQuestion.version))
-        .execution_options(populate_existing=True)))
+    db.session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
+                       .options(selectinload(AttemptQuestion.version))
+                       .execution_options(populate_existing=True)).all()
 
 
 @dataclass(frozen=True)
