@@ -27,3 +27,12 @@ def insert_or_none(model, values: dict) -> int | None:
     the loser's next SELECT sees the winner's row."""
     statement = _insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
     return db.session.execute(statement).scalar()
+
+
+def upsert(model, values: dict, unique: list[str]) -> None:
+    """INSERT … ON CONFLICT (unique) DO UPDATE with the other given columns: the row ends as
+    given whether or not another request inserted it a moment before (no 500 on the race)."""
+    statement = _insert(model).values(values)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=unique,
+        set_={name: statement.excluded[name] for name in values if name not in unique}))
