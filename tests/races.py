@@ -79,6 +79,26 @@ def together(parties: int = 2) -> Callable[[str], None]:
     return lambda _name: barrier.wait()
 
 
+def held_until_done(app, held: Callable[[], object], first: Callable[[], object],
+                    table: str | None = None) -> list[object]:
+    """Run both at once; `held` has read what it decides on but waits at its first write (of
+    `table`) until `first` finished and committed. [held's result, first's result]."""
+    done = threading.Event()
+
+    def wait(name: str) -> None:
+        if name == "race-0":
+            assert done.wait(TIMEOUT), "the other request never finished"
+
+    def run_first():
+        try:
+            return first()
+        finally:
+            done.set()
+
+    with pause_before_write(wait, table):
+        return race(app, held, run_first)
+
+
 def signed_in(app, login: str, password: str = "demo1234"):
     """A new test client (its own cookie jar: another device) signed in as `login`."""
     client = app.test_client()

@@ -4,7 +4,6 @@ row, no 500, and a confirmed figure is never changed behind the supervisor's bac
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -17,7 +16,7 @@ from app.services.assign.assignments import AssignmentData, create_assignment, e
 from app.services.results import entries
 from app.services.results.entries import Entry, EntryErrors
 from tests.learning_factories import make_course, person, position
-from tests.races import TIMEOUT, pause_before_write, race, together
+from tests.races import held_until_done, pause_before_write, race, together
 from tests.results_helpers import metric, result_of
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -91,20 +90,8 @@ def test_a_figure_confirmed_while_the_employee_edits_it_stays_as_confirmed(app, 
     deals = metric("成交数")
     _enter("3")()
     result_id = result_of(deals, "employee", WEEK).id
-    confirmed = threading.Event()
-
-    def after_confirm(name):
-        if name == "race-0":
-            assert confirmed.wait(TIMEOUT)
-
-    def confirm():
-        try:
-            return _committed(lambda: entries.confirm(person("supervisor"), result_id, NOW))()
-        finally:
-            confirmed.set()
-
-    with pause_before_write(after_confirm, "metric_results"):
-        edited, _done = race(app, _enter("30"), confirm)
+    confirm = _committed(lambda: entries.confirm(person("supervisor"), result_id, NOW))
+    edited, _confirmed = held_until_done(app, _enter("30"), confirm, "metric_results")
     assert isinstance(edited, EntryErrors)
     assert "已由主管确认" in next(iter(edited.errors.values()))
     stored = result_of(deals, "employee", WEEK)

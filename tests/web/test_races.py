@@ -5,8 +5,6 @@ graders at once finish the attempt; a draft started twice can be deleted."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -15,7 +13,7 @@ from app.models import AttemptQuestion, PracticeRun, QuizAttempt
 from app.models.attempts import WrongQuestion
 from tests.practice_factories import make_practice_sop, make_run
 from tests.quiz_factories import make_quiz, short_answer, single, true_false
-from tests.races import TIMEOUT, pause_before_write, race, signed_in, together
+from tests.races import held_until_done, pause_before_write, race, signed_in, together
 from tests.web.quiz_web_helpers import JSON, RIGHT, fresh, start, submit
 
 SUBMITTED = "已交卷"
@@ -110,33 +108,14 @@ def test_autosave_racing_submit_is_counted_or_refused_never_stored_after(app, de
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == REPEATS
 
 
-def _after(done: threading.Event):
-    """A `wait` that holds the autosave (race-0) until the other request finished."""
-    def wait(name: str) -> None:
-        if name == "race-0":
-            assert done.wait(TIMEOUT)
-    return wait
-
-
-def _then(action, done: threading.Event):
-    def run():
-        try:
-            return action()
-        finally:
-            done.set()
-    return run
-
-
 def test_an_autosave_that_read_the_attempt_before_submit_committed_is_refused(app, devices):
     """The autosave has loaded the open attempt; 交卷 on the laptop commits; only then does
     the autosave write: it must find the attempt handed in (409) and store nothing."""
     make_quiz([single(), true_false()], slug="late")
     phone, laptop = devices
     attempt_id = start(phone, "late")
-    done = threading.Event()
-    with pause_before_write(_after(done)):
-        saved, handed_in = race(app, lambda: _answer_json(phone, attempt_id),
-                                _then(lambda: submit(laptop, attempt_id), done))
+    saved, handed_in = held_until_done(app, lambda: _answer_json(phone, attempt_id),
+                                       lambda: submit(laptop, attempt_id))
     assert handed_in.status_code == 302 and saved.status_code == 409
     assert SUBMITTED in saved.json["error"]
     _agrees(phone, attempt_id, saved=False)
@@ -150,10 +129,8 @@ def test_a_submit_that_read_the_answers_before_an_autosave_committed_grades_it(a
     make_quiz([single(), true_false()], slug="stale")
     phone, laptop = devices
     attempt_id = start(phone, "stale")
-    done = threading.Event()
-    with pause_before_write(_after(done)):
-        handed_in, saved = race(app, lambda: submit(laptop, attempt_id),
-                                _then(lambda: _answer_json(phone, attempt_id), done))
+    handed_in, saved = held_until_done(app, lambda: submit(laptop, attempt_id),
+                                       lambda: _answer_json(phone, attempt_id))
     assert handed_in.status_code == 302 and _saved(saved)
     _agrees(phone, attempt_id, saved=True)
 
