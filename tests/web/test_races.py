@@ -5,12 +5,17 @@ graders at once finish the attempt; a draft started twice can be deleted."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AttemptQuestion, PracticeRun, QuizAttempt
 from app.models.attempts import WrongQuestion
+from app.models.base import utcnow
+from app.services.quiz import attempts as quiz_attempts
+from tests.learning_factories import person
 from tests.practice_factories import make_practice_sop, make_run
 from tests.quiz_factories import make_quiz, short_answer, single, true_false
 from tests.races import held_until_done, pause_before_write, race, signed_in, together
@@ -145,6 +150,28 @@ def test_a_form_post_after_submit_is_told_and_sent_to_the_result(app, devices):
     assert response.status_code == 302 and response.location == f"/learn/attempts/{attempt_id}"
     assert SUBMITTED in phone.get(response.location).text
     assert fresh(attempt_id).questions[0].response is None
+
+
+def test_an_answer_after_the_deadline_racing_the_expiry_run_is_refused(app, devices):
+    """The attempt's time ran out; the phone's last autosave and the expiry run (cron, or
+    another server opening the page) both try to hand it in: it is handed in once, with what
+    was saved before the deadline, and the phone is told 时间到 (409)."""
+    quiz = make_quiz([single(), true_false()], slug="timed", time_limit_minutes=10)
+    attempt = quiz_attempts.start(quiz, person("employee"), utcnow() - timedelta(minutes=30))
+    db.session.commit()
+    attempt_id = attempt.id
+
+    def expiry_run():
+        count = quiz_attempts.expire_overdue_attempts(utcnow())
+        db.session.commit()
+        return count
+
+    with pause_before_write(together(), "quiz_attempts"):  # both claim it at once
+        saved, expired = race(app, lambda: _answer_json(devices[0], attempt_id), expiry_run)
+    assert saved.status_code == 409 and "时间到" in saved.json["error"] and expired == 1
+    handed_in = fresh(attempt_id)
+    assert handed_in.state == "finished" and handed_in.auto_submitted
+    assert handed_in.questions[0].response is None and handed_in.score == 0.0
 
 
 # ---- two graders ------------------------------------------------------------------------------
