@@ -4,7 +4,9 @@ past the deadline, grade.
 Every answer is on the server the moment it is given, so closing the phone, reloading or
 switching device resumes exactly where the employee was. Submitting is idempotent: the
 state moves from in_progress with one conditional UPDATE, so a double click or a retried
-request grades the attempt once. The server owns the clock: an answer after the deadline
+request grades the attempt once; every answer claims the open attempt the same way first, so
+an answer racing 交卷 is graded or refused (已交卷), never stored after the grading. The
+database keeps one open attempt per person and quiz: 开始 twice lands on one attempt. The server owns the clock: an answer after the deadline
 (plus a few seconds' grace for the network) is refused and the attempt is submitted with
 what was saved.
 """
