@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -18,14 +18,25 @@ from app.models.org import User
 from app.models.quiz import Question, QuestionVersion, Quiz
 
 IN_PROGRESS, GRADING, FINISHED = "in_progress", "grading", "finished"
+OPEN_ATTEMPT = text("state = 'in_progress'")
+OPEN_ROUND = text("state = 'in_progress' AND quiz_id IS NULL")
 
 
 class QuizAttempt(db.Model):
     """One sitting of a quiz by one employee (or a round of their wrong-question book, with
-    no quiz). `state`: in_progress → grading (short answers wait for a person) → finished."""
+    no quiz). `state`: in_progress → grading (short answers wait for a person) → finished.
+
+    The database keeps one open attempt per person and quiz (and one open round of the
+    wrong-question book per person): two 开始 at once land on the same attempt."""
 
     __tablename__ = "quiz_attempts"
-    __table_args__ = (UniqueConstraint("quiz_id", "user_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "user_id", "number"),
+        Index("uq_quiz_attempts_open", "user_id", "quiz_id", unique=True,
+              postgresql_where=OPEN_ATTEMPT, sqlite_where=OPEN_ATTEMPT),
+        Index("uq_quiz_attempts_open_round", "user_id", unique=True,
+              postgresql_where=OPEN_ROUND, sqlite_where=OPEN_ROUND),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id"), index=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -20,11 +20,19 @@ from app.models.base import TimestampMixin, UTCDateTime, utcnow
 
 RUN_STATUSES = ("draft", "submitted", "returned", "signed_off")
 DECISIONS = ("signed_off", "returned")
+OPEN_RUN = text("status IN ('draft', 'returned')")
 
 
 class PracticeRun(TimestampMixin, db.Model):
+    """One open run (draft or returned) per person, module and case code, kept by the
+    database: 开始实操 twice for the same case lands on the same run."""
+
     __tablename__ = "practice_runs"
-    __table_args__ = (Index("ix_practice_runs_user_module", "user_id", "module_id", "status"),)
+    __table_args__ = (
+        Index("ix_practice_runs_user_module", "user_id", "module_id", "status"),
+        Index("uq_practice_runs_open_case", "user_id", "module_id", "case_code", unique=True,
+              postgresql_where=OPEN_RUN, sqlite_where=OPEN_RUN),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AppSetting, User
 from app.models.base import utcnow
+from app.services.records import upsert
 
 
 def read_settings(*keys: str) -> dict[str, Any]:
@@ -22,12 +23,10 @@ def read_settings(*keys: str) -> dict[str, Any]:
 
 
 def write_setting(key: str, value: Any, actor: User | None) -> None:
-    """Store `value` under `key` (insert or replace); the caller commits."""
-    row = db.session.get(AppSetting, key)
-    if row is None:
-        row = AppSetting(key=key)
-        db.session.add(row)
-    row.value = value
-    row.updated_at = utcnow()
-    row.updated_by_id = actor.id if actor is not None else None
-    db.session.flush()
+    """Store `value` under `key` (insert or replace, in one statement: two administrators
+    saving at once both succeed, the later one stands); the caller commits."""
+    upsert(AppSetting, {"key": key, "value": value, "updated_at": utcnow(),
+                        "updated_by_id": actor.id if actor is not None else None}, ["key"])
+    row = db.session.identity_map.get(db.session.identity_key(AppSetting, key))
+    if row is not None:
+        db.session.expire(row)

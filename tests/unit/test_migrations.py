@@ -7,6 +7,7 @@ import uuid
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from app import create_app
 from tests.conftest import DATABASE_URL, make_config
@@ -126,4 +127,80 @@ def test_a_database_in_use_upgrades_with_its_rows_and_their_references(empty_dat
         upgrade()
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM assignments")).scalar() == 1
+        db.engine.dispose()
+
+
+
+NOW = "CURRENT_TIMESTAMP"
+
+
+def _insert(conn, table: str, **values) -> None:
+    """One row; NOW stands for the database's current time."""
+    places = ", ".join(NOW if value is NOW else f":{key}" for key, value in values.items())
+    conn.execute(text(f"INSERT INTO {table} ({', '.join(values)}) VALUES ({places})"),
+                 {key: value for key, value in values.items() if value is not NOW})
+
+
+RUN = dict(user_id=1, module_id=1, version_id=1, context="", case_at=NOW, round=1,
+           created_at=NOW)
+ROUND = dict(user_id=1, mode="wrong_book", started_at=NOW, auto_submitted=False,
+             max_score=1, pass_percent=0, current_rank=0, updated_at=NOW)
+
+
+def _rows_earlier_races_left(conn) -> None:
+    """Two open drafts of case C-1 (and a signed-off run of it), two open wrong-question
+    rounds (one answered) and a finished one."""
+    _insert(conn, "users", id=1, login="u", name="U", password_hash="x", active=True,
+            must_change_password=False, created_at=NOW, updated_at=NOW)
+    _insert(conn, "sop_modules", id=1, slug="s", title="S", purpose="", sort_order=0,
+            source="web", archived=False, created_at=NOW, updated_at=NOW)
+    _insert(conn, "sop_versions", id=1, module_id=1, number=1, title="S", purpose="",
+            change_note="", requires_reack=False, content_hash="h", published_at=NOW)
+    for run_id, status, updated in ((1, "draft", "2026-01-01 00:00:00"),
+                                    (2, "draft", "2026-01-02 00:00:00"),
+                                    (3, "signed_off", "2026-01-03 00:00:00")):
+        _insert(conn, "practice_runs", id=run_id, case_code="C-1", status=status,
+                updated_at=updated, **RUN)
+    _insert(conn, "question_banks", id=1, slug="b", title="B", created_at=NOW)
+    _insert(conn, "questions", id=1, bank_id=1, type="true_false", current_version=1,
+            tags="[]", difficulty=1, points=1, archived=False, created_at=NOW, updated_at=NOW)
+    _insert(conn, "question_versions", id=1, question_id=1, number=1, data="{}",
+            created_at=NOW)
+    for attempt_id, state in ((1, "in_progress"), (2, "in_progress"), (3, "finished")):
+        _insert(conn, "quiz_attempts", id=attempt_id, number=attempt_id, state=state, **ROUND)
+        _insert(conn, "attempt_questions", attempt_id=attempt_id, rank=0, question_id=1,
+                version_id=1, points=1, layout="{}", feedback="[]", needs_review=False,
+                grader_comment="", rubric_marks="[]",
+                response="true" if attempt_id == 2 else None)
+
+
+def test_one_open_attempt_and_run_resolves_what_earlier_races_left(empty_database_url, capfd):
+    """The one run of a case worked on last keeps its case code, the other open one is
+    renamed (its owner can then delete it); an unanswered second round is deleted; answered
+    duplicates stop the upgrade with their ids. Afterwards the database refuses duplicates."""
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        from app.extensions import db
+
+        upgrade(revision="d4e5f6a7b8c9")
+        with db.engine.begin() as conn:
+            _rows_earlier_races_left(conn)
+            conn.execute(text("UPDATE attempt_questions SET response = 'false' "
+                              "WHERE attempt_id = 1"))
+        with pytest.raises(SystemExit):  # both open rounds hold answers
+            upgrade()
+        assert "quiz_attempts id=2\n  quiz_attempts id=1" in capfd.readouterr().err
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE attempt_questions SET response = NULL "
+                              "WHERE attempt_id = 1"))
+        upgrade()
+        assert "quiz_attempts id=1: an unanswered second open attempt" in capfd.readouterr().out
+        with db.engine.connect() as conn:
+            runs = conn.execute(text("SELECT id, case_code FROM practice_runs ORDER BY id"))
+            assert runs.all() == [(1, "C-1 #1"), (2, "C-1"), (3, "C-1")]
+            rounds = conn.execute(text("SELECT id FROM quiz_attempts ORDER BY id")).scalars()
+            assert list(rounds) == [2, 3]
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text("UPDATE practice_runs SET case_code = 'C-1' WHERE id = 1"))
+        downgrade(revision="d4e5f6a7b8c9")
         db.engine.dispose()

@@ -221,14 +221,15 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     # practice runs: the employee's own runs; the run above (run_id, its step "one") is a 404
     # for everyone else; its evidence photo is served to the employee and to whoever may review
     # the run (the demo supervisor, the admin). Empty POSTs on the handed-in run: the step form
-    # is shown again with "handed in", the submit says it was already handed in; an empty
-    # start form is shown again with "required".
+    # is shown again with "handed in", the submit says it was already handed in, delete says
+    # only a draft can be deleted; an empty start form is shown again with "required".
     ("/practice/", "GET"): LEARNER,
     ("/practice/start/<sop_slug>", "GET"): LEARNER,
     ("/practice/start/<sop_slug>", "POST"): LEARNER,
     ("/practice/runs/<int:run_id>", "GET"): (LOGIN, OK, 404, 404, 404),
     ("/practice/runs/<int:run_id>/steps/<step_key>", "POST"): (LOGIN, OK, 404, 404, 404),
     ("/practice/runs/<int:run_id>/submit", "POST"): (LOGIN, OK, 404, 404, 404),
+    ("/practice/runs/<int:run_id>/delete", "POST"): (LOGIN, OK, 404, 404, 404),
     ("/practice/photos/<int:photo_id>", "GET"): (LOGIN, OK, OK, 404, OK),
     # end of practice runs
     # private-domain results: the employee's figure waiting for confirmation (in the

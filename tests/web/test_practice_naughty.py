@@ -94,10 +94,11 @@ def test_xss_payloads_in_every_field_are_harmless_on_the_run_page(client, auth, 
     employee = person("employee")
     module = make_practice_sop("xss-runs")
     ids = []
-    for payload in sample:
-        run = make_run(module=module)
+    for index, payload in enumerate(sample):
+        run = make_run(module=module, case_code=f"CRM-{index}")
         ids.append(run.id)
-        run.case_code, run.context = payload[:40], payload  # as if the guard let it pass
+        # as if the guard let it pass (numbered: one open run per case code)
+        run.case_code, run.context = f"{payload[:35]}#{index:03d}", payload
         for key, field in (("add-wechat", "evidence_text"), ("add-wechat", "note"),
                            ("add-wechat", "script_draft"), ("survey", "evidence_link")):
             data = runs.StepInput(done=True, **{field: payload})

@@ -122,7 +122,7 @@ def test_a_run_stays_on_the_version_it_started_on(employee):
     page = employee.get(f"/practice/runs/{run.id}").text
     assert "添加客户微信" in page and "全新的步骤" not in page
     assert _save(employee, run.id, "brand-new").status_code == 404
-    _start(employee)
+    _start(employee, case_code="CRM-2026-000124")  # another case: a new run, newest version
     newer = _run()
     assert newer.id != run.id and [s.step_key for s in newer.steps] == ["brand-new"]
     assert newer.version_id != run.version_id
@@ -242,7 +242,7 @@ def test_the_timing_badge_shows_on_time_and_late(employee):
     _save(employee, run.id, "first-visit", evidence_number="3")
     assert 'data-testid="on-time"' in employee.get(f"/practice/runs/{run.id}").text
     late = make_run(module=run.module, case_at=utcnow() - timedelta(days=3),
-                    now=utcnow() - timedelta(days=3))
+                    now=utcnow() - timedelta(days=3), case_code="CRM-2026-000124")
     _save(employee, late.id, "first-visit", done=False)
     from app.services.practice import runs as service
 

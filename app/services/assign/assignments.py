@@ -22,6 +22,7 @@ from app.models.assignments import (
 from app.services.errors import DomainError, NotFound
 from app.services.items import kind_of
 from app.services.items.kinds import PATH, SOP
+from app.services.records import upsert
 from app.services.scope import led_department_ids
 from app.services.validation import clean_multiline
 
@@ -148,18 +149,17 @@ def _inside(department: Department, led: dict[int, Department]) -> bool:
 
 def extend_due(actor: User, assignment: Assignment, user: User, due_at: datetime,
                now: datetime) -> AssignmentExtension:
-    """Give one person a later due date (replacing an earlier extension)."""
+    """Give one person a later due date (replacing an earlier extension; two supervisors at
+    once: one row, the later date given stands)."""
     if due_at <= now:
         raise DomainError(_l("The new due date must be in the future."), "due_at")
-    extension = db.session.scalar(select(AssignmentExtension).where(
+    upsert(AssignmentExtension, {"assignment_id": assignment.id, "user_id": user.id,
+                                 "due_at": due_at, "granted_by_id": actor.id,
+                                 "granted_at": now}, ["assignment_id", "user_id"])
+    return db.session.scalars(select(AssignmentExtension).where(
         AssignmentExtension.assignment_id == assignment.id,
-        AssignmentExtension.user_id == user.id))
-    if extension is None:
-        extension = AssignmentExtension(assignment_id=assignment.id, user_id=user.id)
-        db.session.add(extension)
-    extension.due_at, extension.granted_by_id, extension.granted_at = due_at, actor.id, now
-    db.session.flush()
-    return extension
+        AssignmentExtension.user_id == user.id)
+        .execution_options(populate_existing=True)).one()
 
 
 def cancel(assignment: Assignment, now: datetime) -> None:

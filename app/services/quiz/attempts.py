@@ -4,7 +4,9 @@ past the deadline, grade.
 Every answer is on the server the moment it is given, so closing the phone, reloading or
 switching device resumes exactly where the employee was. Submitting is idempotent: the
 state moves from in_progress with one conditional UPDATE, so a double click or a retried
-request grades the attempt once. The server owns the clock: an answer after the deadline
+request grades the attempt once; every answer claims the open attempt the same way first, so
+an answer racing 交卷 is graded or refused (已交卷), never stored after the grading. The
+database keeps one open attempt per person and quiz: 开始 twice lands on one attempt. The server owns the clock: an answer after the deadline
 (plus a few seconds' grace for the network) is refused and the attempt is submitted with
 what was saved.
 """
@@ -19,6 +21,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt, User
@@ -31,8 +34,10 @@ from app.services.quiz.layout import make_layout
 from app.services.quiz.quizzes import draw_questions, window_problem
 from app.services.quiz.types import get_type
 from app.services.quiz.wrong_book import record_outcomes
+from app.services.records import insert_or_none
 
 GRACE = timedelta(seconds=10)
+SUBMITTED = _l("This attempt has been submitted; answers can no longer change.")
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,11 @@ def check_start(quiz: Quiz, user: User, attempts: list[QuizAttempt],
 
 def start(quiz: Quiz, user: User, now: datetime,
           rng: random.Random | None = None) -> QuizAttempt:
-    """Resume the user's open attempt, or start a new one if the quiz's rules allow it."""
+    """Resume the user's open attempt, or start a new one if the quiz's rules allow it.
+
+    Two 开始 at once (a double tap, two devices): the database keeps one open attempt per
+    person and quiz and one attempt per number, so one INSERT wins and the other request
+    resumes the winner's attempt."""
     attempts = attempts_of(quiz, user)
     for attempt in attempts:
         if attempt.state == IN_PROGRESS and expire_if_overdue(attempt, now):
@@ -92,17 +101,30 @@ def start(quiz: Quiz, user: User, now: datetime,
         raise DomainError(check.reason)
     rng = rng or random.Random()
     drawn = draw_questions(quiz, rng)
-    attempt = QuizAttempt(quiz_id=quiz.id, user_id=user.id, number=len(attempts) + 1,
-                          mode=quiz.mode, started_at=now, pass_percent=quiz.pass_percent,
-                          max_score=sum(d.points for d in drawn),
-                          deadline=_deadline(quiz, now))
-    for position, item in enumerate(drawn):
-        attempt.questions.append(AttemptQuestion(
-            rank=position, question_id=item.question_id, version_id=item.version_id,
-            points=item.points, layout=make_layout(item.data, quiz.shuffle_options, rng)))
-    db.session.add(attempt)
+    attempt_id = insert_or_none(QuizAttempt, dict(
+        quiz_id=quiz.id, user_id=user.id, number=len(attempts) + 1, mode=quiz.mode,
+        state=IN_PROGRESS, started_at=now, updated_at=now, pass_percent=quiz.pass_percent,
+        max_score=sum(d.points for d in drawn), deadline=_deadline(quiz, now)))
+    if attempt_id is None:
+        return _started_meanwhile(quiz, user)
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    attempt.questions = [AttemptQuestion(
+        rank=position, question_id=item.question_id, version_id=item.version_id,
+        points=item.points, layout=make_layout(item.data, quiz.shuffle_options, rng))
+        for position, item in enumerate(drawn)]
     db.session.flush()
     return attempt
+
+
+def _started_meanwhile(quiz: Quiz, user: User) -> QuizAttempt:
+    """The attempt another request of the same person started a moment ago."""
+    winner = db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.quiz_id == quiz.id, QuizAttempt.user_id == user.id,
+        QuizAttempt.state == IN_PROGRESS))
+    if winner is None:  # it was started and handed in meanwhile: the rules apply again
+        raise DomainError(_l("This quiz was just started in another window. Reload the page "
+                             "and try again."))
+    return winner
 
 
 def _deadline(quiz: Quiz, now: datetime) -> datetime | None:
@@ -142,27 +164,46 @@ def expire_if_overdue(attempt: QuizAttempt, now: datetime) -> bool:
 def save_answer(attempt: QuizAttempt, position: int, raw: Any, now: datetime
                 ) -> AttemptQuestion:
     """Store the answer to question `position` (graded at once in practice rounds, where an
-    answer once checked is final). Past the deadline, the attempt is submitted instead."""
+    answer once checked is final). Past the deadline, the attempt is submitted instead.
+
+    The attempt is claimed first (`claim_open`), so an answer racing 交卷 on another server
+    is either stored before the grading or refused with "已交卷", never stored after it."""
     if expire_if_overdue(attempt, now):
         raise DomainError(_l("Time is up: your attempt was submitted with the answers "
                              "saved before the deadline."), "deadline")
     if attempt.state != IN_PROGRESS:
-        raise DomainError(_l("This attempt has been submitted; answers can no longer change."))
+        raise DomainError(SUBMITTED)
     row = question_at(attempt, position)
     data = QuestionData.from_dict(row.version.data)
     try:
         response = get_type(data.type).normalise_response(data, raw)
     except QuestionError as error:
         raise DomainError(error.message, "response") from None
+    claim_open(attempt, now, current_rank=position)
+    db.session.refresh(row)  # as stored now: another request may have just checked it
     if attempt.mode != "exam" and row.answered_at is not None:
         raise DomainError(_l("You have already answered this question."))
     row.response = response
     row.answered_at = now if response is not None else None
     if attempt.mode != "exam" and response is not None:
         record_outcomes(attempt.user_id, [grade_question(row)], now)
-    attempt.current_rank = position
     db.session.flush()
     return row
+
+
+def claim_open(attempt: QuizAttempt, now: datetime, **values: Any) -> None:
+    """Lock the attempt while it is open: a conditional UPDATE (with `values`) that waits for
+    a racing 交卷 to commit and then finds the attempt handed in. DomainError (已交卷) when it
+    is no longer open; the row stays locked by this transaction until it commits."""
+    claimed = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == IN_PROGRESS)
+        .values(updated_at=now, **values).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(attempt)
+        raise DomainError(SUBMITTED)
+    for name, value in dict(values, updated_at=now).items():
+        set_committed_value(attempt, name, value)
 
 
 def question_at(attempt: QuizAttempt, position: int) -> AttemptQuestion:
@@ -183,6 +224,7 @@ def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False) -> QuizAt
     db.session.refresh(attempt)
     if claimed != 1:
         return attempt
+    # (refresh cascades to the questions: an answer saved just before the claim is graded)
     ungraded = [row for row in attempt.questions if row.fraction is None and not row.needs_review]
     outcomes = [(row, grade_question(row)) for row in ungraded]
     # only answers given count for the wrong-question book: a question left blank (not

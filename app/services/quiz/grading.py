@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt, User
@@ -49,7 +51,11 @@ def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
 
 def grade_by_hand(row: AttemptQuestion, grader: User, points: float, comment: str,
                   rubric_marks: list[bool], now: datetime) -> None:
-    """A person's grade for a short answer; the attempt is totalled when it was the last."""
+    """A person's grade for a short answer; the attempt is totalled when it was the last.
+
+    Two graders at once (two answers of one attempt, or the same answer): the attempt is
+    locked first and its answers read again, so the last of them totals the attempt and an
+    answer enters the wrong-question book once."""
     attempt = row.attempt
     if attempt.state not in (GRADING, FINISHED) or row.version.data["type"] != "short_answer":
         raise DomainError(_l("This answer cannot be graded."))
@@ -57,6 +63,7 @@ def grade_by_hand(row: AttemptQuestion, grader: User, points: float, comment: st
         grade = grade_by_person(points, row.points, comment)
     except QuestionError as error:
         raise DomainError(error.message, "points") from None
+    _lock_for_grading(attempt, now)
     was_waiting = row.needs_review
     row.fraction, row.feedback, row.needs_review = grade.fraction, grade.feedback, False
     row.graded_by_id, row.graded_at = grader.id, now
@@ -72,6 +79,21 @@ def grade_by_hand(row: AttemptQuestion, grader: User, points: float, comment: st
                url=f"/learn/attempts/{attempt.id}",
                title=attempt.quiz.title if attempt.quiz else "")
     db.session.flush()
+
+
+def _lock_for_grading(attempt: QuizAttempt, now: datetime) -> None:
+    """A conditional UPDATE of the submitted attempt (waits for another grader's commit),
+    then the attempt and its answers as committed now."""
+    claimed = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id,
+                                  QuizAttempt.state.in_((GRADING, FINISHED)))
+        .values(updated_at=now).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise DomainError(_l("This answer cannot be graded."))
+    db.session.refresh(attempt)
+    db.session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
+                       .options(selectinload(AttemptQuestion.version))
+                       .execution_options(populate_existing=True)).all()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -31,6 +30,7 @@ from app.models import AttemptQuestion, Question, QuestionVersion, QuizAttempt, 
 from app.models.attempts import WrongQuestion
 from app.services.errors import DomainError
 from app.services.quiz.layout import make_layout
+from app.services.records import insert_if_absent, insert_or_none
 
 STREAK_TO_LEAVE = 2
 ROUND_SIZE = 10
@@ -66,12 +66,9 @@ def record_outcomes(user_id: int, outcomes: list[tuple[int, str, float]],
 
 
 def _insert_missing(user_id: int, question_ids: list[int], now: datetime) -> None:
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     rows = [{"user_id": user_id, "question_id": qid, "wrong_count": 0, "correct_streak": 0,
              "added_at": now, "last_answered_at": now} for qid in question_ids]
-    db.session.execute(insert(WrongQuestion).values(rows).on_conflict_do_nothing(
-        index_elements=["user_id", "question_id"]))
+    insert_if_absent(WrongQuestion, rows, ["user_id", "question_id"])
 
 
 def _note(entry: WrongQuestion, correct: bool, now: datetime) -> None:
@@ -112,12 +109,9 @@ def book_page(user: User) -> list[tuple[WrongQuestion, QuestionVersion]]:
 
 def start_round(user: User, now: datetime, size: int = ROUND_SIZE) -> QuizAttempt:
     """A practice round over the book (the current version of each question), or the
-    unfinished round when there is one."""
-    open_round = db.session.execute(
-        select(QuizAttempt).where(QuizAttempt.user_id == user.id,
-                                  QuizAttempt.mode == "wrong_book",
-                                  QuizAttempt.state == "in_progress")
-        .options(selectinload(QuizAttempt.questions))).scalars().first()
+    unfinished round when there is one (also when another request started it a moment ago:
+    the database keeps one open round per person)."""
+    open_round = _open_round(user)
     if open_round is not None and any(q.response is None for q in open_round.questions):
         return open_round
     if open_round is not None:
@@ -129,13 +123,25 @@ def start_round(user: User, now: datetime, size: int = ROUND_SIZE) -> QuizAttemp
         raise DomainError(_l("Your wrong-question book is empty: nothing to practise."))
     rounds = db.session.scalar(select(func.count()).where(QuizAttempt.user_id == user.id,
                                                           QuizAttempt.mode == "wrong_book"))
-    attempt = QuizAttempt(user_id=user.id, quiz_id=None, number=rounds + 1, mode="wrong_book",
-                          started_at=now, pass_percent=0.0, max_score=float(len(picks)))
+    attempt_id = insert_or_none(QuizAttempt, dict(
+        user_id=user.id, quiz_id=None, number=rounds + 1, mode="wrong_book",
+        state="in_progress", started_at=now, updated_at=now, pass_percent=0.0,
+        max_score=float(len(picks))))
+    if attempt_id is None:
+        return _open_round(user)
+    attempt = db.session.get(QuizAttempt, attempt_id)
     rng = random.Random()
-    for position, (entry, version) in enumerate(picks):
-        attempt.questions.append(AttemptQuestion(
-            rank=position, question_id=entry.question_id, version_id=version.id,
-            points=1.0, layout=make_layout(version.data, True, rng)))
-    db.session.add(attempt)
+    attempt.questions = [AttemptQuestion(
+        rank=position, question_id=entry.question_id, version_id=version.id,
+        points=1.0, layout=make_layout(version.data, True, rng))
+        for position, (entry, version) in enumerate(picks)]
     db.session.flush()
     return attempt
+
+
+def _open_round(user: User) -> QuizAttempt | None:
+    return db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.user_id == user.id,
+                                  QuizAttempt.mode == "wrong_book",
+                                  QuizAttempt.state == "in_progress")
+        .options(selectinload(QuizAttempt.questions))).scalars().first()

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import User
 from app.models.results import Metric, MetricResult
 from app.services.errors import DomainError
+from app.services.records import insert_if_absent
 from app.services.results.metrics import list_metrics
 from app.services.results.periods import period_start
 from app.services.results.team import result_in_scope, team_member_ids
@@ -97,19 +98,32 @@ def _check_entry(entry: Entry, metric: Metric | None, current: MetricResult | No
     if current is not None and current.status != "entered":
         if value == current.value:
             return None  # the confirmed figure sent back unchanged
-        raise DomainError(_l("%(metric)s has already been confirmed by your supervisor and "
-                             "can no longer be changed; ask them to correct it.",
-                             metric=metric.name))
+        raise _confirmed(metric)
     return value, note or ""
 
 
 def _store_own(actor: User, metric: Metric, start: date, value: float, note: str,
                current: MetricResult | None) -> None:
+    """Insert the figure if missing, then write it only while it is still unconfirmed: a
+    form sent twice at once makes one row, and a supervisor confirming meanwhile wins."""
+    key = {"metric_id": metric.id, "user_id": actor.id, "period_start": start}
     if current is None:
-        current = MetricResult(metric_id=metric.id, user_id=actor.id, period_start=start,
-                               status="entered", source="self")
-        db.session.add(current)
-    current.value, current.note, current.entered_by_id = value, note, actor.id
+        insert_if_absent(MetricResult, dict(key, status="entered", source="self", value=value,
+                                            note=note, entered_by_id=actor.id), list(key))
+    stored = db.session.execute(
+        update(MetricResult).where(*(getattr(MetricResult, k) == v for k, v in key.items()),
+                                   MetricResult.status == "entered")
+        .values(value=value, note=note, entered_by_id=actor.id)
+        .execution_options(synchronize_session=False)).rowcount
+    if current is not None:
+        db.session.expire(current)
+    if stored != 1:
+        raise EntryErrors({metric.id: str(_confirmed(metric))})
+
+
+def _confirmed(metric: Metric) -> DomainError:
+    return DomainError(_l("%(metric)s has already been confirmed by your supervisor and can "
+                          "no longer be changed; ask them to correct it.", metric=metric.name))
 
 
 def _not_own(actor: User, result: MetricResult) -> None:

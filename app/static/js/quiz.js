@@ -13,6 +13,7 @@
   const submitForm = document.getElementById("submit-form");
   let pending = Promise.resolve();
   let timer = null;
+  let typing = null;
   let leaving = false;
 
   function say(text, isError) {
@@ -36,18 +37,30 @@
     return filled > 0 && filled < places.length;
   }
 
+  // The attempt was handed in (another tab, device or the deadline): say so, stop saving and
+  // go to the result.
+  function handedIn(data) {
+    leaving = true;
+    clearTimeout(typing);
+    clearInterval(timer);
+    say(data.error, true);
+    form.querySelectorAll("button, input, select, textarea").forEach((el) => {
+      if (el.name !== "csrf_token") el.disabled = true;
+    });
+    window.location.assign(data.redirect || window.location.href);
+  }
+
   // POST the question form as JSON-wanting fetch; resolves with the server's answer.
   function save() {
     const body = new FormData(form);
     const request = fetch(form.action, {
       method: "POST", credentials: "same-origin", body,
       headers: { "Accept": "application/json", "X-CSRFToken": token },
-    }).then((response) => response.json().then((data) => ({ ok: response.ok, data })))
-      .then(({ ok, data }) => {
-        if (data.redirect) {  // time is up, or already submitted: go to the result
-          leaving = true;
-          say(data.error, true);
-          window.location.assign(data.redirect);
+    }).then((response) => response.json().then((data) => ({ ok: response.ok, data,
+                                                              code: response.status })))
+      .then(({ ok, data, code }) => {
+        if (code === 409 || data.redirect) {  // 已交卷 or time is up: never retried,
+          handedIn(data);                       // the result page says why
           return null;
         }
         if (!ok) { say(data.error || form.dataset.errorMessage, true); return null; }
@@ -72,7 +85,6 @@
   }
 
   // Exam: every change is saved at once (typing: after a pause).
-  let typing = null;
   function autosave(event) {
     if (mode !== "exam" || leaving) return;
     if (!event.target.name || event.target.name === "position") return;
@@ -140,6 +152,7 @@
       event.preventDefault();
       const flush = mode === "exam" && !orderingIncomplete() ? save() : pending;
       flush.then(() => {
+        if (leaving) return;  // handed in meanwhile: on the way to the result
         const missing = total - answered;
         const question = missing > 0
           ? form.dataset.confirmMessage.replace("__N__", String(missing))

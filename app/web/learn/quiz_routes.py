@@ -119,14 +119,15 @@ def answer(attempt_id: int):
 
 
 def _refused(found, position, error: DomainError):
-    """Time is up or the attempt was submitted: to the result. Bad input: 400, nothing saved."""
+    """Time is up or the attempt was submitted (409 已交卷, nothing saved): to the result,
+    which repeats why. Bad input: 400, nothing saved."""
     message = str(error)
     if found.state != IN_PROGRESS:
-        db.session.commit()
+        db.session.commit()  # an overdue attempt's submission
         target = url_for(".attempt", attempt_id=found.id)
-        if wants_json():
-            return jsonify(saved=False, error=message, redirect=target), 409
         flash(message, "error")
+        if wants_json():
+            return jsonify(saved=False, submitted=True, error=message, redirect=target), 409
         return redirect(target)
     db.session.rollback()
     if wants_json():

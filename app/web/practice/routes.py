@@ -56,11 +56,17 @@ def start(sop_slug: str):
     if request.method == "GET":
         form.case_at.data = to_local(utcnow(), _zone()).replace(second=0, microsecond=0)
     return save_or_render(
-        form, lambda: runs.start_run(current_user, module, form.case_code.data,
-                                     form.context.data, form.case_time(_zone())),
-        lambda run: url_for(".run", run_id=run.id), "practice/start.html",
-        message=lambda run: _("Practice run started. Work through the steps below."),
-        module=module, version=version)
+        form, lambda: runs.start_or_resume(current_user, module, form.case_code.data,
+                                           form.context.data, form.case_time(_zone())),
+        lambda started: url_for(".run", run_id=started[0].id), "practice/start.html",
+        message=_start_message, module=module, version=version)
+
+
+def _start_message(started) -> str:
+    if started[1]:
+        return _("Practice run started. Work through the steps below.")
+    return _("You already have an open run of this SOP for case %(code)s: here it is.",
+             code=started[0].case_code)
 
 
 def _render_run(run_id: int, pending: dict | None = None, coach_key: str | None = None):
@@ -121,6 +127,23 @@ def submit(run_id: int):
     flash(_("Handed in for review.") if was_open else _("This run was already handed in."),
           "success" if was_open else "info")
     return redirect(url_for(".run", run_id=run_id))
+
+
+@bp.post("/runs/<int:run_id>/delete")
+@require(Permission.LEARN)
+def delete(run_id: int):
+    """Delete a draft that was never handed in (started by mistake, or twice)."""
+    run = _own_or_404(run_id)
+    try:
+        names = runs.discard_draft(current_user, run)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".run", run_id=run_id))
+    db.session.commit()
+    runs.remove_photo_files(names, upload_settings())
+    flash(_("The draft was deleted."), "success")
+    return redirect(url_for(".index"))
 
 
 @bp.get("/photos/<int:photo_id>")
