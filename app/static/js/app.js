@@ -79,7 +79,8 @@
   function upload(form, submitter) {
     const data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
-    const action = (submitter && submitter.getAttribute("formaction")) || form.action;
+    const action = (submitter && submitter.getAttribute("formaction"))
+      || form.getAttribute("action") || window.location.href;  // (form.action: a field may be named so)
     const bar = progressBar(form, submitter);
     const xhr = new XMLHttpRequest();
     xhr.open("POST", action);
