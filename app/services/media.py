@@ -1,19 +1,33 @@
-"""Uploaded media (video, audio, PDF, image): type and size checked, stored under UPLOAD_DIR."""
+"""Uploaded media (video, audio, PDF, image): type and size checked, stored under UPLOAD_DIR.
+
+Every uploaded file is written by `store_file`: into a temporary file in its folder, moved
+into place only when complete (no truncated file under its final name), removed when the
+disk is full or the folder cannot be written (the user gets a sentence, never a 500), and
+removed again when the database transaction that was to record it is rolled back (no
+orphan file when the database fails after the file was written).
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import secrets
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Media, User
 from app.services.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 
@@ -80,41 +94,101 @@ class UploadSettings:
         return path
 
 
+NEW_FILES = "sop_academy.new_files"  # session.info: files written in this transaction
+
+
+def storage_error(error: OSError, field: str | None = None) -> DomainError:
+    """What the user reads when the upload folder refused a file."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        message = _l("The server's storage is full, so the file was not saved. Your other "
+                     "entries are kept; tell your administrator.")
+    elif isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EROFS):
+        message = _l("The server may not write to its upload folder, so the file was not "
+                     "saved. Your other entries are kept; tell your administrator.")
+    else:
+        message = _l("The server could not store the file. Your other entries are kept; try "
+                     "again, or tell your administrator.")
+    log.error("upload not stored: %r", error)
+    return DomainError(message, field)
+
+
+def store_file(directory: Path, name: str, chunks: Iterable[bytes],
+               field: str | None = None) -> Path:
+    """Write `chunks` to `directory`/`name` whole or not at all: a temporary file in the same
+    folder, moved into place when complete. An OSError (disk full, folder not writable)
+    becomes a DomainError for `field`; a DomainError raised by `chunks` (too large, wrong
+    type) passes through; either way nothing is left behind. The file is removed again when
+    the current database transaction rolls back instead of committing."""
+    temporary = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".upload-", suffix=".part", dir=directory)
+        with os.fdopen(handle, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        target = directory / name
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as error:
+        raise storage_error(error, field) from None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+    db.session.info.setdefault(NEW_FILES, []).append(target)
+    return target
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_new_files(session) -> None:
+    session.info.pop(NEW_FILES, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session, transaction) -> None:
+    """A transaction that ended without committing takes its new files with it."""
+    if transaction.parent is None:
+        for path in session.info.pop(NEW_FILES, ()):
+            Path(path).unlink(missing_ok=True)
+
+
+def _checked_chunks(stream, suffix: str, spec: Kind, limit: int, filename: str, sums: dict):
+    """The upload's chunks, refused (DomainError) when too large, empty or not of its type;
+    `sums` receives its size and sha256."""
+    digest, size, head = hashlib.sha256(), 0, b""
+    while chunk := stream.read(CHUNK):
+        if len(head) < 16:
+            head = (head + chunk)[:16]
+        size += len(chunk)
+        if size > limit:
+            raise DomainError(_l("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024)))
+        digest.update(chunk)
+        yield chunk
+    if size == 0:
+        raise DomainError(_l("The file is empty."))
+    if not MAGIC[suffix](head):
+        raise DomainError(_l("'%(name)s' does not contain %(kind)s data of its type.",
+                             name=filename, kind=spec.label))
+    sums.update(size=size, sha256=digest.hexdigest())
+
+
 def save_upload(stream, filename: str, kind: str, actor: User | None,
                 settings: UploadSettings) -> Media:
-    """Check and store one uploaded file; raise DomainError (nothing kept) when refused."""
+    """Check and store one uploaded file; raise DomainError (nothing kept) when refused or
+    when the upload folder cannot take it."""
     spec = KINDS[kind]
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in spec.extensions:
         raise DomainError(_l("'%(name)s' is not an accepted %(kind)s file; accepted: %(types)s.",
                              name=filename or "?", kind=spec.label,
                              types=", ".join(spec.extensions)))
-    limit = settings.limit_bytes(kind)
     stored_name = secrets.token_hex(16) + suffix
-    target = settings.directory() / stored_name
-    digest, size, head = hashlib.sha256(), 0, b""
-    try:
-        with open(target, "wb") as out:
-            while chunk := stream.read(CHUNK):
-                if len(head) < 16:
-                    head = (head + chunk)[:16]
-                size += len(chunk)
-                if size > limit:
-                    raise DomainError(_l("The file is larger than %(mb)d MB.",
-                                         mb=limit // (1024 * 1024)))
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise DomainError(_l("The file is empty."))
-        if not MAGIC[suffix](head):
-            raise DomainError(_l("'%(name)s' does not contain %(kind)s data of its type.",
-                                 name=filename, kind=spec.label))
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+    sums: dict = {}
+    store_file(settings.folder, stored_name,
+               _checked_chunks(stream, suffix, spec, settings.limit_bytes(kind), filename, sums))
+    size = sums["size"]
     media = Media(kind=kind, original_name=(filename or stored_name)[-255:],
                   stored_name=stored_name, mime=spec.extensions[suffix], size=size,
-                  sha256=digest.hexdigest(), uploaded_by_id=actor.id if actor else None)
+                  sha256=sums["sha256"], uploaded_by_id=actor.id if actor else None)
     db.session.add(media)
     db.session.flush()
     return media

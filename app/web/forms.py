@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import IntegerConverter
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +21,10 @@ from app.extensions import db
 from app.services.errors import DomainError
 
 MAX_ID = 2**31 - 1  # a database INTEGER
+DATABASE_FAILED = _l("The database did not answer, so nothing was saved. What you entered is "
+                     "still on this page: try again in a moment.")
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def db_int(value: str) -> int:
@@ -71,17 +79,30 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def committed(save: Callable[[], T]) -> T:
+    """`save()`, committed. A DomainError passes through (the caller rolls back); a failing
+    database is rolled back (files stored with it are removed, see services.media) and
+    becomes a DomainError the page can show instead of a 500."""
+    try:
+        result = save()
+        db.session.commit()
+    except SQLAlchemyError:
+        log.exception("database failed while saving")
+        db.session.rollback()
+        raise DomainError(DATABASE_FAILED) from None
+    return result
+
+
 def save_or_render(form, save: Callable[[], object], done: Callable[[object], str],
                    template: str, message: Callable[[object], str] | None = None, **context):
     """POST: call the service and commit, then go to `done(result)`; or show its error."""
     if form.validate_on_submit():
         try:
-            result = save()
+            result = committed(save)
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
         else:
-            db.session.commit()
             flash(message(result) if message else _("Saved."), "success")
             return redirect(done(result))
     return render_template(template, form=form, **context)
@@ -91,12 +112,11 @@ def post_action(form, action: Callable[[], object], back: str, message: str | No
     """A button that POSTs: run the service and commit, or flash its error; then go back."""
     if form.validate_on_submit():
         try:
-            action()
+            committed(action)
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
-            db.session.commit()
             if message:
                 flash(message, "success")
     return redirect(back)

@@ -228,6 +228,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/practice/start/<sop_slug>", "POST"): LEARNER,
     ("/practice/runs/<int:run_id>", "GET"): (LOGIN, OK, 404, 404, 404),
     ("/practice/runs/<int:run_id>/steps/<step_key>", "POST"): (LOGIN, OK, 404, 404, 404),
+    ("/practice/runs/<int:run_id>/save", "POST"): (LOGIN, OK, 404, 404, 404),
     ("/practice/runs/<int:run_id>/submit", "POST"): (LOGIN, OK, 404, 404, 404),
     ("/practice/runs/<int:run_id>/delete", "POST"): (LOGIN, OK, 404, 404, 404),
     ("/practice/photos/<int:photo_id>", "GET"): (LOGIN, OK, OK, 404, OK),

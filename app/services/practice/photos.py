@@ -7,7 +7,9 @@ decompression bomb is refused, not decoded), turned upright by its EXIF orientat
 shrunk to at most MAX_SIDE pixels a side and re-encoded from the pixels alone: JPEG, or PNG
 when it has transparency. Nothing of the original file survives: no EXIF (camera, GPS
 position, time), no XMP, no ICC profile, no comments or text chunks. The stored bytes are
-hashed (sha256) and kept under UPLOAD_DIR/evidence/ with a random name.
+hashed (sha256) and kept under UPLOAD_DIR/evidence/ with a random name, written by
+media.store_file: whole or not at all, removed when the database does not record it, and a
+full disk or a folder that cannot be written is a sentence for the user, never a 500.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from PIL import Image, ImageOps
 from app.extensions import db
 from app.models import EvidencePhoto, PracticeRun, User
 from app.services.errors import DomainError, NotFound
-from app.services.media import EVIDENCE_PHOTO, UploadSettings
+from app.services.media import EVIDENCE_PHOTO, UploadSettings, store_file
 from app.services.practice.access import can_view
 
 log = logging.getLogger(__name__)
@@ -129,7 +131,7 @@ def save_evidence_photo(stream, filename: str | None, run: PracticeRun, actor: U
         image = _decode(spooled)
     data, mime = encode_clean(image)
     stored_name = secrets.token_hex(16) + (".png" if mime == "image/png" else ".jpg")
-    (settings.directory("evidence") / stored_name).write_bytes(data)
+    store_file(settings.folder / "evidence", stored_name, [data], FIELD)
     photo = EvidencePhoto(run_id=run.id, stored_name=stored_name, mime=mime,
                           width=image.width, height=image.height, size=len(data),
                           sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=actor.id)

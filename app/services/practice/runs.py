@@ -165,9 +165,10 @@ def own_run(actor: User, run_id: int) -> PracticeRun:
 
 @dataclass
 class StepInput:
-    """What one step's form sent. `photo` is an upload (.stream, .filename) or None."""
+    """What one step's form sent. `photo` is an upload (.stream, .filename) or None. A field
+    left None was not sent and stays as it is (an autosave sends only what changed)."""
 
-    done: bool = False
+    done: bool | None = False
     evidence_text: str | None = ""
     evidence_number: str | None = ""
     evidence_link: str | None = ""
@@ -192,10 +193,17 @@ def _clean_texts(data: StepInput) -> dict[str, str]:
               "script_draft": (data.script_draft, _l("Script draft"), MAX_SCRIPT)}
     clean = {}
     for field, (value, label, limit) in fields.items():
+        if value is None:
+            continue
         refuse_pii(value, field=field, label=label)
         clean[field] = (clean_multiline(value, field=field, label=label,
                                         max_length=limit) or "").rstrip()
     return clean
+
+
+def _owned(actor: User, run: PracticeRun) -> None:
+    if run.user_id != actor.id:
+        raise NotFound(_l("This practice run does not exist."))
 
 
 def save_step(actor: User, run: PracticeRun, step_key: str, data: StepInput, *,
@@ -203,17 +211,46 @@ def save_step(actor: User, run: PracticeRun, step_key: str, data: StepInput, *,
     """Record one step as the form sent it: tick, evidence of the step's type, note, script
     draft, a new photo (stored with `uploads`, the upload folder and limits). All fields are
     checked before anything is written."""
-    if run.user_id != actor.id:
-        raise NotFound(_l("This practice run does not exist."))
+    _owned(actor, run)
     step = db.session.scalar(select(RunStep).where(RunStep.run_id == run.id,
                                                    RunStep.step_key == step_key))
     version_step = _version_step(run, step_key)
     if step is None or version_step is None:
         raise NotFound(_l("This step does not exist."))
     _claim_open(run)
+    _write_step(actor, run, step, version_step, data, now or utcnow(), uploads)
+    db.session.flush()
+    return step
+
+
+def save_steps(actor: User, run: PracticeRun, entries: dict[str, StepInput], *,
+               now: datetime | None = None, uploads: UploadSettings | None = None
+               ) -> dict[str, DomainError]:
+    """Record several steps at once (the whole page, or the fields an autosave sent): each
+    step is saved whole or, when one of its fields is refused, not at all, and the others
+    are saved anyway. Returns step key → the refusal; keys that are not steps of the run are
+    ignored. DomainError when the run was handed in (nothing saved)."""
+    _owned(actor, run)
+    _claim_open(run)
+    now = now or utcnow()
+    errors: dict[str, DomainError] = {}
+    for step, version_step in paired_steps(run):
+        if step.step_key in entries:
+            try:
+                _write_step(actor, run, step, version_step, entries[step.step_key], now,
+                            uploads)
+            except DomainError as error:
+                errors[step.step_key] = error
+    db.session.flush()
+    return errors
+
+
+def _write_step(actor: User, run: PracticeRun, step: RunStep, version_step, data: StepInput,
+                now: datetime, uploads: UploadSettings | None) -> None:
+    """Check every field sent for the step, then write them (the photo last checked)."""
     kind = evidence_type(version_step.evidence_type)
     values = _clean_texts(data)
-    if kind.column and kind.name != "photo":
+    if kind.column and kind.name != "photo" and getattr(data, kind.form_field) is not None:
         values[kind.column] = kind.normalise(getattr(data, kind.form_field))
     if kind.name == "photo" and data.photo is not None and getattr(data.photo, "filename", ""):
         if uploads is None:
@@ -222,12 +259,10 @@ def save_step(actor: User, run: PracticeRun, step_key: str, data: StepInput, *,
             data.photo.stream, data.photo.filename, run, actor, uploads).id
     for column, value in values.items():
         setattr(step, column, value)
-    if not data.done:
+    if data.done is False:
         step.done_at = None
-    elif step.done_at is None:
-        step.done_at = now or utcnow()
-    db.session.flush()
-    return step
+    elif data.done and step.done_at is None:
+        step.done_at = now
 
 
 def _version_step(run: PracticeRun, step_key: str):
@@ -256,9 +291,9 @@ def paired_steps(run: PracticeRun) -> list[tuple]:
 
 def submit_run(actor: User, run: PracticeRun, *, now: datetime | None = None
                ) -> RunSubmission:
-    """Hand the run in for review (this round); doing it again hands in nothing new."""
-    if run.user_id != actor.id:
-        raise NotFound(_l("This practice run does not exist."))
+    """Hand the run in for review (this round); doing it again hands in nothing new.
+    DomainError listing what is missing when a step is not ticked with its evidence."""
+    _owned(actor, run)
     if run.status not in OPEN:
         return _submission(run)
     problems = missing(run)

@@ -12,6 +12,7 @@ from app.services.content.working_copy import upload_image
 from app.services.errors import DomainError
 from app.services.markdown import render_markdown
 from app.services.org import department_tree, headcounts, list_hospitals, list_positions
+from app.web.forms import committed
 from app.web.manage import bp
 from app.web.manage.forms import ImageForm
 from app.web.manage.helpers import accepts_upload
@@ -48,9 +49,9 @@ def image_upload():
     if not form.uploads():
         return jsonify(error=_("Choose an image file.")), 400
     try:
-        markdown = upload_image(form.uploads()[0], current_user, upload_settings())
+        markdown = committed(lambda: upload_image(form.uploads()[0], current_user,
+                                                  upload_settings()))
     except DomainError as error:
         db.session.rollback()
         return jsonify(error=str(error)), 400
-    db.session.commit()
     return jsonify(markdown=markdown)
