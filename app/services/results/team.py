@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import User
 from app.models.results import Metric, MetricResult
 from app.services.errors import NotFound
-from app.services.org import department_paths, subtree_ids
+from app.services.org import department_options, department_paths, subtree_ids
 from app.services.results.metrics import list_metrics
 from app.services.scope import led_department_ids, team_members
 
@@ -43,10 +43,7 @@ def result_in_scope(actor: User, result_id: int) -> MetricResult:
 
 def department_choices(actor: User) -> list[tuple[int, str]]:
     """(id, path) of the departments the actor may filter by, sorted by path."""
-    scope = led_department_ids(actor)
-    paths = department_paths()
-    return sorted(((i, p) for i, p in paths.items() if scope is None or i in scope),
-                  key=lambda pair: pair[1])
+    return department_options(led_department_ids(actor))
 
 
 def valid_department(actor: User, department_id: int | None,
