@@ -78,6 +78,7 @@ def _user_data(form: UserForm) -> accounts.UserData:
         phone=form.phone.data, department_id=form.department_id.data or None,
         position_id=form.position_id.data or None, roles=set(form.roles.data or []),
         led_department_ids=set(form.led_department_ids.data or []),
+        hire_date=form.hire_date.data or None,
     )
 
 
