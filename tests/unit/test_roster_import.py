@@ -365,3 +365,11 @@ def test_a_hire_date_that_is_not_a_date_is_refused_at_its_column(demo, written):
     assert [(e.row, e.column) for e in report.errors] == [(2, "入职日期")]
     assert "不是有效日期" in str(report.errors[0].message)
     assert user_by_login("20004") is None
+
+
+def test_a_department_written_as_the_pickers_show_it_names_its_hospital(demo):
+    """The template's 现有部门 list reads 院区 / 部门; copying a line from it works."""
+    report = run(xlsx_bytes([roster_row("20004", "周敏", "星河医美滨江门诊部 / 前台")]))
+    assert report.errors == []
+    user = user_by_login("20004")
+    assert (user.department.name, user.department.hospital.name) == ("前台", "星河医美滨江门诊部")
