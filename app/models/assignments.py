@@ -100,6 +100,9 @@ class Assignment(ItemReference, TimestampMixin, db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     due_days: Mapped[int | None]
+    # someone hired less than `grace_days` before `due_at` (or after it) is due that many days
+    # after their hire date instead (新入职宽限天数)
+    grace_days: Mapped[int] = mapped_column(default=7)
     required: Mapped[bool] = mapped_column(default=True)
     message: Mapped[str] = mapped_column(Text, default="")
     origin: Mapped[str] = mapped_column(String(12), default="manual")  # manual|reack|onboarding

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import TimestampMixin, UTCDateTime
+from app.models.base import TimestampMixin, UTCDateTime, utcnow
 
 department_leads = Table(
     "department_leads",
@@ -87,6 +87,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 入职日期: the day they joined (the account's creation day unless the roster or an admin
+    # says otherwise); due dates and onboarding paths count from it
+    hire_date: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date())
 
     department: Mapped[Department | None] = relationship()
     position: Mapped[Position | None] = relationship()
@@ -100,6 +103,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def roles(self) -> frozenset[str]:
         return frozenset(row.role for row in self.role_rows)
+
+    @property
+    def hire_start(self) -> datetime:
+        """The start of their hire day (UTC midnight), as the status query computes it."""
+        return datetime.combine(self.hire_date or utcnow().date(), time(), UTC)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in

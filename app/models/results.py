@@ -28,6 +28,10 @@ class Metric(TimestampMixin, db.Model):
     unit: Mapped[str] = mapped_column(String(20), default="")
     period: Mapped[str] = mapped_column(String(10), default="weekly")
     higher_is_better: Mapped[bool] = mapped_column(default=True)
+    # what it measures (app/services/results/measures.py): count and amount add up over people
+    # and periods, rating and rate average; `decimals`: shown and exported to that precision
+    kind: Mapped[str] = mapped_column(String(10), default="count")
+    decimals: Mapped[int] = mapped_column(default=0)
     description: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(default=0)
     archived: Mapped[bool] = mapped_column(default=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import string
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from app.services.errors import DomainError
 from app.services.validation import (
     LOGIN_RE,
     check_password_strength,
+    clean_day,
     clean_email,
     clean_login,
     clean_phone,
@@ -40,6 +42,8 @@ class UserData:
     position_id: int | None = None
     roles: set[str] = field(default_factory=lambda: {Role.EMPLOYEE.value})
     led_department_ids: set[int] = field(default_factory=set)
+    # 入职日期: a date or text as people write it; None → the day the account was created
+    hire_date: date | str | None = None
 
 
 def hash_password(password: str, method: str) -> str:
@@ -56,27 +60,58 @@ def temporary_password() -> str:
             return candidate
 
 
+HIRE_DATE = _l("Hire date")
+
+
 def clean_user_data(data: UserData, existing: User | None = None) -> UserData:
-    """Check every field of `data`; raise DomainError naming the first bad field."""
-    login = clean_login(data.login)
-    clash = db.session.scalar(select(User).where(User.login == login))
-    if clash is not None and clash is not existing:
-        raise DomainError(_l("Employee number '%(login)s' is already taken.", login=login), "login")
-    name = clean_text(data.name, field="name", label=_l("Name"), max_length=100)
+    """Check every field; raise DomainError naming the first bad field."""
+    cleaned, problems = check_user_data(data, existing)
+    if problems:
+        raise problems[0]
+    return cleaned
+
+
+def check_user_data(data: UserData, existing: User | None = None
+                    ) -> tuple[UserData, list[DomainError]]:
+    """Check every field of `data`: the cleaned data (bad fields left as given) and every
+    problem, each naming its field, in form order (the roster reports them all at once)."""
+    problems: list[DomainError] = []
+
+    def check(rule, *args, default=None, **kwargs):
+        try:
+            return rule(*args, **kwargs)
+        except DomainError as problem:
+            problems.append(problem)
+            return default
+
+    login = check(clean_login, data.login, default=data.login)
+    if not problems:
+        clash = db.session.scalar(select(User).where(User.login == login))
+        if clash is not None and clash is not existing:
+            problems.append(DomainError(_l("Employee number '%(login)s' is already taken.",
+                                           login=login), "login"))
+    name = check(clean_text, data.name, field="name", label=_l("Name"), max_length=100,
+                 default=data.name)
     roles = {r for r in data.roles if r in Role._value2member_map_}
     if not roles:
-        raise DomainError(_l("Choose at least one role."), "roles")
-    if data.led_department_ids and Role.SUPERVISOR.value not in roles:
-        raise DomainError(_l("Only supervisors lead departments."), "led_department_ids")
+        problems.append(DomainError(_l("Choose at least one role."), "roles"))
+    elif data.led_department_ids and Role.SUPERVISOR.value not in roles:
+        problems.append(DomainError(_l("Only supervisors lead departments."),
+                                    "led_department_ids"))
     if data.department_id and db.session.get(Department, data.department_id) is None:
-        raise DomainError(_l("Choose an existing department."), "department_id")
+        problems.append(DomainError(_l("Choose an existing department."), "department_id"))
     if data.position_id and db.session.get(Position, data.position_id) is None:
-        raise DomainError(_l("Choose an existing position."), "position_id")
+        problems.append(DomainError(_l("Choose an existing position."), "position_id"))
+    email = check(clean_email, data.email)
+    phone = check(clean_phone, data.phone)
+    hire_date = check(clean_day, data.hire_date, field="hire_date", label=HIRE_DATE)
+    if hire_date is None:  # empty: the account's creation day
+        hire_date = existing.created_at.date() if existing is not None else utcnow().date()
     return UserData(
-        login=login, name=name, email=clean_email(data.email), phone=clean_phone(data.phone),
+        login=login, name=name, email=email, phone=phone,
         department_id=data.department_id or None, position_id=data.position_id or None,
-        roles=roles, led_department_ids=set(data.led_department_ids),
-    )
+        roles=roles, led_department_ids=set(data.led_department_ids), hire_date=hire_date,
+    ), problems
 
 
 def keep_an_admin(user: User, losing_admin: bool) -> None:
@@ -100,6 +135,8 @@ def apply_user_data(user: User, data: UserData) -> None:
     keep_an_admin(user, Role.ADMIN.value not in data.roles)
     user.login, user.name, user.email, user.phone = data.login, data.name, data.email, data.phone
     user.department_id, user.position_id = data.department_id, data.position_id
+    if isinstance(data.hire_date, date):
+        user.hire_date = data.hire_date
     current = {row.role: row for row in user.role_rows}
     for role in set(current) - data.roles:
         user.role_rows.remove(current[role])

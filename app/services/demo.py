@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -25,6 +27,7 @@ HOSPITALS = {
     ("星河医美滨江门诊部", "BJ"): {"美容皮肤科": [], "前台": []},
 }
 MAIN = "星河医疗美容医院"
+DEMO_HIRE_DATE = date(2024, 3, 1)
 # login, name, department path, position, roles, departments led
 USERS = [
     ("admin", "系统管理员", "运营部", "运营", [Role.ADMIN], []),
@@ -84,6 +87,7 @@ def seed_demo(hash_method: str) -> list[dict]:
         data = accounts.UserData(
             login=login, name=name, department_id=paths[dept], position_id=positions[position],
             roles={r.value for r in roles}, led_department_ids={paths[d] for d in leads},
+            hire_date=DEMO_HIRE_DATE,  # long-standing staff: their due dates are the assignments'
         )
         user = db.session.scalar(select(User).where(User.login == login))
         if user is None:

@@ -58,31 +58,62 @@ def list_hospitals() -> list[Hospital]:
 
 # ---- departments -----------------------------------------------------------------------------
 
-def department_tree(hospitals: list[Hospital] | None = None) -> dict[int, list[TreeRow]]:
-    """Every department, grouped by hospital id, in tree order (one query)."""
-    departments = list(db.session.scalars(
-        select(Department).order_by(Department.sort_order, Department.name)
-    ))
+def _tree_rows(departments: list[Department]) -> list[TreeRow]:
+    """The departments in tree order (each parent before its children, siblings as given)."""
     children: dict[int | None, list[Department]] = {}
     for dept in departments:
         children.setdefault(dept.parent_id, []).append(dept)
-    trees: dict[int, list[TreeRow]] = {}
+    rows: list[TreeRow] = []
 
     def walk(dept: Department, depth: int, prefix: str) -> None:
         path = f"{prefix} / {dept.name}" if prefix else dept.name
-        trees.setdefault(dept.hospital_id, []).append(TreeRow(dept, depth, path))
+        rows.append(TreeRow(dept, depth, path))
         for child in children.get(dept.id, []):
             walk(child, depth + 1, path)
 
     for root in children.get(None, []):
         walk(root, 0, "")
+    return rows
+
+
+def department_tree(hospitals: list[Hospital] | None = None) -> dict[int, list[TreeRow]]:
+    """Every department, grouped by hospital id, in tree order (one query)."""
+    departments = list(db.session.scalars(
+        select(Department).order_by(Department.sort_order, Department.name)
+    ))
+    trees: dict[int, list[TreeRow]] = {}
+    for row in _tree_rows(departments):
+        trees.setdefault(row.department.hospital_id, []).append(row)
     return trees
 
 
 def department_paths() -> dict[int, str]:
-    """Department id → "parent / child" path, for labels and lookups."""
+    """Department id → "parent / child" path inside its hospital, for labels and lookups
+    (the roster and content files name departments this way, next to a hospital)."""
     return {row.department.id: row.path
             for rows in department_tree().values() for row in rows}
+
+
+def department_labels() -> dict[int, str]:
+    """Department id → "院区 / parent / child", in picker order: hospitals as the admin ordered
+    them, then each hospital's tree (one query). Two departments of the same name in two
+    hospitals therefore read differently wherever a department is chosen."""
+    found = db.session.execute(
+        select(Department, Hospital.name, Hospital.sort_order).join(Department.hospital)
+        .order_by(Department.sort_order, Department.name)
+    ).all()
+    hospitals = {dept.hospital_id: (order, dept.hospital_id, name) for dept, name, order in found}
+    rows = sorted(_tree_rows([dept for dept, _name, _order in found]),
+                  key=lambda row: hospitals[row.department.hospital_id][:2])
+    return {row.department.id: f"{hospitals[row.department.hospital_id][2]} / {row.path}"
+            for row in rows}
+
+
+def department_options(within: set[int] | None = None) -> list[tuple[int, str]]:
+    """(id, "院区 / parent / child") for every department picker, in `department_labels` order;
+    `within`: only these departments (a supervisor's scope), None for all."""
+    return [(dept_id, label) for dept_id, label in department_labels().items()
+            if within is None or dept_id in within]
 
 
 def subtree_ids(root_ids: set[int]) -> set[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -127,3 +128,26 @@ def check_password_strength(password: str, login: str | None = None,
         raise DomainError(_l("Password must contain both letters and digits."), field)
     if login and password.lower() == login.lower():
         raise DomainError(_l("Password must not be your employee number."), field)
+
+
+DAY_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def clean_day(value: str | date | None, *, field: str, label) -> date | None:
+    """A calendar day as people write it: 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日 (full-width
+    digits too, an Excel date cell's time of day ignored); None when empty."""
+    if value is None or isinstance(value, date):
+        return value
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        return None
+    found = DAY_RE.match(text)
+    try:
+        day = date(*(int(part) for part in found.groups())) if found else None
+    except ValueError:
+        day = None
+    if day is None or not 1900 < day.year < 2100:
+        raise DomainError(_l("%(label)s '%(value)s' is not a date (write it like 2026-03-01, "
+                             "2026/3/1 or 2026年3月1日).", label=label, value=value[:40]), field)
+    return day

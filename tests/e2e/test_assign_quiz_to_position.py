@@ -13,7 +13,7 @@ from app.extensions import db
 from app.services.demo import seed_demo
 from tests.e2e.conftest import DESKTOP, PHONE, sign_in
 from tests.helpers import TEST_HASH
-from tests.learning_factories import position
+from tests.learning_factories import make_course, make_sop, position
 from tests.quiz_factories import make_quiz, single
 
 IDS: dict[str, int] = {}
@@ -27,6 +27,8 @@ def live_app(make_app):
         db.session.commit()
         IDS["quiz"] = make_quiz([single()], slug="position-quiz", title="客服接诊测验").id
         IDS["position"] = position("客服").id
+        IDS["course"] = make_course("form-course", title="表单课程").id
+        IDS["sop"] = make_sop("form-sop", title="表单 SOP").id
         yield app
 
 
@@ -59,3 +61,23 @@ def test_supervisor_assigns_a_quiz_to_a_position_and_the_employee_sees_it(browse
     phone.get_by_test_id("bell").click()
     expect(phone.get_by_test_id("notification")).to_contain_text("客服接诊测验")
     phone.context.close()
+
+
+def test_the_sop_only_fields_follow_the_chosen_item(browser, live_server):
+    """assign.js once read `form.elements.item` — the collection's item() method, not the
+    select — so 确认方式/实操次数 showed for courses and quizzes too."""
+    desk = sign_in(browser, live_server, "supervisor", DESKTOP)
+    desk.goto("/team/assignments/new")
+    sop_only = desk.locator("[data-sop-only]")
+    item = desk.locator("select[name=item]")
+    expect(sop_only).to_be_hidden()  # nothing chosen yet
+    item.select_option(f"sop:{IDS['sop']}")
+    expect(sop_only).to_be_visible()
+    expect(desk.locator("input[name=practice_runs]")).to_be_visible()
+    item.select_option(f"course:{IDS['course']}")
+    expect(sop_only).to_be_hidden()
+    item.select_option(f"quiz:{IDS['quiz']}")
+    expect(sop_only).to_be_hidden()
+    item.select_option(f"sop:{IDS['sop']}")
+    expect(sop_only).to_be_visible()
+    desk.context.close()

@@ -292,3 +292,84 @@ def test_another_administrator_may_be_deactivated(demo):
     report = run(xlsx_bytes([roster_row("20009", "备用管理员", roles="管理员", status="离职")]))
     assert (report.updated, report.errors) == (1, [])
     assert user_by_login("20009").active is False
+
+
+def test_every_problem_of_a_row_is_reported_at_once_naming_its_column(demo):
+    """One upload shows all that is wrong with a row, not one problem per round."""
+    before = count_users()
+    bad = roster_row("20004", "", "皮肤科2", "保安", roles="员工、老板", phone="12345",
+                     status="休假")
+    report = run(xlsx_bytes([GOOD_ROWS[0], bad, GOOD_ROWS[1]]))
+    assert [e.row for e in report.errors] == [3] * 6
+    messages = [str(e.message) for e in report.errors]
+    for column, problem in [("部门", "部门 '皮肤科2' 不存在"), ("岗位", "岗位 '保安' 不存在"),
+                            ("角色", "角色 '老板' 不存在"), ("姓名", "姓名不能为空"),
+                            ("手机", "手机号 '12345' 格式不正确"), ("状态", "状态 '休假' 无效")]:
+        assert any(m.startswith(f"{column}：") and problem in m for m in messages), column
+    assert sorted(e.column for e in report.errors) == sorted(
+        ["部门", "岗位", "角色", "姓名", "手机", "状态"])
+    assert count_users() == before and user_by_login("20001") is None
+
+
+def test_three_problems_in_one_row_give_three_messages_and_the_json_keeps_its_shape(demo):
+    bad = roster_row("20 04", "周敏", phone="12345", leads="客服中心")  # 工号, 手机, 负责部门
+    report = run(xlsx_bytes([bad]))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "工号"), (2, "负责部门"),
+                                                          (2, "手机")]
+    assert [set(d) for d in report.as_dict()["errors"]] == [{"row", "message"}] * 3
+
+
+def test_a_row_with_only_an_unknown_role_does_not_also_blame_its_led_departments(demo):
+    report = run(xlsx_bytes([roster_row("20004", "周敏", roles="主管、老板", leads="客服中心")]))
+    assert [e.column for e in report.errors] == ["角色"]
+
+
+@pytest.mark.parametrize("written", ["2026-03-01", "2026/3/1", "2026年3月1日", "２０２６年３月１日",
+                                     "2026.3.1", "2026-03-01 00:00:00"])
+def test_the_hire_date_is_read_as_people_write_it(demo, written):
+    from tests.helpers import ROSTER_HEADER as HEADER
+
+    report = run(xlsx_bytes([[*roster_row("20004", "周敏"), written]],
+                            header=[*HEADER, "入职日期"]))
+    assert report.errors == [] and report.created == 1
+    assert str(user_by_login("20004").hire_date) == "2026-03-01"
+
+
+def test_an_excel_date_cell_is_a_hire_date_and_a_blank_keeps_the_old_one(demo):
+    import datetime
+
+    from tests.helpers import ROSTER_HEADER as HEADER
+
+    header = [*HEADER, "入职日期"]
+    run(xlsx_bytes([[*roster_row("20004", "周敏"), datetime.datetime(2025, 7, 15)]],
+                   header=header))
+    assert user_by_login("20004").hire_date == datetime.date(2025, 7, 15)
+    report = run(xlsx_bytes([[*roster_row("20004", "周敏"), None]], header=header))
+    assert (report.unchanged, report.errors) == (1, [])
+    assert user_by_login("20004").hire_date == datetime.date(2025, 7, 15)
+
+
+def test_a_new_person_without_a_hire_date_joined_today(demo):
+    from app.models.base import utcnow
+
+    run(xlsx_bytes([roster_row("20004", "周敏")]))
+    assert user_by_login("20004").hire_date == utcnow().date()
+
+
+@pytest.mark.parametrize("written", ["2026-02-30", "明天", "2026-13-01", "1800-01-01"])
+def test_a_hire_date_that_is_not_a_date_is_refused_at_its_column(demo, written):
+    from tests.helpers import ROSTER_HEADER as HEADER
+
+    report = run(xlsx_bytes([[*roster_row("20004", "周敏"), written]],
+                            header=[*HEADER, "入职日期"]))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "入职日期")]
+    assert "不是有效日期" in str(report.errors[0].message)
+    assert user_by_login("20004") is None
+
+
+def test_a_department_written_as_the_pickers_show_it_names_its_hospital(demo):
+    """The template's 现有部门 list reads 院区 / 部门; copying a line from it works."""
+    report = run(xlsx_bytes([roster_row("20004", "周敏", "星河医美滨江门诊部 / 前台")]))
+    assert report.errors == []
+    user = user_by_login("20004")
+    assert (user.department.name, user.department.hospital.name) == ("前台", "星河医美滨江门诊部")

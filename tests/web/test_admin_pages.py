@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 from sqlalchemy import select
@@ -118,3 +119,24 @@ def test_user_search_takes_wildcards_literally_and_survives_control_characters(c
     assert "王小雨" not in client.get("/admin/users?q=%25").text
     assert "王小雨" not in client.get("/admin/users?q=_").text
     assert client.get("/admin/users?q=a%00b").status_code == 200
+
+
+def test_the_hire_date_is_set_on_the_user_form_as_people_write_it(client, auth, demo):
+    auth.as_role("admin")
+    base = {"login": "40003", "name": "新人", "department_id": 0, "position_id": 0,
+            "roles": ["employee"], "password": ""}
+    page = client.post("/admin/users/new", data={**base, "hire_date": "2026年2月30日"})
+    assert page.status_code == 200
+    assert "入职日期 '2026年2月30日' 不是有效日期" in html.unescape(page.text)
+    assert db.session.scalar(select(User).where(User.login == "40003")) is None
+    client.post("/admin/users/new", data={**base, "hire_date": "2026/3/1"})
+    user = db.session.scalar(select(User).where(User.login == "40003"))
+    assert str(user.hire_date) == "2026-03-01"
+    form = client.get(f"/admin/users/{user.id}/edit").text
+    assert 'name="hire_date"' in form and 'value="2026-03-01"' in form
+    client.post(f"/admin/users/{user.id}/edit", data={**base, "hire_date": "2026-04-15"})
+    db.session.refresh(user)
+    assert str(user.hire_date) == "2026-04-15"
+    client.post(f"/admin/users/{user.id}/edit", data={**base, "hire_date": ""})
+    db.session.refresh(user)
+    assert user.hire_date == user.created_at.date()  # empty: the day the account was made

@@ -81,6 +81,21 @@ def test_a_supervisor_assigns_each_kind_through_the_form(supervisor, course, kin
     assert "王小雨" in row_of(page, "employee") and 'data-status="not_started"' in page
 
 
+def test_the_grace_days_for_new_hires_are_set_on_the_form(supervisor, course):
+    form = supervisor.get("/team/assignments/new").text
+    assert 'name="grace_days"' in form and "新入职宽限天数" in form and 'value="7"' in form
+    data = {"item": f"course:{course.id}", "user_ids": [person("employee").id],
+            "due_at": local(utcnow() + timedelta(days=7)), "required": "1",
+            "acknowledge": "1", "practice_runs": "0"}
+    page = supervisor.post("/team/assignments/new", data={**data, "grace_days": "400"})
+    assert page.status_code == 200 and "新入职宽限天数须在 0 到 365 之间" in page.text
+    assert db.session.scalar(select(Assignment)) is None
+    response = supervisor.post("/team/assignments/new", data={**data, "grace_days": "14"})
+    assignment = db.session.scalar(select(Assignment))
+    assert response.status_code == 302 and assignment.grace_days == 14
+    assert "入职日期后 14 天" in follow_page(supervisor, assignment.id)
+
+
 def test_the_form_offers_only_the_supervisors_people_and_departments(supervisor, course):
     page = supervisor.get("/team/assignments/new").text
     assert "王小雨" in page and "郑可" in page and "马丽" not in page

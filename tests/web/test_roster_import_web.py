@@ -94,10 +94,11 @@ def test_bad_rows_are_listed_with_their_row_numbers_and_nothing_is_written(admin
     page = upload(admin, xlsx_bytes(rows))
     assert "3 行有错误，未导入任何数据。" in page.text
     errors = error_rows(page)
-    assert [row for row, _ in errors] == [3, 5, 6]
-    assert "部门 '皮肤科2' 不存在" in errors[0][1]
-    assert "姓名不能为空" in errors[1][1]
-    assert "工号 '20001' 与第 2 行重复" in errors[2][1]
+    assert [row for row, _ in errors] == [3, 5, 5, 6]  # row 5: both of its problems at once
+    assert "部门：部门 '皮肤科2' 不存在" in errors[0][1]
+    assert "姓名：姓名不能为空" in errors[1][1]
+    assert "手机：手机号 '12345' 格式不正确" in errors[2][1]
+    assert "工号 '20001' 与第 2 行重复" in errors[3][1]
     assert count_users() == before and user_by_login("20001") is None
 
 
@@ -164,10 +165,11 @@ def test_the_excel_template_has_the_header_row_and_imports_as_is(admin):
     sheet = workbook.worksheets[0]
     header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
     assert header == ["工号", "姓名", "院区", "部门", "岗位", "角色", "手机", "邮箱", "负责部门",
-                      "状态", "初始密码"]
+                      "状态", "初始密码", "入职日期"]
     assert sheet.max_row >= 3  # example rows
     notes = "\n".join(str(c.value) for row in workbook["填写说明"].iter_rows() for c in row)
-    assert "客服中心 / 网络咨询组" in notes and "星河医疗美容医院" in notes  # this organisation
+    assert "星河医疗美容医院 / 客服中心 / 网络咨询组" in notes  # this organisation, with 院区
+    assert "星河医美滨江门诊部 / 前台" in notes
 
     before = count_users()
     page = upload(admin, response.data, "花名册模板.xlsx")
@@ -180,7 +182,7 @@ def test_the_csv_template_starts_with_a_utf8_bom_and_imports_as_is(admin):
     assert response.status_code == 200
     assert response.data.startswith(codecs.BOM_UTF8)
     text = response.data.decode("utf-8-sig")
-    assert text.splitlines()[0] == ",".join(ROSTER_HEADER)
+    assert text.splitlines()[0] == ",".join([*ROSTER_HEADER, "入职日期"])
     page = upload(admin, response.data, "花名册模板.csv")
     assert "导入完成：新建 2 个" in page.text
 

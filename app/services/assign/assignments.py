@@ -29,6 +29,9 @@ from app.services.validation import clean_multiline
 MESSAGE_LENGTH = 1000
 
 
+DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS = 7, 365
+
+
 @dataclass
 class AssignmentData:
     """What a supervisor fills in: the item, the targets, the dates and a message."""
@@ -41,6 +44,7 @@ class AssignmentData:
     starts_at: datetime | None = None
     due_at: datetime | None = None
     due_days: int | None = None
+    grace_days: int | None = DEFAULT_GRACE_DAYS
     required: bool = True
     message: str = ""
     acknowledge: bool = True
@@ -74,6 +78,10 @@ def create_assignment(actor: User, data: AssignmentData, now: datetime, *,
         raise DomainError(_l("The due date must be after the start date."), "due_at")
     if data.due_days is not None and not 1 <= data.due_days <= 365:
         raise DomainError(_l("Days to complete must be between 1 and 365."), "due_days")
+    grace_days = DEFAULT_GRACE_DAYS if data.grace_days is None else data.grace_days
+    if not 0 <= grace_days <= MAX_GRACE_DAYS:
+        raise DomainError(_l("Days of grace for new hires must be between 0 and %(max)d.",
+                             max=MAX_GRACE_DAYS), "grace_days")
     if not 0 <= data.practice_runs <= 50:
         raise DomainError(_l("Practice runs must be between 0 and 50."), "practice_runs")
     if practice and not data.acknowledge and not data.practice_runs:
@@ -82,7 +90,8 @@ def create_assignment(actor: User, data: AssignmentData, now: datetime, *,
                               max_length=MESSAGE_LENGTH, required=False) or ""
     assignment = Assignment(
         kind=data.kind, starts_at=starts_at, due_at=data.due_at, due_days=data.due_days,
-        required=data.required, message=message, origin=origin, created_by_id=actor.id,
+        grace_days=grace_days, required=data.required, message=message, origin=origin,
+        created_by_id=actor.id,
         acknowledge=data.acknowledge if practice else True,
         practice_runs=data.practice_runs if practice else 0,
         sop_version_number=data.sop_version_number if practice else None)

@@ -33,11 +33,7 @@ def people(actor: User) -> list[tuple[int, str, str, int | None]]:
 
 def departments(actor: User) -> list[tuple[int, str]]:
     """(id, "hospital / parent / child") of the departments the actor may assign to."""
-    scope = led_department_ids(actor)
-    trees = org.department_tree()
-    return [(row.department.id, f"{hospital.name} / {row.path}")
-            for hospital in org.list_hospitals() for row in trees.get(hospital.id, [])
-            if scope is None or row.department.id in scope]
+    return org.department_options(led_department_ids(actor))
 
 
 def positions() -> list[tuple[int, str]]:

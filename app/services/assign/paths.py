@@ -54,8 +54,8 @@ class StageState:
 
 
 def personal_start(assignment: Assignment, user: User) -> datetime:
-    """When the path started for this person: the assignment's start or their first day."""
-    return max(assignment.starts_at, user.created_at)
+    """When the path started for this person: the assignment's start or their hire day."""
+    return max(assignment.starts_at, user.hire_start)
 
 
 def path_state(user: User, path: LearningPath, start: datetime,

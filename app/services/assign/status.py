@@ -2,9 +2,10 @@
 not started, in progress, completed, overdue (past their due date and not completed) or
 failed (a quiz whose attempts are used up without a pass).
 
-Their due date is, in this order: an extension granted to them, the assignment's due date,
-or — for onboarding paths — `due_days` after their own start (the later of the assignment's
-start and the day their account was created).
+Their due date is, in this order: an extension granted to them; the assignment's due date —
+unless they were hired less than its `grace_days` before it (or after it), then their hire
+date plus the grace days; or — for onboarding paths — `due_days` after their own start (the
+later of the assignment's start and their hire date).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from app.models.assignments import Assignment, AssignmentExtension
 from app.services.assign.members import assignee_pairs
 from app.services.assign.path_progress import path_progress
 from app.services.assign.sop_status import default_terms
-from app.services.assign.sqlfuncs import shift_days
+from app.services.assign.sqlfuncs import day_start, shift_days
 from app.services.items import KINDS
 
 __all__ = ["STATUSES", "path_progress", "personal_due", "status_query"]
@@ -27,12 +28,15 @@ STATUSES = ("not_started", "in_progress", "completed", "overdue", "failed")
 
 
 def personal_due():
-    """SQL: the person's due date (None when the assignment has none)."""
-    start = case((Assignment.starts_at > User.created_at, Assignment.starts_at),
-                 else_=User.created_at)
+    """SQL: the person's due date (None when the assignment has none). Joined with `User`,
+    `Assignment` and (outer) `AssignmentExtension`."""
+    hired = day_start(User.hire_date)
+    start = case((Assignment.starts_at > hired, Assignment.starts_at), else_=hired)
     relative = case((Assignment.due_days.is_not(None), shift_days(start, Assignment.due_days)),
                     else_=None)
-    return func.coalesce(AssignmentExtension.due_at, Assignment.due_at, relative)
+    late_joiner = shift_days(hired, Assignment.grace_days)
+    fixed = case((late_joiner > Assignment.due_at, late_joiner), else_=Assignment.due_at)
+    return func.coalesce(AssignmentExtension.due_at, fixed, relative)
 
 
 def status_query(now: datetime, *where, user_filter=None) -> Select:

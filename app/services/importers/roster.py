@@ -31,7 +31,14 @@ COLUMNS = (
     Column("leads", ("负责部门", "leads", "led departments")),
     Column("status", ("状态", "status")),
     Column("password", ("初始密码", "password", "initial password")),
+    Column("hire_date", ("入职日期", "hire date", "hire_date")),
 )
+DEPENDS = {"leads": "roles"}  # a column whose check needs another column's value
+HEADERS = {column.key: column.names[0] for column in COLUMNS}
+# UserData field (as DomainError names it) → the roster column it comes from
+FIELD_COLUMNS = {"login": "login", "name": "name", "email": "email", "phone": "phone",
+                 "roles": "roles", "led_department_ids": "leads", "department_id": "department",
+                 "position_id": "position", "hire_date": "hire_date", "password": "password"}
 LIST_SPLIT = re.compile(r"[;；、\n]+")
 ROLE_SPLIT = re.compile(r"[,，、;；/\s]+")
 STATUS = {"在职": True, "active": True, "启用": True, "离职": False, "停用": False,
@@ -61,9 +68,10 @@ class _Lookups:
         self.hospitals = {h.name: h for h in db.session.scalars(select(Hospital))}
         self.positions = {p.name: p for p in db.session.scalars(select(Position))}
         self.paths: dict[str, list[tuple[int, int]]] = {}  # path or leaf → [(hospital, dept)]
+        names = {h.id: h.name for h in self.hospitals.values()}
         for hospital_id, rows in department_tree().items():
-            for row in rows:
-                for key in {row.path, row.department.name}:
+            for row in rows:  # "院区 / path" (as the pickers show it) names one department too
+                for key in {row.path, row.department.name, f"{names[hospital_id]} / {row.path}"}:
                     self.paths.setdefault(key, []).append((hospital_id, row.department.id))
 
     def department(self, text: str, hospital: Hospital | None) -> int:
@@ -77,39 +85,69 @@ class _Lookups:
         return found[0]
 
 
-def _row_data(row: Row, lookups: _Lookups, existing: User | None):
+class _RowCheck:
+    """One row's problems, each at its column, collected rather than stopping at the first."""
+
+    def __init__(self, row: Row) -> None:
+        self.row, self.problems = row, []
+
+    def add(self, column: str, problem: DomainError) -> None:
+        self.problems.append((column, problem))
+
+    def check(self, column: str, rule, *args, default=None):
+        try:
+            return rule(*args)
+        except DomainError as problem:
+            self.add(column, problem)
+            return default
+
+    def failed(self, column: str) -> bool:
+        return any(found == column for found, _problem in self.problems)
+
+    def errors(self) -> list[RowError]:
+        return [RowError(self.row.number, _l("%(column)s: %(message)s", column=HEADERS[column],
+                                             message=str(problem)) if column else str(problem),
+                         HEADERS.get(column, "")) for column, problem in self.problems]
+
+
+def _row_data(row: Row, lookups: _Lookups, existing: User | None, check: _RowCheck):
     """UserData for one row, keeping an existing user's values for absent columns."""
     get, mapping = row.get, row.columns
     hospital = None
     if get("hospital"):
         hospital = lookups.hospitals.get(get("hospital"))
         if hospital is None:
-            raise DomainError(_l("hospital '%(name)s' does not exist", name=get("hospital")))
+            check.add("hospital", DomainError(_l("hospital '%(name)s' does not exist",
+                                                 name=get("hospital"))))
     data = accounts.UserData(login=get("login") or "", name=get("name") or "")
     if existing is not None:
         data.email, data.phone = existing.email, existing.phone
         data.department_id, data.position_id = existing.department_id, existing.position_id
         data.roles = set(existing.roles)
         data.led_department_ids = {d.id for d in existing.led_departments}
-    if "department" in mapping:
-        data.department_id = lookups.department(get("department"), hospital) \
-            if get("department") else None
+        data.hire_date = existing.hire_date
+    if "department" in mapping and not check.failed("hospital"):
+        data.department_id = check.check("department", lookups.department, get("department"),
+                                         hospital) if get("department") else None
     if "position" in mapping:
         text = get("position")
         if text and text not in lookups.positions:
-            raise DomainError(_l("position '%(name)s' does not exist (known: %(known)s)",
-                                 name=text, known="、".join(lookups.positions)))
-        data.position_id = lookups.positions[text].id if text else None
+            check.add("position", DomainError(_l(
+                "position '%(name)s' does not exist (known: %(known)s)",
+                name=text, known="、".join(lookups.positions))))
+        data.position_id = lookups.positions[text].id if text in lookups.positions else None
     if "roles" in mapping:
-        data.roles = _roles(get("roles"))
+        data.roles = check.check("roles", _roles, get("roles"), default=data.roles)
     if "phone" in mapping:
         data.phone = get("phone")
     if "email" in mapping:
         data.email = get("email")
-    if "leads" in mapping:
-        data.led_department_ids = {lookups.department(part.strip(), hospital)
-                                   for part in LIST_SPLIT.split(get("leads") or "")
-                                   if part.strip()}
+    if "leads" in mapping and not check.failed("hospital"):
+        data.led_department_ids = {
+            found for part in LIST_SPLIT.split(get("leads") or "") if part.strip()
+            if (found := check.check("leads", lookups.department, part.strip(), hospital))}
+    if get("hire_date"):
+        data.hire_date = get("hire_date")
     return data
 
 
@@ -137,14 +175,14 @@ def _status(text: str | None) -> bool | None:
 def _snapshot(user: User) -> tuple:
     return (user.login, user.name, user.email, user.phone, user.department_id,
             user.position_id, user.active, frozenset(user.roles),
-            frozenset(d.id for d in user.led_departments))
+            frozenset(d.id for d in user.led_departments), user.hire_date)
 
 
 def _planned(user: User, data: accounts.UserData, active: bool | None) -> tuple:
     """What _snapshot(user) will be once the row is applied (for a dry run's counts)."""
     return (data.login, data.name, data.email, data.phone, data.department_id,
             data.position_id, user.active if active is None else active,
-            frozenset(data.roles), frozenset(data.led_department_ids))
+            frozenset(data.roles), frozenset(data.led_department_ids), data.hire_date)
 
 
 def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int,
@@ -161,10 +199,11 @@ def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int,
     report = RosterReport(dry_run=dry_run, rows=len(table.rows))
     plan, seen = [], {}
     for row in table.rows:
-        try:
-            plan.append(_check_row(row, lookups, existing, seen))
-        except DomainError as exc:
-            report.errors.append(RowError(row.number, str(exc)))
+        check = _RowCheck(row)
+        planned = _check_row(row, lookups, existing, seen, check)
+        report.errors.extend(check.errors())
+        if not check.problems:
+            plan.append(planned)
     if report.errors or dry_run:
         for _number, user, data, active, _password in plan:
             if user is None:
@@ -182,21 +221,28 @@ def import_roster(filename: str, data: bytes, *, dry_run: bool, max_rows: int,
     return report
 
 
-def _check_row(row: Row, lookups, existing, seen):
+def _check_row(row: Row, lookups, existing, seen, check: _RowCheck):
+    """Check every cell of `row`, collecting each problem in `check`; the planned change."""
     number, login = row.number, row.get("login")
     if login and login in seen:
-        raise DomainError(_l("employee number '%(login)s' already appears in row %(row)d",
-                             login=login, row=seen[login]))
+        check.add("login", DomainError(_l(
+            "employee number '%(login)s' already appears in row %(row)d",
+            login=login, row=seen[login])))
     if login:
-        seen[login] = number
+        seen.setdefault(login, number)
     user = existing.get(login or "")
-    data = accounts.clean_user_data(_row_data(row, lookups, user), existing=user)
-    active = _status(row.get("status"))
+    data, problems = accounts.check_user_data(_row_data(row, lookups, user, check), existing=user)
+    for problem in problems:  # what the cells' own checks have not already said
+        column = FIELD_COLUMNS.get(problem.field or "", "")
+        if not column or not (check.failed(column) or check.failed(DEPENDS.get(column, ""))):
+            check.add(column, problem)
+    active = check.check("status", _status, row.get("status"))
     password = row.get("password")
-    if password and user is None:
-        check_password_strength(password, data.login, field="password")
-    if user is not None:  # the last active administrator stays one (checked again on write)
-        accounts.keep_an_admin(user, active is False or Role.ADMIN.value not in data.roles)
+    if password and user is None and not check.failed("login"):
+        check.check("password", check_password_strength, password, data.login, "password")
+    if user is not None and not check.problems:  # the last active administrator stays one
+        check.check("", accounts.keep_an_admin, user,
+                    active is False or Role.ADMIN.value not in data.roles)
     return number, user, data, active, password
 
 

@@ -27,7 +27,7 @@ from app.extensions import db
 from app.models import Department, Hospital, User
 from app.permissions import Permission, Role, permissions_of
 from app.services.errors import NotFound
-from app.services.org import department_paths, subtree_ids
+from app.services.org import department_labels, subtree_ids
 from app.services.points.tally import totals
 from app.services.scope import led_department_ids
 
@@ -75,8 +75,7 @@ def visible_department_ids(actor: User) -> set[int] | None:
 
 def department_choices(visible: set[int] | None, paths: dict[int, str]
                        ) -> list[tuple[int, str]]:
-    return sorted(((i, p) for i, p in paths.items() if visible is None or i in visible),
-                  key=lambda pair: pair[1])
+    return [(i, p) for i, p in paths.items() if visible is None or i in visible]
 
 
 def hospital_choices(actor: User) -> list[tuple[int, str]]:
@@ -106,7 +105,7 @@ def leaderboard(actor: User, scope: str, requested: int | None, values: dict[str
                 since: datetime | None, top: int = TOP) -> Board:
     """The board the actor asked for (NotFound when it is not theirs to open)."""
     scope = scope if scope in SCOPES else "department"
-    visible, paths = visible_department_ids(actor), department_paths()
+    visible, paths = visible_department_ids(actor), department_labels()
     if scope == "hospital":
         choices = hospital_choices(actor)
         target = _target(requested, choices, _own_hospital(actor))

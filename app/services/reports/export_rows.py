@@ -25,6 +25,7 @@ from app.services.practice.run_pages import STATUS_LABELS as RUN_LABELS
 from app.services.reports import dashboard, team_extra
 from app.services.reports.filters import View, people_ids
 from app.services.reports.record import EXAM_LABELS, Record
+from app.services.results.measures import AVERAGE, SUM, measure, rounded
 
 STATUS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
                  "completed": _l("Completed"), "overdue": _l("Overdue"), "failed": _l("Failed")}
@@ -97,10 +98,14 @@ def reviews_export(view: View):
     return headers, rows
 
 
+COMBINED = {SUM: _l("Sum of the people"), AVERAGE: _l("Average of the people")}
+
+
 def results_export(view: View, today: date):
-    headers = [_l("Metric"), _l("Period"), _l("Team total"), _l("People who entered"),
-               _l("Training completion (%)")]
-    rows = [[t.metric.name, p.label, p.total, p.people, _rate(p.training)]
+    headers = [_l("Metric"), _l("Period"), _l("Team figure"), _l("Combined as"),
+               _l("People who entered"), _l("Training completion (%)")]
+    rows = [[t.metric.name, p.label, p.total, str(COMBINED[measure(t.metric).aggregation]),
+             p.people, _rate(p.training)]
             for t in team_extra.results_beside_training(view, today) for p in t.points]
     return headers, rows
 
@@ -154,7 +159,8 @@ def _scores(line) -> str:
 
 def _results(record: Record):
     return ([_l("Metric"), _l("Period"), _l("Value"), _l("Status")],
-            [[h.metric.name, p.label, p.value, p.result.status if p.result else None]
+            [[h.metric.name, p.label, rounded(p.value, h.metric.decimals),
+              p.result.status if p.result else None]
              for h in record.results for p in h.points])
 
 

@@ -12,7 +12,7 @@ from app.models.assignments import Assignment
 from app.models.results import PERIODS
 from app.services.assign import follow
 from app.services.items.kinds import QUIZ
-from app.services.org import department_paths, list_positions
+from app.services.org import department_labels, list_positions
 from app.services.reports import dashboard, team_extra
 from app.services.reports.filters import View
 
@@ -30,8 +30,7 @@ class Choices:
 def choices(view: View, paths: dict[int, str]) -> Choices:
     """The filters' options: the actor's departments, every position, the live assignments
     they may follow (three statements)."""
-    departments = sorted(((i, p) for i, p in paths.items()
-                          if view.scope is None or i in view.scope), key=lambda pair: pair[1])
+    departments = [(i, p) for i, p in paths.items() if view.scope is None or i in view.scope]
     positions = [(p.id, p.name) for p in list_positions()]
     live = list(db.session.scalars(
         follow.visible_assignments(view.actor).where(Assignment.cancelled_at.is_(None))
@@ -77,7 +76,7 @@ class DashboardPage:
 
 
 def dashboard_page(view: View, page: int, today: date) -> DashboardPage:
-    paths = department_paths()
+    paths = department_labels()
     found = dashboard.columns(view)
     shown = found[:dashboard.MAX_COLUMNS]
     quiz_ids = [c.assignment.quiz_id for c in found if c.assignment.kind == QUIZ.key]

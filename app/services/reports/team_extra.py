@@ -27,6 +27,7 @@ from app.services.practice.rubric import criterion_label
 from app.services.reports import percent
 from app.services.reports.dashboard import status_rows
 from app.services.reports.filters import View, bounds, people_ids
+from app.services.results import measures
 from app.services.results.metrics import list_metrics
 from app.services.results.periods import period_end, recent_starts, short_label
 
@@ -88,7 +89,8 @@ def review_averages(view: View) -> list[ModuleReviews]:
 @dataclass
 class TrendPoint:
     label: str
-    total: float | None  # the team's total for the period (None: nobody entered a figure)
+    total: float | None  # the team's figure for the period: sum or average, rounded (None:
+    # nobody entered one)
     people: int  # how many entered a figure
     training: float | None  # completion % of the training in view at the period's end
 
@@ -123,7 +125,7 @@ def results_beside_training(view: View, today: date) -> list[MetricTrend]:
     training = _training_at(view, {kind: [_end_instant(s, kind, view.zone) for s in ks]
                                    for kind, ks in starts.items()})
     return [MetricTrend(m, [TrendPoint(short_label(s, m.period),
-                                       *totals.get((m.id, s), (None, 0)),
+                                       *_figure(m, totals.get((m.id, s))),
                                        training[m.period][i])
                             for i, s in enumerate(starts[m.period])])
             for m in metrics]
@@ -133,16 +135,26 @@ def _end_instant(start: date, kind: str, zone: str) -> datetime:
     return datetime.combine(period_end(start, kind) + timedelta(days=1), time(), ZoneInfo(zone))
 
 
+def _figure(metric: Metric, found: tuple[float, int, int] | None) -> tuple[float | None, int]:
+    """(the team's figure for a period — the sum or the average, as the metric measures —
+    rounded to its precision; how many people entered one)."""
+    if found is None:
+        return None, 0
+    total, figures, people = found
+    return measures.combine(metric, total, figures), people
+
+
 def _team_totals(view: View, metrics: list[Metric], first: date,
-                 last: date) -> dict[tuple[int, date], tuple[float, int]]:
+                 last: date) -> dict[tuple[int, date], tuple[float, int, int]]:
     query = (select(MetricResult.metric_id, MetricResult.period_start,
-                    func.sum(MetricResult.value), func.count(MetricResult.user_id.distinct()))
+                    func.sum(MetricResult.value), func.count(MetricResult.id),
+                    func.count(MetricResult.user_id.distinct()))
              .where(MetricResult.metric_id.in_([m.id for m in metrics]),
                     MetricResult.user_id.in_(people_ids(view)),
                     MetricResult.period_start >= first, MetricResult.period_start <= last)
              .group_by(MetricResult.metric_id, MetricResult.period_start))
-    return {(metric_id, start): (float(total), int(people))
-            for metric_id, start, total, people in db.session.execute(query)}
+    return {(metric_id, start): (float(total), int(figures), int(people))
+            for metric_id, start, total, figures, people in db.session.execute(query)}
 
 
 def _training_at(view: View, ends: dict[str, list[datetime]]) -> dict[str, list]:

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import User
 from app.models.base import utcnow
 from app.models.results import Metric, MetricResult
+from app.services.results.measures import default_for_unit
 from app.services.results.periods import recent_starts
 
 # name, unit, period, description
@@ -74,8 +75,10 @@ def _supervisors() -> dict[str, str]:
 def _metric(order: int, name: str, unit: str, period: str, description: str) -> Metric:
     metric = db.session.scalar(select(Metric).where(Metric.name == name))
     if metric is None:
+        kind, decimals = default_for_unit(unit)
         metric = Metric(name=name, unit=unit, period=period, higher_is_better=True,
-                        description=description, sort_order=order)
+                        description=description, sort_order=order, kind=kind,
+                        decimals=decimals)
         db.session.add(metric)
         db.session.flush()
     return metric

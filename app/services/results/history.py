@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.results import PERIODS, Metric, MetricResult
+from app.services.results import measures
 from app.services.results.metrics import list_metrics
 from app.services.results.periods import period_key, period_label, recent_starts, short_label
 
@@ -43,7 +44,8 @@ class MetricHistory:
     @property
     def series(self) -> list[tuple[str, float | None]]:
         """(label, value) pairs for the chart macro; None where nothing was entered."""
-        return [(point.short, point.value) for point in self.points]
+        return [(point.short, measures.rounded(point.value, self.metric.decimals))
+                for point in self.points]
 
     @property
     def has_values(self) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models.results import PERIODS, Metric, MetricResult
 from app.services.errors import DomainError
+from app.services.results.measures import MAX_DECIMALS, MEASURES, default_for_unit
 from app.services.validation import clean_multiline, clean_text
 
 NAME_MAX, UNIT_MAX, DESCRIPTION_MAX = 60, 20, 500
@@ -30,6 +31,8 @@ class MetricData:
     higher_is_better: bool = True
     description: str | None = ""
     sort_order: int | None = 0
+    kind: str | None = None  # what it measures (measures.MEASURES); None → from the unit
+    decimals: int | None = None  # shown and exported to this precision; None → the kind's
 
 
 def clean_metric_data(data: MetricData, existing: Metric | None = None) -> MetricData:
@@ -55,9 +58,18 @@ def clean_metric_data(data: MetricData, existing: Metric | None = None) -> Metri
     if not SORT_MIN <= sort_order <= SORT_MAX:
         raise DomainError(_l("Sort order must be between %(min)d and %(max)d.", min=SORT_MIN,
                              max=SORT_MAX), "sort_order")
-    return MetricData(name=name, unit=(unit or "").strip(), period=data.period,
+    unit = (unit or "").strip()
+    kind = data.kind or default_for_unit(unit)[0]
+    if kind not in MEASURES:
+        raise DomainError(_l("Choose what the metric measures."), "kind")
+    decimals = MEASURES[kind].decimals if data.decimals is None else data.decimals
+    if not 0 <= decimals <= MAX_DECIMALS:
+        raise DomainError(_l("Decimals must be between 0 and %(max)d.", max=MAX_DECIMALS),
+                          "decimals")
+    return MetricData(name=name, unit=unit, period=data.period,
                       higher_is_better=bool(data.higher_is_better),
-                      description=description or "", sort_order=sort_order)
+                      description=description or "", sort_order=sort_order, kind=kind,
+                      decimals=decimals)
 
 
 def create_metric(data: MetricData) -> Metric:
@@ -107,3 +119,4 @@ def _apply(metric: Metric, data: MetricData) -> None:
     metric.name, metric.unit, metric.period = data.name, data.unit, data.period
     metric.higher_is_better = data.higher_is_better
     metric.description, metric.sort_order = data.description, data.sort_order
+    metric.kind, metric.decimals = data.kind, data.decimals

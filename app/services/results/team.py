@@ -15,7 +15,8 @@ from app.extensions import db
 from app.models import User
 from app.models.results import Metric, MetricResult
 from app.services.errors import NotFound
-from app.services.org import department_paths, subtree_ids
+from app.services.org import department_options, department_paths, subtree_ids
+from app.services.results import measures
 from app.services.results.metrics import list_metrics
 from app.services.scope import led_department_ids, team_members
 
@@ -43,10 +44,7 @@ def result_in_scope(actor: User, result_id: int) -> MetricResult:
 
 def department_choices(actor: User) -> list[tuple[int, str]]:
     """(id, path) of the departments the actor may filter by, sorted by path."""
-    scope = led_department_ids(actor)
-    paths = department_paths()
-    return sorted(((i, p) for i, p in paths.items() if scope is None or i in scope),
-                  key=lambda pair: pair[1])
+    return department_options(led_department_ids(actor))
 
 
 def valid_department(actor: User, department_id: int | None,
@@ -70,7 +68,8 @@ class TeamSummary:
     start: date
     metrics: list[Metric]
     rows: list[MemberRow]
-    totals: dict[int, float]
+    totals: dict[int, float | None]  # metric id → the team's figure: sum or average (rounded)
+    per_person: dict[int, float | None]  # metrics that add up: the average per person
     entered: dict[int, int]  # metric id → how many people entered a figure
     waiting: int  # results still to be confirmed (not counting the actor's own)
 
@@ -87,12 +86,15 @@ def team_summary(actor: User, kind: str, start: date,
     results = db.session.scalars(select(MetricResult).where(
         MetricResult.period_start == start, MetricResult.user_id.in_(member_ids),
         MetricResult.metric_id.in_([m.id for m in metrics])))
-    totals = {m.id: 0.0 for m in metrics}
+    sums = {m.id: 0.0 for m in metrics}
     entered = {m.id: 0 for m in metrics}
     waiting = 0
     for result in results:
         rows[result.user_id].cells[result.metric_id] = result
-        totals[result.metric_id] += result.value
+        sums[result.metric_id] += result.value
         entered[result.metric_id] += 1
         waiting += result.status == "entered" and result.user_id != actor.id
-    return TeamSummary(kind, start, metrics, list(rows.values()), totals, entered, waiting)
+    totals = {m.id: measures.combine(m, sums[m.id], entered[m.id]) for m in metrics}
+    each = {m.id: measures.per_person(m, sums[m.id], entered[m.id]) for m in metrics}
+    return TeamSummary(kind, start, metrics, list(rows.values()), totals, each, entered,
+                       waiting)

@@ -65,10 +65,3 @@ def _check(number: Decimal) -> Decimal:
         raise ValueProblem(_l("at most two decimals"))
     return number
 
-
-def format_value(value: float | None) -> str:
-    """12.0 → "12", 4.5 → "4.5", None → "" (for cells and inputs)."""
-    if value is None:
-        return ""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"

@@ -8,6 +8,9 @@
 // XMLHttpRequest so that a progress bar shows how much is uploaded; the server's answer
 // then replaces the page as a plain post would (a redirect is followed, a page with
 // errors is shown). A form with data-no-busy is left alone.
+//
+// Form properties (form.submit, form.action, form.elements.item …) are shadowed by controls of
+// that name, so scripts call the prototype's methods and read attributes instead.
 (() => {
   const body = document.body;
   const label = (body && body.dataset.busyLabel) || "…";
@@ -98,7 +101,7 @@
 
   document.addEventListener("change", (event) => {
     const el = event.target;
-    if (el.matches("select[data-autosubmit]") && el.form) el.form.submit();
+    if (el.matches("select[data-autosubmit]") && el.form) HTMLFormElement.prototype.submit.call(el.form);
   });
 
   document.addEventListener("submit", (event) => {

@@ -14,7 +14,8 @@ document.querySelectorAll("input[data-filter]").forEach((box) => {
 });
 // The SOP options only matter for an SOP module: hide them for anything else.
 document.querySelectorAll("[data-sop-only]").forEach((box) => {
-  const item = box.form ? box.form.elements.item : document.getElementById("item");
+  // namedItem, not elements.item: HTMLFormControlsCollection.item is the collection's own method.
+  const item = box.form ? box.form.elements.namedItem("item") : document.getElementById("item");
   if (!item) return;
   const show = () => { box.style.display = item.value.startsWith("sop:") ? "" : "none"; };
   item.addEventListener("change", show);

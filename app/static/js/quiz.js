@@ -53,7 +53,7 @@
   // POST the question form as JSON-wanting fetch; resolves with the server's answer.
   function save() {
     const body = new FormData(form);
-    const request = fetch(form.action, {
+    const request = fetch(form.getAttribute("action"), {
       method: "POST", credentials: "same-origin", body,
       headers: { "Accept": "application/json", "X-CSRFToken": token },
     }).then((response) => response.json().then((data) => ({ ok: response.ok, data,

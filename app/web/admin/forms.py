@@ -41,6 +41,7 @@ class UserForm(FlaskForm):
     phone = StringField(_l("Mobile phone"))
     department_id = SelectField(_l("Department"), coerce=db_int)
     position_id = SelectField(_l("Position"), coerce=db_int)
+    hire_date = StringField(_l("Hire date"), render_kw={"type": "date"})
     roles = MultiCheckboxField(
         _l("Roles"), choices=choices((r.value, ROLE_LABELS[r]) for r in reversed(ROLE_ORDER))
     )

@@ -73,12 +73,8 @@ def departments():
 def department_form(department_id: int | None = None):
     dept = db.get_or_404(Department, department_id) if department_id else None
     form = DepartmentForm(obj=dept)
-    hospitals, trees = org.list_hospitals(), org.department_tree()
-    form.hospital_id.choices = choices((h.id, h.name) for h in hospitals)
-    form.parent_id.choices = choices([(0, _("— none (top level) —"))] + [
-        (row.department.id, f"{hospital.name} / {row.path}")
-        for hospital in hospitals for row in trees.get(hospital.id, [])
-    ])
+    form.hospital_id.choices = choices((h.id, h.name) for h in org.list_hospitals())
+    form.parent_id.choices = choices([(0, _("— none (top level) —")), *org.department_options()])
     if dept is not None and form.parent_id.data is None:
         form.parent_id.data = 0
     return _save_or_render(

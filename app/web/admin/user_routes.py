@@ -60,13 +60,13 @@ def users():
     page = db.paginate(_user_query(), page=request.args.get("page", 1, type=db_int),
                        per_page=50, error_out=False)
     return render_template("admin/users.html", page=page, paths=org.department_paths(),
+                           departments=org.department_options(),
                            positions=org.list_positions(), roles=list(Role),
                            args=request.args)
 
 
 def _fill_choices(form: UserForm) -> None:
-    paths = org.department_paths()
-    ordered = sorted(paths.items(), key=lambda item: item[1])
+    ordered = org.department_options()
     form.department_id.choices = choices([(0, "—"), *ordered])
     form.position_id.choices = choices([(0, "—")] + [(p.id, p.name) for p in org.list_positions()])
     form.led_department_ids.choices = choices(ordered)
@@ -78,6 +78,7 @@ def _user_data(form: UserForm) -> accounts.UserData:
         phone=form.phone.data, department_id=form.department_id.data or None,
         position_id=form.position_id.data or None, roles=set(form.roles.data or []),
         led_department_ids=set(form.led_department_ids.data or []),
+        hire_date=form.hire_date.data or None,
     )
 
 

@@ -18,7 +18,7 @@ from app.services.analytics.filters import make_filters
 from app.services.analytics.quiz_exports import QUIZ_TABLES
 from app.services.analytics.quiz_stats import FLAG_LABELS, MIN_TAKERS
 from app.services.analytics.quizzes import quiz_analysis
-from app.services.org import department_paths
+from app.services.org import department_options
 from app.web.exporting import export_format, export_response
 from app.web.forms import db_int
 from app.web.manage import bp
@@ -40,7 +40,7 @@ def _filters():
 
 def _render(template: str, filters, **context):
     return render_template(f"manage/analytics/{template}", filters=filters,
-                           departments=department_paths(), min_takers=MIN_TAKERS, **context)
+                           departments=department_options(), min_takers=MIN_TAKERS, **context)
 
 
 def _download(tables: dict, default: str, title: str, *args):

@@ -36,10 +36,7 @@ def accepts_upload(kind: str):
 def fill_audience(form, item=None) -> None:
     """Choices of the audience checkboxes, and the item's audience on first display."""
     form.position_ids.choices = choices((p.id, p.name) for p in org.list_positions())
-    trees = org.department_tree()
-    form.department_ids.choices = choices(
-        (row.department.id, f"{hospital.name} / {row.path}")
-        for hospital in org.list_hospitals() for row in trees.get(hospital.id, []))
+    form.department_ids.choices = choices(org.department_options())
     if item is not None and request.method == "GET":
         form.position_ids.data = [p.id for p in item.positions]
         form.department_ids.data = [d.id for d in item.departments]

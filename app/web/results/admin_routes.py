@@ -31,7 +31,8 @@ def _data(form: MetricForm) -> metric_service.MetricData:
     return metric_service.MetricData(
         name=form.name.data, unit=form.unit.data, period=form.period.data,
         higher_is_better=form.higher_is_better.data, description=form.description.data,
-        sort_order=form.sort_order.data)
+        sort_order=form.sort_order.data, kind=form.kind.data or None,
+        decimals=form.decimals.data)
 
 
 @bp.route("/metrics", methods=["GET", "POST"])

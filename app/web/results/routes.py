@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models.results import PERIODS
 from app.permissions import Permission, require
 from app.services.errors import DomainError
-from app.services.results import entries, history
+from app.services.results import entries, history, measures
 from app.services.results.periods import parse_period, period_key
 from app.web.forms import db_int
 from app.web.results import bp
@@ -75,8 +75,13 @@ def _posted_entries() -> list[entries.Entry]:
 
 
 @bp.app_template_filter("figure")
-def figure_filter(value) -> str:
-    """A stored figure as people write it: 12.0 → "12", 4.5 → "4.5", None → "—"."""
-    from app.services.results.values import format_value
+def figure_filter(value, metric=None) -> str:
+    """A figure for a page: 12.0 → "12", 4.5 → "4.5", None → "—"; given its metric, rounded
+    half-up to the metric's precision (the team's 4.8 分, never 4.799999)."""
+    return measures.shown(value, metric)
 
-    return format_value(value) if value is not None else "—"
+
+@bp.app_template_global("measure_label")
+def measure_label(metric) -> str:
+    """What a metric measures, as its form says it (计数（累加）…)."""
+    return str(measures.measure(metric).label)

@@ -11,7 +11,7 @@ from app.models import PracticeRun
 from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.errors import DomainError, NotFound
-from app.services.org import department_paths
+from app.services.org import department_options, department_paths
 from app.services.practice import review_queue
 from app.services.practice.review import review_run
 from app.services.practice.rubric import criterion_label, rubric_of
@@ -27,11 +27,9 @@ def index():
     department_id = request.args.get("department", type=db_int)
     page = review_queue.review_queue(current_user, request.args.get("page", 1, type=db_int),
                                      department_id)
-    paths, scope = department_paths(), led_department_ids(current_user)
-    departments = sorted(((i, p) for i, p in paths.items() if scope is None or i in scope),
-                         key=lambda pair: pair[1])
-    return render_template("review/index.html", page=page, paths=paths,
-                           departments=departments, department_id=department_id)
+    return render_template("review/index.html", page=page, paths=department_paths(),
+                           departments=department_options(led_department_ids(current_user)),
+                           department_id=department_id)
 
 
 def _load(run_id: int) -> PracticeRun:

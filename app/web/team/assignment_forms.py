@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, Optional
 
-from app.services.assign.assignments import AssignmentData
+from app.services.assign.assignments import DEFAULT_GRACE_DAYS, AssignmentData
 from app.services.errors import DomainError
 from app.services.items import labels
 from app.services.quiz.authoring import to_utc
@@ -41,6 +41,8 @@ class AssignmentForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
                                    validators=[Optional()])
     due_at = DateTimeLocalField(_l("Due"), format=DATETIME_FORMAT, validators=[Optional()])
+    grace_days = IntegerField(_l("Days of grace for new hires"), default=DEFAULT_GRACE_DAYS,
+                              validators=[Optional()], render_kw={"inputmode": "numeric"})
     required = RadioField(_l("Required or optional"), default="1", validate_choice=False,
                           choices=choices(REQUIRED_LABELS.items()))
     message = TextAreaField(_l("Message to the people"), render_kw={"rows": 3})
@@ -55,6 +57,7 @@ class AssignmentForm(FlaskForm):
             position_ids=self.position_ids.data or [],
             starts_at=to_utc(self.starts_at.data, zone, "starts_at"),
             due_at=to_utc(self.due_at.data, zone, "due_at"),
+            grace_days=self.grace_days.data,
             required=self.required.data != "0", message=self.message.data or "",
             acknowledge=self.acknowledge.data != "0",
             practice_runs=self.practice_runs.data or 0)

@@ -9,7 +9,7 @@ from app.models import User
 from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.assign import follow
-from app.services.org import department_paths
+from app.services.org import department_options, department_paths
 from app.services.results.history import person_history
 from app.services.scope import get_team_member, led_department_ids, team_members
 from app.web.forms import db_int
@@ -27,13 +27,9 @@ def index():
     if department_id:
         query = query.where(User.department_id == department_id)
     members = list(db.session.scalars(query))
-    paths = department_paths()
-    scope = led_department_ids(current_user)
-    departments = sorted(
-        ((i, p) for i, p in paths.items() if scope is None or i in scope), key=lambda x: x[1]
-    )
-    return render_template("team/index.html", members=members, paths=paths,
-                           departments=departments, department_id=department_id)
+    return render_template("team/index.html", members=members, paths=department_paths(),
+                           departments=department_options(led_department_ids(current_user)),
+                           department_id=department_id)
 
 
 @bp.get("/members/<int:user_id>")

@@ -5,7 +5,7 @@ dry runs that write nothing, and the command's exit status."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import current_app
@@ -204,7 +204,8 @@ def test_a_large_department_gets_several_messages_listing_everyone(app, demo, ro
     db.session.flush()
     names = [f"客服专员{n:02d}号" for n in range(45)]
     db.session.add_all(User(login=f"9{n:04d}", name=name, department_id=big.id,
-                            password_hash="x", must_change_password=False)
+                            password_hash="x", must_change_password=False,
+                            hire_date=date(2025, 1, 1))
                        for n, name in enumerate(names))
     course = make_course("long-title", title="新客首诊沟通、术前告知与术后回访的标准话术" * 3)
     create_assignment(person("admin"), AssignmentData(

@@ -152,12 +152,13 @@ def test_an_onboarding_path_is_due_days_after_each_persons_start(course):
     db.session.add(path)
     db.session.commit()
     newcomer = person("10006")
-    newcomer.created_at = NOW - timedelta(days=10)
+    newcomer.hire_date = (NOW - timedelta(days=10)).date()
+    newcomer.created_at = NOW  # the account was made later: the hire date counts
     db.session.commit()
     assignment = _assign("admin", "path", path.id, position_ids=[position("前台").id],
                          due_days=7, starts_at=NOW - timedelta(days=30))
     assert _statuses(assignment) == {"10006": "overdue"}
-    newcomer.created_at = NOW - timedelta(days=2)
+    newcomer.hire_date = (NOW - timedelta(days=2)).date()
     db.session.commit()
     assert _statuses(assignment) == {"10006": "not_started"}
 
