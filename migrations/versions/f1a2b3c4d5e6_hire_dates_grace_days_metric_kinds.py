@@ -4,7 +4,7 @@ counts and amounts add up, ratings and rates average) and metrics.decimals, both
 unit for existing metrics (分 → rating, % → rate, 元 → amount, anything else → count)
 
 Revision ID: f1a2b3c4d5e6
-Revises: d4e5f6a7b8c9
+Revises: f1e2d3c4b5a6
 Create Date: 2026-12-06 14:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f1a2b3c4d5e6'
-down_revision = 'd4e5f6a7b8c9'
+down_revision = 'f1e2d3c4b5a6'
 branch_labels = None
 depends_on = None
 
