@@ -79,6 +79,10 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+class DatabaseFailed(DomainError):
+    """The database failed while saving: nothing was saved."""
+
+
 def committed(save: Callable[[], T]) -> T:
     """`save()`, committed. A DomainError passes through (the caller rolls back); a failing
     database is rolled back (files stored with it are removed, see services.media) and
@@ -89,7 +93,7 @@ def committed(save: Callable[[], T]) -> T:
     except SQLAlchemyError:
         log.exception("database failed while saving")
         db.session.rollback()
-        raise DomainError(DATABASE_FAILED) from None
+        raise DatabaseFailed(DATABASE_FAILED) from None
     return result
 
 

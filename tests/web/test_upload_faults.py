@@ -216,3 +216,16 @@ def test_no_temporary_file_is_left_when_an_upload_is_refused(client, lesson, upl
     response = edit_lesson(client, lesson, video_file=(io.BytesIO(b"not a video"), "x.mp4"))
     assert response.status_code == 200 and files_in(uploads) == []
     assert not list(uploads.glob(".upload-*"))
+
+
+def test_the_autosave_when_the_database_fails_says_so_and_keeps_nothing(
+        employee, uploads, failing_database):
+    run = make_run()
+    failing_database("commit")
+    response = employee.post(
+        f"/practice/runs/{run.id}/save", headers={"Accept": "application/json"},
+        data={"s.screenshot.note": "截图备注",
+              "s.screenshot.photo": (io.BytesIO(jpeg_bytes()), "shot.jpg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 503 and response.json["error"] == shown(DATABASE)
+    assert files_in(uploads) == []  # run.js keeps the fields and sends them again

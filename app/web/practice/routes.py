@@ -26,7 +26,7 @@ from app.services.errors import DomainError, NotFound
 from app.services.markdown import render_markdown, render_script
 from app.services.practice import photos, run_pages, runs
 from app.services.quiz.authoring import to_local
-from app.web.forms import committed, save_or_render
+from app.web.forms import DatabaseFailed, committed, save_or_render
 from app.web.learn.quiz_forms import wants_json
 from app.web.media import upload_settings
 from app.web.practice import bp
@@ -163,8 +163,8 @@ def save_run(run_id: int):
     except DomainError as error:
         db.session.rollback()
         if wants_json():
-            return jsonify(saved=False, error=str(error)), 409 if run.status not in runs.OPEN \
-                else 503
+            return jsonify(saved=False, error=str(error)), 503 if isinstance(
+                error, DatabaseFailed) else 409
         return _render_run(run_id, _everything_sent(), alert=str(error), status=409)
     if wants_json():
         return jsonify(_autosave_json(run_id, refused)), 400 if refused else 200
