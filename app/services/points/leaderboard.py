@@ -27,7 +27,7 @@ from app.extensions import db
 from app.models import Department, Hospital, User
 from app.permissions import Permission, Role, permissions_of
 from app.services.errors import NotFound
-from app.services.org import department_labels, subtree_ids
+from app.services.org import department_labels, department_paths, subtree_ids
 from app.services.points.tally import totals
 from app.services.scope import led_department_ids
 
@@ -105,14 +105,14 @@ def leaderboard(actor: User, scope: str, requested: int | None, values: dict[str
                 since: datetime | None, top: int = TOP) -> Board:
     """The board the actor asked for (NotFound when it is not theirs to open)."""
     scope = scope if scope in SCOPES else "department"
-    visible, paths = visible_department_ids(actor), department_labels()
+    visible, paths = visible_department_ids(actor), department_paths()
     if scope == "hospital":
         choices = hospital_choices(actor)
         target = _target(requested, choices, _own_hospital(actor))
         members = User.department_id.in_(
             select(Department.id).where(Department.hospital_id == target))
     else:
-        choices = department_choices(visible, paths)
+        choices = department_choices(visible, department_labels())
         target = _target(requested, choices, actor.department_id)
         members = User.department_id.in_(subtree_ids({target}) if target else set())
     board = Board(scope, target, choices)
