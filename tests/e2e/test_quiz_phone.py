@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Quiz, QuizAttempt
+from app.models import AttemptQuestion, Quiz, QuizAttempt
 from app.models.base import utcnow
 from app.services.demo import seed_demo
 from tests.e2e.conftest import PHONE, sign_in
@@ -37,6 +37,7 @@ def live_app(make_app):
                   slug="phone-drill", title="手机练习", mode="practice")
         make_quiz([single(), true_false()], slug="phone-clock", title="计时测验",
                   time_limit_minutes=5)
+        make_quiz([multiple()], slug="phone-ticks", title="连点测验", shuffle_options=False)
         yield app
 
 
@@ -67,6 +68,8 @@ def _saved(page: Page, position: int) -> None:
     # suite on every core at once).
     expect(page.locator(f'[data-map="{position}"]')).to_have_class(re.compile(r"\banswered\b"),
                                                                   timeout=15_000)
+    # … and every change made meanwhile (saves go one at a time, the last with the form as is)
+    expect(page.locator("[data-quiz-form][data-saving]")).to_have_count(0, timeout=15_000)
 
 
 def _choose(page: Page, text: str) -> None:
@@ -166,3 +169,32 @@ def test_at_zero_the_countdown_hands_the_attempt_in(phone: Page):
     expect(phone.get_by_test_id("timer")).to_contain_text(re.compile(r"0:0[0-3]"))
     expect(phone.get_by_test_id("attempt-result")).to_be_visible(timeout=15_000)
     expect(phone.get_by_test_id("score")).to_contain_text("50%")
+
+
+def test_two_quick_ticks_are_both_kept_when_the_first_save_is_slow(phone: Page):
+    """The first tick's save is held on the way (a slow network); the second tick must not
+    overtake it and then be overwritten by it: the server ends with both ticks."""
+    phone.get_by_test_id("quiz-card").filter(has_text="连点测验").click()
+    phone.get_by_test_id("start").click()
+    expect(phone.get_by_test_id("question")).to_have_attribute("data-type", "multiple_choice")
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    phone.route(re.compile(r"/attempts/\d+/answer$"), hold_the_first)
+    _choose(phone, "恢复情况")
+    _choose(phone, "客户的顾虑")
+    phone.wait_for_timeout(500)  # time for a second save to overtake, had it been sent
+    assert len(held) == 1
+    held[0].continue_()
+    expect(phone.locator("[data-quiz-form][data-saving]")).to_have_count(0, timeout=15_000)
+    expect(phone.locator("[data-save-status]")).to_have_text("答案已保存。")
+    db.session.expire_all()
+    attempt = db.session.scalar(select(QuizAttempt).join(Quiz).where(Quiz.slug == "phone-ticks"))
+    answer = db.session.scalar(select(AttemptQuestion)
+                               .where(AttemptQuestion.attempt_id == attempt.id))
+    assert answer.response == [0, 1]

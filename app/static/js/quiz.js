@@ -51,9 +51,9 @@
   }
 
   // POST the question form as JSON-wanting fetch; resolves with the server's answer.
-  function save() {
+  function send() {
     const body = new FormData(form);
-    const request = fetch(form.getAttribute("action"), {
+    return fetch(form.getAttribute("action"), {
       method: "POST", credentials: "same-origin", body,
       headers: { "Accept": "application/json", "X-CSRFToken": token },
     }).then((response) => response.json().then((data) => ({ ok: response.ok, data,
@@ -64,13 +64,34 @@
           return null;
         }
         if (!ok) { say(data.error || form.dataset.errorMessage, true); return null; }
-        say(form.dataset.savedMessage);
+        say(queued ? form.dataset.savingMessage : form.dataset.savedMessage);
         updateProgress(data);
         return data;
       })
       .catch(() => { say(form.dataset.offlineMessage, true); return null; });
-    pending = pending.then(() => request);
-    return request;
+  }
+
+  // One save on the wire at a time, and at most one waiting behind it, which sends the form
+  // as it is when its turn comes: two quick ticks can never reach the server in the wrong
+  // order (the older state stored last). The form carries data-saving until all is sent.
+  let wire = null;
+  let queued = null;
+  function save() {
+    if (queued) return queued;
+    if (wire) {
+      say(form.dataset.savingMessage);
+      queued = wire.then(() => { queued = null; return save(); });
+      pending = pending.then(() => queued);
+      return queued;
+    }
+    form.dataset.saving = "1";
+    wire = send().then((data) => {
+      wire = null;
+      if (!queued) delete form.dataset.saving;
+      return data;
+    });
+    pending = pending.then(() => wire);
+    return wire;
   }
 
   function showGrade(data) {
