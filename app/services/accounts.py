@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -157,15 +158,30 @@ def create_user(data: UserData, password: str | None = None, *,
                 active=True)
     db.session.add(user)
     apply_user_data(user, data)
-    db.session.flush()
+    flush_claiming_login(data.login)
     return user, password
 
 
 def update_user(user: User, data: UserData) -> User:
     """Edit an account's details, roles and led departments."""
-    apply_user_data(user, clean_user_data(data, existing=user))
-    db.session.flush()
+    data = clean_user_data(data, existing=user)
+    apply_user_data(user, data)
+    flush_claiming_login(data.login)
     return user
+
+
+def flush_claiming_login(login: str) -> None:
+    """Flush; when another request took the 工号 since it was checked (two admins, two roster
+    imports at the same moment), the transaction is rolled back and the clash is a sentence,
+    not a 500. Other integrity errors are not this function's to explain."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if "login" not in str(error.orig):
+            raise
+        db.session.rollback()
+        raise DomainError(_l("Employee number '%(login)s' is already taken.", login=login),
+                          "login") from error
 
 
 def set_active(user: User, active: bool, actor: User) -> None:

@@ -96,3 +96,22 @@ def test_a_figure_confirmed_while_the_employee_edits_it_stays_as_confirmed(app, 
     assert "已由主管确认" in next(iter(edited.errors.values()))
     stored = result_of(deals, "employee", WEEK)
     assert (stored.value, stored.status) == (3.0, "confirmed")
+
+
+def test_two_admins_creating_one_employee_number_at_once_make_one_account(app, demo):
+    from app.models import User
+    from app.services.accounts import UserData, create_user
+    from tests.helpers import TEST_HASH
+
+    def create(name):
+        return _committed(lambda: create_user(UserData(login="20001", name=name),
+                                              hash_method=TEST_HASH)[0].name)
+
+    with pause_before_write(together(), "users"):
+        outcomes = race(app, create("王一"), create("李二"))
+    created = [o for o in outcomes if isinstance(o, str)]
+    refused = [o for o in outcomes if isinstance(o, entries.DomainError)]
+    assert len(created) == 1 and len(refused) == 1
+    assert refused[0].field == "login" and "20001" in str(refused[0])
+    accounts = db.session.scalars(select(User).where(User.login == "20001")).all()
+    assert [a.name for a in accounts] == created
