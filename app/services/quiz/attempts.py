@@ -6,9 +6,9 @@ switching device resumes exactly where the employee was. Submitting is idempoten
 state moves from in_progress with one conditional UPDATE, so a double click or a retried
 request grades the attempt once; every answer claims the open attempt the same way first, so
 an answer racing 交卷 is graded or refused (已交卷), never stored after the grading. The
-database keeps one open attempt per person and quiz: 开始 twice lands on one attempt. The server owns the clock: an answer after the deadline
-(plus a few seconds' grace for the network) is refused and the attempt is submitted with
-what was saved.
+database keeps one open attempt per person and quiz: 开始 twice lands on one attempt. The
+server owns the clock: an answer after the deadline (plus a few seconds' grace for the
+network) is refused and the attempt is submitted with what was saved.
 """
 
 from __future__ import annotations
