@@ -5,6 +5,7 @@ form posts it once while the page shows it is busy."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -35,11 +36,15 @@ def live_app(make_app):
         yield app
 
 
+CASES = itertools.count(1)
+
+
 def _run_id() -> int:
+    """A fresh run for each test (a case code of its own: one open run per case)."""
     from app.models import SopModule
 
     module = db.session.scalar(select(SopModule).where(SopModule.slug == "autosave-practice"))
-    return make_run(module=module).id
+    return make_run(module=module, case_code=f"CRM-2026-{next(CASES):06d}").id
 
 
 def _stored(run_id: int) -> dict[str, RunStep]:
