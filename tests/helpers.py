@@ -47,14 +47,18 @@ GOOD_ROWS = [
 ]
 
 
-def xlsx_bytes(rows: list[list], header: list[str] | None = ROSTER_HEADER) -> bytes:
-    """A workbook whose first sheet holds the header row and `rows`."""
+def xlsx_bytes(rows: list[list], header: list[str] | None = ROSTER_HEADER,
+               merges: tuple[str, ...] = ()) -> bytes:
+    """A workbook whose first sheet holds the header row and `rows`, with `merges` (such as
+    "A3:A5") merged."""
     workbook = Workbook()
     sheet = workbook.active
     if header is not None:
         sheet.append(header)
     for row in rows:
         sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -3,6 +3,7 @@ and one headless Chromium (Debian's /usr/bin/chromium; Playwright's own download
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -20,15 +21,22 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="module")
-def live_app(make_app):
-    """The app with the tests' config and the demo organisation, committed; its context stays
-    pushed in the test thread so tests may adjust data between page visits."""
+@contextlib.contextmanager
+def demo_app(make_app, **config):
+    """The app with the tests' config (and `config`) and the demo organisation, committed;
+    its context stays pushed in the test thread so tests may adjust data between visits."""
     from app.services.demo import seed_demo
 
-    with make_app() as app:
+    with make_app(**config) as app:
         seed_demo(TEST_HASH)
         db.session.commit()
+        yield app
+
+
+@pytest.fixture(scope="module")
+def live_app(make_app):
+    """The demo app (a module overrides this fixture for other settings or data)."""
+    with demo_app(make_app) as app:
         yield app
 
 

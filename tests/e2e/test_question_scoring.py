@@ -8,18 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.services.demo import seed_demo
 from app.services.quiz import bank_authoring
-from tests.e2e.conftest import PHONE, sign_in
-from tests.helpers import TEST_HASH
+from tests.e2e.conftest import PHONE, demo_app, sign_in
 
 
 @pytest.fixture(scope="module")
 def live_app(make_app):
     """Overrides the conftest's: CSRF on, so the preview must send its token."""
-    with make_app(WTF_CSRF_ENABLED=True) as app:
-        seed_demo(TEST_HASH)
-        db.session.commit()
+    with demo_app(make_app, WTF_CSRF_ENABLED=True) as app:
         yield app
 
 

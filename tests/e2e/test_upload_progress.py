@@ -10,18 +10,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import CourseLesson
-from tests.e2e.conftest import DESKTOP, sign_in
-from tests.helpers import TEST_HASH
+from tests.e2e.conftest import DESKTOP, demo_app, sign_in
 from tests.web.authoring_helpers import PDF, add_chapter, add_lesson, create_course
 
 
 @pytest.fixture(scope="module")
 def live_app(make_app):
-    from app.services.demo import seed_demo
-
-    with make_app(WTF_CSRF_ENABLED=True) as app:
-        seed_demo(TEST_HASH)
-        db.session.commit()
+    """Overrides the conftest's: CSRF on."""
+    with demo_app(make_app, WTF_CSRF_ENABLED=True) as app:
         yield app
 
 

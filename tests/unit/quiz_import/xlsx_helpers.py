@@ -6,6 +6,8 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
+from tests.helpers import xlsx_bytes
+
 
 def build_xlsx(*rows: dict, columns: list[str] | None = None, title: str = "题目",
                before: list[str] = ()) -> bytes:
@@ -37,15 +39,7 @@ def build_xlsx(*rows: dict, columns: list[str] | None = None, title: str = "题�
 def sheet_rows(rows: list[list], merges: tuple[str, ...] = ()) -> bytes:
     """A sheet written row by row as a person would (title rows, blank rows, merged cells
     such as "A3:A5")."""
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    for cells in merges:
-        sheet.merge_cells(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(rows, header=None, merges=merges)
 
 
 def sheet_cells(data: bytes, sheet: str = "题目") -> list[list]:
