@@ -70,7 +70,16 @@
   // app/web/media.py), or write the page it sent (a form with its errors).
   function showAnswer(xhr) {
     const target = xhr.getResponseHeader("X-Location");
-    if (target) { window.location.assign(target); return; }
+    if (target) {
+      // Back to this very page (e.g. /practice/runs/1#step-shot): assigning only moves to
+      // the anchor, so the page is loaded again to show what was saved and end the busy state.
+      const next = new URL(target, window.location.href);
+      const samePage = next.pathname === window.location.pathname
+        && next.search === window.location.search;
+      window.location.assign(next.href);
+      if (samePage) window.location.reload();
+      return;
+    }
     if (xhr.responseURL && xhr.responseURL !== window.location.href) {
       window.history.replaceState(null, "", xhr.responseURL);
     }
