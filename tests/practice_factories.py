@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import PracticeRun, SopModule
 from app.models.base import utcnow
 from app.models.practice import RunReview, RunStepComment, RunSubmission
-from app.services.practice import runs
+from app.services.practice import run_start, runs
 from app.services.practice.runs import StepInput
 from tests.helpers import upload_settings
 from tests.learning_factories import make_sop, person
@@ -108,7 +108,7 @@ def make_run(owner: str = "employee", module: SopModule | None = None, *,
     now = now or utcnow()
     module = module or make_practice_sop(f"practice-{owner}-{status}-{utcnow().timestamp()}")
     user = person(owner)
-    run = runs.start_run(user, module, case_code, context, case_at or now - timedelta(hours=1),
+    run = run_start.start_run(user, module, case_code, context, case_at or now - timedelta(hours=1),
                          now=now)
     if status != "draft":
         _fill_all(run, now)

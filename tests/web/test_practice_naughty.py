@@ -10,7 +10,7 @@ import pytest
 
 from app.extensions import db
 from app.services.errors import DomainError
-from app.services.practice import runs
+from app.services.practice import run_start, runs
 from tests.html_safety import read_payloads, unsafe_parts
 from tests.learning_factories import person
 from tests.practice_factories import make_practice_sop, make_run
@@ -54,7 +54,7 @@ def test_every_naughty_string_in_every_field_is_stored_or_refused(app, demo, bln
         return getattr(step, field) in (text, text.strip(), text.rstrip())
 
     for text in blns:
-        _try(lambda text=text: runs.start_run(employee, module, text, text, None))
+        _try(lambda text=text: run_start.start_run(employee, module, text, text, None))
         together = runs.StepInput(done=True, **dict.fromkeys(STEP_TEXTS, text))
         alone = [] if _try(lambda data=together: runs.save_step(
             employee, run, "add-wechat", data)) == "ok" and all(

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import PracticeRun, SopModule, User
 from app.models.base import utcnow
-from app.services.practice import review, runs
+from app.services.practice import review, run_start, runs
 from app.services.practice.rubric import rubric_of
 
 SOP = "online-enquiry-to-first-visit"
@@ -53,7 +53,7 @@ def _has_runs(user: User) -> bool:
 
 
 def _handed_in(user: User, module: SopModule, code: str, now) -> PracticeRun:
-    run = runs.start_run(user, module, code, "线上咨询，客户关注术后恢复期（演示数据）",
+    run = run_start.start_run(user, module, code, "线上咨询，客户关注术后恢复期（演示数据）",
                          now, now=now)
     for offset, (step, version_step) in enumerate(runs.paired_steps(run)):
         fields = EVIDENCE.get(version_step.evidence_type, {})

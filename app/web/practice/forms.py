@@ -10,7 +10,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import DateTimeLocalField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from app.services.practice.runs import MAX_CASE_CODE, MAX_CONTEXT, StepInput
+from app.services.practice.run_start import MAX_CASE_CODE, MAX_CONTEXT
+from app.services.practice.runs import StepInput
 from app.services.quiz.authoring import to_utc
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

@@ -24,7 +24,7 @@ from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.errors import DomainError, NotFound
 from app.services.markdown import render_markdown, render_script
-from app.services.practice import photos, run_pages, runs
+from app.services.practice import photos, run_pages, run_start, runs
 from app.services.quiz.authoring import to_local
 from app.web.forms import DatabaseFailed, committed, save_or_render
 from app.web.learn.quiz_forms import wants_json
@@ -53,7 +53,7 @@ def index():
 
 def _startable_or_404(sop_slug: str):
     module = db.session.scalar(select(SopModule).where(SopModule.slug == sop_slug))
-    version = module and runs.startable_version(current_user, module, utcnow())
+    version = module and run_start.startable_version(current_user, module, utcnow())
     if not version:
         abort(404)
     return module, version
@@ -67,7 +67,7 @@ def start(sop_slug: str):
     if request.method == "GET":
         form.case_at.data = to_local(utcnow(), _zone()).replace(second=0, microsecond=0)
     return save_or_render(
-        form, lambda: runs.start_or_resume(current_user, module, form.case_code.data,
+        form, lambda: run_start.start_or_resume(current_user, module, form.case_code.data,
                                            form.context.data, form.case_time(_zone())),
         lambda started: url_for(".run", run_id=started[0].id), "practice/start.html",
         message=_start_message, module=module, version=version)
@@ -219,13 +219,13 @@ def delete(run_id: int):
     """Delete a draft that was never handed in (started by mistake, or twice)."""
     run = _own_or_404(run_id)
     try:
-        names = runs.discard_draft(current_user, run)
+        names = run_start.discard_draft(current_user, run)
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for(".run", run_id=run_id))
     db.session.commit()
-    runs.remove_photo_files(names, upload_settings())
+    run_start.remove_photo_files(names, upload_settings())
     flash(_("The draft was deleted."), "success")
     return redirect(url_for(".index"))
 
