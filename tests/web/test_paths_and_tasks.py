@@ -178,7 +178,7 @@ def test_a_dated_path_says_when_a_stage_opens(employee):
     path = make_path([("第一周", [make_course("d1")]), ("第二周", [make_course("d2")], 7)],
                      mode="dated")
     assignment = assign(path, "employee", starts_at=utcnow() - timedelta(hours=1))
-    start = max(assignment.starts_at, person("employee").created_at)
+    start = max(assignment.starts_at, person("employee").hire_start)  # 入职日期 counts
     local = (start + timedelta(days=7)).astimezone(ZoneInfo("Asia/Shanghai"))
     page = employee.get(f"/learn/paths/{assignment.id}").text
     reason = re.search(r'data-testid="locked-reason">(.*?)</p>', page, re.S).group(1)
