@@ -19,6 +19,7 @@ from wtforms.validators import NumberRange
 
 from app.extensions import db
 from app.services.errors import DomainError
+from app.services.stale import StaleEdit
 
 MAX_ID = 2**31 - 1  # a database INTEGER
 DATABASE_FAILED = _l("The database did not answer, so nothing was saved. What you entered is "
@@ -106,6 +107,8 @@ def save_or_render(form, save: Callable[[], object], done: Callable[[object], st
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
+            if isinstance(error, StaleEdit) and "seen" in form:
+                form.seen.data = error.current  # sending again is a deliberate overwrite
         else:
             flash(message(result) if message else _("Saved."), "success")
             return redirect(done(result))

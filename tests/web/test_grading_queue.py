@@ -5,6 +5,7 @@ refused; the queue runs a constant number of statements."""
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 
 import pytest
@@ -14,6 +15,7 @@ from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt
 from app.models.base import utcnow
 from app.services.quiz import attempts
+from tests.conftest import Auth
 from tests.learning_factories import person
 from tests.quiz_factories import make_quiz, single
 from tests.web.quiz_helpers import quiz_with_short_answer, short_row, shown, submit_attempt
@@ -236,3 +238,37 @@ def _drop_flashes(client, saved: int) -> None:
     if saved % 20 == 0:
         with client.session_transaction() as session:
             session.pop("_flashes", None)
+
+
+def _seen(page: str) -> str:
+    return re.search(r'name="seen" type="hidden" value="([0-9a-f]*)"', page).group(1)
+
+
+def test_a_grade_given_by_another_grader_meanwhile_is_not_silently_replaced(app, client, auth,
+                                                                           waiting):
+    """Both open the answer; the trainer saves first; the supervisor's older page is refused
+    with the trainer's grade named, and saving again on purpose replaces it."""
+    row = _row(waiting["employee"])
+    url = f"/grading/answers/{row.id}"
+    auth.as_role("supervisor")
+    supervisor_seen = _seen(client.get(url).text)
+    trainer = app.test_client()
+    Auth(trainer).as_role("trainer")
+    assert trainer.post(url, data={"points": "2", "comment": "很好",
+                                   "seen": _seen(trainer.get(url).text)}).status_code == 302
+
+    refused = client.post(url, data={"points": "0", "comment": "不合格", "seen": supervisor_seen})
+    assert refused.status_code == 200
+    message = shown("%(name)s graded this answer while you were looking at it: %(points)s "
+                    "points. Nothing was saved; read their grade, then save again to replace "
+                    "it.", name=person("trainer").name, points="2")
+    assert message in refused.text
+    assert "不合格" in refused.text  # what the supervisor typed is still in the form
+    assert (_row(waiting["employee"]).score, _row(waiting["employee"]).grader_comment) == (
+        2.0, "很好")
+
+    again = client.post(url, data={"points": "0", "comment": "不合格",
+                                   "seen": _seen(refused.text)})
+    assert again.status_code == 302
+    assert (_row(waiting["employee"]).score, _row(waiting["employee"]).graded_by_id) == (
+        0.0, person("supervisor").id)

@@ -355,3 +355,39 @@ def test_team_page_shows_the_last_finished_week_and_confirm_all_needs_a_period(c
     client.post("/results/team/confirm-all", data={"kind": "weekly", "period": last_week})
     assert len(db.session.scalars(select(MetricResult).where(
         MetricResult.status == "entered")).all()) < len(waiting)
+
+
+def _hidden(page: str, name: str, result_id: int | None = None) -> str:
+    form = page if result_id is None else page[page.index(f"/results/team/{result_id}/confirm"):]
+    return re.search(rf'name="{name}" value="([^"]*)"', form).group(1)
+
+
+def test_a_figure_the_employee_changed_after_the_page_opened_is_not_confirmed(app, client,
+                                                                            demo):
+    """The supervisor's page shows 3; the employee changes it to 30 in another browser; the
+    supervisor's 确认 and 全部确认 on the old page confirm nothing unseen and say so."""
+    deals = metric("成交数")
+    employee = app.test_client()
+    sign_in(employee, "employee")
+    enter(employee, {deals: "3"})
+    result = result_of(deals, "employee", WEEK)
+    sign_in(client, "supervisor")
+    page = client.get(f"/results/team?kind=weekly&period={WEEK_KEY}").text
+    seen, shown_at = _hidden(page, "seen", result.id), _hidden(page, "shown_at")
+    assert enter(employee, {deals: "30"}).status_code == 302
+
+    refused = client.post(f"/results/team/{result.id}/confirm", data={"seen": seen},
+                          follow_redirects=True)
+    assert "30" in refused.text and "flash-error" in refused.text
+    all_shown = client.post("/results/team/confirm-all", follow_redirects=True, data={
+        "kind": "weekly", "period": WEEK_KEY, "shown_at": shown_at})
+    assert all_shown.status_code == 200 and "flash-error" in all_shown.text
+    db.session.expire_all()
+    assert result_of(deals, "employee", WEEK).status == "entered"
+
+    fresh = client.get(f"/results/team?kind=weekly&period={WEEK_KEY}").text
+    client.post(f"/results/team/{result.id}/confirm",
+                data={"seen": _hidden(fresh, "seen", result.id)})
+    db.session.expire_all()
+    assert (result_of(deals, "employee", WEEK).status,
+            result_of(deals, "employee", WEEK).value) == ("confirmed", 30.0)

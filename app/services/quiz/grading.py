@@ -19,6 +19,7 @@ from app.services.errors import DomainError
 from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.types import get_type, grade_by_person
 from app.services.quiz.wrong_book import record_outcomes
+from app.services.stale import check_seen, token
 
 Outcome = tuple[int, str, float]  # question id, type, fraction
 
@@ -49,13 +50,20 @@ def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
     attempt.finished_at = now
 
 
+def grade_token(row: AttemptQuestion) -> str:
+    """What a grader saw of an answer's grade, for `grade_by_hand(seen=…)`."""
+    return token(row.graded_by_id, row.graded_at, row.fraction, row.grader_comment)
+
+
 def grade_by_hand(row: AttemptQuestion, grader: User, points: float, comment: str,
-                  rubric_marks: list[bool], now: datetime) -> None:
+                  rubric_marks: list[bool], now: datetime, seen: str | None = None) -> None:
     """A person's grade for a short answer; the attempt is totalled when it was the last.
 
     Two graders at once (two answers of one attempt, or the same answer): the attempt is
     locked first and its answers read again, so the last of them totals the attempt and an
-    answer enters the wrong-question book once."""
+    answer enters the wrong-question book once. `seen` is `grade_token` of the page the
+    grader filled in: when another grader graded the answer since, nothing is saved and the
+    grader is shown the other grade (sending again then replaces it, deliberately)."""
     attempt = row.attempt
     if attempt.state not in (GRADING, FINISHED) or row.version.data["type"] != "short_answer":
         raise DomainError(_l("This answer cannot be graded."))
@@ -64,6 +72,11 @@ def grade_by_hand(row: AttemptQuestion, grader: User, points: float, comment: st
     except QuestionError as error:
         raise DomainError(error.message, "points") from None
     _lock_for_grading(attempt, now)
+    if row.graded_by_id is not None and row.graded_by_id != grader.id:
+        check_seen(grade_token(row), seen, _l(
+            "%(name)s graded this answer while you were looking at it: %(points)s points. "
+            "Nothing was saved; read their grade, then save again to replace it.",
+            name=row.graded_by.name if row.graded_by else "—", points=f"{row.score or 0:g}"))
     was_waiting = row.needs_review
     row.fraction, row.feedback, row.needs_review = grade.fraction, grade.feedback, False
     row.graded_by_id, row.graded_at = grader.id, now

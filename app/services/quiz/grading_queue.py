@@ -35,6 +35,7 @@ class GradeData:
     points: float | None
     comment: str | None = ""
     rubric: list[int] = field(default_factory=list)  # indexes of the rubric points met
+    seen: str | None = None  # grading.grade_token of the grade the page showed
 
 
 def attempts_in_scope(actor: User) -> Select:
@@ -131,4 +132,4 @@ def grade_answer(row: AttemptQuestion, grader: User, data: GradeData, now: datet
     rubric = row.version.data.get("payload", {}).get("rubric", [])
     chosen = set(data.rubric or [])
     grade_by_hand(row, grader, float(data.points), comment,
-                  [index in chosen for index in range(len(rubric))], now)
+                  [index in chosen for index in range(len(rubric))], now, seen=data.seen)

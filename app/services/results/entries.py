@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import User
@@ -23,6 +23,7 @@ from app.services.results.metrics import list_metrics
 from app.services.results.periods import period_start
 from app.services.results.team import result_in_scope, team_member_ids
 from app.services.results.values import ValueProblem, parse_value
+from app.services.stale import StaleEdit, token
 from app.services.validation import clean_multiline
 
 NOTE_MAX = 500
@@ -131,13 +132,40 @@ def _not_own(actor: User, result: MetricResult) -> None:
         raise DomainError(_l("You cannot confirm or correct your own figures."))
 
 
-def confirm(actor: User, result_id: int, now: datetime) -> MetricResult:
-    """Confirm a team member's figure as entered (a corrected one stays corrected)."""
+def result_token(result: MetricResult) -> str:
+    """What a supervisor saw of a figure, for `confirm(seen=…)`."""
+    return token(result.value, result.note, result.status)
+
+
+def _changed(result: MetricResult) -> StaleEdit:
+    return StaleEdit(_l("%(name)s changed this figure after you opened the page; it is now "
+                        "%(value)s. Nothing was confirmed: check it, then confirm again.",
+                        name=db.session.get(User, result.user_id).name,
+                        value=f"{result.value:g}"),
+                     result_token(result))
+
+
+def confirm(actor: User, result_id: int, now: datetime, seen: str | None = None
+            ) -> MetricResult:
+    """Confirm a team member's figure as entered (a corrected one stays corrected). `seen`
+    is `result_token` of the figure the page showed: a figure the employee changed since is
+    not confirmed unseen (checked again in the UPDATE, against a change at the same moment)."""
     result = result_in_scope(actor, result_id)
     _not_own(actor, result)
-    if result.status == "entered":
-        result.status, result.confirmed_by_id, result.confirmed_at = "confirmed", actor.id, now
-        db.session.flush()
+    if result.status != "entered":
+        return result
+    if seen and seen.strip() != result_token(result):
+        raise _changed(result)
+    done = db.session.execute(
+        update(MetricResult).where(MetricResult.id == result.id,
+                                   MetricResult.status == "entered",
+                                   MetricResult.updated_at == result.updated_at)
+        .values(status="confirmed", confirmed_by_id=actor.id, confirmed_at=now,
+                updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(result)
+    if done != 1 and result.status == "entered":
+        raise _changed(result)
     return result
 
 
@@ -164,14 +192,19 @@ def correct(actor: User, result_id: int, value_text: str | None, reason: str | N
 
 
 def confirm_all(actor: User, kind: str, start: date, department_id: int | None,
-                now: datetime) -> int:
-    """Confirm every waiting figure of the period shown on the team page; returns how many."""
+                now: datetime, shown_at: datetime | None = None) -> tuple[int, int]:
+    """Confirm every waiting figure of the period shown on the team page. A figure changed
+    after `shown_at` (when the page was drawn) is left waiting: nobody saw it. Returns
+    (confirmed, left waiting because changed)."""
     waiting = select(MetricResult.id).join(Metric).where(
         Metric.period == kind, Metric.archived.is_(False), MetricResult.period_start == start,
         MetricResult.status == "entered", MetricResult.user_id != actor.id,
         MetricResult.user_id.in_(team_member_ids(actor, department_id, active_only=True)))
+    seen = MetricResult.updated_at <= shown_at if shown_at is not None else True
     done = db.session.execute(
-        update(MetricResult).where(MetricResult.id.in_(waiting))
+        update(MetricResult).where(MetricResult.id.in_(waiting), seen)
         .values(status="confirmed", confirmed_by_id=actor.id, confirmed_at=now, updated_at=now)
         .execution_options(synchronize_session=False))
-    return done.rowcount
+    left = 0 if shown_at is None else db.session.scalar(
+        select(func.count()).select_from(waiting.subquery()))
+    return done.rowcount, left

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FloatField, TextAreaField
+from wtforms import FloatField, HiddenField, TextAreaField
 from wtforms.validators import Optional
 
 from app.web.forms import MultiCheckboxField, db_int
@@ -15,3 +15,4 @@ class GradeForm(FlaskForm):
                           render_kw={"inputmode": "decimal"})
     rubric = MultiCheckboxField(_l("Rubric points met"), coerce=db_int, validate_choice=False)
     comment = TextAreaField(_l("Comment for the employee"), render_kw={"rows": 4})
+    seen = HiddenField()  # the grade shown when the page opened (grading.grade_token)

@@ -11,6 +11,7 @@ from app.permissions import Permission, require_any
 from app.services.errors import NotFound
 from app.services.quiz import grading_queue
 from app.services.quiz.answer_text import correct_text, response_text
+from app.services.quiz.grading import grade_token
 from app.web.forms import choices, db_int, save_or_render
 from app.web.grading import bp
 from app.web.grading.forms import GradeForm
@@ -43,14 +44,16 @@ def _grade_form(row) -> GradeForm:
     else:
         marks = row.rubric_marks or []
         form = GradeForm(data={"points": row.score, "comment": row.grader_comment,
-                               "rubric": [i for i, met in enumerate(marks) if met]})
+                               "rubric": [i for i, met in enumerate(marks) if met],
+                               "seen": grade_token(row)})
     rubric = row.version.data.get("payload", {}).get("rubric", [])
     form.rubric.choices = choices(enumerate(rubric))
     return form
 
 
 def _grade_data(form: GradeForm) -> grading_queue.GradeData:
-    return grading_queue.GradeData(form.points.data, form.comment.data, form.rubric.data)
+    return grading_queue.GradeData(form.points.data, form.comment.data, form.rubric.data,
+                                   form.seen.data)
 
 
 @bp.route("/answers/<int:answer_id>", methods=["GET", "POST"])

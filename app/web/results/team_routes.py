@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,6 +24,7 @@ PICKER_PERIODS = 12
 @bp.get("/team")
 @require(Permission.VIEW_TEAM)
 def team_results():
+    shown_at = utcnow()  # before reading: a figure changed after this was not seen
     today = local_today()
     kind = kind_arg(request.args.get("kind"))
     start = start_arg(request.args.get("period"), kind, today, last_finished(kind, today))
@@ -32,8 +35,19 @@ def team_results():
     periods = [(period_key(s, kind), period_label(s, kind))
                for s in reversed(recent_starts(kind, today, PICKER_PERIODS))]
     return render_template("results/team.html", summary=summary, departments=departments,
+                           shown_at=shown_at.isoformat(), result_token=entries.result_token,
                            department_id=department_id, periods=periods,
                            period=period_key(start, kind), label=period_label(start, kind))
+
+
+def _shown_at(value: str | None) -> datetime | None:
+    """When the page was drawn (a field of the confirm-all form); an unreadable value counts
+    as "now", so nothing changed later than the click is confirmed."""
+    try:
+        shown = datetime.fromisoformat(value or "")
+    except ValueError:
+        return utcnow()
+    return shown if shown.tzinfo is not None else shown.replace(tzinfo=UTC)
 
 
 def _back() -> str:
@@ -59,7 +73,8 @@ def _act(action, message: str):
 @bp.post("/team/<int:result_id>/confirm")
 @require(Permission.VIEW_TEAM)
 def team_confirm(result_id: int):
-    return _act(lambda: entries.confirm(current_user, result_id, utcnow()), _("Confirmed."))
+    return _act(lambda: entries.confirm(current_user, result_id, utcnow(),
+                                        seen=request.form.get("seen")), _("Confirmed."))
 
 
 @bp.post("/team/<int:result_id>/correct")
@@ -84,7 +99,11 @@ def team_confirm_all():
     departments = team.department_choices(current_user)
     department_id = team.valid_department(
         current_user, request.form.get("department", type=db_int), departments)
-    count = entries.confirm_all(current_user, kind, start, department_id, utcnow())
+    count, changed = entries.confirm_all(current_user, kind, start, department_id, utcnow(),
+                                         shown_at=_shown_at(request.form.get("shown_at")))
     db.session.commit()
     flash(_("%(count)d figures confirmed.", count=count), "success")
+    if changed:
+        flash(_("%(count)d figures were changed after you opened the page and still wait: "
+                "check them, then confirm.", count=changed), "error")
     return redirect(_back())

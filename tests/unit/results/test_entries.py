@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from app.extensions import db
+from app.models.results import MetricResult
 from app.services.errors import DomainError, NotFound
 from app.services.results import entries
 from app.services.results.entries import Entry, EntryErrors
 from app.services.results.values import parse_value
+from app.services.stale import StaleEdit
 from tests.results_helpers import count_results, figure, metric, person, result_of
 
 TODAY = date(2020, 11, 18)  # a Wednesday of 2020-W47 (long before the demo figures)
@@ -136,7 +139,7 @@ def test_confirm_all_touches_only_the_team_the_period_and_not_oneself(app, demo)
     count = entries.confirm_all(person("supervisor"), "weekly", WEEK, None, NOW)
     db.session.commit()
     db.session.expire_all()
-    assert count == 3
+    assert count == (3, 0)
     assert {r.status for r in waiting} == {"confirmed"}
     assert {r.status for r in (own, outsider, other_week, monthly)} == {"entered"}
 
@@ -150,7 +153,40 @@ def test_confirm_all_of_one_department(app, demo):
     ward = figure(deals, "10009", WEEK, 1)        # 整形外科/病房护理组
     service = figure(deals, "employee", WEEK, 1)  # 客服中心/网络咨询组
     surgery = db.session.scalar(select(Department.id).where(Department.name == "整形外科"))
-    assert entries.confirm_all(person("supervisor"), "weekly", WEEK, surgery, NOW) == 1
+    assert entries.confirm_all(person("supervisor"), "weekly", WEEK, surgery, NOW) == (1, 0)
     db.session.commit()
     db.session.expire_all()
     assert (ward.status, service.status) == ("confirmed", "entered")
+
+
+def test_a_figure_changed_after_the_page_was_shown_is_not_confirmed_unseen(app, demo):
+    """The supervisor's page showed 3; the employee changed it to 30; confirming that page's
+    3 confirms nothing and says what the figure is now; confirming what is shown then works."""
+    deals = metric("成交数")
+    save("employee", {deals: "3"})
+    result = result_of(deals, "employee", WEEK)
+    shown = entries.result_token(result)
+    save("employee", {deals: "30"})
+    db.session.expire_all()
+    with pytest.raises(StaleEdit) as changed:
+        entries.confirm(person("supervisor"), result.id, NOW, seen=shown)
+    assert "30" in str(changed.value)
+    db.session.rollback()
+    assert result_of(deals, "employee", WEEK).status == "entered"
+    entries.confirm(person("supervisor"), result.id, NOW, seen=changed.value.current)
+    assert result_of(deals, "employee", WEEK).status == "confirmed"
+
+
+def test_confirm_all_leaves_figures_changed_after_the_page_was_drawn(app, demo):
+    deals = metric("成交数")
+    before = figure(deals, "10005", WEEK, 1)
+    changed = figure(deals, "10009", WEEK, 1)
+    shown_at = NOW
+    db.session.execute(update(MetricResult).where(MetricResult.id == changed.id)
+                       .values(value=9, updated_at=NOW + timedelta(minutes=1)))
+    db.session.execute(update(MetricResult).where(MetricResult.id == before.id)
+                       .values(updated_at=NOW - timedelta(minutes=1)))
+    assert entries.confirm_all(person("supervisor"), "weekly", WEEK, None,
+                               NOW + timedelta(minutes=2), shown_at=shown_at) == (1, 1)
+    db.session.expire_all()
+    assert (before.status, changed.status) == ("confirmed", "entered")
