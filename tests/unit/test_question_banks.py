@@ -106,13 +106,21 @@ def test_gift_import_counts_by_type_and_creates_bank_and_categories(runner, app,
     assert data.title == "q1" and data.payload["options"][0]["text"] == "24小时后"
 
 
-def test_reimport_adds_questions_again_without_dedup(runner, app, question_file):
+def test_importing_the_same_file_again_adds_nothing_and_a_changed_question_once(
+        runner, app, question_file):
     path = question_file(GIFT)
-    assert invoke(runner, path).exit_code == 0
-    result = invoke(runner, path)
+    first = invoke_json(runner, path)[1]
+    assert first["imported"] == 7
+    result, payload = invoke_json(runner, path)
     assert result.exit_code == 0, result.output
+    assert (payload["imported"], payload["skipped"]) == (0, first["skipped"] + 7)
     assert count(QuestionBank) == 1 and count(QuestionCategory) == 2
-    assert count(Question) == 14 and count(QuestionVersion) == 14
+    assert count(Question) == 7 and count(QuestionVersion) == 7
+    result, payload = invoke_json(runner, question_file(  # the file with one question added
+        GIFT + "\n\n::新题:: 私域运营的第一步是加好友。{T}\n"))
+    assert (payload["imported"], payload["skipped"], payload["by_type"]) == (
+        1, first["skipped"] + 7, {"true_false": 1})
+    assert count(Question) == 8
 
 
 def test_errors_stop_the_import_and_name_their_lines(runner, app, question_file):

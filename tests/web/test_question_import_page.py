@@ -95,3 +95,12 @@ def test_moodle_partial_credit_and_any_other_number_show_and_edit(trainer, bank)
     for question_id in ids:
         assert trainer.get(f"/manage/questions/{question_id}/edit").status_code == 200
     assert "* # 完全不对" in trainer.get(f"/manage/questions/{ids[1]}/edit").text
+
+
+def test_the_same_sheet_imported_twice_adds_each_question_once(trainer, bank):
+    assert 'data-testid="imported"' in _import(trainer, bank.id, _chinese_sheet(),
+                                               "护理题库.xlsx").text
+    again = _import(trainer, bank.id, _chinese_sheet(), "护理题库.xlsx")
+    assert again.status_code == 200
+    assert re.search(r'data-testid="duplicates">[^<]*5', again.text)
+    assert len(_stored(bank.id)) == 5

@@ -1,12 +1,15 @@
 """Import a GIFT, Aiken or Excel file into a question bank, all or nothing; export a bank.
 
-Every imported question becomes a `Question` with `QuestionVersion` 1. There is no
-de-duplication: importing the same file twice adds its questions twice (identity of a
-question across files is not defined by the formats; editing happens in the bank).
+Every imported question becomes a `Question` with `QuestionVersion` 1. A question identical
+to a live question of the bank (same type, text, options, answers, feedback, points, tags and
+category) is skipped and counted in "skipped": importing the same file twice, or a file with
+a few new questions added, adds each question once. A changed question is a new question
+(the formats do not say which bank question it replaces; editing happens in the bank).
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -46,6 +49,7 @@ class QuestionImportReport(ImportReport):
 
     bank_created: bool = False
     by_type: Counter = field(default_factory=Counter)
+    duplicates: int = 0  # of `skipped`: already in the bank as they are
 
     @property
     def imported(self) -> int:
@@ -81,10 +85,28 @@ def import_questions(bank_slug: str, filename: str, data: bytes, fmt: str | None
         report.errors.append(RowError(0, _l("The file contains no questions.")))
     if report.errors:
         return report
-    report.by_type.update(question.type for question in result.questions)
+    fresh = _not_in_bank(bank_slug, result.questions)
+    report.duplicates = len(result.questions) - len(fresh)
+    report.skipped += report.duplicates
+    report.by_type.update(question.type for question in fresh)
     if not dry_run:
-        report.bank_created = _store(bank_slug, result.questions, progress)
+        report.bank_created = _store(bank_slug, fresh, progress)
     return report
+
+
+def _fingerprint(question: QuestionData) -> str:
+    data = replace(question, category=_category_path(question)).to_dict()
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _not_in_bank(bank_slug: str, questions: list[QuestionData]) -> list[QuestionData]:
+    """The questions that are not already in the bank as they are (a repeat within the file
+    is kept: the author wrote it twice)."""
+    bank_id = db.session.scalar(select(QuestionBank.id).where(QuestionBank.slug == bank_slug))
+    if bank_id is None:
+        return list(questions)
+    stored = {_fingerprint(q) for q in bank_questions(bank_id)}
+    return [q for q in questions if _fingerprint(q) not in stored]
 
 
 def guess_format(filename: str) -> str:
