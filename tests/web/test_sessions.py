@@ -9,6 +9,8 @@ import pytest
 from flask_login.utils import encode_cookie
 
 from app.config import load_settings
+from app.extensions import db
+from app.services import accounts
 from app.web.forms import safe_next
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import user_by_login
@@ -193,3 +195,16 @@ def test_language_switch_with_a_poisoned_next_goes_home(client, demo):
     for target in ("/learn/\r\nX: y", "//evil.example", "/\\evil.example"):
         response = client.post("/auth/language", data={"lang": "en", "next": target})
         assert response.status_code == 302 and response.location == "/", repr(target)
+
+
+def test_a_role_change_takes_effect_at_once_without_signing_out(app, demo):
+    """Roles are read on every request: taking one away needs no sign-out (docs/security.md)."""
+    device = signed_in(app, "supervisor")
+    assert device.get("/team/").status_code == 200
+    supervisor = user_by_login("supervisor")
+    accounts.update_user(supervisor, accounts.UserData(
+        login=supervisor.login, name=supervisor.name, department_id=supervisor.department_id,
+        position_id=supervisor.position_id, roles={"employee"}))
+    db.session.commit()
+    assert device.get("/team/").status_code == 403
+    assert gets_in(device)
