@@ -87,6 +87,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of the sign-in id in every session and remember cookie (get_id): raising it
+    # (sign-out, a password change or reset, deactivation) ends them all, copies included.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # 入职日期: the day they joined (the account's creation day unless the roster or an admin
     # says otherwise); due dates and onboarding paths count from it
     hire_date: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date())
@@ -112,6 +115,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's id in the session and the remember cookie: "<id>:<session version>"."""
+        return f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.login!r}>"

@@ -184,12 +184,23 @@ def flush_claiming_login(login: str) -> None:
                           "login") from error
 
 
+def end_sessions(user: User) -> None:
+    """End every session and remember cookie of the account, on every device: the session
+    version in their sign-in id no longer matches (raised in SQL, so that two requests doing
+    it at once both count). The caller signs the current device in again if it should stay."""
+    user.session_version = User.session_version + 1
+    db.session.flush()
+    db.session.refresh(user, ["session_version"])
+
+
 def set_active(user: User, active: bool, actor: User) -> None:
-    """Deactivate (never delete) or reactivate an account."""
+    """Deactivate (never delete) or reactivate an account; deactivating ends its sessions."""
     if not active and user.id == actor.id:
         raise DomainError(_l("You cannot deactivate your own account."))
     if not active:
         keep_an_admin(user, True)
+        if user.active:
+            end_sessions(user)
     user.active = active
     db.session.flush()
 
@@ -199,13 +210,14 @@ def reset_password(user: User, *, hash_method: str) -> str:
     password = temporary_password()
     user.password_hash = hash_password(password, hash_method)
     user.must_change_password = True
-    db.session.flush()
+    end_sessions(user)
     return password
 
 
 def change_password(user: User, current: str, new: str, confirm: str, *,
                     hash_method: str) -> None:
-    """The user's own password change; clears the first-sign-in flag."""
+    """The user's own password change; clears the first-sign-in flag and ends every session
+    of the account (the view signs the current device in again)."""
     if not check_password_hash(user.password_hash, current or ""):
         raise DomainError(_l("Current password is wrong."), "current_password")
     if new != confirm:
@@ -216,7 +228,7 @@ def change_password(user: User, current: str, new: str, confirm: str, *,
     check_password_strength(new, user.login)
     user.password_hash = hash_password(new, hash_method)
     user.must_change_password = False
-    db.session.flush()
+    end_sessions(user)
 
 
 def authenticate(login: str, password: str) -> User | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -65,14 +66,33 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(str(error))
 
 
+MAX_NEXT_LENGTH = 2000  # longer is no page of ours (and would make a header too long)
+
+
 def safe_next(target: str | None, default: str) -> str:
-    """A local path to go back to, never another site."""
-    if not target or "\\" in target:
+    """A local path to go back to, never another site; `default` for anything else.
+
+    Refused: absolute and protocol-relative addresses (`https://…`, `//evil`), backslashes
+    (browsers read `/\\evil` as `//evil`), control characters (a line break in a Location
+    header is a 500 in Werkzeug, and browsers drop tabs and line breaks from addresses, so
+    `/<tab>/evil` would become `//evil`), Unicode line separators and very long values."""
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
         return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if target.startswith("//") or any(_unsafe(char) for char in target):
+        return default
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return default
+    if parts.scheme or parts.netloc:
         return default
     return target
+
+
+def _unsafe(char: str) -> bool:
+    """A backslash, or a control or separator character (tab, line breaks, NUL, DEL,
+    U+0080–U+009F, U+2028/U+2029) that a browser or a header may read differently."""
+    return char == "\\" or unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"}
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -255,12 +255,16 @@ def test_the_xlsx_template_imports_on_the_demo_organisation(demo):
 
 def test_status_resigned_deactivates_and_the_person_can_no_longer_sign_in(demo):
     assert accounts.authenticate("10005", "demo1234") is not None
+    version = user_by_login("10005").session_version
     report = run(xlsx_bytes([roster_row("10005", "赵晴", status="离职")]))
     assert (report.updated, report.errors) == (1, [])
     assert user_by_login("10005").active is False
     assert accounts.authenticate("10005", "demo1234") is None
+    # their sessions ended (docs/security.md), and coming back does not revive them
+    assert user_by_login("10005").session_version == version + 1
     back = run(xlsx_bytes([roster_row("10005", "赵晴", status="在职")]))
     assert back.updated == 1 and user_by_login("10005").active is True
+    assert user_by_login("10005").session_version == version + 1
 
 
 @pytest.mark.parametrize("row", [

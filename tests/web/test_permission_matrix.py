@@ -36,6 +36,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/auth/login", "POST"): PUBLIC,
     ("/auth/logout", "POST"): (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # always back to sign-in
     ("/auth/language", "POST"): PUBLIC,
+    ("/auth/sessions/end", "POST"): (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # signed out everywhere
     ("/auth/password", "GET"): SIGNED_IN,
     ("/auth/password", "POST"): SIGNED_IN,
     ("/auth/profile", "GET"): SIGNED_IN,

@@ -258,6 +258,8 @@ def _apply_row(report: RosterReport, user, data, active, password, hash_method: 
     if active is False:
         accounts.keep_an_admin(user, True)
     accounts.apply_user_data(user, data)
+    if active is False and user.active:
+        accounts.end_sessions(user)
     if active is not None:
         user.active = active
     db.session.flush()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
 from app.extensions import db, limiter, login_manager
 from app.models import User
@@ -13,7 +14,7 @@ from app.services import accounts
 from app.services.errors import DomainError
 from app.web.auth import bp
 from app.web.auth.forms import LanguageForm, LoginForm, LogoutForm, PasswordForm
-from app.web.forms import attach_error, safe_next
+from app.web.forms import MAX_ID, attach_error, safe_next
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in first.")
@@ -27,9 +28,37 @@ OPEN_DURING_PASSWORD_CHANGE = {
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(login_id: str) -> User | None:
+    """The user of a session or remember cookie's "<id>:<session version>" (User.get_id).
+    Anything else is signed out: a version raised since (sign-out, password change or reset,
+    deactivation), a deactivated account, a plain "<id>" issued before session versions."""
+    user_id, _sep, version = login_id.partition(":")
+    if not all(part.isascii() and part.isdigit() for part in (user_id, version)):
+        return None
+    if int(user_id) > MAX_ID:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def _remember_cookie() -> str:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+
+
+@bp.after_app_request
+def forget_ended_sign_in(response):
+    """A session or remember cookie whose sign-in has ended is forgotten (the remember cookie
+    deleted), instead of being looked up again on every request. Only where this request
+    already looked for the user: static files never touch the database."""
+    user = g.get("_login_user")
+    if user is None or user.is_authenticated:
+        return response
+    session.pop("_user_id", None)
+    if _remember_cookie() in request.cookies:
+        session["_remember"] = "clear"  # Flask-Login deletes the cookie after this hook
+    return response
 
 
 @bp.before_app_request
@@ -74,16 +103,38 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def _sign_out() -> None:
+    """End every session of the account, everywhere (copied cookies included: the session
+    version is raised), then this one: the session emptied but for the language, and the
+    remember cookie deleted (logout_user comes after the clearing, so that its mark telling
+    Flask-Login to delete the cookie is kept)."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
+        db.session.commit()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    logout_user()
+
+
 @bp.post("/logout")
 def logout():
     if LogoutForm().validate_on_submit():
-        lang = session.get("lang")
-        logout_user()
-        session.clear()
-        if lang:
-            session["lang"] = lang
+        _sign_out()
         flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/sessions/end")
+@login_required
+def sign_out_everywhere():
+    """退出所有设备: every browser and phone signed in to the account, this one included."""
+    if LogoutForm().validate_on_submit():
+        _sign_out()
+        flash(_("You have signed out on all devices."), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.profile"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -100,9 +151,19 @@ def change_password():
             attach_error(form, error)
         else:
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            _sign_in_again(current_user._get_current_object())
+            flash(_("Your password has been changed. Every other device has been signed "
+                    "out."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)
+
+
+def _sign_in_again(user: User) -> None:
+    """After the account's sessions were ended by the user's own password change, this device
+    stays signed in under the new session version, and stays remembered if it was."""
+    remembered = (_remember_cookie() in request.cookies
+                  and session.get("_remember") != "clear")
+    login_user(user, remember=remembered)
 
 
 @bp.post("/language")
