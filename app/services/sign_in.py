@@ -104,15 +104,14 @@ def attempt(login: str, password: str, client: Client, policy: LockPolicy, now: 
         log(key, user, client, "locked", now)
         return Attempt("locked", locked_until=locked_until)
     user, outcome = accounts.check_sign_in(login, password)
+    # the counter first: the write that two failures at once take turns on
+    locked_until = count_failure(key, policy, now) if outcome in FAILURES else None
     log(key, user, client, outcome, now)
     if outcome == "success":
         user.last_login_at = now
         clear_failures(key)
         db.session.flush()
         return Attempt(outcome, user)
-    if outcome not in FAILURES:
-        return Attempt(outcome)
-    locked_until = count_failure(key, policy, now)
     if locked_until is not None and user is not None:
         notify_lock(user, locked_until, now, links)
     return Attempt(outcome, locked_until=locked_until)
