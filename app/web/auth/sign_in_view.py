@@ -3,7 +3,7 @@ address and browser, the sentence a failure shows, and a log row for each sign-o
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import user_logged_out
@@ -43,7 +43,7 @@ def failure_message(attempt: sign_in.Attempt) -> str:
 def _log_sign_out(app, user=None, **_extra) -> None:
     """Each sign-out gets a log row of its own (committed here: signing out changes nothing
     else in the database)."""
-    if user is None or not getattr(user, "id", None):
+    if user is None or not getattr(user, "id", None) or not has_request_context():
         return
     record_sign_out(user, client(), utcnow())
     db.session.commit()
