@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from app.cli_certificates import certificates_cli
 from app.cli_coach import coach_cli
 from app.cli_reminders import reminders_cli
+from app.cli_sign_ins import sign_ins_cli
 from app.extensions import db
 from app.services.demo import seed_demo
 from app.services.errors import DomainError
@@ -274,3 +275,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(coach_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(sign_ins_cli)

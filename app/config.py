@@ -83,6 +83,15 @@ def load_settings(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "PASSWORD_HASH_METHOD": "scrypt",
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 5 minutes"),
+        # Per account, whatever the address (docs/security-signin.md): this many failures
+        # within the window lock the 工号 for LOGIN_LOCK_MINUTES, doubled at each further
+        # lock up to LOGIN_LOCK_MAX_MINUTES.
+        "LOGIN_LOCK_THRESHOLD": int(os.environ.get("LOGIN_LOCK_THRESHOLD", "5")),
+        "LOGIN_LOCK_WINDOW_MINUTES": int(os.environ.get("LOGIN_LOCK_WINDOW_MINUTES", "15")),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "5")),
+        "LOGIN_LOCK_MAX_MINUTES": int(os.environ.get("LOGIN_LOCK_MAX_MINUTES", "60")),
+        # `flask signins prune` deletes sign-in log rows older than this many days by default
+        "SIGN_IN_LOG_DAYS": int(os.environ.get("SIGN_IN_LOG_DAYS", "180")),
         "ROSTER_MAX_ROWS": 5000,
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
     }

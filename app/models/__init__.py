@@ -45,6 +45,7 @@ from app.models.quiz import (
 )
 from app.models.records import ApiToken, AppSetting, Certificate
 from app.models.results import Metric, MetricResult
+from app.models.sign_ins import SignInEvent, SignInThrottle
 
 __all__ = [
     "Acknowledgement", "Assignment", "AssignmentExtension", "AssignmentTarget",
@@ -57,5 +58,5 @@ __all__ = [
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads", "EvidencePhoto", "PracticeRun", "RunReview", "RunStep",
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",
-    "ApiToken", "AppSetting", "Certificate",
+    "ApiToken", "AppSetting", "Certificate", "SignInEvent", "SignInThrottle",
 ]

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models import Department, Position, User, UserRole
 from app.models.base import utcnow
+from app.models.sign_ins import SignInThrottle
 from app.permissions import Role
 from app.services.errors import DomainError
 from app.services.validation import (
@@ -206,12 +207,24 @@ def set_active(user: User, active: bool, actor: User) -> None:
 
 
 def reset_password(user: User, *, hash_method: str) -> str:
-    """Give the user a temporary password they must change at next sign-in."""
+    """Give the user a temporary password they must change at next sign-in (and unlock the
+    account)."""
     password = temporary_password()
     user.password_hash = hash_password(password, hash_method)
     user.must_change_password = True
+    forget_sign_in_failures(user)
     end_sessions(user)
     return password
+
+
+def forget_sign_in_failures(user: User) -> SignInThrottle | None:
+    """Unlock the account: its failed sign-ins, lock and lock level are forgotten (see
+    app.services.sign_in); the row that held them, if any."""
+    row = db.session.get(SignInThrottle, user.login)
+    if row is not None:
+        db.session.delete(row)
+        db.session.flush()
+    return row
 
 
 def change_password(user: User, current: str, new: str, confirm: str, *,
@@ -231,15 +244,25 @@ def change_password(user: User, current: str, new: str, confirm: str, *,
     end_sessions(user)
 
 
-def authenticate(login: str, password: str) -> User | None:
-    """The active user with this employee number and password, or None."""
+def check_sign_in(login: str, password: str) -> tuple[User | None, str]:
+    """The account with this employee number (None when there is none) and the outcome:
+    "success", "wrong_password", "unknown_account" or "deactivated" (right password, but the
+    account is deactivated). Writes nothing; an unknown login costs a hash check too."""
     login = (login or "").strip()
     well_formed = bool(login) and LOGIN_RE.match(login)
     user = db.session.scalar(select(User).where(User.login == login)) if well_formed else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
-        return None
-    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        return None, "unknown_account"
+    if not check_password_hash(user.password_hash, password or ""):
+        return user, "wrong_password"
+    return user, "success" if user.active else "deactivated"
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The active user with this employee number and password, or None."""
+    user, outcome = check_sign_in(login, password)
+    if outcome != "success":
         return None
     user.last_login_at = utcnow()
     db.session.flush()

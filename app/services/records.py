@@ -13,6 +13,11 @@ def _insert(model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
+def insert_statement(model):
+    """This database's INSERT (PostgreSQL or SQLite), to add ON CONFLICT … and RETURNING to."""
+    return _insert(model)
+
+
 def insert_if_absent(model, values: dict | list[dict], unique: list[str]) -> None:
     """INSERT … ON CONFLICT (unique) DO NOTHING (one row or several), on PostgreSQL and on
     SQLite."""

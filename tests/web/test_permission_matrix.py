@@ -313,6 +313,9 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/admin/users/<int:user_id>/edit", "POST"): ADMIN,
     ("/admin/users/<int:user_id>/active", "POST"): ADMIN,
     ("/admin/users/<int:user_id>/reset-password", "POST"): ADMIN,
+    ("/admin/users/<int:user_id>/unlock", "POST"): ADMIN,
+    ("/admin/sign-ins", "GET"): ADMIN,
+    ("/admin/sign-ins/export", "GET"): (LOGIN, DENY, DENY, DENY, 400),  # no ?format=
     ("/admin/users/import", "GET"): ADMIN,
     ("/admin/users/import", "POST"): ADMIN,
     ("/admin/users/import/template.xlsx", "GET"): ADMIN,

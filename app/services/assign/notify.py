@@ -15,7 +15,8 @@ from app.models import User
 from app.models.assignments import Assignment, Notification
 from app.services.assign.status import status_query
 
-KINDS = ("assigned", "due_soon", "overdue", "reminder", "graded", "returned", "signed_off")
+KINDS = ("assigned", "due_soon", "overdue", "reminder", "graded", "returned", "signed_off",
+         "account_locked", "account_locked_admin")
 DUE_SOON_DAYS = 2
 CHUNK = 500
 

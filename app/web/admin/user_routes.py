@@ -10,8 +10,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import User, UserRole
+from app.models.base import utcnow
 from app.permissions import Permission, Role, require
-from app.services import accounts, org
+from app.services import accounts, org, sign_in
 from app.services.errors import DomainError
 from app.services.validation import like_contains
 from app.web.admin import bp
@@ -127,7 +128,7 @@ def user_edit(user_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user,
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), lock=sign_in.lock_of(user, utcnow()))
 
 
 @bp.post("/users/<int:user_id>/active")

@@ -14,6 +14,7 @@ from app.services import accounts
 from app.services.errors import DomainError
 from app.web.auth import bp
 from app.web.auth.forms import LanguageForm, LoginForm, LogoutForm, PasswordForm
+from app.web.auth.sign_in_view import failure_message, try_sign_in
 from app.web.forms import MAX_ID, attach_error, safe_next
 
 login_manager.login_view = "auth.login"
@@ -88,10 +89,11 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
-        user = accounts.authenticate(form.login.data, form.password.data)
+        attempt = try_sign_in(form.login.data, form.password.data)
+        user = attempt.user
         if user is None:
-            form.form_errors.append(_("Wrong employee number or password, or the account is "
-                                      "deactivated."))
+            db.session.commit()  # the failed attempt is logged and counted
+            form.form_errors.append(failure_message(attempt))
         else:
             lang = session.get("lang")
             session.clear()

@@ -3,7 +3,10 @@ it is about); marking them all read."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, redirect, render_template, url_for
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -31,10 +34,29 @@ UNTITLED = {
     "signed_off": _l("Your practice run was signed off."),
 }
 GENERIC = _l("You have a new notification.")
+# about an account, from the notification's params (login, name, until)
+LOCK_SENTENCES = {
+    "account_locked": _l("Your account was locked until %(until)s after repeated failed "
+                         "sign-ins. If that was not you, tell an administrator."),
+    "account_locked_admin": _l("The account %(login)s %(name)s was locked until %(until)s "
+                               "after repeated failed sign-ins."),
+}
+
+
+def _lock_sentence(notice) -> str:
+    params = notice.notification.params if isinstance(notice.notification.params, dict) else {}
+    try:
+        until = format_datetime(datetime.fromisoformat(params["until"]), "yyyy-MM-dd HH:mm")
+    except (KeyError, TypeError, ValueError):
+        until = "—"
+    return LOCK_SENTENCES[notice.kind] % {"login": params.get("login", ""),
+                                          "name": params.get("name", ""), "until": until}
 
 
 def sentence(notice) -> str:
     """The notice in the reader's language, from its kind and its item's title."""
+    if notice.kind in LOCK_SENTENCES:
+        return _lock_sentence(notice)
     if notice.title and notice.kind in SENTENCES:
         return SENTENCES[notice.kind] % {"title": notice.title}
     return str(UNTITLED.get(notice.kind, GENERIC))
