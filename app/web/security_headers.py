@@ -26,6 +26,11 @@ CSP = "; ".join((
     "frame-ancestors 'none'",
 ))
 
+# A PDF runs no script of ours, and the browser's own viewer builds a page of inline styles
+# and a plugin that the page policy would block (a blank or cut-off PDF in Chrome: Chromium
+# issue 271452): PDFs are only kept from being framed.
+PDF_CSP = "frame-ancestors 'none'"
+
 FEATURES = ("accelerometer", "autoplay", "bluetooth", "display-capture", "geolocation",
             "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment", "serial",
             "usb", "xr-spatial-tracking")
@@ -51,7 +56,8 @@ def _camera_page(app: Flask) -> bool:
 def _set_headers(response):
     app = current_app._get_current_object()
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy",
+                       PDF_CSP if response.mimetype == "application/pdf" else CSP)
     headers["X-Frame-Options"] = "DENY"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"

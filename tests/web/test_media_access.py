@@ -61,6 +61,8 @@ def test_a_draft_lessons_attachment_is_a_404_to_an_employee_counting_ids(app, au
     auth.as_role("trainer")
     served = client.get(f"/media/{media.id}")
     assert served.status_code == 200 and served.data == PDF
+    # the browser's PDF viewer would be blocked by the page policy; nobody may frame it
+    assert served.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
 
 
 def test_a_published_lessons_files_follow_the_courses_audience(demo):
