@@ -83,15 +83,18 @@ def test_an_assigned_course_opens_its_files_whatever_its_audience(demo):
 
 
 def test_covers_and_markdown_images_follow_their_item(demo):
-    cover, shown, drafted, step_image = (_upload(PNG, f"{n}.png", "image") for n in "abcd")
+    cover, shown, drafted, step_image, purpose = (_upload(PNG, f"{n}.png", "image")
+                                                  for n in "abcde")
     course = _lesson_with("images-course", shown, body=f"![图](/media/{shown.id})")
     course.cover_media_id = cover.id
     lesson = db.session.scalar(select(CourseLesson).where(CourseLesson.course_id == course.id))
     lesson.body += f"\n\n![新图](/media/{drafted.id})"  # saved, not published yet
     db.session.commit()
     make_sop("images-sop", [{"key": "one", "title": "第一步",
-                             "instructions": f"看图：![步骤](/media/{step_image.id} \"说明\")"}])
+                             "instructions": f"看图：![步骤](/media/{step_image.id} \"说明\")"}],
+             purpose=f'<img src="/media/{purpose.id}">')
     assert _may("employee", cover) and _may("employee", shown) and _may("employee", step_image)
+    assert _may("employee", purpose)
     assert not _may("employee", drafted) and _may("trainer", drafted)
     course.archived = True
     db.session.commit()
