@@ -67,11 +67,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app.cli import register_cli
     from app.web.errors import register_error_handlers
+    from app.web.security_headers import register_security_headers
     from app.web.templating import register_template_helpers
 
     register_cli(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
     return app
 
 

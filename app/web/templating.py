@@ -12,6 +12,7 @@ from app.permissions import ROLE_LABELS, Permission, Role, has_permission, sorte
 from app.services.items import KINDS
 from app.services.items import label as item_label
 from app.web.i18n import select_locale
+from app.web.links import safe_href
 
 
 def treat_lazy_strings_as_text() -> None:
@@ -51,6 +52,8 @@ def register_template_helpers(app: Flask) -> None:
             "languages": current_app.config["LANGUAGES"],
             "current_locale": select_locale(),
         }
+
+    app.add_template_filter(safe_href, "safe_href")
 
     @app.template_filter("datetime")
     def datetime_filter(value, fmt: str = "yyyy-MM-dd HH:mm"):

@@ -21,6 +21,32 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+# Content-Security-Policy violations reported by the pages of contexts made by sign_in (or
+# watched with watch_csp): every e2e test fails when one of its pages broke the policy.
+CSP_VIOLATIONS: list[str] = []
+_REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${
+    event.sourceFile}:${event.lineNumber}`);
+});"""
+
+
+def watch_csp(context) -> None:
+    """Record the CSP violations of every page of `context` in CSP_VIOLATIONS (the listener is
+    an init script: the page's own policy does not apply to it)."""
+    context.add_init_script(_REPORT_VIOLATIONS)
+    context.on("console", lambda message: CSP_VIOLATIONS.append(
+        f"{message.page.url if message.page else '?'}: {message.text}")
+        if message.text.startswith("CSP violation") else None)
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation():
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, "Content-Security-Policy violations:\n" + "\n".join(
+        CSP_VIOLATIONS)
+
+
 @contextlib.contextmanager
 def demo_app(make_app, **config):
     """The app with the tests' config (and `config`) and the demo organisation, committed;
@@ -75,6 +101,7 @@ def sign_in(browser, base_url: str, login: str, device: dict,
 
     context = browser.new_context(base_url=base_url, locale="zh-CN", **device)
     context.set_default_timeout(10_000)
+    watch_csp(context)
     if requested is not None:
         context.on("request", lambda request: requested.append(request.url))
     page = context.new_page()

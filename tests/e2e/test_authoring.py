@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Course, CourseVersion
 from app.services.demo import DEMO_PASSWORD, seed_demo
+from tests.e2e.conftest import watch_csp
 from tests.helpers import TEST_HASH
 
 VIEWPORTS = {
@@ -45,6 +46,7 @@ def _fits(page: Page, where: str) -> None:
 def test_write_preview_publish_and_compare(browser, live_server, viewport, tmp_path):
     context = browser.new_context(base_url=live_server, locale="zh-CN", **VIEWPORTS[viewport])
     context.set_default_timeout(10_000)
+    watch_csp(context)
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
     page = context.new_page()

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from app.extensions import db
 from app.models import User
 from app.services.demo import DEMO_PASSWORD
+from tests.e2e.conftest import watch_csp
 
 # role (= demo login): home's data-testid, path, Chinese heading, English heading
 ROLES = {
@@ -62,6 +63,7 @@ def test_sign_in_switch_language_sign_out(browser, live_server, role, viewport):
     testid, path, chinese, english = ROLES[role]
     context = browser.new_context(base_url=live_server, locale="zh-CN", **VIEWPORTS[viewport])
     context.set_default_timeout(10_000)
+    watch_csp(context)
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
     try:

@@ -374,12 +374,16 @@ def _object_ids() -> dict[str, object]:
 
 
 def _media_id() -> int:
+    """A video of a published lesson meant for everyone (who may read a file, and the 404 of
+    everyone else: tests/web/test_media_access.py)."""
     import io
 
     from app.services.media import save_upload
+    from tests.learning_factories import make_course
 
-    media = save_upload(io.BytesIO(b"%PDF-1.4 test"), "t.pdf", "pdf", None, upload_settings())
-    db.session.commit()
+    video = b"\x00\x00\x00\x18ftypmp42" + bytes(64)
+    media = save_upload(io.BytesIO(video), "t.mp4", "video", None, upload_settings())
+    make_course("matrix-media-course", [("one", "第一课", "正文", media.id)])
     return media.id
 
 
@@ -570,6 +574,34 @@ def _certificate_ids() -> dict[str, object]:
     return {"certificate_id": certificate.id, "code": certificate.code}
 
 
+# The pages where evidence photos are taken (the run page, and the POSTs that show it again):
+# the camera is allowed there for this site, and nowhere else.
+CAMERA_PAGES = {("/practice/runs/<int:run_id>", "GET"),
+                ("/practice/runs/<int:run_id>/steps/<step_key>", "POST"),
+                ("/practice/runs/<int:run_id>/save", "POST"),
+                ("/practice/runs/<int:run_id>/submit", "POST")}
+
+
+def _assert_security_headers(response, rule_method: tuple[str, str], where: str) -> None:
+    """The headers every answer carries, whatever its status (app/web/security_headers.py)."""
+    headers = response.headers
+    csp = {part.strip().split(" ", 1)[0]: part.strip()
+           for part in headers.get("Content-Security-Policy", "").split(";")}
+    assert csp.get("frame-ancestors") == "frame-ancestors 'none'", where
+    if response.mimetype != "application/pdf":  # PDFs: the browser's viewer needs more
+        assert csp.get("script-src") == "script-src 'self'", where
+        assert csp.get("object-src") == "object-src 'none'", where
+        assert "unsafe" not in headers["Content-Security-Policy"], where
+    assert headers.get("X-Frame-Options") == "DENY", where
+    assert headers.get("X-Content-Type-Options") == "nosniff", where
+    assert headers.get("Referrer-Policy") == "same-origin", where
+    features = headers.get("Permissions-Policy", "")
+    assert "geolocation=()" in features and "microphone=()" in features, where
+    camera = "camera=(self)" if rule_method in CAMERA_PAGES else "camera=()"
+    assert camera in features, where
+    assert "Strict-Transport-Security" not in headers, where  # SESSION_COOKIE_SECURE is off
+
+
 def _outcome(response) -> object:
     if response.status_code == 403:
         return DENY
@@ -616,6 +648,7 @@ def test_permission_matrix(app, matrix_ids, rule, method):
             assert login.status_code == 302, f"{role} could not sign in"
         response = client.open(url, method=method, data={})
         outcomes[role] = _outcome(response)
+        _assert_security_headers(response, (rule, method), f"{role} {method} {url}")
         response.close()
     expected = dict(zip(ROLES, EXPECTATIONS[(rule, method)], strict=True))
     assert outcomes == expected, f"{method} {url}"

@@ -32,6 +32,7 @@ from app.web.media import upload_settings
 from app.web.practice import bp
 from app.web.practice.coaching import coach_report
 from app.web.practice.forms import StartForm, page_steps, sent_values, step_input
+from app.web.security_headers import allows_camera
 
 
 @bp.context_processor
@@ -95,6 +96,7 @@ def _render_run(run_id: int, pending: dict | None = None, coach_key: str | None 
 
 
 @bp.get("/runs/<int:run_id>")
+@allows_camera  # the run page: evidence photos are taken here
 @require(Permission.LEARN)
 def run(run_id: int):
     return _render_run(run_id, coach_key=request.args.get("coach"))
@@ -108,6 +110,7 @@ def _own_or_404(run_id: int):
 
 
 @bp.post("/runs/<int:run_id>/steps/<step_key>")
+@allows_camera  # the run page: evidence photos are taken here
 @require(Permission.LEARN)
 def save_step(run_id: int, step_key: str):
     """Save one step sent with its plain field names (note, done …); 检查话术 saves, then
@@ -152,6 +155,7 @@ def _everything_sent() -> dict:
 
 
 @bp.post("/runs/<int:run_id>/save")
+@allows_camera  # the run page: evidence photos are taken here
 @require(Permission.LEARN)
 def save_run(run_id: int):
     """Save the whole page (the save buttons without JavaScript) or the fields an autosave
@@ -188,6 +192,7 @@ def _autosave_json(run_id: int, refused: dict) -> dict:
 
 
 @bp.post("/runs/<int:run_id>/submit")
+@allows_camera  # the run page: evidence photos are taken here
 @require(Permission.LEARN)
 def submit(run_id: int):
     """提交审核: save what the page sent first (nothing typed is lost), then hand in."""
