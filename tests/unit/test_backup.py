@@ -139,17 +139,37 @@ def test_verify_catches_a_changed_file_and_a_truncated_archive(runner, team, tmp
     assert restore.exit_code == 1  # refused before anything changed
 
 
-def test_a_backup_from_newer_code_is_refused(runner, demo, uploads, tmp_path):
+def _backup_at_revision(runner, revision: str, folder: Path) -> Path:
     with db.engine.begin() as conn:
         conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
-        conn.execute(text("INSERT INTO alembic_version VALUES ('ffffffffffff')"))
+        conn.execute(text("INSERT INTO alembic_version VALUES (:r)"), {"r": revision})
     try:
-        archive = _create(runner, tmp_path)
+        return _create(runner, folder)
     finally:
         with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE alembic_version"))
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def test_a_backup_from_newer_code_is_refused(runner, demo, uploads, tmp_path):
+    archive = _backup_at_revision(runner, "ffffffffffff", tmp_path)
     result = _invoke(runner, "restore", str(archive), "--force")
     assert result.exit_code == 1 and "ffffffffffff" in result.output
+    assert db.session.execute(select(User).where(User.login == "admin")).scalar_one()
+
+
+def test_a_backup_from_older_code_asks_for_db_upgrade(app, runner, demo, uploads, tmp_path):
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(app.extensions["migrate"].directory)
+    oldest = next(iter(script.get_bases()))
+    archive = _backup_at_revision(runner, oldest, tmp_path)
+    try:
+        result = _invoke(runner, "restore", str(archive), "--force", "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["upgrade_needed"] is True
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 def test_a_missing_pg_dump_names_the_package(runner, app, uploads, tmp_path, monkeypatch):
