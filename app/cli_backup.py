@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.services.backup import PREFIX, SUFFIX, create_backup, restore_backup, verify_backup
+from app.services.backup import PREFIX, SUFFIX, create_backup, verify_backup
+from app.services.backup_restore import restore_backup
 from app.services.errors import DomainError
 
 backup_cli = AppGroup("backup", help="Backups of the database and the uploaded files.")

@@ -13,11 +13,9 @@ the snapshot may be in the archive too, harmless: no row refers to it. Temporary
 upload still being written (`.upload-*.part`) are left out.
 
 The archive is written to a hidden `.part` file beside its final name and renamed when
-complete. `verify_backup` reads it whole: every member against the manifest, nothing
-unlisted, the dump readable. `restore_backup` verifies while extracting beside UPLOAD_DIR,
-refuses a backup of another database kind, of a revision the code does not know (a newer
-version of SOP Academy) or over a database or folder holding data (unless forced), then
-restores the database in one transaction and swaps the folders by renaming.
+complete, readable by its owner only (it holds password hashes and everyone's records).
+`verify_backup` reads it whole: every member against the manifest, nothing unlisted, the
+dump readable. Restoring is app.services.backup_restore.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -67,6 +64,8 @@ class BackupReport:
 def create_backup(engine: Engine, upload_dir: Path, out_dir: Path, *, app_version: str,
                   now: datetime) -> BackupReport:
     """Write one archive into `out_dir`; raise DomainError (nothing left behind) on failure."""
+    if _inside(out_dir, upload_dir):
+        raise DomainError(_l("The backup folder must not be inside the upload folder."))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -78,10 +77,12 @@ def create_backup(engine: Engine, upload_dir: Path, out_dir: Path, *, app_versio
     try:
         with tempfile.TemporaryDirectory(prefix=".sop-backup-", dir=out_dir) as work:
             snap = backup_db.snapshot(engine, Path(work))
-            with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+            handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with (os.fdopen(handle, "wb") as raw,
+                  tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar):
                 database = _add_file(tar, snap.path, snap.path.name)
                 files = [_add_file(tar, path, UPLOADS + rel)
-                         for rel, path in _upload_files(upload_dir)]
+                         for rel, path in upload_files(upload_dir)]
                 manifest = _manifest(snap, database, files, app_version, now)
                 _add_bytes(tar, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2)
                            .encode("utf-8"), now)
@@ -93,6 +94,11 @@ def create_backup(engine: Engine, upload_dir: Path, out_dir: Path, *, app_versio
     return BackupReport(final, manifest)
 
 
+def _inside(folder: Path, other: Path) -> bool:
+    folder, other = folder.resolve(), other.resolve()
+    return folder == other or other in folder.parents
+
+
 def _manifest(snap, database: dict, files: list[dict], app_version: str, now) -> dict:
     present = {f["path"][len(UPLOADS):] for f in files}
     return {"format": FORMAT, "app": "sop-academy", "app_version": app_version,
@@ -101,7 +107,7 @@ def _manifest(snap, database: dict, files: list[dict], app_version: str, now) ->
             "files": files, "missing": [n for n in snap.referenced if n not in present]}
 
 
-def _upload_files(upload_dir: Path):
+def upload_files(upload_dir: Path):
     """(relative POSIX path, path) of every file of the folder, sorted; no temporary files."""
     if not upload_dir.is_dir():
         return []
@@ -259,84 +265,3 @@ def _compare(report: VerifyReport, seen: dict[str, tuple[int, str]]) -> None:
                                           "damaged): %(name)s", name=entry["path"])))
     for name in sorted(set(seen) - {entry["path"] for entry in listed}):
         report.problems.append(str(_l("Not listed in the manifest: %(name)s", name=name)))
-
-
-@dataclass
-class RestoreReport:
-    path: Path
-    manifest: dict
-    upgrade_needed: bool
-
-    def as_dict(self) -> dict:
-        m = self.manifest
-        return {"path": str(self.path), "restored": True, "created_at": m["created_at"],
-                "database": m["database"]["kind"], "alembic_revision": m["alembic_revision"],
-                "files": len(m["files"]), "upgrade_needed": self.upgrade_needed,
-                "missing": m["missing"]}
-
-
-def restore_backup(archive: Path, engine: Engine, upload_dir: Path, *, force: bool,
-                   revisions: set[str], heads: set[str]) -> RestoreReport:
-    """Put the archive's database and files back; raise DomainError, with nothing changed,
-    when the archive is damaged or the restore is refused. `revisions` are the migrations
-    this code knows, `heads` the newest of them."""
-    upload_dir = upload_dir.absolute()
-    upload_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{upload_dir.name}-restore-",
-                                    dir=upload_dir.parent))
-    try:
-        report = verify_backup(archive, into=staging)
-        if not report.ok:
-            raise DomainError("\n".join(report.problems))
-        manifest = report.manifest
-        kind = manifest["database"]["kind"]
-        revision = _check_target(manifest, engine, upload_dir, force, revisions)
-        backup_db.restore(engine, kind, staging / manifest["database"]["path"])
-        try:
-            _swap(staging / UPLOADS.rstrip("/"), upload_dir)
-        except OSError as error:
-            raise DomainError(_l("The database was restored, but the upload folder could not "
-                                 "be replaced: %(error)s", error=error)) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return RestoreReport(archive, manifest, bool(revision) and set(revision.split(",")) != heads)
-
-
-def _check_target(manifest: dict, engine: Engine, upload_dir: Path, force: bool,
-                  revisions: set[str]) -> str | None:
-    kind = manifest["database"]["kind"]
-    if kind != backup_db.kind_of(engine):
-        raise DomainError(_l("This backup is of a %(kind)s database; the app is configured for "
-                             "%(current)s.", kind=kind, current=engine.dialect.name))
-    revision = manifest.get("alembic_revision")
-    unknown = [r for r in (revision or "").split(",") if r and r not in revisions]
-    if unknown:
-        raise DomainError(_l("This backup was made by a newer version of SOP Academy "
-                             "(database revision %(revision)s): update the code first.",
-                             revision=revision))
-    if not force:
-        tables = backup_db.tables_with_rows(engine)
-        if tables:
-            raise DomainError(_l("The database is not empty (%(count)d tables hold rows): "
-                                 "add --force to replace its content with the backup's.",
-                                 count=len(tables)))
-        if _upload_files(upload_dir):
-            raise DomainError(_l("The upload folder %(path)s is not empty: add --force to "
-                                 "replace it with the backup's.", path=str(upload_dir)))
-    return revision
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Put `new` in place of `target` by renaming (both in the same parent folder)."""
-    new.mkdir(exist_ok=True)
-    old = target.with_name(f".{target.name}-before-restore")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except OSError:
-        if old.exists():
-            os.rename(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

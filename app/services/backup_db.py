@@ -21,11 +21,14 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Engine, create_engine, func, inspect, select, table, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.services.errors import DomainError
 
@@ -73,8 +76,24 @@ def _sqlite_file(engine: Engine) -> str | None:
     return None if not database or database == ":memory:" else database
 
 
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """A database that cannot be reached, is locked or refuses → a DomainError saying so."""
+    try:
+        yield
+    except (sqlite3.Error, SQLAlchemyError) as error:
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise DomainError(_l("The database could not be read or written: %(error)s",
+                             error=detail)) from None
+
+
 def snapshot(engine: Engine, folder: Path) -> Snapshot:
     """Write the database's dump into `folder`; its facts read from the same snapshot."""
+    with database_errors():
+        return _snapshot(engine, folder)
+
+
+def _snapshot(engine: Engine, folder: Path) -> Snapshot:
     kind = kind_of(engine)
     target = folder / DUMP_NAMES[kind]
     if kind == SQLITE:
@@ -125,7 +144,7 @@ def _facts(conn) -> tuple[str | None, dict[str, int], list[str]]:
 
 def tables_with_rows(engine: Engine) -> list[str]:
     """The tables of the live database holding at least one row (Alembic's own aside)."""
-    with engine.connect() as conn:
+    with database_errors(), engine.connect() as conn:
         names = [n for n in inspect(conn).get_table_names() if n != VERSION_TABLE]
         return sorted(n for n in names
                       if conn.execute(select(text("1")).select_from(table(n)).limit(1)).first())
@@ -163,7 +182,8 @@ def restore(engine: Engine, kind: str, path: Path) -> None:
     """Replace the live database's content with the dump's, in one transaction."""
     engine.dispose()
     if kind == SQLITE:
-        _sqlite_copy(str(path), Path(_sqlite_file(engine)))
+        with database_errors():
+            _sqlite_copy(str(path), Path(_sqlite_file(engine)))
         return
     pg_restore, psql = require_tool("pg_restore"), require_tool("psql")
     with subprocess.Popen([pg_restore, "--no-owner", "--no-privileges", "--no-comments",

@@ -11,11 +11,13 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from app.extensions import db
 from app.models import EvidencePhoto, Media, User
+from app.models.base import utcnow
 from app.services import backup_db
+from app.services.backup import create_backup
 from app.services.errors import DomainError
 from app.services.media import save_upload
 from tests.helpers import upload_settings
@@ -103,6 +105,7 @@ def test_manifest_lists_counts_checksums_and_missing_files(runner, team, uploads
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
         names = tar.getnames()
+    assert archive.stat().st_mode & 0o077 == 0  # password hashes inside: the owner's only
     assert manifest["missing"] == [lost]
     assert manifest["row_counts"]["users"] == people
     assert manifest["database"]["kind"] == db.engine.dialect.name
@@ -183,6 +186,16 @@ def test_a_missing_pg_dump_names_the_package(runner, app, uploads, tmp_path, mon
             backup_db.require_tool("pg_dump")
         message = str(caught.value)
     assert "pg_dump" in message and "postgresql-client" in message
+
+
+def test_unreachable_database_and_a_folder_inside_the_uploads_are_clear_errors(app, uploads,
+                                                                             tmp_path):
+    nowhere = create_engine("postgresql+psycopg://sop@127.0.0.1:9/sop_academy")
+    with pytest.raises(DomainError, match="无法读写数据库："):
+        create_backup(nowhere, uploads, tmp_path / "b", app_version="t", now=utcnow())
+    with pytest.raises(DomainError, match="备份目录不能位于上传目录之内"):
+        create_backup(db.engine, uploads, uploads / "backups", app_version="t", now=utcnow())
+    assert not (uploads / "backups").exists()
 
 
 def test_keep_deletes_the_oldest_archives(runner, app, uploads, tmp_path):
