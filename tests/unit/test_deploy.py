@@ -9,8 +9,11 @@ import configparser
 import re
 import runpy
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from gunicorn.config import Config
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -95,3 +98,18 @@ def test_example_env_names_only_settings_that_are_read():
     read = (ROOT / "app/config.py").read_text() + (DEPLOY / "gunicorn.conf.py").read_text()
     assert {"SECRET_KEY", "DATABASE_URL", "UPLOAD_DIR", "BACKUP_DIR", "GUNICORN_WORKERS"} <= names
     assert not {name for name in names if f'"{name}"' not in read}
+
+
+def test_systemd_accepts_the_units(tmp_path):
+    """systemd's own parser (Debian's systemd package): unknown keys, bad calendar times."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is absent (apt-get install systemd)")
+    for path in [*DEPLOY.glob("*.service"), *DEPLOY.glob("*.timer")]:
+        shutil.copy(path, tmp_path)
+    units = sorted(str(p) for p in tmp_path.iterdir())
+    result = subprocess.run([analyze, "verify", *units], capture_output=True, text=True,
+                            cwd=tmp_path)
+    problems = [line for line in (result.stdout + result.stderr).splitlines()
+                if line.strip() and "is not executable" not in line]  # no /opt here
+    assert not problems, problems
