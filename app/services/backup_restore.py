@@ -41,9 +41,13 @@ def restore_backup(archive: Path, engine: Engine, upload_dir: Path, *, force: bo
     when the archive is damaged or the restore is refused. `revisions` are the migrations
     this code knows, `heads` the newest of them."""
     upload_dir = upload_dir.absolute()
-    upload_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{upload_dir.name}-restore-",
-                                    dir=upload_dir.parent))
+    try:
+        upload_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{upload_dir.name}-restore-",
+                                        dir=upload_dir.parent))
+    except OSError as error:
+        raise DomainError(_l("The folder holding the upload folder cannot be written: "
+                             "%(error)s", error=error)) from None
     try:
         report = verify_backup(archive, into=staging)
         if not report.ok:
