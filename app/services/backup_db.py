@@ -37,6 +37,9 @@ POSTGRESQL = "postgresql"
 DUMP_NAMES = {SQLITE: "database.sqlite3", POSTGRESQL: "database.pgdump"}
 PG_PACKAGE = "postgresql-client"
 VERSION_TABLE = "alembic_version"
+LIBPQ_QUERY = {"host": "PGHOST", "port": "PGPORT", "sslmode": "PGSSLMODE",
+               "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY",
+               "connect_timeout": "PGCONNECT_TIMEOUT"}
 # (table, sub-folder of UPLOAD_DIR) of the rows whose `stored_name` is a file on disk
 FILE_TABLES = (("media", ""), ("evidence_photos", "evidence/"))
 
@@ -111,7 +114,7 @@ def _snapshot(engine: Engine, folder: Path) -> Snapshot:
         with conn.begin():
             exported = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             facts = _facts(conn)
-            _run([pg_dump, "--format=custom", "--no-owner", "--no-privileges",
+            _run([pg_dump, "--no-password", "--format=custom", "--no-owner", "--no-privileges",
                   f"--snapshot={exported}", f"--file={target}"], _libpq_env(engine))
     return Snapshot(kind, target, *facts)
 
@@ -189,7 +192,8 @@ def restore(engine: Engine, kind: str, path: Path) -> None:
     with subprocess.Popen([pg_restore, "--no-owner", "--no-privileges", "--no-comments",
                            "--file=-", str(path)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) as producer:
-        consumer = subprocess.run([psql, "--no-psqlrc", "--quiet", "--single-transaction",
+        consumer = subprocess.run([psql, "--no-password", "--no-psqlrc", "--quiet",
+                                   "--single-transaction",
                                    "--set=ON_ERROR_STOP=1", "--command", DROP_EVERYTHING,
                                    "--file=-"], stdin=producer.stdout, capture_output=True,
                                   env=_libpq_env(engine))
@@ -214,15 +218,17 @@ def require_tool(name: str) -> str:
 
 def _libpq_env(engine: Engine) -> dict[str, str]:
     """The connection settings for the PostgreSQL client programs, password included, as
-    environment variables (never on a command line other users can read)."""
+    environment variables (never on a command line other users can read); with
+    --no-password they fail at once instead of waiting for a password nobody will type."""
     url = engine.url
     env = dict(os.environ)
     for attribute, variable in (("host", "PGHOST"), ("port", "PGPORT"), ("username", "PGUSER"),
                                 ("password", "PGPASSWORD"), ("database", "PGDATABASE")):
         if getattr(url, attribute) is not None:
             env[variable] = str(getattr(url, attribute))
-    if "sslmode" in url.query:
-        env["PGSSLMODE"] = str(url.query["sslmode"])
+    for key, value in url.query.items():  # ?host=/run/postgresql, ?sslmode=require …
+        if key in LIBPQ_QUERY:
+            env[LIBPQ_QUERY[key]] = str(value)
     return env
 
 

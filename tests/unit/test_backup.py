@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -196,6 +198,30 @@ def test_unreachable_database_and_a_folder_inside_the_uploads_are_clear_errors(a
     with pytest.raises(DomainError, match="备份目录不能位于上传目录之内"):
         create_backup(db.engine, uploads, uploads / "backups", app_version="t", now=utcnow())
     assert not (uploads / "backups").exists()
+
+
+def test_a_failed_database_restore_changes_nothing(app, demo, tmp_path, monkeypatch):
+    """PostgreSQL: the dump loads fully, then a last statement fails; the drop of every table
+    and the load are rolled back with it. SQLite: a dump that is not a database."""
+    kind = backup_db.kind_of(db.engine)
+    if kind == "postgresql":
+        dump = backup_db.snapshot(db.engine, tmp_path).path
+        fake = tmp_path / "bin" / "pg_restore"
+        fake.parent.mkdir()
+        fake.write_text(f'#!/bin/sh\n{shutil.which("pg_restore")} "$@"\necho "SELECT 1/0;"\n')
+        fake.chmod(0o755)
+        monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    else:
+        dump = tmp_path / "database.sqlite3"
+        dump.write_bytes(b"not a database " * 1000)
+    admin = db.session.execute(select(User).where(User.login == "admin")).scalar_one()
+    admin.name = "备份之后改的名字"
+    db.session.commit()
+    db.session.close()
+    with pytest.raises(DomainError):
+        backup_db.restore(db.engine, kind, dump)
+    names = db.session.execute(select(User.login, User.name)).all()
+    assert ("admin", "备份之后改的名字") in names and len(names) == len(demo)
 
 
 def test_keep_deletes_the_oldest_archives(runner, app, uploads, tmp_path):
