@@ -1,6 +1,7 @@
 """Flask commands: seed-demo, demo, users import, content sync, questions import and export,
 reminders send (app/cli_reminders.py), coach check and lint (app/cli_coach.py), certificates
-issue (app/cli_certificates.py) — see README for the contracts."""
+issue (app/cli_certificates.py), backup create, verify and restore (app/cli_backup.py) — see
+README for the contracts."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from app.cli_backup import backup_cli
 from app.cli_certificates import certificates_cli
 from app.cli_coach import coach_cli
 from app.cli_reminders import reminders_cli
@@ -276,3 +278,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(coach_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(sign_ins_cli)
+    app.cli.add_command(backup_cli)

@@ -47,6 +47,7 @@ def load_settings(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR") or str(Path(instance_path) / "backups"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "MAX_VIDEO_MB": int(os.environ.get("MAX_VIDEO_MB", "500")),
         "MAX_AUDIO_MB": int(os.environ.get("MAX_AUDIO_MB", "50")),
