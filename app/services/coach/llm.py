@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from flask_babel import lazy_gettext as _l
 
 from app.services.coach.model import NOTE, RISK, CoachContext, Finding
+from app.services.privacy import find_pii
 
 MAX_ANSWER_BYTES = 256 * 1024
 MAX_FINDINGS = 20
@@ -47,6 +48,9 @@ class LlmChecker:
                    float(settings.get("COACH_LLM_TIMEOUT") or 10))
 
     def check(self, text: str, context: CoachContext) -> list[Finding]:
+        if find_pii(text):  # the coach page refuses it first; this is the last line of defence
+            return [_note(_l("The AI reviewer was not asked: the text looks like it holds a "
+                             "phone or ID-card number, which never leaves the server."))]
         try:
             items = self._ask(LONG_NUMBER.sub("[数字]", text))
         except FAILURES:
