@@ -151,3 +151,26 @@ def pii_message_in(data: Any, label):
         if (message := pii_message(text, label)) is not None:
             return message
     return None
+
+
+def mask_pii(text: str, mask: str = "[号码]") -> str:
+    """`text` with everything shaped like a mobile or ID-card number replaced by `mask`
+    (checks or not), the rest unchanged: for text that leaves the server (the coach's AI
+    reviewer). Detection runs on each character's normal form, mapped back to `text`."""
+    plain, origin = [], []
+    for index, ch in enumerate(text):
+        for part in normalise(ch):
+            plain.append(part)
+            origin.append(index)
+    plain_text = "".join(plain)
+    spans = [m.span() for m in MOBILE.finditer(plain_text)]
+    spans += [m.span(1) for pattern in (ID_18, ID_15) for m in pattern.finditer(plain_text)]
+    merged: list[list[int]] = []
+    for start, end in sorted((origin[a], origin[b - 1] + 1) for a, b in spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start] + mask + text[end:]
+    return text
