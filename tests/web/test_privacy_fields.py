@@ -132,3 +132,14 @@ def test_the_coach_refuses_a_reply_with_a_phone_number(client, auth, demo):
     assert response.json["error"] == shown(PHONE_MSG, label=shown("The reply"))
     ok = client.post("/coach/check", json={"text": "张姐您好，有问题随时打门诊电话 0755-8888 6666"})
     assert ok.status_code == 200
+
+
+def test_a_quiz_answer_refused_without_javascript_is_shown_again(client, auth, demo):
+    quiz_with_short_answer(slug="privacy-plain")
+    auth.as_role("employee")
+    attempt_id = start(client, "privacy-plain")
+    response = client.post(f"/learn/attempts/{attempt_id}/answer",
+                           data={"position": "1", "response": "回访客户 13912345678 时先问候"})
+    assert response.status_code == 400
+    assert refused(PHONE_MSG, "Your answer") in response.text
+    assert "回访客户 13912345678 时先问候</textarea>" in response.text
