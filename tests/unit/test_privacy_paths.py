@@ -18,8 +18,10 @@ from app.services.coach.llm import LlmChecker
 from app.services.coach.model import CoachContext
 from app.services.content.sync import sync_content
 from app.services.errors import DomainError
+from app.services.importers.roster import import_roster
 from app.services.quiz.banks import import_questions
 from app.services.validation import clean_multiline, clean_text
+from tests.helpers import GOOD_ROWS, TEST_HASH, count_users, roster_row, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW_INPUT = re.compile(r"request\.(form|get_json|json|values|data)\b")
@@ -106,3 +108,14 @@ def test_the_ai_reviewer_never_sends_a_phone_or_id_number_out(app, monkeypatch):
     monkeypatch.setattr(checker, "_ask", lambda text: sent.append(text) or [])
     checker.check("加我 138-1234-5678，证件 110101 19900307 123X，2026-11-23 到院", CoachContext())
     assert sent == ["加我 [号码]，证件 [号码]，2026-11-23 到院"]
+
+
+def test_a_roster_keeps_staff_phones_but_refuses_a_number_in_a_name(app, demo):
+    before = count_users()
+    rows = [*GOOD_ROWS, roster_row("20009", "客户 13912345678", "客服中心/网络咨询组", "客服",
+                                   "员工", "13812345670")]
+    report = import_roster("花名册.xlsx", xlsx_bytes(rows), dry_run=False, max_rows=100,
+                           hash_method=TEST_HASH)
+    db.session.rollback()
+    assert [(e.line, e.column) for e in report.errors] == [(len(rows) + 1, "姓名")]
+    assert count_users() == before
