@@ -5,6 +5,7 @@ content files, the outside AI reviewer and the shared text rules."""
 from __future__ import annotations
 
 import ast
+import io
 import re
 import shutil
 from pathlib import Path
@@ -19,9 +20,18 @@ from app.services.coach.model import CoachContext
 from app.services.content.sync import sync_content
 from app.services.errors import DomainError
 from app.services.importers.roster import import_roster
+from app.services.media import save_upload
 from app.services.quiz.banks import import_questions
 from app.services.validation import clean_multiline, clean_text
-from tests.helpers import GOOD_ROWS, TEST_HASH, count_users, roster_row, xlsx_bytes
+from tests.helpers import (
+    GOOD_ROWS,
+    TEST_HASH,
+    count_users,
+    roster_row,
+    upload_settings,
+    xlsx_bytes,
+)
+from tests.web.test_media import MP4
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW_INPUT = re.compile(r"request\.(form|get_json|json|values|data)\b")
@@ -119,3 +129,9 @@ def test_a_roster_keeps_staff_phones_but_refuses_a_number_in_a_name(app, demo):
     db.session.rollback()
     assert [(e.line, e.column) for e in report.errors] == [(len(rows) + 1, "姓名")]
     assert count_users() == before
+
+
+def test_an_uploaded_file_named_by_a_phone_number_keeps_a_masked_name(app, demo):
+    media = save_upload(io.BytesIO(MP4), "客户13812345678 术后.mp4", "video", None,
+                        upload_settings())
+    assert media.original_name == "客户**** 术后.mp4"
