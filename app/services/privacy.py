@@ -4,8 +4,10 @@ field and saying why.
 
 Where it runs: `validation.clean_text` / `clean_multiline` (every service that stores typed
 text), `web.forms.GuardedForm` (every WTForms text field), typed quiz answers
-(quiz.types.parsing), the script coach (coach.registry) and the content files (content.files).
-Fields that hold staff data or secrets opt out with a written reason.
+(quiz.attempts.save_answer), the coach page (web.coach), question imports (quiz.banks) and
+content files (content.files). `mask_pii` hides such numbers in text that leaves the server
+(coach.llm) and in uploaded file names (media). Fields that hold staff data or secrets opt out
+with a written reason.
 
 What is refused (after NFKC normalisation, so full-width digits, ＋ and － count; any Unicode
 decimal digit counts as its ASCII digit; invisible format characters such as zero-width
@@ -127,11 +129,11 @@ def pii_message(value: str | None, label):
     return None
 
 
-def refuse_pii(value: str | None, *, field: str | None, label, error=DomainError) -> None:
-    """Raise `error` (naming the field and the reason) when `value` looks like PII."""
+def refuse_pii(value: str | None, *, field: str | None, label) -> None:
+    """Raise DomainError (naming the field and the reason) when `value` looks like PII."""
     message = pii_message(value, label)
     if message is not None:
-        raise error(message, field)
+        raise DomainError(message, field)
 
 
 def texts_in(data: Any) -> list[str]:
