@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import Media, User
 from app.services.errors import DomainError
+from app.services.privacy import mask_pii
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,8 @@ def save_upload(stream, filename: str, kind: str, actor: User | None,
     store_file(settings.folder, stored_name,
                _checked_chunks(stream, suffix, spec, settings.limit_bytes(kind), filename, sums))
     size = sums["size"]
-    media = Media(kind=kind, original_name=(filename or stored_name)[-255:],
+    name = mask_pii(filename or stored_name, "****")  # a phone's photo named by a number
+    media = Media(kind=kind, original_name=name[-255:],
                   stored_name=stored_name, mime=spec.extensions[suffix], size=size,
                   sha256=sums["sha256"], uploaded_by_id=actor.id if actor else None)
     db.session.add(media)

@@ -170,7 +170,8 @@ def save_department(dept: Department | None, *, hospital_id: int | None, parent_
 def clean_webhook_url(value: str | None) -> str | None:
     """A WeCom group robot address: an https URL with a host (blank → None)."""
     value = clean_text(value, field="wecom_webhook_url", label=WEBHOOK, max_length=500,
-                       required=False)
+                       required=False, privacy_exempt="a robot's address: its key is random "
+                       "hex and may hold 11 digits in a row; never shown to learners")
     if value is None:
         return None
     value = value.strip()

@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from app.services.errors import DomainError
+from app.services.privacy import refuse_pii
 
 LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -28,8 +29,11 @@ def _has_control_characters(value: str) -> bool:
 
 
 def clean_text(value: str | None, *, field: str, label, max_length: int,
-               required: bool = True) -> str | None:
-    """A single-line text kept exactly as typed; blank → None or an error when required."""
+               required: bool = True, privacy_exempt: str | None = None) -> str | None:
+    """A single-line text kept exactly as typed; blank → None or an error when required.
+
+    Text that looks like a client's phone or ID-card number is refused (services.privacy)
+    unless `privacy_exempt` says why this field may hold one (docs/privacy.md)."""
     if value is None or value.strip() == "":
         if required:
             raise DomainError(_l("%(label)s is required.", label=label), field)
@@ -45,12 +49,15 @@ def clean_text(value: str | None, *, field: str, label, max_length: int,
                label=label),
             field,
         )
+    if not privacy_exempt:
+        refuse_pii(value, field=field, label=label)
     return value
 
 
 def clean_multiline(value: str | None, *, field: str, label, max_length: int,
-                    required: bool = False) -> str | None:
-    """A text of several lines (Markdown, notes): line ends made "\\n", otherwise as typed."""
+                    required: bool = False, privacy_exempt: str | None = None) -> str | None:
+    """A text of several lines (Markdown, notes): line ends made "\\n", otherwise as typed;
+    refused like `clean_text` when it looks like a client's phone or ID-card number."""
     if value is not None:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     if value is None or value.strip() == "":
@@ -68,6 +75,8 @@ def clean_multiline(value: str | None, *, field: str, label, max_length: int,
                label=label),
             field,
         )
+    if not privacy_exempt:
+        refuse_pii(value, field=field, label=label)
     return value
 
 

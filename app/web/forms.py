@@ -14,12 +14,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import IntegerConverter
-from wtforms import SelectMultipleField, widgets
+from wtforms import Field, FieldList, FormField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange
 
 from app.extensions import db
 from app.services.errors import DomainError
+from app.services.privacy import pii_message
 from app.services.stale import StaleEdit
 
 MAX_ID = 2**31 - 1  # a database INTEGER
@@ -48,6 +49,43 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+class GuardedForm(FlaskForm):
+    """The base of every form (docs/privacy.md): each text field (StringField and its kinds:
+    TextAreaField, HiddenField, PasswordField …, inside FormField and FieldList too) refuses
+    what looks like a client's phone or ID-card number, naming the field. What was typed stays
+    on the page. A field that may hold one is listed in `privacy_exempt` with the reason."""
+
+    privacy_exempt: dict[str, str] = {}
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in guarded_fields(self):
+            message = pii_message(field.data if isinstance(field.data, str) else None,
+                                  field.label.text)
+            if message is not None:
+                field.errors = [*field.errors, str(message)]
+                valid = False
+        return valid
+
+
+def guarded_fields(form) -> list[Field]:
+    """The text fields of `form` (and of its sub-forms) that the privacy guard checks."""
+    exempt = getattr(form, "privacy_exempt", {})
+    found: list[Field] = []
+    for name, field in form._fields.items():
+        if name in exempt:
+            continue
+        if isinstance(field, FormField):
+            found.extend(guarded_fields(field.form))
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                found.extend(guarded_fields(entry.form) if isinstance(entry, FormField)
+                             else [entry] if isinstance(entry, StringField) else [])
+        elif isinstance(field, StringField):
+            found.append(field)
+    return found
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from flask_babel import lazy_gettext as _l
 
 from app.services.coach.model import NOTE, RISK, CoachContext, Finding
+from app.services.privacy import mask_pii
 
 MAX_ANSWER_BYTES = 256 * 1024
 MAX_FINDINGS = 20
@@ -47,8 +48,8 @@ class LlmChecker:
                    float(settings.get("COACH_LLM_TIMEOUT") or 10))
 
     def check(self, text: str, context: CoachContext) -> list[Finding]:
-        try:
-            items = self._ask(LONG_NUMBER.sub("[数字]", text))
+        try:  # the coach page refuses phone/ID numbers first; these never leave either
+            items = self._ask(LONG_NUMBER.sub("[数字]", mask_pii(text, "[号码]")))
         except FAILURES:
             return [_note(_l("The AI reviewer is not available right now; the checks above "
                              "work without it."))]

@@ -18,6 +18,7 @@ from app.services.content.file_plans import (
 )
 from app.services.errors import DomainError
 from app.services.practice.rubric import clean_rubric
+from app.services.privacy import pii_message
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]{0,70})\.md$")
@@ -42,6 +43,9 @@ class SourceFile:
         except UnicodeDecodeError:
             self.error(1, _l("the file is not UTF-8 text"))
         self.lines = self.text.splitlines()
+        for number, line in enumerate(self.lines, start=1):  # docs/privacy.md: no client data
+            if (message := pii_message(line, _l("This line"))) is not None:
+                self.error(number, message)
 
     def error(self, line: int, message) -> None:
         self.errors.append(SyncError(self.name, line, str(message)))

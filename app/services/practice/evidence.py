@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import RunStep
 from app.services.errors import DomainError
-from app.services.practice.pii import refuse_pii
+from app.services.privacy import refuse_pii
 from app.services.validation import clean_multiline, clean_text
 
 MAX_TEXT = 2000

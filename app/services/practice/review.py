@@ -28,8 +28,8 @@ from app.models.practice import DECISIONS
 from app.services.assign.notify import notify
 from app.services.errors import DomainError, NotFound
 from app.services.practice.access import can_review
-from app.services.practice.pii import refuse_pii
 from app.services.practice.rubric import SCORES, rubric_of
+from app.services.privacy import refuse_pii
 from app.services.validation import clean_multiline
 
 MAX_REASON = 2000

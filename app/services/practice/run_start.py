@@ -19,8 +19,8 @@ from app.services.content.audience import find_sop_module
 from app.services.errors import DomainError, NotFound
 from app.services.items.kinds import SOP
 from app.services.media import UploadSettings
-from app.services.practice.pii import refuse_pii
 from app.services.practice.runs import OPEN
+from app.services.privacy import refuse_pii
 from app.services.records import insert_or_none
 from app.services.validation import clean_multiline, clean_text
 

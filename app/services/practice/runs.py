@@ -6,7 +6,7 @@ steps, hand it in for review.
 - Steps may be done in any order (the page points at the first one not done). A tick is
   timestamped by the server; unticking clears it, ticking again stamps the new time.
 - Only the run's owner edits it, and only while it is a draft or returned for rework; every
-  free-text field passes the PII guard (pii.py) and the evidence registry (evidence.py)
+  free-text field passes the PII guard (services/privacy.py) and the evidence registry (evidence.py)
   before anything is written.
 - Submitting needs every step ticked with its evidence; it freezes `snapshot_of(run)` into a
   RunSubmission for the run's round. Submitting twice hands in once.
@@ -30,8 +30,8 @@ from app.services.errors import DomainError, NotFound
 from app.services.media import UploadSettings
 from app.services.practice import photos
 from app.services.practice.evidence import evidence_type
-from app.services.practice.pii import refuse_pii
 from app.services.practice.timing import step_timings
+from app.services.privacy import refuse_pii
 from app.services.validation import clean_multiline
 
 log = logging.getLogger(__name__)

@@ -28,6 +28,7 @@ from app.models import AttemptQuestion, QuizAttempt, User
 from app.models.attempts import FINISHED, GRADING, IN_PROGRESS
 from app.models.quiz import Quiz
 from app.services.errors import DomainError, NotFound
+from app.services.privacy import refuse_pii
 from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.grading import finish_if_graded, grade_question
 from app.services.quiz.layout import make_layout
@@ -37,6 +38,7 @@ from app.services.quiz.wrong_book import record_outcomes
 from app.services.records import insert_or_none
 
 GRACE = timedelta(seconds=10)
+ANSWER = _l("Your answer")
 SUBMITTED = _l("This attempt has been submitted; answers can no longer change.")
 
 
@@ -179,6 +181,8 @@ def save_answer(attempt: QuizAttempt, position: int, raw: Any, now: datetime
         response = get_type(data.type).normalise_response(data, raw)
     except QuestionError as error:
         raise DomainError(error.message, "response") from None
+    if isinstance(response, str):  # a typed answer (short answer, fill-in, numerical)
+        refuse_pii(response, field="response", label=ANSWER)
     claim_open(attempt, now, current_rank=position)
     db.session.refresh(row)  # as stored now: another request may have just checked it
     if attempt.mode != "exam" and row.answered_at is not None:

@@ -25,6 +25,7 @@ from app.services.content.files import SLUG
 from app.services.errors import DomainError
 from app.services.importers.report import ImportReport, RowError
 from app.services.importers.sources import check_not_empty, decode_text, unsupported_type
+from app.services.privacy import pii_message_in
 from app.services.quiz.data import TYPE_NAMES, QuestionData
 from app.services.quiz.gift_export import GiftExportError, to_gift
 from app.services.quiz.importers import ImportResult, parse_aiken, parse_gift
@@ -80,7 +81,8 @@ def import_questions(bank_slug: str, filename: str, data: bytes, fmt: str | None
         report.errors.append(RowError(0, exc.message))
         return report
     report.skipped = result.skipped
-    report.errors = list(result.errors) or _check_categories(result.questions)
+    report.errors = (list(result.errors) or _check_categories(result.questions)
+                     or _check_privacy(result.questions))
     if not report.errors and not result.questions:
         report.errors.append(RowError(0, _l("The file contains no questions.")))
     if report.errors:
@@ -143,6 +145,13 @@ def _check_categories(questions: list[QuestionData]) -> list[RowError]:
     return [RowError(0, _l("The category path is too long (at most %(max)d characters): "
                             "%(path)s", max=CATEGORY_LENGTH, path=path[:80] + "…"))
             for path in too_long]
+
+
+def _check_privacy(questions: list[QuestionData]) -> list[RowError]:
+    """Questions quoting a phone or ID-card number (docs/privacy.md), by their number."""
+    found = ((number, pii_message_in(question.to_dict(), _l("Question %(n)d", n=number)))
+             for number, question in enumerate(questions, start=1))
+    return [RowError(0, message) for _number, message in found if message is not None]
 
 
 def _category_path(question: QuestionData) -> str:

@@ -1,11 +1,10 @@
 """The form for a new API token and the names of the scopes as admins read them."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from app.services.api_tokens import SCOPES
-from app.web.forms import MultiCheckboxField, choices
+from app.web.forms import GuardedForm, MultiCheckboxField, choices
 
 SCOPE_LABELS = {
     "users": _l("People (accounts)"),
@@ -18,7 +17,7 @@ SCOPE_LABELS = {
 }
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(GuardedForm):
     name = StringField(_l("Token name"),
                        description=_l("Who uses it, e.g. “Power BI monthly report”."))
     scopes = MultiCheckboxField(_l("May read"),

@@ -11,8 +11,11 @@ from app.permissions import Permission, require
 from app.services.coach import review_reply
 from app.services.coach.sources import MAX_TEXT, context_for
 from app.services.errors import DomainError, NotFound
+from app.services.privacy import refuse_pii
 from app.web.coach import bp
 from app.web.forms import db_int
+
+REPLY = _l("The reply")
 
 
 @bp.post("/check")
@@ -51,6 +54,7 @@ def _read(data: dict) -> tuple[str, int | None, int | None]:
                              "has %(count)d.", max=MAX_TEXT, count=len(text)), "text")
     if "\x00" in text:
         raise DomainError(_l("The reply contains characters that cannot be checked."), "text")
+    refuse_pii(text, field="text", label=REPLY)  # nothing typed about a client leaves the server
     return text, _id(data.get("sop_step")), _id(data.get("attempt_question"))
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FloatField, HiddenField, TextAreaField
 from wtforms.validators import Optional
 
-from app.web.forms import MultiCheckboxField, db_int
+from app.web.forms import GuardedForm, MultiCheckboxField, db_int
 
 
-class GradeForm(FlaskForm):
+class GradeForm(GuardedForm):
     points = FloatField(_l("Points awarded"), validators=[Optional()],
                           render_kw={"inputmode": "decimal"})
     rubric = MultiCheckboxField(_l("Rubric points met"), coerce=db_int, validate_choice=False)

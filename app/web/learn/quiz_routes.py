@@ -21,6 +21,7 @@ from app.web.learn import bp
 from app.web.learn.quiz_forms import inline, next_position, raw_response, rich, wants_json
 from app.web.learn.task_routes import find_or_assigned
 
+TYPED_KINDS = ("short_answer", "fill_blank", "numerical")  # a refused answer is shown again
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -86,14 +87,15 @@ def attempt(attempt_id: int):
     return page
 
 
-def _question_page(found, position: int | None, now, status: int = 200):
+def _question_page(found, position: int | None, now, status: int = 200, typed=None):
     views = taking.question_views(found)
     if position is None:
         position = found.current_rank
     view = views[min(max(position, 0), len(views) - 1)]
     return render_template("learn/attempt.html", attempt=found, views=views, view=view,
                            answered=quiz_attempts.answered_count(found),
-                           remaining=taking.remaining_seconds(found, now)), status
+                           remaining=taking.remaining_seconds(found, now), typed=typed,
+                           TYPED_KINDS=TYPED_KINDS), status
 
 
 @bp.post("/attempts/<int:attempt_id>/answer")
@@ -133,7 +135,8 @@ def _refused(found, position, error: DomainError):
     if wants_json():
         return jsonify(saved=False, error=message), 400
     flash(message, "error")
-    return _question_page(found, position, utcnow(), status=400)
+    return _question_page(found, position, utcnow(), status=400,  # what was typed stays
+                          typed=request.form.get("response"))
 
 
 def _answer_json(found, row) -> dict:

@@ -4,7 +4,6 @@ app/services/quiz/question_input.py and bank_authoring.py."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -22,7 +21,7 @@ from wtforms import (
 from app.services.quiz.data import DEFAULT_SCORING
 from app.services.quiz.question_input import OptionRow, QuestionInput
 from app.services.quiz.types.multiple_choice import SCORING_CHOICES
-from app.web.forms import choices
+from app.web.forms import GuardedForm, choices
 
 BLANK_OPTION_ROWS = 3
 DIFFICULTY_LABELS = {"1": _l("1 · very easy"), "2": _l("2 · easy"), "3": _l("3 · medium"),
@@ -32,21 +31,21 @@ FORMAT_LABELS = {"auto": _l("From the file (its name and content)"),
                  "xlsx": _l("Excel (.xlsx) or CSV")}
 
 
-class BankForm(FlaskForm):
+class BankForm(GuardedForm):
     title = StringField(_l("Title"))
     slug = StringField(_l("Address (optional)"))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(GuardedForm):
     path = StringField(_l("New category"))
 
 
-class RenameCategoryForm(FlaskForm):
+class RenameCategoryForm(GuardedForm):
     old_path = HiddenField()
     path = StringField(_l("New name"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(GuardedForm):
     file = FileField(_l("Question file (.gift, .txt, .aiken, .xlsx or .csv)"))
     format = SelectField(_l("Format"), choices=choices(FORMAT_LABELS.items()),
                          validate_choice=False)
@@ -62,7 +61,7 @@ class OptionForm(Form):
     feedback = StringField(_l("Feedback"))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(GuardedForm):
     type = HiddenField()
     scenario = TextAreaField(_l("Scenario"), render_kw={"rows": 3})
     stem = TextAreaField(_l("Question text (Markdown)"), render_kw={"rows": 5})

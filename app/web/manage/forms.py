@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -18,7 +17,7 @@ from wtforms.validators import AnyOf, Optional
 
 from app.services.assign.reack import DEFAULT_DAYS as REACK_DAYS
 from app.services.content.working_copy import Upload
-from app.web.forms import SORT_RANGE, MultiCheckboxField, choices, db_int
+from app.web.forms import SORT_RANGE, GuardedForm, MultiCheckboxField, choices, db_int
 
 EVIDENCE_LABELS = {
     "none": _l("No evidence"), "text": _l("Text"), "number": _l("Number"),
@@ -45,7 +44,7 @@ class AudienceMixin:
     department_ids = MultiCheckboxField(_l("Departments"), coerce=db_int)
 
 
-class CourseForm(UploadsMixin, AudienceMixin, FlaskForm):
+class CourseForm(UploadsMixin, AudienceMixin, GuardedForm):
     upload_kinds = {"cover_file": "image"}
     title = StringField(_l("Title"))
     summary = TextAreaField(_l("Summary"), render_kw={"rows": 3})
@@ -54,11 +53,11 @@ class CourseForm(UploadsMixin, AudienceMixin, FlaskForm):
     remove_cover = BooleanField(_l("Remove the cover image"))
 
 
-class ChapterForm(FlaskForm):
+class ChapterForm(GuardedForm):
     title = StringField(_l("Chapter title"))
 
 
-class LessonForm(UploadsMixin, FlaskForm):
+class LessonForm(UploadsMixin, GuardedForm):
     upload_kinds = {"video_file": "video", "audio_file": "audio", "pdf_file": "pdf",
                     "image_file": "image"}
     title = StringField(_l("Title"))
@@ -74,14 +73,14 @@ class LessonForm(UploadsMixin, FlaskForm):
     preview = SubmitField(_l("Preview"))
 
 
-class SopModuleForm(AudienceMixin, FlaskForm):
+class SopModuleForm(AudienceMixin, GuardedForm):
     title = StringField(_l("Title"))
     owner_position_id = SelectField(_l("Owner position"), coerce=db_int)
     purpose = TextAreaField(_l("Purpose (Markdown)"), render_kw={"rows": 6})
     sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])
 
 
-class StepForm(FlaskForm):
+class StepForm(GuardedForm):
     title = StringField(_l("Title"))
     responsible_position_id = SelectField(_l("Responsible position"), coerce=db_int)
     timing = StringField(_l("Timing"))
@@ -92,11 +91,11 @@ class StepForm(FlaskForm):
     key_points = TextAreaField(_l("Key points"), render_kw={"rows": 4})
 
 
-class RubricForm(FlaskForm):
+class RubricForm(GuardedForm):
     criteria = TextAreaField(_l("Review rubric: one criterion per line"), render_kw={"rows": 4})
 
 
-class PublishForm(FlaskForm):
+class PublishForm(GuardedForm):
     change_note = TextAreaField(_l("Change note"), render_kw={"rows": 3})
 
 
@@ -106,20 +105,20 @@ class SopPublishForm(PublishForm):
                               validators=[Optional()])
 
 
-class ImageForm(UploadsMixin, FlaskForm):
+class ImageForm(UploadsMixin, GuardedForm):
     upload_kinds = {"image": "image"}
     image = FileField(_l("Image"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(GuardedForm):
     direction = StringField()  # the value of the button pressed: "up" or "down"
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(GuardedForm):
     archived = HiddenField()  # "1" archive, "0" bring back
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(GuardedForm):
     """A delete button; its hidden confirm=yes makes a bare or stray POST delete nothing."""
 
     confirm = HiddenField(validators=[AnyOf(["yes"])])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -17,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, Optional
 
-from app.web.forms import MultiCheckboxField, choices, db_int
+from app.web.forms import GuardedForm, MultiCheckboxField, choices, db_int
 
 MODE_LABELS = {"exam": _l("Exam"), "practice": _l("Practice")}
 GRADING_LABELS = {"highest": _l("Highest score"), "last": _l("Last attempt"),
@@ -32,7 +31,7 @@ def _number(label, **kwargs):
                         **kwargs)
 
 
-class QuizForm(FlaskForm):
+class QuizForm(GuardedForm):
     title = StringField(_l("Title"))
     description = TextAreaField(_l("Description"), render_kw={"rows": 3})
     mode = RadioField(_l("Mode"), choices=choices(MODE_LABELS.items()), default="exam",
@@ -56,15 +55,15 @@ class QuizForm(FlaskForm):
     sop_module_id = SelectField(_l("SOP module"), coerce=db_int, validate_choice=False)
 
 
-class PickerAddForm(FlaskForm):
+class PickerAddForm(GuardedForm):
     question_ids = MultiCheckboxField(_l("Questions"), coerce=db_int, validate_choice=False)
 
 
-class ItemPointsForm(FlaskForm):
+class ItemPointsForm(GuardedForm):
     points = FloatField(_l("Points in this quiz"), validators=[Optional()])
 
 
-class DrawRuleForm(FlaskForm):
+class DrawRuleForm(GuardedForm):
     bank_id = SelectField(_l("Question bank"), coerce=db_int, validate_choice=False)
     category_id = SelectField(_l("Category (with its sub-categories)"), coerce=db_int,
                               validate_choice=False)
@@ -75,7 +74,7 @@ class DrawRuleForm(FlaskForm):
     points = FloatField(_l("Points per question"), validators=[Optional()])
 
 
-class FlagForm(FlaskForm):
+class FlagForm(GuardedForm):
     """A publish or archive button: "1" turns the flag on, "0" off."""
 
     value = HiddenField(validators=[AnyOf(["0", "1"])])  # a bare POST changes nothing

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateTimeLocalField, StringField, TextAreaField
 from wtforms.validators import Optional
@@ -13,13 +12,14 @@ from wtforms.validators import Optional
 from app.services.practice.run_start import MAX_CASE_CODE, MAX_CONTEXT
 from app.services.practice.runs import StepInput
 from app.services.quiz.authoring import to_utc
+from app.web.forms import GuardedForm
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 STEP_FIELDS = ("evidence_text", "evidence_number", "evidence_link", "note", "script_draft")
 MAX_FIELD = 20_000  # longer than any field allows: the service says how long it may be
 
 
-class StartForm(FlaskForm):
+class StartForm(GuardedForm):
     case_code = StringField(_l("Case code"), render_kw={
         "maxlength": MAX_CASE_CODE, "autocomplete": "off", "placeholder": "CRM-2026-000123"})
     context = TextAreaField(_l("Context"), render_kw={"rows": 3, "maxlength": MAX_CONTEXT})

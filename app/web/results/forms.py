@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from app.services.results.measures import MEASURES
-from app.web.forms import SORT_RANGE, choices
+from app.web.forms import SORT_RANGE, GuardedForm, choices
 
 KIND_LABELS = {"weekly": _l("Weekly"), "monthly": _l("Monthly")}
 
 
-class MetricForm(FlaskForm):
+class MetricForm(GuardedForm):
     name = StringField(_l("Metric name"))
     unit = StringField(_l("Unit"), description=_l("For example 人, 次, 单 or 分."))
     period = SelectField(_l("Period"), choices=choices(KIND_LABELS.items()),
@@ -35,7 +34,7 @@ class MetricForm(FlaskForm):
     sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(GuardedForm):
     kind = SelectField(_l("Period kind"), choices=choices(KIND_LABELS.items()),
                        validate_choice=False)
     period = StringField(_l("Period"), render_kw={"list": "recent-periods",
@@ -44,10 +43,10 @@ class ImportForm(FlaskForm):
     dry_run = BooleanField(_l("Only check the file, write nothing"))
 
 
-class CorrectForm(FlaskForm):
+class CorrectForm(GuardedForm):
     value = StringField(_l("Corrected figure"))
     note = StringField(_l("Reason for the correction"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(GuardedForm):
     """An empty form: a button that POSTs with a CSRF token."""

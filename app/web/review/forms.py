@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
 from app.services.practice.review import Decision
+from app.web.forms import GuardedForm
 
 SCORE, COMMENT = "score:", "comment:"
 
@@ -19,7 +19,7 @@ def _prefixed(prefix: str) -> dict[str, str]:
             if name.startswith(prefix)}
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(GuardedForm):
     reason = TextAreaField(_l("Reason (required when returning)"), render_kw={"rows": 3})
 
     def decision_data(self) -> Decision:

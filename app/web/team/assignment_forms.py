@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     HiddenField,
@@ -21,14 +20,14 @@ from app.services.assign.assignments import DEFAULT_GRACE_DAYS, AssignmentData
 from app.services.errors import DomainError
 from app.services.items import labels
 from app.services.quiz.authoring import to_utc
-from app.web.forms import MultiCheckboxField, choices, db_int
+from app.web.forms import GuardedForm, MultiCheckboxField, choices, db_int
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 KIND_LABELS = labels(plural=True)  # kind → plural, from the item registry
 REQUIRED_LABELS = {"1": _l("Required"), "0": _l("Optional")}
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(GuardedForm):
     item = SelectField(_l("What to assign"), validate_choice=False)
     acknowledge = RadioField(_l("Acknowledge the SOP"), default="1", validate_choice=False,
                              choices=choices([("1", _l("Yes")), ("0", _l("No"))]))
@@ -77,7 +76,7 @@ def _number(text: str) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(GuardedForm):
     """One person's new due date; checked by the service, so that a bad value is flashed."""
 
     user_id = HiddenField()
@@ -100,9 +99,9 @@ class ExtendForm(FlaskForm):
         return to_utc(local, zone, "due_at")
 
 
-class RemindForm(FlaskForm):
+class RemindForm(GuardedForm):
     """A one-click button (its CSRF token is all it carries)."""
 
 
-class CancelForm(FlaskForm):
+class CancelForm(GuardedForm):
     confirm = HiddenField(validators=[AnyOf(["yes"])])  # a bare POST changes nothing

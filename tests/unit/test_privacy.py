@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app.services.errors import DomainError
-from app.services.practice.pii import (
+from app.services.privacy import (
     ID_CARD,
     PHONE,
     check_character,

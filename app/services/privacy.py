@@ -1,5 +1,13 @@
-"""The client-privacy guard of practice runs: text that looks like a mainland mobile number or
-an ID-card number (居民身份证号) is refused, with a message saying why.
+"""The client-privacy guard of every free-text field (docs/privacy.md): text that looks like a
+mainland mobile number or an ID-card number (居民身份证号) is refused, with a message naming the
+field and saying why.
+
+Where it runs: `validation.clean_text` / `clean_multiline` (every service that stores typed
+text), `web.forms.GuardedForm` (every WTForms text field), typed quiz answers
+(quiz.attempts.save_answer), the coach page (web.coach), question imports (quiz.banks) and
+content files (content.files). `mask_pii` hides such numbers in text that leaves the server
+(coach.llm) and in uploaded file names (media). Fields that hold staff data or secrets opt out
+with a written reason.
 
 What is refused (after NFKC normalisation, so full-width digits, ＋ and － count; any Unicode
 decimal digit counts as its ASCII digit; invisible format characters such as zero-width
@@ -29,6 +37,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -105,14 +114,65 @@ def find_pii(text: str | None) -> str | None:
     return None
 
 
-def refuse_pii(value: str | None, *, field: str, label) -> None:
-    """Raise DomainError (naming the field and the reason) when `value` looks like PII."""
+def pii_message(value: str | None, label):
+    """The refusal (a lazy string naming the field and the reason), or None when `value` holds
+    nothing that looks like a phone or ID-card number."""
     found = find_pii(value)
     if found == PHONE:
-        raise DomainError(_l(
+        return _l(
             "%(label)s looks like a mobile phone number. SOP Academy never stores clients' "
-            "phone numbers: refer to the client by the case code only.", label=label), field)
+            "phone numbers: refer to the client by the case code only.", label=label)
     if found == ID_CARD:
-        raise DomainError(_l(
+        return _l(
             "%(label)s looks like an ID-card number. SOP Academy never stores clients' "
-            "ID-card numbers: refer to the client by the case code only.", label=label), field)
+            "ID-card numbers: refer to the client by the case code only.", label=label)
+    return None
+
+
+def refuse_pii(value: str | None, *, field: str | None, label) -> None:
+    """Raise DomainError (naming the field and the reason) when `value` looks like PII."""
+    message = pii_message(value, label)
+    if message is not None:
+        raise DomainError(message, field)
+
+
+def texts_in(data: Any) -> list[str]:
+    """Every string inside nested dicts, lists and tuples (keys too)."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [text for pair in data.items() for item in pair for text in texts_in(item)]
+    if isinstance(data, list | tuple):
+        return [text for item in data for text in texts_in(item)]
+    return []
+
+
+def pii_message_in(data: Any, label):
+    """`pii_message` for the first string of a nested structure that holds PII (or None)."""
+    for text in texts_in(data):
+        if (message := pii_message(text, label)) is not None:
+            return message
+    return None
+
+
+def mask_pii(text: str, mask: str = "[号码]") -> str:
+    """`text` with everything shaped like a mobile or ID-card number replaced by `mask`
+    (checks or not), the rest unchanged: for text that leaves the server (the coach's AI
+    reviewer). Detection runs on each character's normal form, mapped back to `text`."""
+    plain, origin = [], []
+    for index, ch in enumerate(text):
+        for part in normalise(ch):
+            plain.append(part)
+            origin.append(index)
+    plain_text = "".join(plain)
+    spans = [m.span() for m in MOBILE.finditer(plain_text)]
+    spans += [m.span(1) for pattern in (ID_18, ID_15) for m in pattern.finditer(plain_text)]
+    merged: list[list[int]] = []
+    for start, end in sorted((origin[a], origin[b - 1] + 1) for a, b in spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start] + mask + text[end:]
+    return text
