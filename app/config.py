@@ -33,8 +33,16 @@ def load_settings(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down: count attempts in this process's memory instead (flask-limiter logs
+        # "Rate limit storage unreachable - falling back to in-memory storage") and go back to
+        # Redis once it answers again; never a 500 because of the limiter.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": ({"socket_connect_timeout": 1, "socket_timeout": 1}
+                                      if redis_url else {}),
         "RATELIMIT_HEADERS_ENABLED": False,
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
+        "READYZ_MIN_FREE_MB": int(os.environ.get("READYZ_MIN_FREE_MB", "200")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "MAX_VIDEO_MB": int(os.environ.get("MAX_VIDEO_MB", "500")),
         "MAX_AUDIO_MB": int(os.environ.get("MAX_AUDIO_MB", "50")),
