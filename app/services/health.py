@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Mapping
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 from app.extensions import db
@@ -35,6 +36,19 @@ def readiness(settings: Mapping) -> tuple[bool, dict]:
     else:
         status = OK if all(value == OK for value in checks.values()) else "degraded"
     return database_ok, {"status": status, "checks": checks}
+
+
+UNREACHABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+               sa_exc.TimeoutError)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be reached or is busy (refused connection,
+    lost connection, pool exhausted, SQLite locked) rather than a bug in a query (SQLite
+    reports a missing table as an OperationalError too: that one is a bug)."""
+    if not isinstance(error, UNREACHABLE):
+        return False
+    return "no such " not in str(getattr(error, "orig", error))
 
 
 def database_check() -> str:
@@ -76,6 +90,11 @@ def uploads_check(folder: str, min_free_mb: int) -> str:
     if min_free_mb and shutil.disk_usage(path).free < min_free_mb * 1024 * 1024:
         return "low_space"
     return OK
+
+
+def rollback_quietly() -> None:
+    """Roll the session back; when the connection is gone, that fails too: ignored."""
+    _rollback()
 
 
 def _rollback() -> None:
