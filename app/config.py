@@ -58,6 +58,10 @@ def load_settings(instance_path: str) -> dict:
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER") or None,
         "REMINDER_DUE_SOON_DAYS": int(os.environ.get("REMINDER_DUE_SOON_DAYS", "2")),
+        # A reminder claimed by a run that then crashed is sent by a run this much later.
+        "REMINDER_CLAIM_MINUTES": int(os.environ.get("REMINDER_CLAIM_MINUTES", "15")),
+        # A roster import, content sync or question import that crashed holds its lock so long.
+        "JOB_LOCK_MINUTES": int(os.environ.get("JOB_LOCK_MINUTES", "30")),
         # The script coach (docs/coach.md): another term list, an optional AI reviewer.
         "COACH_TERMS_FILE": os.environ.get("COACH_TERMS_FILE") or None,
         "COACH_LLM_URL": os.environ.get("COACH_LLM_URL") or None,
