@@ -55,7 +55,7 @@ def database_check() -> str:
     try:
         db.session.execute(text("SELECT 1"))
     except Exception as exc:  # any database failure: not ready
-        _rollback()
+        rollback_quietly()
         log.warning("readiness: database unavailable: %s", type(exc).__name__)
         return "unavailable"
     return OK
@@ -94,11 +94,7 @@ def uploads_check(folder: str, min_free_mb: int) -> str:
 
 def rollback_quietly() -> None:
     """Roll the session back; when the connection is gone, that fails too: ignored."""
-    _rollback()
-
-
-def _rollback() -> None:
     try:
         db.session.rollback()
     except Exception:  # the connection is gone: nothing to roll back
-        log.debug("rollback after a failed readiness check failed too", exc_info=True)
+        log.debug("rollback failed too (the database is gone)", exc_info=True)

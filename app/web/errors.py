@@ -62,7 +62,15 @@ def register_error_handlers(app: Flask) -> None:
             return _database_unavailable()
         if not isinstance(error, InternalServerError):
             app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return api_errors.json_error(500) if _is_api() else render_error(500)
+        if _is_api():
+            return api_errors.json_error(500)
+        try:
+            return render_error(500)
+        except Exception as failure:  # the page header needed the database, gone meanwhile
+            if not health.database_unavailable(failure):
+                raise
+            health.rollback_quietly()
+            return _database_unavailable()
 
 
 def _database_unavailable():

@@ -68,3 +68,23 @@ def test_readyz_is_503_and_healthz_still_ok(client, monkeypatch):
         ready, health = client.get("/readyz"), client.get("/healthz")
     assert ready.status_code == 503 and ready.json["checks"]["database"] == "unavailable"
     assert health.status_code == 200 and health.text == "ok"
+
+
+@pytest.mark.fresh_app  # adds a route
+def test_a_bug_while_the_database_goes_away_is_still_a_chinese_page(app, client, auth, demo,
+                                                                     monkeypatch):
+    @app.get("/bug-then-outage-for-test")
+    def bug():
+        db.engine.dispose()
+        monkeypatch.setattr(db.engine.dialect, "connect", _refuse)
+        raise RuntimeError("a bug")
+
+    auth.as_role("employee")
+    page = client.get("/bug-then-outage-for-test")
+    monkeypatch.undo()
+    assert page.status_code == 503 and "服务暂时不可用" in page.text
+    assert "Traceback" not in page.text and "a bug" not in page.text
+
+
+def _refuse(*args, **kwargs):
+    raise db.engine.dialect.loaded_dbapi.OperationalError("connection refused")
