@@ -75,6 +75,7 @@ def test_a_bug_while_the_database_goes_away_is_still_a_chinese_page(app, client,
                                                                      monkeypatch):
     @app.get("/bug-then-outage-for-test")
     def bug():
+        db.session.close()  # the user stays loaded; the connection goes back to be closed
         db.engine.dispose()
         monkeypatch.setattr(db.engine.dialect, "connect", _refuse)
         raise RuntimeError("a bug")
