@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from app.cli_backup import backup_cli
 from app.cli_certificates import certificates_cli
 from app.cli_coach import coach_cli
+from app.cli_locks import exclusive
 from app.cli_reminders import reminders_cli
 from app.cli_sign_ins import sign_ins_cli
 from app.extensions import db
@@ -61,7 +62,8 @@ def demo_command(host: str, port: int) -> None:
     upgrade()
     users = seed_demo(current_app.config["PASSWORD_HASH_METHOD"])
     db.session.commit()
-    _print_sync_report(_sync(PROJECT_ROOT, dry_run=False))
+    with exclusive("content-sync", as_json=False):
+        _print_sync_report(_sync(PROJECT_ROOT, dry_run=False))
     from app.models.base import utcnow
     from app.services.assign.demo import seed_demo_assignments
     from app.services.practice.demo import seed_demo_practice
@@ -85,7 +87,19 @@ def demo_command(host: str, port: int) -> None:
 @click.option("--dry-run", is_flag=True, help="Check the file without writing anything.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def users_import_command(file: Path, dry_run: bool, as_json: bool) -> None:
-    """Import a roster (.xlsx or .csv); any bad row → nothing is written."""
+    """Import a roster (.xlsx or .csv); any bad row → nothing is written. Another import
+    running → nothing is written, exit status 75."""
+    with exclusive("roster-import", as_json, enabled=not dry_run):
+        report = _import_roster(file, dry_run, as_json)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        _print_report(report)
+    if report.errors:
+        sys.exit(1)
+
+
+def _import_roster(file: Path, dry_run: bool, as_json: bool):
     try:
         report = import_roster(file.name, file.read_bytes(), dry_run=dry_run,
                                max_rows=current_app.config["ROSTER_MAX_ROWS"],
@@ -103,12 +117,7 @@ def users_import_command(file: Path, dry_run: bool, as_json: bool) -> None:
         db.session.rollback()
     else:
         db.session.commit()
-    if as_json:
-        _print_json(report.as_dict())
-    else:
-        _print_report(report)
-    if report.errors:
-        sys.exit(1)
+    return report
 
 
 def _print_report(report) -> None:
@@ -136,8 +145,10 @@ def _print_report(report) -> None:
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder holding courses/ and sop/ (default: the project folder).")
 def content_sync_command(dry_run: bool, as_json: bool, root: Path | None) -> None:
-    """Load courses/ and sop/: identity by slug, a changed file → a new version."""
-    report = _sync(root or PROJECT_ROOT, dry_run)
+    """Load courses/ and sop/: identity by slug, a changed file → a new version. Another
+    sync running → nothing is written, exit status 75."""
+    with exclusive("content-sync", as_json, enabled=not dry_run):
+        report = _sync(root or PROJECT_ROOT, dry_run)
     if as_json:
         _print_json(report.as_dict())
     else:
@@ -193,12 +204,13 @@ def questions_import_command(file: Path, bank_slug: str, fmt: str | None, dry_ru
     from app.services.quiz.banks import import_questions
 
     progress = None if as_json or not _stdout_is_tty() else _progress_bar
-    report = import_questions(bank_slug, file.name, file.read_bytes(), fmt, dry_run=dry_run,
-                              progress=progress)
-    if report.errors or dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+    with exclusive(f"questions-import:{bank_slug}", as_json, enabled=not dry_run):
+        report = import_questions(bank_slug, file.name, file.read_bytes(), fmt,
+                                  dry_run=dry_run, progress=progress)
+        if report.errors or dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
     if as_json:
         _print_json(report.as_dict())
     else:

@@ -1,6 +1,7 @@
 """`flask reminders send [--dry-run] [--json]`: the daily reminder run (see
 app.services.assign.reminders). Exit status 0 when outside messages failed (the next run
-tries them again); 1 when an internal error stopped a channel."""
+tries them again) or another run was sending some of them at the same moment (each message
+is claimed first: it goes out once); 1 when an internal error stopped a channel."""
 
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ def _print_report(report: ReminderReport) -> None:
             click.echo(_("%(channel)s: %(sent)d sent, %(skipped)d skipped (already sent), "
                          "%(failed)d failed.", channel=label, sent=channel.sent,
                          skipped=channel.skipped, failed=channel.failed))
+        if channel.in_progress:
+            click.echo(_("  %(count)d being sent by another run at this moment (left to it).",
+                         count=channel.in_progress))
         if channel.no_recipient:
             click.echo(_("  %(count)d without anywhere to send to (no robot or no email "
                          "address).", count=channel.no_recipient))

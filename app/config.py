@@ -33,6 +33,15 @@ def _int(name: str, default: int, minimum: int, maximum: int) -> int:
     return int(value)
 
 
+def _redis_options() -> dict:
+    """Give up on Redis within a second, without redis-py's retries (1.7 s per request while
+    Redis is down): the limiter then counts in memory and checks back now and then."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 0)}
+
+
 def load_settings(instance_path: str) -> dict:
     """Settings from the environment, with defaults for a laptop."""
     default_db = "sqlite:///" + str(Path(instance_path) / "sop_academy.db")
@@ -45,9 +54,16 @@ def load_settings(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down: count attempts in this process's memory instead (flask-limiter logs
+        # "Rate limit storage unreachable - falling back to in-memory storage") and go back to
+        # Redis once it answers again; never a 500 because of the limiter.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": _redis_options() if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": False,
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
         "BACKUP_DIR": os.environ.get("BACKUP_DIR") or str(Path(instance_path) / "backups"),
+        "READYZ_MIN_FREE_MB": int(os.environ.get("READYZ_MIN_FREE_MB", "200")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "MAX_VIDEO_MB": int(os.environ.get("MAX_VIDEO_MB", "500")),
         "MAX_AUDIO_MB": int(os.environ.get("MAX_AUDIO_MB", "50")),
@@ -63,6 +79,10 @@ def load_settings(instance_path: str) -> dict:
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER") or None,
         "REMINDER_DUE_SOON_DAYS": int(os.environ.get("REMINDER_DUE_SOON_DAYS", "2")),
+        # A reminder claimed by a run that then crashed is sent by a run this much later.
+        "REMINDER_CLAIM_MINUTES": int(os.environ.get("REMINDER_CLAIM_MINUTES", "15")),
+        # A roster import, content sync or question import that crashed holds its lock so long.
+        "JOB_LOCK_MINUTES": int(os.environ.get("JOB_LOCK_MINUTES", "30")),
         # The script coach (docs/coach.md): another term list, an optional AI reviewer.
         "COACH_TERMS_FILE": os.environ.get("COACH_TERMS_FILE") or None,
         "COACH_LLM_URL": os.environ.get("COACH_LLM_URL") or None,

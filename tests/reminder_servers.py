@@ -8,7 +8,8 @@ import email.policy
 import json
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
 
@@ -17,17 +18,20 @@ OK = (200, {"errcode": 0, "errmsg": "ok"})
 
 class Robot:
     """`with Robot() as robot:` — `robot.url(key)`, `robot.received` (path, headers, JSON
-    body), `robot.replies`: (status, JSON) answers to give first, then OK."""
+    body), `robot.replies`: (status, JSON) answers to give first, then OK; `robot.delay`:
+    seconds to think before each answer (a slow network)."""
 
     def __init__(self):
         self.received: list[tuple[str, dict, dict]] = []
         self.replies: list[tuple[int, dict]] = []
+        self.delay = 0.0
         robot = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server naming)
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 robot.received.append((self.path, dict(self.headers), json.loads(body)))
+                time.sleep(robot.delay)
                 status, answer = robot.replies.pop(0) if robot.replies else OK
                 payload = json.dumps(answer).encode()
                 self.send_response(status)
@@ -39,7 +43,7 @@ class Robot:
             def log_message(self, *args):
                 pass
 
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def url(self, key: str = "robot-key-0001") -> str:

@@ -25,6 +25,7 @@ from app.models.content import (
     SopVersion,
     SopVersionStep,
 )
+from app.models.locks import Lock
 from app.models.org import Department, Hospital, Position, User, UserRole, department_leads
 from app.models.practice import (
     EvidencePhoto,
@@ -58,5 +59,5 @@ __all__ = [
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads", "EvidencePhoto", "PracticeRun", "RunReview", "RunStep",
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",
-    "ApiToken", "AppSetting", "Certificate", "SignInEvent", "SignInThrottle",
+    "ApiToken", "AppSetting", "Certificate", "Lock", "SignInEvent", "SignInThrottle",
 ]

@@ -174,7 +174,10 @@ class ReminderDelivery(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(10))
     key: Mapped[str] = mapped_column(String(160))
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sent|failed
+    # pending → claimed (a run is sending it: claimed_at) → sent | failed. A claim older than
+    # REMINDER_CLAIM_MINUTES belongs to a run that crashed: a later run takes it over.
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     tries: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

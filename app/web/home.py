@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, current_app, jsonify, redirect, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
 
-from app.extensions import db
 from app.permissions import Role, sorted_roles
+from app.services import health
 
 bp = Blueprint("home", __name__)
 
@@ -33,9 +32,7 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means not ready
-        db.session.rollback()
-        return "database unavailable", 503, {"Content-Type": "text/plain; charset=utf-8"}
-    return "ready", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    """JSON: each part "ok" or what is wrong (docs/degraded-modes.md); 503 only when the
+    database fails, 200 with "status": "degraded" when Redis or the upload folder does."""
+    database_ok, report = health.readiness(current_app.config)
+    return jsonify(report), 200 if database_ok else 503

@@ -20,13 +20,16 @@ def test_healthz_answers_ok_without_touching_the_database(client, count_statemen
 
 def test_readyz_checks_the_database(client):
     response = client.get("/readyz")
-    assert response.status_code == 200 and response.text == "ready"
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "checks": {"database": "ok", "uploads": "ok"}}
 
 
 def test_readyz_reports_an_unreachable_database():
     broken = create_app(make_config(SQLALCHEMY_DATABASE_URI="sqlite:////nonexistent/dir/x.db"))
     response = broken.test_client().get("/readyz")
     assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+    assert response.json["checks"]["database"] == "unavailable"
 
 
 def test_404_page_is_chinese_then_english(client):

@@ -7,13 +7,12 @@ import io
 from flask import current_app, render_template, send_file
 from flask_babel import gettext as _
 
-from app.extensions import db
 from app.permissions import Permission, require
-from app.services.errors import DomainError
 from app.services.importers.roster import import_roster
 from app.services.importers.roster_template import roster_template_csv, roster_template_xlsx
 from app.web.admin import bp
 from app.web.admin.forms import RosterForm
+from app.web.imports import run_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,17 +27,12 @@ def roster_import():
         if upload is None or not getattr(upload, "filename", ""):
             file_error = _("Choose a roster file to upload.")
         else:
-            try:
-                report = import_roster(upload.filename, upload.read(),
-                                       dry_run=form.dry_run.data,
-                                       max_rows=current_app.config["ROSTER_MAX_ROWS"],
-                                       hash_method=current_app.config["PASSWORD_HASH_METHOD"])
-            except DomainError as error:
-                file_error = str(error)
-        if report is not None and not report.errors and not report.dry_run:
-            db.session.commit()
-        else:
-            db.session.rollback()
+            report, file_error = run_import(
+                "roster-import", lambda: import_roster(
+                    upload.filename, upload.read(), dry_run=form.dry_run.data,
+                    max_rows=current_app.config["ROSTER_MAX_ROWS"],
+                    hash_method=current_app.config["PASSWORD_HASH_METHOD"]),
+                dry_run=form.dry_run.data)
     return render_template("admin/roster_import.html", form=form, report=report,
                            file_error=file_error)
 

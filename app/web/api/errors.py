@@ -20,6 +20,7 @@ CODES = {
     413: ("too_large", "The request is too large."),
     429: ("too_many_requests", "Too many requests; slow down."),
     500: ("server_error", "The server ran into a problem; try again later."),
+    503: ("unavailable", "The service is temporarily unavailable; try again later."),
 }
 
 

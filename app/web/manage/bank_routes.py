@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models.quiz import QuestionBank
 from app.permissions import Permission, require
-from app.services.errors import DomainError
 from app.services.quiz import bank_authoring as authoring
 from app.services.quiz.data import TYPE_NAMES
 from app.services.quiz.types import TYPES
 from app.web.forms import db_int
+from app.web.imports import run_import
 from app.web.manage import bp
 from app.web.manage.bank_forms import BankForm, CategoryForm, ImportForm, RenameCategoryForm
 from app.web.manage.helpers import post_action, save_or_render
@@ -98,15 +98,10 @@ def bank_import(bank_id: int):
         if upload is None or not getattr(upload, "filename", ""):
             file_error = _("Choose a question file to upload.")
         else:
-            try:
-                report = import_questions(bank.slug, upload.filename, upload.read(), fmt,
-                                          dry_run=form.dry_run.data)
-            except DomainError as error:
-                file_error = str(error)
-        if report is not None and not report.errors and not report.dry_run:
-            db.session.commit()
-        else:
-            db.session.rollback()
+            report, file_error = run_import(
+                f"questions-import:{bank.slug}", lambda: import_questions(
+                    bank.slug, upload.filename, upload.read(), fmt, dry_run=form.dry_run.data),
+                dry_run=form.dry_run.data)
     return render_template("manage/banks/import.html", bank=bank, form=form, report=report,
                            file_error=file_error, types=TYPES)
 

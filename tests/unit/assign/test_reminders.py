@@ -99,7 +99,7 @@ def test_one_run_sends_through_every_channel(app, wired):
     assert _counts(result, "wecom") == (2, 0, 0)
     assert _counts(result, "email") == (2, 0, 0)
     assert result["email"]["no_recipient"] == 1  # 陈主管 has no address
-    assert commits == 1 + 2 + 2  # after the in-app notices and after each message
+    assert commits == 1 + 2 * (2 + 2)  # after the in-app notices; each message: claim, result
     by_key = {path.rsplit("=", 1)[1]: body["markdown"]["content"]
               for path, _h, body in robot.received}
     assert "陈主管" in by_key["surgery"] and "郑可" not in by_key["surgery"]

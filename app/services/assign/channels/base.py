@@ -1,6 +1,7 @@
 """What every reminder channel shares: the run it works in, the message it sends, the counts
 it reports, and — for outside channels (WeCom robot, email) — the delivery log that makes a
-run idempotent per day: a key already `sent` is skipped, a `failed` one is tried again."""
+run idempotent per day: a key already `sent` is skipped, a `failed` one is tried again, and
+each message is claimed before it is sent (claims.py), so two runs at once send it once."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.assignments import ReminderDelivery
+from app.models.base import utcnow
+from app.services.assign.channels import claims
 
 log = logging.getLogger("app.reminders")
 ERROR_LENGTH = 2000
@@ -52,6 +55,7 @@ class RunContext:
     owed: list[OwedItem]
     department_names: dict[int, str]
     commit: Callable[[], None]
+    clock: Callable[[], datetime] = utcnow  # claims carry the real time, not the run's start
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,15 @@ class ChannelReport:
     sent: int = 0
     skipped: int = 0  # already sent earlier (today), or already notified in-app
     failed: int = 0
+    in_progress: int = 0  # claimed by another run sending at this moment
     no_recipient: int = 0  # departments without a robot, people without an address
     error: str | None = None  # an internal error stopped this channel
     planned: list[Message] = field(default_factory=list)  # dry run: what would be sent
 
     def as_dict(self) -> dict:
         return {"enabled": self.enabled, "sent": self.sent, "skipped": self.skipped,
-                "failed": self.failed, "no_recipient": self.no_recipient, "error": self.error,
+                "failed": self.failed, "in_progress": self.in_progress,
+                "no_recipient": self.no_recipient, "error": self.error,
                 "would_send": [m.as_dict() for m in self.planned]}
 
 
@@ -115,34 +121,32 @@ class OutsideChannel(ABC):
         for message in messages:
             if message.key in done:
                 report.skipped += 1
-            elif ctx.dry_run:
+            elif ctx.dry_run:  # claims nothing, writes nothing
                 report.planned.append(message)
-            elif self._send_and_record(message, ctx):
-                report.sent += 1
             else:
-                report.failed += 1
+                outcome = self._claim_send_record(message, ctx)
+                setattr(report, outcome, getattr(report, outcome) + 1)
         return report
 
-    def _send_and_record(self, message: Message, ctx: RunContext) -> bool:
-        delivery = db.session.scalar(select(ReminderDelivery).where(
-            ReminderDelivery.channel == self.name, ReminderDelivery.key == message.key))
-        if delivery is None:
-            delivery = ReminderDelivery(channel=self.name, key=message.key, tries=0)
-            db.session.add(delivery)
-        delivery.tries = (delivery.tries or 0) + 1
+    def _claim_send_record(self, message: Message, ctx: RunContext) -> str:
+        """Claim (committed), send, record (committed): "sent", "failed", "skipped" (another
+        run sent it meanwhile) or "in_progress" (another run is sending it)."""
+        claimed_at = ctx.clock()
+        outcome = claims.claim(self.name, message.key, claimed_at,
+                               int(ctx.settings.get("REMINDER_CLAIM_MINUTES", 15)))
+        ctx.commit()  # the claim is visible to other runs before anything goes out
+        if outcome != claims.TAKEN:
+            return "skipped" if outcome == claims.SENT else "in_progress"
+        error = None
         try:
             self.deliver(message, ctx.settings)
         except Exception as exc:  # one message failing never stops the others
-            delivery.status, delivery.last_error = "failed", _describe(exc)[:ERROR_LENGTH]
+            error = _describe(exc)[:ERROR_LENGTH]
             log.warning("reminder %s %s to %s failed (try %d): %s", self.name, message.key,
-                        message.recipient, delivery.tries, delivery.last_error)
-            ok = False
-        else:
-            delivery.status, delivery.sent_at, delivery.last_error = "sent", ctx.now, ""
-            ok = True
-        db.session.flush()
+                        message.recipient, claims.tries(self.name, message.key), error)
+        claims.finish(self.name, message.key, claimed_at, ctx.clock(), error=error)
         ctx.commit()  # a crash later in the run must not send this message again
-        return ok
+        return "sent" if error is None else "failed"
 
 
 def _sent_keys(channel: str, day: str) -> set[str]:
