@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -79,6 +79,7 @@ def _database_unavailable():
     if _is_api():
         return api_errors.json_error(503, headers=RETRY_AFTER)
     login_manager._update_request_context_with_user()  # anonymous for the rest of it
+    g.sign_in_unknown = True  # not signed out: auth.forget_ended_sign_in keeps the cookies
     try:
         body, code = render_error(503)
     except Exception:  # the page itself failed: plain text rather than a bare English 500

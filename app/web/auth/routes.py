@@ -54,8 +54,8 @@ def forget_ended_sign_in(response):
     deleted), instead of being looked up again on every request. Only where this request
     already looked for the user: static files never touch the database."""
     user = g.get("_login_user")
-    if user is None or user.is_authenticated:
-        return response
+    if user is None or user.is_authenticated or g.get("sign_in_unknown"):
+        return response  # (unknown: the database did not answer, see web/errors.py)
     session.pop("_user_id", None)
     if _remember_cookie() in request.cookies:
         session["_remember"] = "clear"  # Flask-Login deletes the cookie after this hook
