@@ -8,6 +8,8 @@ assign.access); working copies by authors. So:
 
 - administrators and the uploader: always;
 - authors (trainers): a file used by any course or SOP module, draft or published;
+- supervisors: a file used by a published version of any item (they assign items, and
+  review practice runs of SOP modules that need not be meant for them);
 - learners: a file used by a published version of an item they may open (any version:
   history pages and practice runs show the version they were made against);
 - a file nothing uses (an image uploaded but never saved into a text): uploader and
@@ -111,6 +113,8 @@ def may_read_media(user: User | None, media: Media, now: datetime) -> bool:
     if not used:
         return False
     if has_permission(user, Permission.AUTHOR_CONTENT):
+        return True
+    if published and has_permission(user, Permission.VIEW_TEAM):
         return True
     if not published or not has_permission(user, Permission.LEARN):
         return False

@@ -69,7 +69,7 @@ def test_every_scheduled_command_exists(runner):
     commands = [c for path in units for c in _flask_commands(path.read_text())]
     cron = _flask_commands((DEPLOY / "crontab.example").read_text())
     assert {" ".join(c[:2]) for c in commands} == {" ".join(c[:2]) for c in cron} == {
-        "reminders send", "certificates issue", "backup create"}
+        "reminders send", "certificates issue", "backup create", "signins prune"}
     for command in commands + cron:
         result = runner.invoke(args=[*command, "--help"])  # parses every option, runs nothing
         assert result.exit_code == 0, f"{command}: {result.output}"

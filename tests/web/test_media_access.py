@@ -73,6 +73,17 @@ def test_a_published_lessons_files_follow_the_courses_audience(demo):
     assert _may("trainer", video) and _may("admin", video)
 
 
+def test_supervisors_read_published_files_of_any_item_and_no_draft(demo):
+    """They assign items and review practice runs of SOP modules not meant for them."""
+    step_image, drafted = _upload(PNG, "步骤.png", "image"), _upload()
+    make_sop("doctors-sop", [{"key": "one", "title": "第一步",
+                              "instructions": f"![步骤](/media/{step_image.id})"}],
+             positions=("医生",))
+    _lesson_with("doctors-draft", drafted, publish=False, positions=("医生",))
+    assert _may("supervisor", step_image) and not _may("employee", step_image)
+    assert not _may("supervisor", drafted)
+
+
 def test_an_assigned_course_opens_its_files_whatever_its_audience(demo):
     pdf = _upload()
     course = _lesson_with("assigned-course", pdf, positions=("医生",))

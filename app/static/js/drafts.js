@@ -109,6 +109,8 @@
     });
     box.appendChild(discard);
     form.insertBefore(box, form.firstChild);
+    const folded = form.closest("details");
+    if (folded) folded.open = true;  // a folded form (e.g. 修正数字) shows what came back
   }
 
   const where = window.location.pathname + window.location.search;
