@@ -86,7 +86,7 @@ def test_units_point_at_the_app_and_every_timer_has_its_service():
         assert service["WorkingDirectory"] == "/opt/sop-academy", path.name
         assert service["ExecStart"].startswith("/opt/sop-academy/.venv/bin/"), path.name
     timers = sorted(DEPLOY.glob("*.timer"))
-    assert len(timers) == 3
+    assert len(timers) == 4
     for timer in timers:
         assert timer.with_suffix(".service").is_file(), timer.name
         assert _unit(timer)["Timer"]["OnCalendar"], timer.name
