@@ -174,3 +174,18 @@ def test_a_new_text_column_is_reported_until_listed(kind):
           Column("note", Text), Column("status", String(10)), Column("value", Integer),
           Column("client_remark", kind))
     assert unlisted_columns(metadata) == ["metric_results.client_remark"]
+
+
+def test_admin_page_counts_per_table_without_texts(auth, client, demo):
+    rows = _seed_numbers()
+    auth.as_role("admin")
+    page = client.get("/admin/privacy").get_data(as_text=True)
+    assert "隐私检查" in page and 'data-testid="privacy-table"' not in page  # not run yet
+    page = client.get("/admin/privacy?run=1").get_data(as_text=True)
+    assert 'data-table="run_steps" data-found="1"' in page
+    assert 'data-table="metric_results" data-found="1"' in page
+    assert "privacy scan --mask" in page
+    for number in FULL_NUMBERS:
+        assert number not in page
+    assert "138****5678" not in page and "客户张三" not in page  # counts only
+    assert len(rows) == 5
