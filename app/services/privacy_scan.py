@@ -130,10 +130,16 @@ def _keep_timestamps(table) -> dict:
     return {column.name: column for column in table.columns if column.onupdate is not None}
 
 
-def _mask_row(entry: StoredText, row_id: int, values: dict[str, Any]) -> None:
+def _mask_row(entry: StoredText, row_id: int, names: list[str]) -> None:
+    """Mask the row's columns as they are now: read again under a row lock (PostgreSQL), so
+    an edit saved since the batch was read is masked, not overwritten."""
     table = entry.model.__table__
     (key,) = table.primary_key.columns
-    new = {name: _masked_value(value) for name, value in values.items()}
+    fresh = db.session.execute(select(*(table.c[name] for name in names))
+                               .where(key == row_id).with_for_update()).one_or_none()
+    if fresh is None:  # deleted meanwhile
+        return
+    new = {name: _masked_value(value) for name, value in zip(names, fresh, strict=True)}
     db.session.execute(update(table).where(key == row_id).values(**new, **_keep_timestamps(
         table)))
 
@@ -153,7 +159,7 @@ def scan_entry(entry: StoredText, report: Report, *, mask: bool, batch: int = BA
                 finding.label = label
             report.findings += found
             if mask:
-                _mask_row(entry, row_id, {f.column: values[f.column] for f in found})
+                _mask_row(entry, row_id, sorted({f.column for f in found}))
                 report.masked += len(found)
     report.scanned[entry.table] = scanned
 

@@ -189,3 +189,26 @@ def test_admin_page_counts_per_table_without_texts(auth, client, demo):
         assert number not in page
     assert "138****5678" not in page and "客户张三" not in page  # counts only
     assert len(rows) == 5
+
+
+def test_mask_keeps_an_edit_saved_while_it_ran(runner, demo, monkeypatch):
+    """The row is read again when it is masked: an edit saved after the batch was read is
+    masked, not overwritten with the old text."""
+    rows = _seed_numbers()
+    note_id = rows["metric_results", "note"]
+    from app.models.results import MetricResult
+    from app.services import privacy_scan
+    original, edited = privacy_scan.label_of, []
+
+    def edit_first(entry, row_id):
+        if not edited:
+            with db.engine.begin() as conn:
+                conn.execute(MetricResult.__table__.update().where(
+                    MetricResult.__table__.c.id == note_id).values(note=f"改过了 {PHONE} 已回访"))
+            edited.append(row_id)
+        return original(entry, row_id)
+
+    monkeypatch.setattr(privacy_scan, "label_of", edit_first)
+    result = runner.invoke(args=["privacy", "scan", "--mask"])
+    assert result.exit_code == 0 and edited == [note_id]
+    assert db.session.get(MetricResult, note_id).note == "改过了 138****5678 已回访"
