@@ -18,6 +18,7 @@ from app.cli_backup import backup_cli
 from app.cli_certificates import certificates_cli
 from app.cli_coach import coach_cli
 from app.cli_locks import exclusive
+from app.cli_privacy import privacy_cli
 from app.cli_reminders import reminders_cli
 from app.cli_sign_ins import sign_ins_cli
 from app.extensions import db
@@ -291,3 +292,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     app.cli.add_command(sign_ins_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(privacy_cli)

@@ -176,3 +176,59 @@ def mask_pii(text: str, mask: str = "[号码]") -> str:
     for start, end in reversed(merged):
         text = text[:start] + mask + text[end:]
     return text
+
+
+def _plain_with_origin(text: str) -> tuple[str, list[int]]:
+    """`normalise` character by character, with the index in `text` of every output char."""
+    plain, origin = [], []
+    for index, ch in enumerate(text):
+        for part in normalise(ch):
+            plain.append(part)
+            origin.append(index)
+    return "".join(plain), origin
+
+
+def pii_spans(text: str | None) -> list[tuple[str, int, int]]:
+    """(PHONE or ID_CARD, start, end) in `text` of every number `find_pii` would refuse
+    (checks included, unlike `mask_pii`), sorted, overlapping matches merged."""
+    if not text:
+        return []
+    plain, origin = _plain_with_origin(text)
+    found = [(PHONE, *m.span()) for m in MOBILE.finditer(plain)]
+    for pattern, check in ((ID_18, looks_like_id_18), (ID_15, looks_like_id_15)):
+        found += [(ID_CARD, *m.span(1)) for m in pattern.finditer(plain)
+                  if check(SEPARATORS.sub("", m.group(1)))]
+    merged: list[list] = []
+    spans = sorted(((k, origin[a], origin[b - 1] + 1) for k, a, b in found),
+                   key=lambda span: (span[1], -span[2]))
+    for kind, start, end in spans:
+        if merged and start < merged[-1][2]:
+            merged[-1][2] = max(merged[-1][2], end)
+        else:
+            merged.append([kind, start, end])
+    return [tuple(span) for span in merged]
+
+
+def mask_number(number: str, kind: str) -> str:
+    """A found number with its middle hidden: 138****5678, 110101********123X (digits only,
+    prefix +86 and separators dropped)."""
+    digits = "".join(ch for ch in normalise(number) if ch.isdigit() or ch in "xX").upper()
+    if kind == PHONE:
+        digits = digits[-11:]
+        return digits[:3] + "****" + digits[-4:]
+    return digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
+
+
+def mask_found(text: str) -> tuple[str, list[tuple[str, int, int]]]:
+    """`text` with every number of `pii_spans` masked by `mask_number`, and the (kind, start,
+    end) of each mask in the new text."""
+    out, masks, done = [], [], 0
+    for kind, start, end in pii_spans(text):
+        out.append(text[done:start])
+        at = sum(len(part) for part in out)
+        masked = mask_number(text[start:end], kind)
+        out.append(masked)
+        masks.append((kind, at, at + len(masked)))
+        done = end
+    out.append(text[done:])
+    return "".join(out), masks

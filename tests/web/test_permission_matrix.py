@@ -315,6 +315,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/admin/users/<int:user_id>/reset-password", "POST"): ADMIN,
     ("/admin/users/<int:user_id>/unlock", "POST"): ADMIN,
     ("/admin/sign-ins", "GET"): ADMIN,
+    ("/admin/privacy", "GET"): ADMIN,
     ("/admin/sign-ins/export", "GET"): (LOGIN, DENY, DENY, DENY, 400),  # no ?format=
     ("/admin/users/import", "GET"): ADMIN,
     ("/admin/users/import", "POST"): ADMIN,

@@ -6,6 +6,7 @@ bp = Blueprint("admin", __name__)
 
 from app.web.admin import (  # noqa: E402,F401
     org_routes,
+    privacy_routes,
     roster_routes,
     sign_in_routes,
     token_routes,
