@@ -88,7 +88,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the sign-in id in every session and remember cookie (get_id): raising it
-    # (sign-out, a password change or reset, deactivation) ends them all, copies included.
+    # (退出所有设备, a password change or reset, deactivation) ends them all, copies included.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # 入职日期: the day they joined (the account's creation day unless the roster or an admin
     # says otherwise); due dates and onboarding paths count from it
@@ -116,9 +116,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in
         return self.active
 
+    # Not stored: the signed-in device of this request (a UserSession) and the raw token its
+    # cookies carry, set by app.web.auth.devices_view when signing in or loading the user.
+    device = None
+    device_token = None
+
     def get_id(self) -> str:
-        """Flask-Login's id in the session and the remember cookie: "<id>:<session version>"."""
-        return f"{self.id}:{self.session_version}"
+        """Flask-Login's id in the session and the remember cookie:
+        "<id>:<session version>:<device token>" (app.services.devices)."""
+        return f"{self.id}:{self.session_version}:{self.device_token or ''}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.login!r}>"

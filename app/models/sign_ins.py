@@ -8,6 +8,10 @@ temporary lock (app.services.sign_in).
   like a real one): the failures of the current window, the lock and its level. Written with
   an INSERT … ON CONFLICT DO UPDATE and a conditional UPDATE, so two failures at once both
   count and a lock is taken once.
+- `UserSession`: one row per sign-in of a device (app.services.devices): the sha256 of the
+  random token its cookies carry, when and where it signed in, when it was last used. Ended
+  (`ended_at`) by signing out on that device, from another device's list, or for the whole
+  account; `flask signins prune` deletes ended and expired rows.
 """
 
 from __future__ import annotations
@@ -49,3 +53,20 @@ class SignInThrottle(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locks: Mapped[int] = mapped_column(default=0)  # the lock level: longer each time
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UserSession(db.Model):
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # sha256 (hex) of the token in the device's session and remember cookies: a copy of the
+    # database signs nobody in
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # updated at most every few minutes (app.services.devices.TOUCH_EVERY), not on every page
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    address: Mapped[str] = mapped_column(String(ADDRESS_LENGTH), default="")
+    user_agent: Mapped[str] = mapped_column(String(USER_AGENT_LENGTH), default="")
+    remember: Mapped[bool] = mapped_column(default=False)  # 在此设备上保持登录 was ticked
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

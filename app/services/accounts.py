@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import Department, Position, User, UserRole
 from app.models.base import utcnow
-from app.models.sign_ins import SignInThrottle
+from app.models.sign_ins import SignInThrottle, UserSession
 from app.permissions import Role
 from app.services.errors import DomainError
 from app.services.validation import (
@@ -186,10 +186,14 @@ def flush_claiming_login(login: str) -> None:
 
 
 def end_sessions(user: User) -> None:
-    """End every session and remember cookie of the account, on every device: the session
-    version in their sign-in id no longer matches (raised in SQL, so that two requests doing
-    it at once both count). The caller signs the current device in again if it should stay."""
+    """End every session and remember cookie of the account, on every device: each signed-in
+    device's row is ended and the session version in their sign-in id no longer matches
+    (raised in SQL, so that two requests doing it at once both count). The caller signs the
+    current device in again, as a new device, if it should stay."""
     user.session_version = User.session_version + 1
+    db.session.execute(update(UserSession)
+                       .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+                       .values(ended_at=utcnow()).execution_options(synchronize_session=False))
     db.session.flush()
     db.session.refresh(user, ["session_version"])
 

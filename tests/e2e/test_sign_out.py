@@ -1,6 +1,7 @@
-"""In Chromium: 退出登录 after 在此设备上保持登录 really signs out (the remember cookie is
-deleted, reloading shows the sign-in page), and 退出所有设备 on the profile page also signs
-out another browser holding a copy of the cookies."""
+"""In Chromium: 退出登录 after 在此设备上保持登录 really signs out this device (the remember
+cookie is deleted, reloading shows the sign-in page) and only this one; 退出 on another device
+in 我的账号's list signs that one out; 退出所有设备 also signs out another browser holding a copy
+of the cookies."""
 
 from __future__ import annotations
 
@@ -35,7 +36,17 @@ def expect_sign_in_page(page, base_url: str) -> None:
     expect(page.get_by_test_id("login-submit")).to_be_visible()
 
 
-def test_sign_out_with_keep_me_signed_in_and_on_all_devices(browser, live_server):
+IPHONE_WECHAT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 "
+                 "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.44 NetType/WIFI")
+
+
+def expect_signed_in(page, base_url: str) -> None:
+    page.goto("/learn/")
+    expect(page).to_have_url(f"{base_url}/learn/")
+
+
+def test_sign_out_this_device_another_device_and_all_devices(browser, live_server):
+    computer = remembered_sign_in(browser, live_server, DESKTOP)
     page = remembered_sign_in(browser, live_server, PHONE)
     page.get_by_test_id("logout").click()
     expect(page.get_by_test_id("login-submit")).to_be_visible()
@@ -46,19 +57,31 @@ def test_sign_out_with_keep_me_signed_in_and_on_all_devices(browser, live_server
     page.reload()
     expect_sign_in_page(page, live_server)
     page.context.close()
+    expect_signed_in(computer, live_server)  # the phone's sign-out left the computer in
 
-    page = remembered_sign_in(browser, live_server, DESKTOP)
+    phone = remembered_sign_in(browser, live_server, {**PHONE, "user_agent": IPHONE_WECHAT})
+    computer.goto("/auth/profile")
+    rows = computer.get_by_test_id("device-row")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has=computer.get_by_test_id("this-device"))).to_contain_text("本设备")
+    phone_row = rows.filter(has_text="微信 · iPhone")
+    phone_row.get_by_test_id("end-device").click()
+    expect(computer.locator("body")).to_contain_text("已退出该设备")
+    expect(computer.get_by_test_id("device-row")).to_have_count(1)
+    phone.goto("/learn/")
+    expect_sign_in_page(phone, live_server)
+    phone.context.close()
+
     other = browser.new_context(base_url=live_server, **DESKTOP)
-    other.add_cookies(page.context.cookies())  # a copy of both cookies
+    other.add_cookies(computer.context.cookies())  # a copy of both cookies
     copy = other.new_page()
-    copy.goto("/learn/")
-    expect(copy).to_have_url(f"{live_server}/learn/")
-    page.goto("/auth/profile")
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_test_id("sign-out-everywhere").click()
-    expect(page.locator("body")).to_contain_text("你已在所有设备上退出登录")
+    expect_signed_in(copy, live_server)
+    computer.goto("/auth/profile")
+    computer.once("dialog", lambda dialog: dialog.accept())
+    computer.get_by_test_id("sign-out-everywhere").click()
+    expect(computer.locator("body")).to_contain_text("你已在所有设备上退出登录")
     copy.goto("/learn/")
     expect_sign_in_page(copy, live_server)
     assert REMEMBER not in cookie_names(other)
-    page.context.close()
+    computer.context.close()
     other.close()

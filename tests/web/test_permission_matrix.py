@@ -40,6 +40,8 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/auth/password", "GET"): SIGNED_IN,
     ("/auth/password", "POST"): SIGNED_IN,
     ("/auth/profile", "GET"): SIGNED_IN,
+    # the employee's signed-in device: only its owner may sign it out, others get a 404
+    ("/auth/devices/<int:device_id>/end", "POST"): (LOGIN, OK, 404, 404, 404),
     # learner
     ("/learn/", "GET"): LEARNER,
     ("/learn/search", "GET"): LEARNER,
@@ -337,11 +339,25 @@ def test_every_route_has_an_expectation(app):
     assert not stale, f"expectations for routes that no longer exist: {stale}"
 
 
+def _device_id() -> int:
+    """A signed-in device of the employee's (not the one the matrix's request signs in)."""
+    from app.models.base import utcnow
+    from app.services import devices
+    from app.services.sign_in import Client
+
+    employee = db.session.scalar(select(User).where(User.login == "employee"))
+    device, _token = devices.open_sign_in(employee, Client("10.0.0.9", "matrix"), False,
+                                          utcnow())
+    db.session.commit()
+    return device.id
+
+
 def _object_ids() -> dict[str, object]:
     """Ids of objects that exist and that the supervisor's team contains."""
     scalar = db.session.scalar
     return {
         "user_id": scalar(select(User.id).where(User.login == "employee")),
+        "device_id": _device_id(),
         "department_id": scalar(select(Department.id).where(Department.name == "美容牙科")),
         "hospital_id": scalar(select(Hospital.id).order_by(Hospital.id)),
         "position_id": scalar(select(Position.id).order_by(Position.id)),

@@ -1,5 +1,6 @@
-"""Sessions: signing out ends them everywhere, copied cookies included; remember cookies;
-where `next=` may lead."""
+"""Sessions: signing out ends this device's sign-in, copied cookies included; the account's
+events end every device; remember cookies; where `next=` may lead (signed-in devices and
+their list: test_devices.py)."""
 
 from __future__ import annotations
 
@@ -81,10 +82,32 @@ def test_a_copied_cookie_stops_working(app, demo, cookie, event):
     assert not gets_in(thief)
 
 
-def test_other_devices_are_signed_out_too(app, demo):
-    phone, computer = signed_in(app, remember=True), signed_in(app)
+def test_signing_out_ends_this_device_only(app, demo):
+    """退出登录 on the ward computer: its copied cookies die with it, the phone stays in."""
+    phone, computer = signed_in(app, remember=True), signed_in(app, remember=True)
+    copies = [copy_of(app, computer, SESSION), copy_of(app, computer, REMEMBER)]
     sign_out(app, computer)
-    assert not gets_in(phone) and not gets_in(computer)
+    assert not gets_in(computer)
+    assert not any(gets_in(copy) for copy in copies)
+    assert gets_in(phone)
+    assert gets_in(copy_of(app, phone, REMEMBER))
+
+
+@pytest.mark.parametrize("event", [sign_out_everywhere, admin_resets_password,
+                                   admin_deactivates])
+def test_account_events_end_every_device(app, demo, event):
+    phone, computer = signed_in(app, remember=True), signed_in(app)
+    tomorrow = copy_of(app, phone, REMEMBER)  # the phone's browser closed and opened again
+    event(app, computer)
+    assert not gets_in(phone) and not gets_in(computer) and not gets_in(tomorrow)
+
+
+def test_a_password_change_keeps_this_device_and_ends_the_others(app, demo):
+    phone, computer = signed_in(app, remember=True), signed_in(app)
+    old_cookie = copy_of(app, computer, SESSION)
+    change_own_password(app, computer)
+    assert gets_in(computer)
+    assert not gets_in(phone) and not gets_in(old_cookie)
 
 
 def test_sign_out_deletes_the_remember_cookie(app, demo):
@@ -110,18 +133,29 @@ def test_an_ended_remember_cookie_is_deleted(app, demo):
     assert thief.get_cookie(REMEMBER) is None
 
 
-def test_cookies_from_before_session_versions_are_signed_out(app, demo):
-    """A session or remember cookie holding the plain user id: signed out, no error."""
-    employee_id = user_by_login("employee").id
+@pytest.mark.parametrize("old_id", ["{id}", "{id}:{version}"])
+def test_cookies_from_before_devices_are_signed_out(app, demo, old_id):
+    """A session or remember cookie holding the plain user id (before session versions) or
+    "<id>:<version>" (before signed-in devices): signed out, no error."""
+    employee = user_by_login("employee")
+    old = old_id.format(id=employee.id, version=employee.session_version)
     old_session = app.test_client()
     with old_session.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(employee_id), True
+        session["_user_id"], session["_fresh"] = old, True
     assert not gets_in(old_session)
     old_remember = app.test_client()
-    old_remember.set_cookie(REMEMBER, encode_cookie(str(employee_id)))
+    old_remember.set_cookie(REMEMBER, encode_cookie(old))
     assert not gets_in(old_remember)
     assert old_remember.get_cookie(REMEMBER) is None
-    for junk in ("1:x", ":1", "²:1", "99999999999999999999:1", f"{employee_id}:1:1"):
+
+
+def test_malformed_sign_in_ids_are_signed_out(app, demo):
+    employee_id = user_by_login("employee").id
+    token = "a" * 43
+    for junk in ("1:x", ":1", "²:1", "99999999999999999999:1", f"{employee_id}:1:1",
+                 f"{employee_id}:1:", f"{employee_id}:99999999999999999999:{token}",
+                 f"{employee_id}:1:{token}", f"{employee_id}:1:{token}:1",
+                 f"{employee_id}:1:{'é' * 43}"):
         device = app.test_client()
         with device.session_transaction() as session:
             session["_user_id"] = junk

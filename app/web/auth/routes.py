@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_login.config import COOKIE_NAME
 
 from app.extensions import db, limiter, login_manager
 from app.models import User
-from app.services import accounts
+from app.models.base import utcnow
+from app.services import accounts, devices
+from app.services.device_names import device_name
 from app.services.errors import DomainError
 from app.web.auth import bp
+from app.web.auth.devices_view import current_device, lifetimes, sign_in_device
 from app.web.auth.forms import LanguageForm, LoginForm, LogoutForm, PasswordForm
 from app.web.auth.sign_in_view import failure_message, try_sign_in
-from app.web.forms import MAX_ID, attach_error, safe_next
+from app.web.forms import attach_error, safe_next
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in first.")
@@ -26,22 +29,6 @@ OPEN_DURING_PASSWORD_CHANGE = {
     "auth.change_password", "auth.logout", "auth.set_language", "static",
     "home.healthz", "home.readyz",
 }
-
-
-@login_manager.user_loader
-def load_user(login_id: str) -> User | None:
-    """The user of a session or remember cookie's "<id>:<session version>" (User.get_id).
-    Anything else is signed out: a version raised since (sign-out, password change or reset,
-    deactivation), a deactivated account, a plain "<id>" issued before session versions."""
-    user_id, _sep, version = login_id.partition(":")
-    if not all(part.isascii() and part.isdigit() for part in (user_id, version)):
-        return None
-    if int(user_id) > MAX_ID:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
 
 
 def _remember_cookie() -> str:
@@ -99,19 +86,23 @@ def login():
             session.clear()
             if lang:
                 session["lang"] = lang
-            login_user(user, remember=form.remember.data)
+            sign_in_device(user, remember=bool(form.remember.data))
             db.session.commit()
             return redirect(safe_next(form.next.data, url_for("home.index")))
     return render_template("auth/login.html", form=form)
 
 
-def _sign_out() -> None:
-    """End every session of the account, everywhere (copied cookies included: the session
-    version is raised), then this one: the session emptied but for the language, and the
-    remember cookie deleted (logout_user comes after the clearing, so that its mark telling
-    Flask-Login to delete the cookie is kept)."""
-    if current_user.is_authenticated:
+def _sign_out(everywhere: bool = False) -> None:
+    """End this device's sign-in (its copied cookies too), or every device of the account;
+    then this browser's: the session emptied but for the language, and the remember cookie
+    deleted (logout_user comes after the clearing, so that its mark telling Flask-Login to
+    delete the cookie is kept)."""
+    device = current_device()
+    if everywhere and current_user.is_authenticated:
         accounts.end_sessions(current_user._get_current_object())
+        db.session.commit()
+    elif device is not None:
+        devices.end(device, utcnow())
         db.session.commit()
     lang = session.get("lang")
     session.clear()
@@ -122,6 +113,7 @@ def _sign_out() -> None:
 
 @bp.post("/logout")
 def logout():
+    """退出登录: this device only; the person's other devices stay signed in."""
     if LogoutForm().validate_on_submit():
         _sign_out()
         flash(_("You have signed out."), "info")
@@ -133,9 +125,28 @@ def logout():
 def sign_out_everywhere():
     """退出所有设备: every browser and phone signed in to the account, this one included."""
     if LogoutForm().validate_on_submit():
-        _sign_out()
+        _sign_out(everywhere=True)
         flash(_("You have signed out on all devices."), "info")
         return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.profile"))
+
+
+@bp.post("/devices/<int:device_id>/end")
+@login_required
+def end_device(device_id: int):
+    """退出 on one of the person's other devices in the profile's list."""
+    device = devices.device_of(current_user, device_id)
+    if device is None:
+        abort(404)
+    if LogoutForm().validate_on_submit():
+        this = current_device()
+        if this is not None and this.id == device.id:
+            _sign_out()
+            flash(_("You have signed out."), "info")
+            return redirect(url_for("auth.login"))
+        devices.end(device, utcnow())
+        db.session.commit()
+        flash(_("That device has been signed out."), "success")
     return redirect(url_for("auth.profile"))
 
 
@@ -152,8 +163,8 @@ def change_password():
             db.session.rollback()
             attach_error(form, error)
         else:
-            db.session.commit()
             _sign_in_again(current_user._get_current_object())
+            db.session.commit()
             flash(_("Your password has been changed. Every other device has been signed "
                     "out."), "success")
             return redirect(url_for("home.index"))
@@ -161,11 +172,11 @@ def change_password():
 
 
 def _sign_in_again(user: User) -> None:
-    """After the account's sessions were ended by the user's own password change, this device
-    stays signed in under the new session version, and stays remembered if it was."""
-    remembered = (_remember_cookie() in request.cookies
-                  and session.get("_remember") != "clear")
-    login_user(user, remember=remembered)
+    """After the user's own password change ended every device of the account, this one stays
+    signed in as a new device (a new token: copies of its old cookies stay out), remembered if
+    it was."""
+    device = current_device()
+    sign_in_device(user, remember=bool(device is not None and device.remember))
 
 
 @bp.post("/language")
@@ -182,4 +193,8 @@ def set_language():
 @bp.get("/profile")
 @login_required
 def profile():
-    return render_template("auth/profile.html", user=current_user)
+    this = current_device()
+    signed_in = devices.devices_of(current_user, utcnow(), lifetimes())
+    return render_template("auth/profile.html", user=current_user, devices=signed_in,
+                           this_device_id=this.id if this is not None else None,
+                           device_name=device_name)
