@@ -85,6 +85,7 @@ def seed(staff: int, attempts_per_person: int, seed_value: int = 1, echo=print) 
 
 def _credentials(org, catalog) -> dict:
     member = next(p for p in org.team if p.active and p.id not in org.head_of.values())
+    course = next((c for c in catalog.courses if not c.positions), catalog.courses[0])
     return {
         "password": PASSWORD,
         "supervisor": {"login": org.logins["supervisor"], "id": org.supervisor.id,
@@ -94,7 +95,7 @@ def _credentials(org, catalog) -> dict:
         "employee": {"login": member.login, "id": member.id},
         "exam": {"slug": catalog.exam.slug, "id": catalog.exam.id},
         "pools": [{"slug": q.slug, "id": q.id} for q in catalog.pools],
-        "course": {"slug": catalog.courses[0].slug, "lesson": catalog.courses[0].parts[0]},
+        "course": {"slug": course.slug, "lesson": course.parts[0]},
     }
 
 
