@@ -103,7 +103,8 @@ class BulkWriter:
                 copy.write_row(row)
 
     def close(self) -> None:
-        """Write what is buffered and move the id sequences past the ids given."""
+        """Write what is buffered and move the id sequences past the ids given (so the ORM's
+        own inserts, e.g. `content sync`'s, never collide with them)."""
         self.flush()
         if self.pg:
             for name in self.ids:

@@ -56,7 +56,7 @@ def seed(staff: int, attempts_per_person: int, seed_value: int = 1, echo=print) 
     def phase(name: str, work):
         began = time.perf_counter()
         value = work()
-        writer.flush()
+        writer.close()
         db.session.commit()
         result.seconds[name] = round(time.perf_counter() - began, 2)
         echo(f"  {name:<12} {result.seconds[name]:7.2f} s   "
@@ -74,8 +74,6 @@ def seed(staff: int, attempts_per_person: int, seed_value: int = 1, echo=print) 
                                    f"{s.answers} answers, {time.perf_counter() - started:.1f} s")))
     phase("practice", lambda: seed_practice(writer, rng, org, plan, now))
     phase("results", lambda: seed_results(writer, org, now))
-    writer.close()
-    db.session.commit()
     result.rows = dict(sorted(writer.written.items()))
     result.pass_rate = round(stats.passed / stats.finished, 3) if stats.finished else None
     result.credentials = _credentials(org, catalog)
