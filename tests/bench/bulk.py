@@ -14,12 +14,13 @@ import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import JSON, Boolean, Connection, Date, func, select, text
 
 from app.extensions import db
 from app.models.base import UTCDateTime
 
-BATCH = 5000
+BATCH = 5000  # rows per table buffered before everything is written
 
 
 class J(str):
@@ -98,8 +99,9 @@ class BulkWriter:
     def _copy(self, name: str, columns: list[str], rows: list[tuple]) -> None:
         raw = self.conn.connection.dbapi_connection
         names = ", ".join(f'"{c}"' for c in columns)
-        with raw.cursor() as cursor, cursor.copy(f'COPY "{name}" ({names}) FROM STDIN') as copy:
-            for row in rows:
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{name}" ({names}) FROM STDIN',
+                                                 writer=QueuedLibpqWriter(cursor)) as copy:
+            for row in rows:  # a thread sends while this one formats: both cores work
                 copy.write_row(row)
 
     def close(self) -> None:
