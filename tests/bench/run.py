@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import statistics
 import sys
 import time
@@ -106,13 +107,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--report-connections", type=int, default=2)
-    parser.add_argument("--submit-users", type=int, default=60)
+    parser.add_argument("--submit-users", type=int, default=250)
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--timeout", type=int, default=30, help="gunicorn's worker timeout")
     parser.add_argument("--bursts", type=int, default=0,
                         help="also run the start and deadline bursts with this many people")
     parser.add_argument("--only", nargs="*", help="measure only these workloads")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop gunicorn on the way out
     credentials = json.loads((args.out / "credentials.json").read_text())
     app = bench_app(args.database_url)
     name = "postgresql" if "postgres" in args.database_url else "sqlite"

@@ -3,7 +3,8 @@
 Hot pages run on `connections` threads, each a different employee with their own open
 attempt (of bench-pool-1); reports run on `report_connections` threads as the supervisor of
 ~200 (or the trainer). Submitting needs a fresh open attempt per request: each round gets
-new ones (every answer saved) for `submit_users` people on another pool exam."""
+new ones (every answer saved) for `submit_users` people on each of three pool exams; when
+they run out before the duration, the rate is over the time they lasted ("exhausted")."""
 
 from __future__ import annotations
 
@@ -90,13 +91,14 @@ def autosave(ctx: Context, _round: int) -> list[Job]:
                       for n, p in enumerate(ctx.positions))) for e in _hot(ctx)]
 
 
-def submit(ctx: Context, round_: int) -> list[Job]:
-    people = ctx.employees[:ctx.submit_users]
-    with ctx.app.app_context():
-        made = prepare.open_attempts(SUBMIT_POOLS[round_ % len(SUBMIT_POOLS)],
-                                     [e.id for e in people])
-    reqs = [Req("POST", f"/learn/attempts/{made[e.id]}/submit", e.browser.cookie,
-                (("csrf_token", e.browser.csrf),), expect=302) for e in people]
+def submit(ctx: Context, _round: int) -> list[Job]:
+    """One 交卷 per prepared attempt: `submit_users` people × the submit pool exams."""
+    people, reqs = ctx.employees[:ctx.submit_users], []
+    for slug in SUBMIT_POOLS:
+        with ctx.app.app_context():
+            made = prepare.open_attempts(slug, [e.id for e in people])
+        reqs.extend(Req("POST", f"/learn/attempts/{made[e.id]}/submit", e.browser.cookie,
+                        (("csrf_token", e.browser.csrf),), expect=302) for e in people)
     return [Job(tuple(reqs[i::ctx.connections]), repeat=False)
             for i in range(min(ctx.connections, len(reqs)))]
 
