@@ -57,7 +57,7 @@ def profile_page(app, credentials: dict, role: str, path: str, top: int = 8) -> 
     return {"path": path, "status": status, "seconds": round(total, 3),
             "statements": len(statements),
             "sql_seconds": round(sum(s for s, _ in statements), 3),
-            "slowest": [{"seconds": round(s, 3), "sql": sql[:300]} for s, sql in slowest],
+            "slowest": [{"seconds": round(s, 3), "sql": sql} for s, sql in slowest],
             "functions": out.getvalue()}
 
 
@@ -78,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{found['path']}: {found['status']} in {found['seconds']} s, "
           f"{found['statements']} statements taking {found['sql_seconds']} s")
     for item in found["slowest"]:
-        print(f"  {item['seconds']:8.3f} s  {item['sql']}")
+        print(f"  {item['seconds']:8.3f} s  {item['sql'][:200]}")
+    name = "".join(c if c.isalnum() else "-" for c in args.path).strip("-") or "page"
+    path = args.out / f"profile-{name}.json"
+    path.write_text(json.dumps(found, ensure_ascii=False, indent=2))
+    print(f"every statement in full, and the functions: {path}")
     if args.functions:
         print(found["functions"])
     return 0

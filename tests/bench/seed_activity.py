@@ -82,13 +82,23 @@ def seed_practice(w: BulkWriter, rng: random.Random, org: Org, plan: Plan, now: 
         for person in org.staff:
             if not given.owed_by(person) or not person.active:
                 continue
-            reviewer = org.head_of.get(person.top_id, org.admin_id)
+            reviewer = _head(org, person)
             for number in range(rng.choice((0, 1, 1, 1, 2))):
                 status = rng.choices(("signed_off", "submitted", "returned", "draft"),
                                      (60, 15, 10, 15))[0]
                 _run(w, rng, person, given, number, status, reviewer, now)
                 counts[status] += 1
     return counts
+
+
+def _head(org: Org, person: Person) -> int:
+    """Who reviews and confirms for the person: their department's head; for a head, the
+    regional supervisor (hospital 1) or the admin."""
+    head = org.head_of.get(person.top_id, org.admin_id)
+    if head == person.id:
+        head = org.supervisor.id if person.top_id in org.hospital_tops[org.hospitals[0]] \
+            else org.admin_id
+    return org.supervisor.id if head == person.id else head
 
 
 def _run(w: BulkWriter, rng, person: Person, given, number: int, status: str, reviewer: int,
@@ -158,9 +168,7 @@ def seed_results(w: BulkWriter, org: Org, now: datetime) -> int:
         for person in org.staff:
             if not person.active:
                 continue
-            confirmer = org.head_of.get(person.top_id, org.admin_id)
-            if confirmer == person.id:
-                confirmer = org.supervisor.id if person in org.team else org.admin_id
+            confirmer = _head(org, person)
             for age, start in enumerate(reversed(starts)):
                 w.add("metric_results", _figure(w, metric, index, person, start, age,
                                                 confirmer, now))
