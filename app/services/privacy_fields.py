@@ -175,6 +175,9 @@ NOT_FREE_TEXT: dict[str, str] = {
     "sign_in_events.address": "the network address of a sign-in",
     "sign_in_events.user_agent": "the browser of a sign-in",
     "sign_in_throttles.login": "what was typed as 工号 at sign-in (failure counter)",
+    "user_sessions.token_hash": "the sha256 of a signed-in device's secret (a program value)",
+    "user_sessions.address": "the network address a device last signed in from",
+    "user_sessions.user_agent": "the browser of a signed-in device",
 }
 
 
