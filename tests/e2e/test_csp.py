@@ -59,7 +59,8 @@ def test_key_pages_break_no_rule_of_the_policy(browser, live_server, live_app):
         if login == "employee":  # the run page's scripts at work: autosave, coach
             page.goto(f"/practice/runs/{live_app.config['CSP_RUN_ID']}")
             page.locator("#evidence_text-write").fill("已添加微信，约定下周回访")
-            expect(page.locator("#step-write [data-save-status]")).to_have_text("已保存")
+            expect(page.locator("#step-write [data-save-status]")).to_have_text(
+                "已保存", timeout=20_000)  # a loaded CI machine can take seconds
         page.context.close()
     assert not CSP_VIOLATIONS, CSP_VIOLATIONS
 
