@@ -122,10 +122,13 @@ def test_a_lesson_view_reads_four_statements_and_writes_only_when_resume_moves(
         employee, count_statements):
     make_course("c", [("a", "A", "x"), ("b", "B", "x"), ("c", "C", "x")])
 
+    pages = []
+
     def view(key: str) -> int:
         with count_statements() as counted:
             response = employee.get(f"/learn/courses/c/{key}")
         assert response.status_code == 200 and 'data-testid="lesson-page"' in response.text
+        pages.append(re.sub(r'(csrf[-_]token" (?:content|value))="[^"]*"', r"\1", response.text))
         return counted()
 
     def resume() -> str:
@@ -136,6 +139,7 @@ def test_a_lesson_view_reads_four_statements_and_writes_only_when_resume_moves(
     assert view("a") == 5  # the first open adds the row (INSERT … RETURNING): started
     first = _progress("a").opened_at
     assert view("a") == 4 and _progress("a").opened_at == first  # 14 before issue 15
+    assert pages[0] == pages[1]  # rendered before the first open's commit: the same page
     assert view("b") == 5 and resume() == "b"
     assert view("b") == 4
     assert view("a") == 5 and resume() == "a"  # back to a: 继续学习 moves, so it is written

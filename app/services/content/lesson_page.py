@@ -53,7 +53,7 @@ def _lessons_with_progress(user: User, course: Course, version: CourseVersion
 def lesson_page(user: User, course: Course, version: CourseVersion,
                 lesson_key: str) -> LessonPage | None:
     """The lesson with this key in the latest version, opened by the user; None if absent.
-    Two statements when nothing changes (three with a PDF's name)."""
+    One statement when nothing changes (two with a PDF's name)."""
     rows = _lessons_with_progress(user, course, version)
     index = next((i for i, (item, _row) in enumerate(rows) if item.key == lesson_key), None)
     if index is None:
