@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, delete, not_, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import User
@@ -76,15 +77,16 @@ def open_sign_in(user: User, client: Client, remember: bool, now: datetime
 
 def find(user_id: int, version: int, token: str, now: datetime, lifetimes: Lifetimes
          ) -> tuple[User, UserSession] | None:
-    """The active account with this id and session version, and its live device with this
-    token, in one statement; None when any of it does not hold."""
+    """The active account with this id and session version, with its roles, and its live
+    device with this token, in one statement; None when any of it does not hold."""
     if not _TOKEN.fullmatch(token):
         return None
     found = db.session.execute(
         select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
         .where(User.id == user_id, User.active.is_(True), User.session_version == version,
                UserSession.token_hash == token_hash(token), live(now, lifetimes))
-    ).first()
+        .options(joinedload(User.role_rows))  # every page asks the roles: not a 2nd statement
+    ).unique().first()
     return (found[0], found[1]) if found is not None else None
 
 

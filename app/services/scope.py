@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from app.extensions import db
-from app.models import User, department_leads
+from app.models import Department, User, department_leads
 from app.permissions import Role
 from app.services.org import subtree_ids
 
@@ -20,10 +20,23 @@ def led_department_ids(actor: User) -> set[int] | None:
     return subtree_ids(roots) if roots else set()
 
 
-def team_members(actor: User) -> Select:
-    """SELECT of the users the actor may see as their team (admins: everyone)."""
+def led_departments_query(actor: User) -> Select | None:
+    """led_department_ids as a subquery (a recursive CTE of its own), for a statement that must
+    not first run the two of led_department_ids; None means every department."""
+    if Role.ADMIN.value in actor.roles:
+        return None
+    led = (select(department_leads.c.department_id.label("id"))
+           .where(department_leads.c.user_id == actor.id)
+           .cte("led_departments", recursive=True, nesting=True))
+    led = led.union(select(Department.id).join(led, Department.parent_id == led.c.id))
+    return select(led.c.id)
+
+
+def team_members(actor: User, *, in_sql: bool = False) -> Select:
+    """SELECT of the users the actor may see as their team (admins: everyone); `in_sql`: the
+    departments as a subquery instead of ids looked up first."""
     query = select(User)
-    scope = led_department_ids(actor)
+    scope = led_departments_query(actor) if in_sql else led_department_ids(actor)
     if scope is not None:
         query = query.where(User.department_id.in_(scope))
     return query

@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.permissions import ROLE_LABELS, Permission, Role, has_permission, sorted_roles
 from app.services.items import KINDS
 from app.services.items import label as item_label
+from app.web.badges import register_badges
 from app.web.i18n import select_locale
 from app.web.links import safe_href
 
@@ -43,6 +44,7 @@ def register_template_helpers(app: Flask) -> None:
     from app.web.manage.version_routes import PAGES
 
     app.jinja_env.globals.update(content_pages=PAGES)
+    register_badges(app)  # the header's counters, one statement
     @app.context_processor
     def globals_for_templates():
         return {

@@ -11,6 +11,7 @@ from app.models import Acknowledgement, Media
 from app.services.content import acknowledgement as ack
 from app.services.content import learning
 from app.services.content.audience import find_course, find_sop_module
+from app.services.content.lesson_page import lesson_page
 from app.services.errors import DomainError
 from tests.learning_factories import (
     make_course,
@@ -123,8 +124,8 @@ def test_course_outline_resumes_at_the_last_opened_unfinished_lesson(demo):
     outline = learning.course_outline(employee, course, version)
     assert (outline.started, outline.resume.key) == (False, "a")
 
-    learning.lesson_page(employee, course, version, "c")
-    learning.lesson_page(employee, course, version, "b")
+    lesson_page(employee, course, version, "c")
+    lesson_page(employee, course, version, "b")
     assert learning.course_outline(employee, course, version).resume.key == "b"
     _complete(employee, "c", "b")
     outline = learning.course_outline(employee, course, version)
@@ -140,10 +141,10 @@ def test_lesson_page_records_the_version_and_neighbours(demo):
     employee = person("employee")
     make_course("c", [("a", "A", "x"), ("b", "B", "x")])
     course, version = find_course(employee, "c")
-    page = learning.lesson_page(employee, course, version, "b")
+    page = lesson_page(employee, course, version, "b")
     assert (page.index, page.total, page.previous.key, page.next) == (1, 2, "a", None)
     assert page.progress.version_id == version.id and page.progress.completed_at is None
-    assert learning.lesson_page(employee, course, version, "missing") is None
+    assert lesson_page(employee, course, version, "missing") is None
 
 
 def _report(user, slug, key, event, **numbers):

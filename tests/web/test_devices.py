@@ -191,7 +191,8 @@ def test_one_statement_finds_the_user_and_the_device(app, demo, count_statements
     with count_statements() as counted:
         found = devices.find(user_id, version, raw, utcnow(), lifetimes)
     assert found is not None and found[1].id == row_id
-    assert counted() == 2  # users ⋈ user_sessions, then the roles (selectin, as before)
+    assert counted() == 1  # users ⋈ user_sessions ⟕ user_roles
+    assert found[0].roles == {"employee"} and counted() == 1  # the roles came with it
     assert devices.find(user_id, version + 1, raw, utcnow(), lifetimes) is None
 
 

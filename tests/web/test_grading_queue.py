@@ -166,6 +166,28 @@ def test_the_grading_tab_shows_the_waiting_count_to_graders_only(client, auth, w
     assert 'data-testid="grading-tab"' not in client.get("/learn/").text
 
 
+def test_the_header_counts_in_one_statement_what_the_queues_list(waiting, count_statements):
+    """services.badges counts with the scope as a subquery; the queues look the departments
+    up first: the two must agree for a team lead, a trainer, an administrator, an employee."""
+    from app.services.badges import badges
+    from app.services.practice import review_queue
+    from app.services.quiz import grading_queue
+    from tests.practice_factories import make_run
+
+    make_run(INSIDER, status="submitted")
+    make_run(OUTSIDER, status="submitted")
+    for login in ("supervisor", "trainer", "admin", "employee"):
+        user = person(login)
+        with count_statements() as counted:
+            found = badges(user)
+        assert counted() == 1, login
+        assert found.grading == (grading_queue.waiting_page(user, None, 1).total
+                                 if login != "employee" else 0), login
+        assert found.review == (review_queue.review_queue(user).total
+                                if login in ("supervisor", "admin") else 0), login
+    assert (badges(person("supervisor")).grading, badges(person("supervisor")).review) == (2, 1)
+
+
 def test_a_quiz_without_short_answers_never_waits(client, auth, demo):
     quiz = make_quiz([single()])
     attempt = attempts.start(quiz, person("employee"), utcnow())

@@ -163,3 +163,14 @@ def test_checking_a_file_takes_the_same_statements_however_many_courses(
         other = _lesson_with(f"more-{n}", pdf, positions=("医生",))
         assign(other, "employee")
     assert statements() == few
+
+
+def test_a_lessons_pdf_is_offered_under_its_file_name(client, auth, demo, count_statements):
+    pdf = _upload()
+    _lesson_with("pdf-course", pdf)
+    auth.as_role("employee")
+    client.get("/learn/courses/pdf-course/one")
+    with count_statements() as counted:
+        page = client.get("/learn/courses/pdf-course/one").text
+    assert f'href="/media/{pdf.id}"' in page and "· 讲义.pdf</a>" in page
+    assert counted() == 5  # a lesson without a PDF: 4 (tests/web/test_learning_pages.py)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -71,9 +71,13 @@ def notify_due(now: datetime, days_before: int = DUE_SOON_DAYS) -> tuple[int, in
     return add_notifications(soon, now), add_notifications(late, now)
 
 
+def unread_count_query(user: User) -> Select:
+    return select(func.count()).where(Notification.user_id == user.id,
+                                      Notification.read_at.is_(None))
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).where(Notification.user_id == user.id,
-                                                        Notification.read_at.is_(None)))
+    return db.session.scalar(unread_count_query(user))
 
 
 def recent(user: User, limit: int = 50) -> list[Notification]:

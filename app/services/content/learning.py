@@ -1,4 +1,5 @@
-"""A learner's courses: progress on the latest version, the outline, opening and finishing lessons.
+"""A learner's courses: progress on the latest version, the outline, finishing lessons (opening
+one: lesson_page).
 
 Progress rows are keyed by lesson key, so they survive new versions: a lesson removed in the
 latest version no longer counts, a lesson added in it is not done yet.
@@ -13,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
 from app.extensions import db
-from app.models import Course, CourseVersion, CourseVersionLesson, LessonProgress, Media, User
+from app.models import Course, CourseVersion, CourseVersionLesson, LessonProgress, User
 from app.models.base import utcnow
 from app.services.content.audience import visible_courses
+from app.services.content.lesson_page import progress_row
 from app.services.errors import DomainError
-from app.services.records import insert_if_absent
 
 COMPLETION_SHARE = 0.9  # a video watched this far counts as watched
 EVENTS = ("read_end", "media", "complete")
@@ -120,66 +121,8 @@ def course_outline(user: User, course: Course, version: CourseVersion) -> Course
     return outline
 
 
-@dataclass
-class LessonPage:
-    """One lesson of the latest version, its neighbours, its media and the user's progress."""
-
-    course: Course
-    version: CourseVersion
-    lesson: CourseVersionLesson
-    index: int
-    total: int
-    previous: CourseVersionLesson | None
-    next: CourseVersionLesson | None
-    progress: LessonProgress
-    media: dict[int, Media]
-
-
-def lesson_page(user: User, course: Course, version: CourseVersion,
-                lesson_key: str) -> LessonPage | None:
-    """The lesson with this key in the latest version, recorded as opened now; None if absent."""
-    lessons = list(version.lessons)
-    index = next((i for i, item in enumerate(lessons) if item.key == lesson_key), None)
-    if index is None:
-        return None
-    lesson = lessons[index]
-    media_ids = {lesson.video_media_id, lesson.audio_media_id, lesson.pdf_media_id} - {None}
-    media = {m.id: m for m in db.session.scalars(select(Media).where(Media.id.in_(media_ids)))} \
-        if media_ids else {}
-    return LessonPage(
-        course=course, version=version, lesson=lesson, index=index, total=len(lessons),
-        previous=lessons[index - 1] if index > 0 else None,
-        next=lessons[index + 1] if index + 1 < len(lessons) else None,
-        progress=open_lesson(user, course, version, lesson), media=media,
-    )
-
-
 def find_lesson(version: CourseVersion, lesson_key: str) -> CourseVersionLesson | None:
     return next((item for item in version.lessons if item.key == lesson_key), None)
-
-
-def _progress(user: User, course: Course, version: CourseVersion,
-              lesson: CourseVersionLesson) -> LessonProgress:
-    """The user's progress row for this lesson, created when missing (safe in a race)."""
-    where = (LessonProgress.user_id == user.id, LessonProgress.course_id == course.id,
-             LessonProgress.lesson_key == lesson.key)
-    row = db.session.scalar(select(LessonProgress).where(*where))
-    if row is not None:
-        return row
-    insert_if_absent(LessonProgress, {
-        "user_id": user.id, "course_id": course.id, "lesson_key": lesson.key,
-        "version_id": version.id, "opened_at": utcnow(), "media_position": 0.0,
-    }, ["user_id", "course_id", "lesson_key"])
-    return db.session.scalar(select(LessonProgress).where(*where))
-
-
-def open_lesson(user: User, course: Course, version: CourseVersion,
-                lesson: CourseVersionLesson) -> LessonProgress:
-    """Remember that the user is reading this lesson now (in this version)."""
-    row = _progress(user, course, version, lesson)
-    row.opened_at, row.version_id = utcnow(), version.id
-    db.session.flush()
-    return row
 
 
 def _seconds(value, name: str) -> float:
@@ -205,7 +148,7 @@ def record_progress(user: User, course: Course, version: CourseVersion,
         raise DomainError(_l("Unknown progress report."), "event")
     if event == "media":
         position, duration = _seconds(position, "position"), _seconds(duration, "duration")
-    row = _progress(user, course, version, lesson)
+    row = progress_row(user, course, version, lesson)
     row.version_id = version.id
     if event == "media":
         row.media_position = min(position, duration) if duration else position

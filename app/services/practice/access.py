@@ -8,16 +8,17 @@ from sqlalchemy import Select, select
 from app.extensions import db
 from app.models import PracticeRun, User
 from app.permissions import Permission, has_permission
-from app.services.scope import led_department_ids
+from app.services.scope import led_department_ids, led_departments_query
 
 
-def reviewable_runs(actor: User) -> Select:
+def reviewable_runs(actor: User, *, in_sql: bool = False) -> Select:
     """SELECT of the runs the actor may review: their departments' people (admins: everyone),
-    never their own. Nothing for someone without VIEW_TEAM."""
+    never their own. Nothing for someone without VIEW_TEAM. `in_sql`: the departments as a
+    subquery instead of ids looked up first."""
     query = select(PracticeRun).join(User, User.id == PracticeRun.user_id)
     if not has_permission(actor, Permission.VIEW_TEAM):
         return query.where(False)
-    scope = led_department_ids(actor)
+    scope = led_departments_query(actor) if in_sql else led_department_ids(actor)
     if scope is not None:
         query = query.where(User.department_id.in_(scope))
     return query.where(PracticeRun.user_id != actor.id)

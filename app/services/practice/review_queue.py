@@ -22,8 +22,8 @@ from app.services.practice.access import reviewable_runs
 PER_PAGE = 50
 
 
-def _waiting(actor: User, department_id: int | None = None) -> Select:
-    query = reviewable_runs(actor).where(PracticeRun.status == "submitted")
+def _waiting(actor: User, department_id: int | None = None, *, in_sql: bool = False) -> Select:
+    query = reviewable_runs(actor, in_sql=in_sql).where(PracticeRun.status == "submitted")
     if department_id:
         query = query.where(User.department_id.in_(subtree_ids({department_id})))
     return query
@@ -41,9 +41,14 @@ def review_queue(actor: User, page: int = 1, department_id: int | None = None,
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+def waiting_count_query(actor: User) -> Select:
+    """SELECT COUNT of the runs waiting for the actor's review, scope included (the 实操审核
+    badge)."""
+    return _waiting(actor, in_sql=True).with_only_columns(func.count(PracticeRun.id))
+
+
 def waiting_count(actor: User) -> int:
-    """How many runs wait for the actor's review (the 实操审核 badge)."""
-    return db.session.scalar(_waiting(actor).with_only_columns(func.count(PracticeRun.id)))
+    return db.session.scalar(waiting_count_query(actor))
 
 
 def member_runs(actor: User, user_id: int, limit: int = 20) -> list[PracticeRun]:

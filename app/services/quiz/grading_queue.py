@@ -38,25 +38,26 @@ class GradeData:
     seen: str | None = None  # grading.grade_token of the grade the page showed
 
 
-def attempts_in_scope(actor: User) -> Select:
-    """SELECT of the quiz attempts the actor may see."""
+def attempts_in_scope(actor: User, *, in_sql: bool = False) -> Select:
+    """SELECT of the quiz attempts the actor may see (`in_sql`: see scope.team_members)."""
     query = select(QuizAttempt)
     if Permission.AUTHOR_CONTENT in permissions_of(actor.roles):
         return query
-    return query.where(QuizAttempt.user_id.in_(team_members(actor).with_only_columns(User.id)))
+    team = team_members(actor, in_sql=in_sql).with_only_columns(User.id)
+    return query.where(QuizAttempt.user_id.in_(team))
 
 
-def gradable_answers(actor: User) -> Select:
+def gradable_answers(actor: User, *, in_sql: bool = False) -> Select:
     """SELECT of the answers of submitted attempts in the actor's scope, not their own
     (attempt joined)."""
-    in_scope = attempts_in_scope(actor).with_only_columns(QuizAttempt.id)
+    in_scope = attempts_in_scope(actor, in_sql=in_sql).with_only_columns(QuizAttempt.id)
     return (select(AttemptQuestion).join(AttemptQuestion.attempt)
             .where(QuizAttempt.id.in_(in_scope), QuizAttempt.user_id != actor.id,
                    QuizAttempt.state.in_((GRADING, FINISHED))))
 
 
-def _waiting(actor: User, quiz_id: int | None = None) -> Select:
-    query = gradable_answers(actor).where(AttemptQuestion.needs_review.is_(True),
+def _waiting(actor: User, quiz_id: int | None = None, *, in_sql: bool = False) -> Select:
+    query = gradable_answers(actor, in_sql=in_sql).where(AttemptQuestion.needs_review.is_(True),
                                           QuizAttempt.state == GRADING)
     if quiz_id and not 0 < quiz_id <= MAX_ID:
         return query.where(false())  # no quiz has such an id
@@ -81,8 +82,13 @@ def waiting_quizzes(actor: User) -> list[tuple[int, str]]:
                                    .order_by(Quiz.title, Quiz.id)).all())
 
 
+def waiting_count_query(actor: User) -> Select:
+    """SELECT COUNT of the answers waiting for the actor, scope included (the 阅卷 badge)."""
+    return _waiting(actor, in_sql=True).with_only_columns(func.count(AttemptQuestion.id))
+
+
 def waiting_count(actor: User) -> int:
-    return db.session.scalar(_waiting(actor).with_only_columns(func.count(AttemptQuestion.id)))
+    return db.session.scalar(waiting_count_query(actor))
 
 
 def next_waiting(actor: User, quiz_id: int | None = None) -> AttemptQuestion | None:

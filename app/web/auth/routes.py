@@ -41,7 +41,9 @@ def forget_ended_sign_in(response):
     deleted), instead of being looked up again on every request. Only where this request
     already looked for the user: static files never touch the database."""
     user = g.get("_login_user")
-    if user is None or user.is_authenticated or g.get("sign_in_unknown"):
+    # is_anonymous, not is_authenticated: that reads `active`, which after the view's commit
+    # would load the user (and roles) again
+    if user is None or not user.is_anonymous or g.get("sign_in_unknown"):
         return response  # (unknown: the database did not answer, see web/errors.py)
     session.pop("_user_id", None)
     if _remember_cookie() in request.cookies:

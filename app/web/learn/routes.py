@@ -12,6 +12,7 @@ from app.permissions import Permission, require
 from app.services.assign.tasks import owed_count
 from app.services.content import acknowledgement, learning, search
 from app.services.content.audience import find_course
+from app.services.content.lesson_page import lesson_page
 from app.services.errors import DomainError
 from app.services.items.kinds import COURSE
 from app.services.quiz.quizzes import visible_quizzes
@@ -59,11 +60,13 @@ def course(course_slug: str):
 @require(Permission.LEARN)
 def lesson(course_slug: str, lesson_key: str):
     course, version = _course_or_404(course_slug)
-    page = learning.lesson_page(current_user, course, version, lesson_key)
+    page = lesson_page(current_user, course, version, lesson_key)
     if page is None:
         abort(404)
-    db.session.commit()  # remembers where the learner stopped
-    return render_template("learn/lesson.html", page=page)
+    html = render_template("learn/lesson.html", page=page)
+    if page.changed:  # a first open, or 继续学习 moves here; after rendering, since a
+        db.session.commit()  # commit expires the rows the page shows (they would reload)
+    return html
 
 
 @bp.post("/courses/<course_slug>/<lesson_key>/progress")

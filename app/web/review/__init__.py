@@ -38,14 +38,9 @@ def _renderers() -> dict:
 
 
 @bp.app_context_processor
-def _waiting_runs() -> dict:
-    """`review_waiting()` for the 实操审核 tab (one COUNT, run only when a template calls it)
-    and `member_runs(user_id)` for the team member page."""
-
-    def review_waiting() -> int:
-        if not has_permission(current_user, Permission.VIEW_TEAM):
-            return 0
-        return review_queue.waiting_count(current_user)
+def _member_runs() -> dict:
+    """`member_runs(user_id)` for the team member page (the 实操审核 tab's count:
+    app/web/badges.py)."""
 
     def member_runs(user_id: int) -> list:
         """A team member's practice runs (their team page), when the reader may review them."""
@@ -53,7 +48,7 @@ def _waiting_runs() -> dict:
             return []
         return review_queue.member_runs(current_user, user_id)
 
-    return {"review_waiting": review_waiting, "member_runs": member_runs}
+    return {"member_runs": member_runs}
 
 
 from app.web.review import routes  # noqa: E402,F401
