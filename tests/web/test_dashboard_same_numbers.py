@@ -88,3 +88,15 @@ def test_every_owed_pair_is_the_same_as_the_previous_sql(app):
     old = set(db.session.execute(_old_assignee_pairs()).all())
     assert len(new) > 100
     assert new == old
+
+
+def test_postgresql_connections_do_not_jit_compile(app):
+    """JIT spent 12 s compiling one 0.2 s dashboard statement (docs/performance.md)."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        assert db.session.execute(text("SHOW jit")).scalar() == "off"
+    else:
+        assert "connect_args" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
