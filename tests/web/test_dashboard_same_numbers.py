@@ -100,3 +100,39 @@ def test_postgresql_connections_do_not_jit_compile(app):
         assert db.session.execute(text("SHOW jit")).scalar() == "off"
     else:
         assert "connect_args" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def test_the_training_trend_computes_each_status_once(app, monkeypatch):
+    """The 24 period counts of "results beside training" read the status rows from a
+    materialised CTE; inlined, PostgreSQL evaluated the status expression (and its
+    correlated sign-off count) once per count — 50 subplans instead of 2."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from app.extensions import db
+    from app.models.base import utcnow
+
+    seeded = seed(STAFF, ATTEMPTS, seed_value=5, echo=lambda *_args: None)
+    actor = db.session.get(User, seeded.credentials["supervisor"]["id"])
+    view = filters.make_view(actor, filters.Filters(), utcnow())
+    statements = []
+    execute = db.session.execute
+    monkeypatch.setattr(db.session, "execute",
+                        lambda stmt, *a, **k: statements.append(stmt) or execute(stmt, *a, **k))
+    team_extra.results_beside_training(view, date.today())
+    monkeypatch.undo()
+    training = statements[-1]
+    sql = str(training.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    assert "team_status AS MATERIALIZED" in sql
+    if db.engine.dialect.name == "postgresql":
+        plan = execute(text("EXPLAIN (FORMAT JSON) " + sql)).scalar()[0]["Plan"]
+        subplans = [n for n in _plan_nodes(plan)
+                    if n.get("Parent Relationship") == "SubPlan"]
+        assert len(subplans) <= 4, len(subplans)
