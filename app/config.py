@@ -15,6 +15,17 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def engine_options(uri: str, options: dict) -> dict:
+    """PostgreSQL: no JIT compilation. The reports' statements are short (tens of ms) but
+    large, and their cost estimates grow with the organisation: past `jit_above_cost`
+    PostgreSQL spent 12 s compiling 862 functions for one 0.2 s dashboard statement
+    (docs/performance.md, "Team dashboard"). An explicit `options` connect argument wins."""
+    if not uri.startswith("postgresql"):
+        return options
+    connect = {"options": "-c jit=off", **options.get("connect_args", {})}
+    return {**options, "connect_args": connect}
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:

@@ -89,10 +89,15 @@ class MatrixRow:
 
 
 def status_rows(view: View, *where):
-    """`status_query` narrowed to the people and the assignments in view (a subquery)."""
+    """`status_query` narrowed to the people and the assignments in view, as a MATERIALIZED
+    CTE: each pair's status is computed once per statement. As a subquery the database
+    inlined the whole status expression (with its correlated sign-off count) into every
+    aggregate over it — 25 copies in `team_extra._training_at`, whose inflated cost estimate
+    then made PostgreSQL JIT-compile 862 functions for 12 s (docs/performance.md)."""
     people = people_ids(view, owing=False)
-    return status_query(view.now, Assignment.id.in_(view.assignment_ids),
-                        User.id.in_(people), *where, user_filter=people).subquery("rows")
+    return (status_query(view.now, Assignment.id.in_(view.assignment_ids),
+                         User.id.in_(people), *where, user_filter=people)
+            .cte("team_status").prefix_with("MATERIALIZED"))
 
 
 def columns(view: View) -> list[Column]:

@@ -1,0 +1,132 @@
+"""The team dashboard and its export show the same numbers after the PostgreSQL rewrite
+(issue 15): the status rows as a MATERIALIZED CTE and department targets matched through a
+join. The previous SQL is kept here as the reference — department targets matched by a
+correlated EXISTS, status rows as a plain subquery — and both paths render the generated
+bench organisation (tests/bench seed, 30 people, a supervisor of most of them)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import and_, exists, or_, select
+
+from app.models import User
+from app.models.assignments import Assignment, AssignmentTarget
+from app.services.assign import members, status
+from app.services.reports import dashboard, filters, team_extra
+from tests.bench.seed import seed
+
+STAFF, ATTEMPTS = 30, 3
+
+
+def _old_assignee_pairs(*where):
+    closure = members.department_closure()
+    target = AssignmentTarget
+    in_department = exists().where(closure.c.ancestor_id == target.department_id,
+                                   closure.c.department_id == User.department_id)
+    matched = and_(or_(target.user_id.is_(None), target.user_id == User.id),
+                   or_(target.position_id.is_(None), target.position_id == User.position_id),
+                   or_(target.department_id.is_(None), in_department))
+    return (select(Assignment.id.label("assignment_id"), User.id.label("user_id"))
+            .select_from(Assignment)
+            .join(target, target.assignment_id == Assignment.id)
+            .join(User, and_(User.active.is_(True), matched))
+            .where(Assignment.cancelled_at.is_(None), *where).distinct())
+
+
+def _old_status_rows(view, *where):
+    people = filters.people_ids(view, owing=False)
+    return status.status_query(view.now, Assignment.id.in_(view.assignment_ids),
+                               User.id.in_(people), *where,
+                               user_filter=people).subquery("rows")
+
+
+def _use_old_sql(monkeypatch) -> None:
+    for module in (status, filters):
+        monkeypatch.setattr(module, "assignee_pairs", _old_assignee_pairs)
+    for module in (dashboard, team_extra):
+        monkeypatch.setattr(module, "status_rows", _old_status_rows)
+
+
+PAGES = ["/team/dashboard", "/team/dashboard?page=2",
+         "/team/dashboard/export?table=matrix&format=csv",
+         "/team/dashboard/export?table=quizzes&format=csv"]
+
+
+def _render(app, credentials: dict, role: str) -> dict[str, str]:
+    client = app.test_client()
+    client.post("/auth/login", data={"login": credentials[role]["login"],
+                                     "password": credentials["password"]})
+    found = {}
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        found[path] = re.sub(r'name="csrf_token"[^>]*>|csrf-token"[^>]*>', "",
+                             response.get_data(as_text=True))
+    return found
+
+
+def test_the_dashboard_shows_the_same_numbers_as_the_previous_sql(app, monkeypatch):
+    seeded = seed(STAFF, ATTEMPTS, seed_value=5, echo=lambda *_args: None)
+    from app.extensions import db
+
+    pairs = set(db.session.execute(members.assignee_pairs()).all())
+    assert len(pairs) > 100
+    assert pairs == set(db.session.execute(_old_assignee_pairs()).all())
+    for role in ("supervisor", "admin"):
+        new = _render(app, seeded.credentials, role)
+        with monkeypatch.context() as patched:
+            _use_old_sql(patched)
+            old = _render(app, seeded.credentials, role)
+        assert "data-user=" in new["/team/dashboard"]  # the matrix has people in it
+        assert len(new["/team/dashboard/export?table=matrix&format=csv"].splitlines()) > 20
+        for path in PAGES:
+            assert new[path] == old[path], (role, path)
+
+
+def test_postgresql_connections_do_not_jit_compile(app):
+    """JIT spent 12 s compiling one 0.2 s dashboard statement (docs/performance.md)."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        assert db.session.execute(text("SHOW jit")).scalar() == "off"
+    else:
+        assert "connect_args" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def test_the_training_trend_computes_each_status_once(app, monkeypatch):
+    """The 24 period counts of "results beside training" read the status rows from a
+    materialised CTE; inlined, PostgreSQL evaluated the status expression (and its
+    correlated sign-off count) once per count — 50 subplans instead of 2."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from app.extensions import db
+    from app.models.base import utcnow
+
+    seeded = seed(STAFF, ATTEMPTS, seed_value=5, echo=lambda *_args: None)
+    actor = db.session.get(User, seeded.credentials["supervisor"]["id"])
+    view = filters.make_view(actor, filters.Filters(), utcnow())
+    statements = []
+    execute = db.session.execute
+    monkeypatch.setattr(db.session, "execute",
+                        lambda stmt, *a, **k: statements.append(stmt) or execute(stmt, *a, **k))
+    team_extra.results_beside_training(view, date.today())
+    monkeypatch.undo()
+    training = statements[-1]
+    sql = str(training.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    assert "team_status AS MATERIALIZED" in sql
+    if db.engine.dialect.name == "postgresql":
+        plan = execute(text("EXPLAIN (FORMAT JSON) " + sql)).scalar()[0]["Plan"]
+        subplans = [n for n in _plan_nodes(plan)
+                    if n.get("Parent Relationship") == "SubPlan"]
+        assert len(subplans) <= 4, len(subplans)
