@@ -19,10 +19,18 @@ def engine_options(uri: str, options: dict) -> dict:
     """PostgreSQL: no JIT compilation. The reports' statements are short (tens of ms) but
     large, and their cost estimates grow with the organisation: past `jit_above_cost`
     PostgreSQL spent 12 s compiling 862 functions for one 0.2 s dashboard statement
-    (docs/performance.md, "Team dashboard"). An explicit `options` connect argument wins."""
+    (docs/performance.md, "Team dashboard"). Server options already given — in the URL
+    (`?options=-csearch_path%3Dx`) or as the `options` connect argument — are kept after it
+    (a later `-c jit=on` there wins)."""
     if not uri.startswith("postgresql"):
         return options
-    connect = {"options": "-c jit=off", **options.get("connect_args", {})}
+    from sqlalchemy.engine import make_url
+
+    connect = dict(options.get("connect_args", {}))
+    given = connect.get("options") or make_url(uri).query.get("options") or ""
+    if isinstance(given, tuple):  # a repeated query parameter
+        given = " ".join(given)
+    connect["options"] = f"-c jit=off {given}".strip()
     return {**options, "connect_args": connect}
 
 

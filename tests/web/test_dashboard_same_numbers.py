@@ -130,3 +130,15 @@ def test_the_training_trend_computes_each_status_once(app, monkeypatch):
         subplans = [n for n in _plan_nodes(plan)
                     if n.get("Parent Relationship") == "SubPlan"]
         assert len(subplans) <= 4, len(subplans)
+
+
+def test_server_options_in_the_database_url_are_kept_beside_jit_off():
+    """A URL's `?options=` (e.g. a search_path, as a migration check uses) is not lost."""
+    from app.config import engine_options
+
+    url = "postgresql+psycopg://u@h/db?options=-csearch_path%3Dclinic"
+    assert engine_options(url, {})["connect_args"]["options"] == \
+        "-c jit=off -csearch_path=clinic"
+    given = {"connect_args": {"options": "-c jit=on"}}
+    assert engine_options(url, given)["connect_args"]["options"] == "-c jit=off -c jit=on"
+    assert engine_options("sqlite:///x.db", {}) == {}
