@@ -72,15 +72,14 @@ def start_quiz(quiz_slug: str):
 @require(Permission.LEARN)
 def attempt(attempt_id: int):
     """The question ?q=N of an open attempt, the 交卷 confirmation (?confirm=1), or the result."""
-    question = request.args.get("confirm") is None
-    found = _attempt_or_404(attempt_id, versions=not question)  # a question: only its own
+    found = _attempt_or_404(attempt_id, versions=False)  # a question page reads its own only
     now = utcnow()
     overdue = quiz_attempts.expire_if_overdue(found, now)
     if found.state != IN_PROGRESS:
         page = render_template("learn/attempt_result.html", attempt=found,
                                views=taking.question_views(quiz_attempts.with_versions(found)),
                                review=review_allowed(found, now))
-    elif not question:
+    elif request.args.get("confirm"):
         page = render_template("learn/attempt_confirm.html", attempt=found,
                                views=taking.question_views(found))
     else:
@@ -163,7 +162,7 @@ def submit(attempt_id: int):
     """交卷: asks first while questions are unanswered; submitting again changes nothing.
     Confirmed (quiz.js, the confirmation page), the answers are read once, after the claim."""
     confirmed = bool(request.form.get("confirm"))
-    found = _attempt_or_404(attempt_id, questions=not confirmed)
+    found = _attempt_or_404(attempt_id, questions=not confirmed, versions=False)
     if not confirmed and found.state == IN_PROGRESS and (
             quiz_attempts.answered_count(found) < len(found.questions)):
         return render_template("learn/attempt_confirm.html", attempt=found,
