@@ -14,15 +14,15 @@ from tests.quiz_factories import make_quiz, single
 from tests.web.quiz_web_helpers import JSON, RIGHT, WRONG, answer, fresh, start, submit
 
 # user + roles (2), the attempt with its quiz, its questions, the version asked, the unread
-# notifications of the header (6); the user is not loaded again after the response.
+# notifications of the header (6).
 QUESTION_PAGE = 6
 # user (2), attempt, questions, the version answered, the claim, the answers as stored now,
-# the write (8), and the user once more after the commit (2: web/auth's after-request hook).
-AUTOSAVE = 10
+# the write (8); the user is not read again after the commit.
+AUTOSAVE = 8
 # user (2), attempt, the claim, the answers with their versions read once, the grades, the
-# wrong-question book's entries, the total (8), the user after the commit (2); a wrong
-# answer adds its question to the book (the INSERT) and notes it (the UPDATE): 12 here.
-SUBMIT = 12
+# wrong-question book's entries, the total (8); a wrong answer adds its question to the
+# book (the INSERT) and notes it (the UPDATE): 10 here.
+SUBMIT = 10
 
 
 @pytest.fixture

@@ -39,9 +39,11 @@ def _remember_cookie() -> str:
 def forget_ended_sign_in(response):
     """A session or remember cookie whose sign-in has ended is forgotten (the remember cookie
     deleted), instead of being looked up again on every request. Only where this request
-    already looked for the user: static files never touch the database."""
+    already looked for the user: static files never touch the database. (`is_anonymous`, not
+    `is_authenticated`: a user found at the start of the request was signed in, and asking
+    `is_active` after the view's commit would read the user again.)"""
     user = g.get("_login_user")
-    if user is None or user.is_authenticated or g.get("sign_in_unknown"):
+    if user is None or not user.is_anonymous or g.get("sign_in_unknown"):
         return response  # (unknown: the database did not answer, see web/errors.py)
     session.pop("_user_id", None)
     if _remember_cookie() in request.cookies:
