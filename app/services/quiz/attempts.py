@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -157,7 +157,7 @@ def load_attempt(attempt_id: int, user: User, *, questions: bool = True,
 
 def with_versions(attempt: QuizAttempt) -> QuizAttempt:
     """The versions of all the attempt's questions (loaded without them), in one statement."""
-    rows = [row for row in attempt.questions if "version" not in row.__dict__]
+    rows = [row for row in attempt.questions if "version" in inspect(row).unloaded]
     if rows:
         versions = {version.id: version for version in db.session.execute(
             select(QuestionVersion).where(QuestionVersion.id.in_(
