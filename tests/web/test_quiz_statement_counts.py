@@ -5,11 +5,14 @@ change that loads the attempt again, or a question at a time, fails here."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.attempts import WrongQuestion
+from tests.learning_factories import person
 from tests.quiz_factories import make_quiz, single
 from tests.web.quiz_web_helpers import JSON, RIGHT, WRONG, answer, fresh, start, submit
 
@@ -61,3 +64,19 @@ def test_question_page_autosave_and_submit_are_few_and_constant(employee, count_
     page, saved, handed_in = big
     assert page <= QUESTION_PAGE and saved <= AUTOSAVE and handed_in <= SUBMIT, big
     assert db.session.scalar(select(func.count(WrongQuestion.id))) == 2  # one per exam
+
+
+def test_the_lean_page_still_labels_the_map_and_marks_the_taker(employee):
+    """What the leaner rendering must keep: each map button's label (第 n 题, · 已答 once
+    answered, the current one marked) and the watermark with the taker's name and login."""
+    make_quiz([single(stem=f"第{n}题") for n in range(3)], slug="map", mode="exam")
+    attempt_id = start(employee, "map")
+    answer(employee, attempt_id, 0, RIGHT["single_choice"], headers=JSON)
+    page = employee.get(f"/learn/attempts/{attempt_id}?q=1").text
+    labels = re.findall(r'data-map="(\d)" aria-label="([^"]*)"\s*(aria-current="step")?', page)
+    assert labels == [("0", "第 1 题 · 已答", ""), ("1", "第 2 题", 'aria-current="step"'),
+                      ("2", "第 3 题", "")]
+    me = person("employee")
+    watermark = page.split('<svg class="watermark"')[1].split("</svg>")[0]
+    assert watermark.count("<text") == 3 and f">{me.name} {me.login}</text>" in watermark
+    assert 'aria-hidden="true"' in page.split('<svg class="watermark"')[1].split(">")[0]
