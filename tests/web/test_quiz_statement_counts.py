@@ -26,6 +26,8 @@ AUTOSAVE = 8
 # wrong-question book's entries, the total (8); a wrong answer adds its question to the
 # book (the INSERT) and notes it (the UPDATE): 10 here.
 SUBMIT = 10
+# a practice answer is graded at once: + the wrong-question book's entries (9)
+PRACTICE_AUTOSAVE = 9
 
 
 @pytest.fixture
@@ -80,3 +82,16 @@ def test_the_lean_page_still_labels_the_map_and_marks_the_taker(employee):
     watermark = page.split('<svg class="watermark"')[1].split("</svg>")[0]
     assert watermark.count("<text") == 3 and f">{me.name} {me.login}</text>" in watermark
     assert 'aria-hidden="true"' in page.split('<svg class="watermark"')[1].split(">")[0]
+
+
+def test_a_practice_answer_graded_at_once_is_few_and_constant(employee, count_statements):
+    def autosave(slug: str, questions: int) -> int:
+        make_quiz([single(stem=f"第{n}题") for n in range(questions)], slug=slug,
+                  mode="practice")
+        attempt_id = start(employee, slug)
+        count = _count(count_statements, lambda: answer(
+            employee, attempt_id, 1, RIGHT["single_choice"], headers=JSON), 200)
+        assert fresh(attempt_id).questions[1].fraction == 1.0
+        return count
+
+    assert autosave("few", 3) == autosave("many", 20) <= PRACTICE_AUTOSAVE

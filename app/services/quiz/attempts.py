@@ -175,7 +175,13 @@ def questions_as_stored(attempt: QuizAttempt, *, versions: bool = False
              .order_by(AttemptQuestion.rank).execution_options(populate_existing=True))
     if versions:
         query = query.options(joinedload(AttemptQuestion.version, innerjoin=True))
+    known = {} if versions or "questions" in inspect(attempt).unloaded else {
+        row.id: row.version for row in attempt.questions
+        if "version" not in inspect(row).unloaded}
     rows = list(db.session.execute(query).scalars())
+    for row in rows:  # versions never change: the ones read already are kept, not read again
+        if row.id in known:
+            set_committed_value(row, "version", known[row.id])
     set_committed_value(attempt, "questions", rows)
     return rows
 
