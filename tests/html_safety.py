@@ -12,6 +12,9 @@ BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")  # browsers skip these inside a scheme
 OUR_SCRIPT = re.compile(r"^/static/js/[a-z]+\.js$")
 PAYLOADS = "testdata/xss/payloadbox-xss-payload-list.txt"
+# The question page's watermark (learn/attempt.html): an inert SVG pattern of our own, with
+# exactly these attributes; any other <svg> (or one with a handler, checked below) is flagged.
+OUR_WATERMARK = [("class", "watermark"), ("aria-hidden", "true"), ("focusable", "false")]
 
 
 class _Checker(HTMLParser):
@@ -24,6 +27,7 @@ class _Checker(HTMLParser):
         values = dict(attrs)
         ours = tag == "script" and self.allow_our_scripts and len(attrs) == 2 \
             and OUR_SCRIPT.match(values.get("src") or "") and "defer" in values
+        ours = ours or (tag == "svg" and attrs == OUR_WATERMARK)
         if tag in BANNED_TAGS and not ours:
             self.problems.append(f"<{tag}> element")
         for name, value in attrs:

@@ -19,12 +19,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import AttemptQuestion, QuizAttempt, User
+from app.models import AttemptQuestion, QuestionVersion, QuizAttempt, User
 from app.models.attempts import FINISHED, GRADING, IN_PROGRESS
 from app.models.quiz import Quiz
 from app.services.errors import DomainError, NotFound
@@ -136,17 +136,54 @@ def _deadline(quiz: Quiz, now: datetime) -> datetime | None:
     return min(deadline, quiz.closes_at) if quiz.closes_at else deadline
 
 
-def load_attempt(attempt_id: int, user: User) -> QuizAttempt:
-    """The user's own attempt with its questions and their versions (NotFound otherwise:
-    another employee's attempt does not exist for them)."""
-    attempt = db.session.execute(
-        select(QuizAttempt).where(QuizAttempt.id == attempt_id,
-                                  QuizAttempt.user_id == user.id)
-        .options(selectinload(QuizAttempt.questions).selectinload(AttemptQuestion.version),
-                 selectinload(QuizAttempt.quiz))).scalar_one_or_none()
+def load_attempt(attempt_id: int, user: User, *, questions: bool = True,
+                 versions: bool = True) -> QuizAttempt:
+    """The user's own attempt with its quiz, its questions and the versions they ask: two
+    statements. Without `versions` (a question page, an autosave: only the version asked is
+    read, when first needed) or without `questions` (交卷 reads them after its claim), less.
+    NotFound otherwise: another employee's attempt does not exist for them."""
+    query = (select(QuizAttempt).where(QuizAttempt.id == attempt_id,
+                                       QuizAttempt.user_id == user.id)
+             .options(joinedload(QuizAttempt.quiz)))
+    if questions:
+        rows = selectinload(QuizAttempt.questions)
+        query = query.options(rows.joinedload(AttemptQuestion.version, innerjoin=True)
+                              if versions else rows)
+    attempt = db.session.execute(query).scalar_one_or_none()
     if attempt is None:
         raise NotFound(_l("This attempt does not exist."))
     return attempt
+
+
+def with_versions(attempt: QuizAttempt) -> QuizAttempt:
+    """The versions of all the attempt's questions (loaded without them), in one statement."""
+    rows = [row for row in attempt.questions if "version" in inspect(row).unloaded]
+    if rows:
+        versions = {version.id: version for version in db.session.execute(
+            select(QuestionVersion).where(QuestionVersion.id.in_(
+                {row.version_id for row in rows}))).scalars()}
+        for row in rows:
+            set_committed_value(row, "version", versions[row.version_id])
+    return attempt
+
+
+def questions_as_stored(attempt: QuizAttempt, *, versions: bool = False
+                        ) -> list[AttemptQuestion]:
+    """The attempt's questions read again (one statement): after `claim_open` or the claim of
+    `submit`, what a racing request committed just before is seen."""
+    query = (select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
+             .order_by(AttemptQuestion.rank).execution_options(populate_existing=True))
+    if versions:
+        query = query.options(joinedload(AttemptQuestion.version, innerjoin=True))
+    known = {} if versions or "questions" in inspect(attempt).unloaded else {
+        row.id: row.version for row in attempt.questions
+        if "version" not in inspect(row).unloaded}
+    rows = list(db.session.execute(query).scalars())
+    for row in rows:  # versions never change: the ones read already are kept, not read again
+        if row.id in known:
+            set_committed_value(row, "version", known[row.id])
+    set_committed_value(attempt, "questions", rows)
+    return rows
 
 
 def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
@@ -184,7 +221,7 @@ def save_answer(attempt: QuizAttempt, position: int, raw: Any, now: datetime
     if isinstance(response, str):  # a typed answer (short answer, fill-in, numerical)
         refuse_pii(response, field="response", label=ANSWER)
     claim_open(attempt, now, current_rank=position)
-    db.session.refresh(row)  # as stored now: another request may have just checked it
+    questions_as_stored(attempt)  # another request may have just checked it
     if attempt.mode != "exam" and row.answered_at is not None:
         raise DomainError(_l("You have already answered this question."))
     row.response = response
@@ -219,17 +256,23 @@ def question_at(attempt: QuizAttempt, position: int) -> AttemptQuestion:
 
 
 def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False) -> QuizAttempt:
-    """Hand the attempt in and grade it; doing it again changes nothing."""
+    """Hand the attempt in and grade it; doing it again changes nothing.
+
+    Claimed first (a conditional UPDATE that waits for a racing answer's commit), then the
+    answers are read once, as stored now, with their versions: an answer saved just before
+    the claim is graded, one after it is refused (`claim_open`)."""
+    values = dict(state=GRADING, submitted_at=now, auto_submitted=auto, updated_at=now)
     claimed = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id,
                                   QuizAttempt.state == IN_PROGRESS)
-        .values(state=GRADING, submitted_at=now, auto_submitted=auto)
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.refresh(attempt)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
+        db.session.refresh(attempt)
         return attempt
-    # (refresh cascades to the questions: an answer saved just before the claim is graded)
-    ungraded = [row for row in attempt.questions if row.fraction is None and not row.needs_review]
+    for name, value in values.items():
+        set_committed_value(attempt, name, value)
+    rows = questions_as_stored(attempt, versions=True)
+    ungraded = [row for row in rows if row.fraction is None and not row.needs_review]
     outcomes = [(row, grade_question(row)) for row in ungraded]
     # only answers given count for the wrong-question book: a question left blank (not
     # reached before the deadline, skipped in a practice round) was not answered wrongly

@@ -39,7 +39,9 @@ def _remember_cookie() -> str:
 def forget_ended_sign_in(response):
     """A session or remember cookie whose sign-in has ended is forgotten (the remember cookie
     deleted), instead of being looked up again on every request. Only where this request
-    already looked for the user: static files never touch the database."""
+    already looked for the user: static files never touch the database. (`is_anonymous`, not
+    `is_authenticated`: a user found at the start of the request was signed in, and asking
+    `is_active` after the view's commit would read the user again.)"""
     user = g.get("_login_user")
     # is_anonymous, not is_authenticated: that reads `active`, which after the view's commit
     # would load the user (and roles) again

@@ -5,6 +5,7 @@ quiz templates."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from flask import request
@@ -85,6 +86,13 @@ def rich(text: str | None, text_format: str = "markdown") -> Markup:
     HTML are sanitised by the one renderer; plain text is escaped with its line breaks."""
     if text_format == "plain":
         return Markup(str(escape(text or "")).replace("\n", "<br>\n"))
+    return _markdown(text)
+
+
+@lru_cache(maxsize=2048)
+def _markdown(text: str | None) -> Markup:
+    """Question texts are the same for everyone taking a quiz (versions never change):
+    rendered and sanitised once per worker, not on every page."""
     return render_markdown(text)
 
 

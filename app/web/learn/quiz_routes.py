@@ -2,6 +2,7 @@
 screen (every answer saved as it is given), submitting, and the result with its review."""
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.extensions import db
@@ -36,9 +37,9 @@ def _quiz_or_404(quiz_slug: str):
     return find_or_assigned(find_quiz, QUIZ.key, quiz_slug) or abort(404)
 
 
-def _attempt_or_404(attempt_id: int):
+def _attempt_or_404(attempt_id: int, **load):
     try:
-        return quiz_attempts.load_attempt(attempt_id, current_user)
+        return quiz_attempts.load_attempt(attempt_id, current_user, **load)
     except NotFound:
         abort(404)
 
@@ -71,19 +72,20 @@ def start_quiz(quiz_slug: str):
 @require(Permission.LEARN)
 def attempt(attempt_id: int):
     """The question ?q=N of an open attempt, the 交卷 confirmation (?confirm=1), or the result."""
-    found = _attempt_or_404(attempt_id)
+    found = _attempt_or_404(attempt_id, versions=False)  # a question page reads its own only
     now = utcnow()
-    quiz_attempts.expire_if_overdue(found, now)
+    overdue = quiz_attempts.expire_if_overdue(found, now)
     if found.state != IN_PROGRESS:
         page = render_template("learn/attempt_result.html", attempt=found,
-                               views=taking.question_views(found),
+                               views=taking.question_views(quiz_attempts.with_versions(found)),
                                review=review_allowed(found, now))
     elif request.args.get("confirm"):
         page = render_template("learn/attempt_confirm.html", attempt=found,
                                views=taking.question_views(found))
     else:
         page = _question_page(found, request.args.get("q", type=db_int), now)
-    db.session.commit()  # an overdue attempt was submitted
+    if overdue:
+        db.session.commit()  # the overdue attempt was submitted; otherwise nothing to write
     return page
 
 
@@ -95,14 +97,15 @@ def _question_page(found, position: int | None, now, status: int = 200, typed=No
     return render_template("learn/attempt.html", attempt=found, views=views, view=view,
                            answered=quiz_attempts.answered_count(found),
                            remaining=taking.remaining_seconds(found, now), typed=typed,
-                           TYPED_KINDS=TYPED_KINDS), status
+                           TYPED_KINDS=TYPED_KINDS, map_label=gettext("Question %(n)d"),
+                           answered_label=gettext("answered")), status
 
 
 @bp.post("/attempts/<int:attempt_id>/answer")
 @require(Permission.LEARN)
 def answer(attempt_id: int):
     """Save one answer (quiz.js: JSON; a plain form: go on to the question asked for)."""
-    found = _attempt_or_404(attempt_id)
+    found = _attempt_or_404(attempt_id, versions=False)  # the one answered is read alone
     position, now = request.form.get("position", type=db_int), utcnow()
     try:
         kind = quiz_attempts.question_at(found, position).version.data["type"]
@@ -110,14 +113,15 @@ def answer(attempt_id: int):
     except DomainError as error:
         return _refused(found, position, error)
     checked_now = found.mode != "exam" and row.answered_at == now  # show its grade first
+    reply = _answer_json(found, row) if wants_json() else None  # before the commit expires it
+    total = len(found.questions)
     db.session.commit()
-    if wants_json():
-        return jsonify(_answer_json(found, row))
-    target = position if checked_now else next_position(
-        request.form.get("go"), position, len(found.questions))
+    if reply is not None:
+        return jsonify(reply)
+    target = position if checked_now else next_position(request.form.get("go"), position, total)
     if target is None:
-        return redirect(url_for(".attempt", attempt_id=found.id, confirm=1))
-    return redirect(url_for(".attempt", attempt_id=found.id, q=target))
+        return redirect(url_for(".attempt", attempt_id=attempt_id, confirm=1))
+    return redirect(url_for(".attempt", attempt_id=attempt_id, q=target))
 
 
 def _refused(found, position, error: DomainError):
@@ -125,8 +129,8 @@ def _refused(found, position, error: DomainError):
     which repeats why. Bad input: 400, nothing saved."""
     message = str(error)
     if found.state != IN_PROGRESS:
-        db.session.commit()  # an overdue attempt's submission
         target = url_for(".attempt", attempt_id=found.id)
+        db.session.commit()  # an overdue attempt's submission
         flash(message, "error")
         if wants_json():
             return jsonify(saved=False, submitted=True, error=message, redirect=target), 409
@@ -155,14 +159,16 @@ def _answer_json(found, row) -> dict:
 @bp.post("/attempts/<int:attempt_id>/submit")
 @require(Permission.LEARN)
 def submit(attempt_id: int):
-    """交卷: asks first while questions are unanswered; submitting again changes nothing."""
-    found = _attempt_or_404(attempt_id)
-    unanswered = len(found.questions) - quiz_attempts.answered_count(found)
-    if found.state == IN_PROGRESS and unanswered and not request.form.get("confirm"):
+    """交卷: asks first while questions are unanswered; submitting again changes nothing.
+    Confirmed (quiz.js, the confirmation page), the answers are read once, after the claim."""
+    confirmed = bool(request.form.get("confirm"))
+    found = _attempt_or_404(attempt_id, questions=not confirmed, versions=False)
+    if not confirmed and found.state == IN_PROGRESS and (
+            quiz_attempts.answered_count(found) < len(found.questions)):
         return render_template("learn/attempt_confirm.html", attempt=found,
                                views=taking.question_views(found))
     now = utcnow()
     if not quiz_attempts.expire_if_overdue(found, now):
         quiz_attempts.submit(found, now)
     db.session.commit()
-    return redirect(url_for(".attempt", attempt_id=found.id))
+    return redirect(url_for(".attempt", attempt_id=attempt_id))

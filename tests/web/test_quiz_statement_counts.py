@@ -1,0 +1,97 @@
+"""The quiz's hot paths run a small, fixed number of statements whatever the number of
+questions: the question page of an open attempt, autosaving one answer (quiz.js's JSON post)
+and 交卷 of an exam. The bounds are today's counts (docs/performance.md, "Quiz pages"), so a
+change that loads the attempt again, or a question at a time, fails here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models.attempts import WrongQuestion
+from tests.learning_factories import person
+from tests.quiz_factories import make_quiz, single
+from tests.web.quiz_web_helpers import JSON, RIGHT, WRONG, answer, fresh, start, submit
+
+# user + roles (2), the attempt with its quiz, its questions, the version asked, the unread
+# notifications of the header (6).
+QUESTION_PAGE = 6
+# user (2), attempt, questions, the version answered, the claim, the answers as stored now,
+# the write (8); the user is not read again after the commit.
+AUTOSAVE = 8
+# user (2), attempt, the claim, the answers with their versions read once, the grades, the
+# wrong-question book's entries, the total (8); a wrong answer adds its question to the
+# book (the INSERT) and notes it (the UPDATE): 10 here.
+SUBMIT = 10
+# a practice answer is graded at once: + the wrong-question book's entries (9)
+PRACTICE_AUTOSAVE = 9
+
+
+@pytest.fixture
+def employee(client, auth, demo):
+    auth.as_role("employee")
+    return client
+
+
+def _count(count_statements, call, status: int) -> int:
+    with count_statements() as counted:
+        response = call()
+    assert response.status_code == status, response.text
+    return counted()
+
+
+def _hot_paths(client, count_statements, slug: str, questions: int) -> tuple[int, int, int]:
+    make_quiz([single(stem=f"第{n}题") for n in range(questions)], slug=slug, mode="exam")
+    attempt_id = start(client, slug)
+    page = _count(count_statements, lambda: client.get(f"/learn/attempts/{attempt_id}?q=1"),
+                  200)
+    for position in range(questions - 1):
+        answer(client, attempt_id, position, RIGHT["single_choice"], headers=JSON)
+    saved = _count(count_statements, lambda: answer(
+        client, attempt_id, questions - 1, WRONG["single_choice"], headers=JSON), 200)
+    handed_in = _count(count_statements, lambda: submit(client, attempt_id), 302)
+    attempt = fresh(attempt_id)
+    assert attempt.state == "finished" and attempt.score == questions - 1
+    assert [row.fraction for row in attempt.questions] == [1.0] * (questions - 1) + [0.0]
+    return page, saved, handed_in
+
+
+def test_question_page_autosave_and_submit_are_few_and_constant(employee, count_statements):
+    small = _hot_paths(employee, count_statements, "three", 3)
+    big = _hot_paths(employee, count_statements, "twenty", 20)
+    assert big == small
+    page, saved, handed_in = big
+    assert page <= QUESTION_PAGE and saved <= AUTOSAVE and handed_in <= SUBMIT, big
+    assert db.session.scalar(select(func.count(WrongQuestion.id))) == 2  # one per exam
+
+
+def test_the_lean_page_still_labels_the_map_and_marks_the_taker(employee):
+    """What the leaner rendering must keep: each map button's label (第 n 题, · 已答 once
+    answered, the current one marked) and the watermark with the taker's name and login."""
+    make_quiz([single(stem=f"第{n}题") for n in range(3)], slug="map", mode="exam")
+    attempt_id = start(employee, "map")
+    answer(employee, attempt_id, 0, RIGHT["single_choice"], headers=JSON)
+    page = employee.get(f"/learn/attempts/{attempt_id}?q=1").text
+    labels = re.findall(r'data-map="(\d)" aria-label="([^"]*)"\s*(aria-current="step")?', page)
+    assert labels == [("0", "第 1 题 · 已答", ""), ("1", "第 2 题", 'aria-current="step"'),
+                      ("2", "第 3 题", "")]
+    me = person("employee")
+    watermark = page.split('<svg class="watermark"')[1].split("</svg>")[0]
+    assert watermark.count("<text") == 3 and f">{me.name} {me.login}</text>" in watermark
+    assert 'aria-hidden="true"' in page.split('<svg class="watermark"')[1].split(">")[0]
+
+
+def test_a_practice_answer_graded_at_once_is_few_and_constant(employee, count_statements):
+    def autosave(slug: str, questions: int) -> int:
+        make_quiz([single(stem=f"第{n}题") for n in range(questions)], slug=slug,
+                  mode="practice")
+        attempt_id = start(employee, slug)
+        count = _count(count_statements, lambda: answer(
+            employee, attempt_id, 1, RIGHT["single_choice"], headers=JSON), 200)
+        assert fresh(attempt_id).questions[1].fraction == 1.0
+        return count
+
+    assert autosave("few", 3) == autosave("many", 20) <= PRACTICE_AUTOSAVE
