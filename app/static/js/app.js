@@ -71,13 +71,18 @@
   function showAnswer(xhr) {
     const target = xhr.getResponseHeader("X-Location");
     if (target) {
-      // Back to this very page (e.g. /practice/runs/1#step-shot): assigning only moves to
-      // the anchor, so the page is loaded again to show what was saved and end the busy state.
+      // Back to this very page (e.g. /practice/runs/1#step-shot): assigning would only move
+      // to the anchor, so the address takes the anchor and the page is loaded again — once:
+      // two loads (assign, then reload) would spend the saved message on the first.
       const next = new URL(target, window.location.href);
       const samePage = next.pathname === window.location.pathname
         && next.search === window.location.search;
-      window.location.assign(next.href);
-      if (samePage) window.location.reload();
+      if (samePage) {
+        window.history.replaceState(null, "", next.href);
+        window.location.reload();
+      } else {
+        window.location.assign(next.href);
+      }
       return;
     }
     if (xhr.responseURL && xhr.responseURL !== window.location.href) {
