@@ -19,13 +19,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import AttemptQuestion, QuestionVersion, QuizAttempt, User
-from app.models.attempts import FINISHED, GRADING, IN_PROGRESS
+from app.models.attempts import GRADING, IN_PROGRESS
 from app.models.quiz import Quiz
 from app.services.errors import DomainError, NotFound
 from app.services.privacy import refuse_pii
@@ -302,14 +302,3 @@ def expire_overdue_attempts(now: datetime, *, quiz_id: int | None = None,
 def answered_count(attempt: QuizAttempt) -> int:
     return sum(1 for row in attempt.questions if row.response is not None)
 
-
-def attempt_counts(quiz_ids: list[int], user: User) -> dict[int, tuple[int, int]]:
-    """quiz id → (attempts, finished attempts) of the user, in one query."""
-    if not quiz_ids:
-        return {}
-    finished = func.sum(func.cast(QuizAttempt.state == FINISHED, db.Integer))
-    rows = db.session.execute(
-        select(QuizAttempt.quiz_id, func.count(), finished)
-        .where(QuizAttempt.quiz_id.in_(quiz_ids), QuizAttempt.user_id == user.id)
-        .group_by(QuizAttempt.quiz_id)).all()
-    return {quiz_id: (count, int(done or 0)) for quiz_id, count, done in rows}

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt, User
-from app.models.attempts import IN_PROGRESS
+from app.models.attempts import FINISHED, IN_PROGRESS
 from app.models.quiz import Quiz
 from app.services.quiz.attempts import (
     StartCheck,
-    attempt_counts,
     attempts_of,
     check_start,
     expire_if_overdue,
@@ -160,3 +159,15 @@ def remaining_seconds(attempt: QuizAttempt, now: datetime) -> int | None:
     if attempt.deadline is None:
         return None
     return max(0, int((attempt.deadline - now).total_seconds()))
+
+
+def attempt_counts(quiz_ids: list[int], user: User) -> dict[int, tuple[int, int]]:
+    """quiz id → (attempts, finished attempts) of the user, in one query."""
+    if not quiz_ids:
+        return {}
+    finished = func.sum(func.cast(QuizAttempt.state == FINISHED, db.Integer))
+    rows = db.session.execute(
+        select(QuizAttempt.quiz_id, func.count(), finished)
+        .where(QuizAttempt.quiz_id.in_(quiz_ids), QuizAttempt.user_id == user.id)
+        .group_by(QuizAttempt.quiz_id)).all()
+    return {quiz_id: (count, int(done or 0)) for quiz_id, count, done in rows}
