@@ -46,6 +46,7 @@ def test_a_run_on_a_phone(browser, live_server, tmp_path):
     page.locator("input[name=case_code]").fill("CRM-2026-000123")
     page.get_by_test_id("start-submit").click()
     expect(page.get_by_test_id("run-page")).to_be_visible()
+    page.wait_for_load_state("load")  # sizes are measured with the stylesheet applied
     assert not _too_small(page), _too_small(page)
     first = page.locator("#step-write")
     first.locator("textarea[name$='.evidence_text']").fill("已通过企业微信添加")
