@@ -1,5 +1,5 @@
-"""`flask coach check [FILE|-] [--json]`, `flask coach lint [--json]` and `flask coach eval`: the script coach's
-term checker for trainers, before they publish (see docs/coach.md).
+"""`flask coach check [FILE|-] [--json]`, `flask coach lint [--json]` and `flask coach eval`:
+the script coach's term checker for trainers, before they publish (see docs/coach.md).
 
 Exit status: 0 nothing found; 1 risky terms found (lint: or a curriculum file is broken);
 2 the input or the term list could not be read. `flask coach eval FILE.json`: exit status 0

@@ -1,7 +1,8 @@
 """Slot rules of the term list: patterns built from named word lists ([slots]), so one rule
 covers a family of wordings — a number + % near 成功率, 保/包 + 效果, a time word + a change in
 the face. A rule's pattern names a slot as `{slot}` and a short gap inside one clause as
-`{~N}` (at most N characters, no 。！？；，, line break or quote mark). docs/coach.md describes the format."""
+`{~N}` (at most N characters, no 。！？；，, line break or quote mark). docs/coach.md
+describes the format."""
 
 from __future__ import annotations
 
