@@ -155,3 +155,15 @@ def test_a_broken_slot_is_refused_naming_its_line(tmp_path):
                     encoding="utf-8")
     with pytest.raises(TermsFileError, match=r"terms.toml:11: \[slots\] good"):
         load_terms(path)
+
+
+@pytest.mark.parametrize("rule,text,marked", FAMILIES)
+def test_every_family_quoted_in_course_material_is_an_example(rule, text, marked):
+    for quoted in (f"“{text}”", f"「{text}」", f"‘{text}’", f"`{text}`"):
+        assert find_terms(f"这些话不能照搬：{quoted}。", teaching=True) == [], quoted
+
+
+@pytest.mark.parametrize("cue", ["不要说", "不能说", "禁止说", "避免说"])
+@pytest.mark.parametrize("rule,text,marked", FAMILIES)
+def test_every_family_after_a_dont_say_cue_is_taught_not_said(cue, rule, text, marked):
+    assert find_terms(f"{cue}{marked}") == []
