@@ -14,6 +14,7 @@ from app.models.base import utcnow
 from app.services import accounts, devices
 from app.services.device_names import device_name
 from app.services.errors import DomainError
+from app.services.identity import registry as identity
 from app.web.auth import bp
 from app.web.auth.devices_view import current_device, lifetimes, sign_in_device
 from app.web.auth.forms import LanguageForm, LoginForm, LogoutForm, PasswordForm
@@ -78,6 +79,9 @@ def _failed(response) -> bool:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
+    in_app = _provider_app()
+    if in_app is not None:  # inside WeCom (DingTalk): sign in through it by itself
+        return redirect(url_for(f"auth.{in_app.name}_login", next=request.args.get("next")))
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
         attempt = try_sign_in(form.login.data, form.password.data)
@@ -93,7 +97,17 @@ def login():
             sign_in_device(user, remember=bool(form.remember.data))
             db.session.commit()
             return redirect(safe_next(form.next.data, url_for("home.index")))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form,
+                           providers=identity.configured(current_app.config))
+
+
+def _provider_app() -> identity.Provider | None:
+    """The configured provider whose app this browser is (its user agent says so), on a
+    plain GET of the sign-in page; never with ?password=1 (password sign-in stays reachable)."""
+    if request.method != "GET" or request.args.get("password"):
+        return None
+    agent = request.user_agent.string or ""
+    return next((p for p in identity.configured(current_app.config) if p.in_app(agent)), None)
 
 
 def _sign_out(everywhere: bool = False) -> None:
