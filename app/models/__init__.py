@@ -59,6 +59,7 @@ __all__ = [
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads", "EvidencePhoto", "PracticeRun", "RunReview", "RunStep",
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",
-    "ApiToken", "AppSetting", "Certificate", "Lock", "IdentityToken", "SignInEvent", "SignInThrottle",
+    "ApiToken", "AppSetting", "Certificate", "Lock", "IdentityToken", "SignInEvent",
+    "SignInThrottle",
     "UserSession",
 ]

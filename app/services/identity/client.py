@@ -24,7 +24,8 @@ def call_json(provider: str, method: str, url: str, params: Mapping | None = Non
               body: Mapping | None = None, *, headers: Mapping | None = None,
               timeout: float = TIMEOUT, check_errcode: bool = True) -> dict:
     """One call; the JSON answer (a dict). ProviderUnreachable for no answer, an HTTP error
-    or something that is not a JSON object; ProviderError for a non-zero `errcode`."""
+    or something that is not a JSON object; ProviderError for a non-zero `errcode` (or, with
+    check_errcode=False, an HTTP 4xx status with a JSON answer: errcode = the status)."""
     if params:
         url += ("&" if "?" in url else "?") + urlencode(
             {k: v for k, v in params.items() if v is not None})
@@ -38,12 +39,11 @@ def call_json(provider: str, method: str, url: str, params: Mapping | None = Non
         raw = exc.read(MAX_ANSWER)
         exc.close()
         answer = _parse(raw)
-        if answer is None:
+        if answer is None or check_errcode or exc.code >= 500:
             raise ProviderUnreachable(provider, f"HTTP {exc.code}") from None
-        if check_errcode:
-            _check(provider, answer)
-        raise ProviderError(provider, int(answer.get("errcode") or exc.code),
-                            str(answer.get("errmsg") or answer.get("message") or "")) from None
+        # api.dingtalk.com: a refusal is an HTTP 4xx status with {code, message}
+        raise ProviderError(provider, exc.code, f"{answer.get('code', '')}: "
+                                                f"{answer.get('message', '')}") from None
     except (URLError, OSError, ValueError) as exc:  # refused, timed out, bad address
         raise ProviderUnreachable(provider, type(exc).__name__ + f": {exc}") from None
     answer = _parse(raw)
