@@ -202,3 +202,14 @@ def test_dingtalk_reused_code_and_unknown_person(client, dingtalk):
     dingtalk.phone_user = "stranger"
     unknown = client.get(_callback(client, "dingtalk"))
     assert unknown.status_code == 403 and "请联系管理员" in unknown.text
+
+
+def test_the_sign_in_log_shows_the_method(app, client, wecom):
+    client.get(_callback(client))
+    admin = app.test_client()
+    admin.post("/auth/login", data={"login": "admin", "password": "demo1234"})
+    page = admin.get("/admin/sign-ins?account=wangxiaoyu")
+    assert page.status_code == 200 and "wangxiaoyu" in page.text
+    assert '<span class="small muted" data-testid="sign-in-method">企业微信</span>' in page.text
+    export = admin.get("/admin/sign-ins/export?format=csv&account=wangxiaoyu")
+    assert "(企业微信)" in export.data.decode("utf-8-sig")
