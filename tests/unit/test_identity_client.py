@@ -38,8 +38,7 @@ def test_the_token_is_fetched_once_for_two_app_instances(app, fake):
         assert wecom.app_client(other.config).get("/cgi-bin/user/get", userid="zhang")[
             "name"] == "张三"
         db.session.remove()
-    other_engine = other.extensions["sqlalchemy"].engines[None]
-    other_engine.dispose()
+        db.engine.dispose()
     assert fake.token_calls == 1
 
 

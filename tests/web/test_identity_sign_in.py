@@ -213,3 +213,10 @@ def test_the_sign_in_log_shows_the_method(app, client, wecom):
     assert '<span class="small muted" data-testid="sign-in-method">企业微信</span>' in page.text
     export = admin.get("/admin/sign-ins/export?format=csv&account=wangxiaoyu")
     assert "(企业微信)" in export.data.decode("utf-8-sig")
+
+
+def test_the_callback_is_rate_limited_like_the_sign_in_form(app, client, wecom):
+    app.config["LOGIN_FAILURE_LIMIT"] = "3 per 5 minutes"
+    for _n in range(3):
+        assert client.get("/auth/wecom/callback?code=x&state=forged").status_code == 400
+    assert client.get("/auth/wecom/callback?code=x&state=forged").status_code == 429
