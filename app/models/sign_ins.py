@@ -72,6 +72,10 @@ class UserSession(db.Model):
     address: Mapped[str] = mapped_column(String(ADDRESS_LENGTH), default="")
     user_agent: Mapped[str] = mapped_column(String(USER_AGENT_LENGTH), default="")
     remember: Mapped[bool] = mapped_column(default=False)  # 在此设备上保持登录 was ticked
+    # how it signed in: password | wecom | dingtalk (a provider's sign-in proves who it is:
+    # no forced password change on that device)
+    method: Mapped[str] = mapped_column(String(20), default="password",
+                                        server_default="password")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

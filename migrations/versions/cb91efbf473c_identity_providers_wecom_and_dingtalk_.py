@@ -1,4 +1,5 @@
 """identity providers: WeCom and DingTalk userids, shared access tokens, sign-in method
+(of the log row and of the signed-in device)
 
 Revision ID: cb91efbf473c
 Revises: b7d2e4f1a9c3
@@ -29,6 +30,9 @@ def upgrade():
     with op.batch_alter_table('sign_in_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('method', sa.String(length=20), server_default='password', nullable=False))
 
+    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('method', sa.String(length=20), server_default='password', nullable=False))
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('wecom_userid', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('dingtalk_userid', sa.String(length=64), nullable=True))
@@ -45,6 +49,9 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('uq_users_dingtalk_userid'), type_='unique')
         batch_op.drop_column('dingtalk_userid')
         batch_op.drop_column('wecom_userid')
+
+    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
+        batch_op.drop_column('method')
 
     with op.batch_alter_table('sign_in_events', schema=None) as batch_op:
         batch_op.drop_column('method')

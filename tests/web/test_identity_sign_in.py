@@ -220,3 +220,15 @@ def test_the_callback_is_rate_limited_like_the_sign_in_form(app, client, wecom):
     for _n in range(3):
         assert client.get("/auth/wecom/callback?code=x&state=forged").status_code == 400
     assert client.get("/auth/wecom/callback?code=x&state=forged").status_code == 429
+
+
+def test_no_forced_password_change_after_a_wecom_sign_in(client, wecom):
+    """An imported person still on their first password signs in through WeCom straight onto
+    their tasks; the same person signing in with the password must still change it."""
+    person("employee").must_change_password = True
+    db.session.commit()
+    assert client.get(_callback(client, next_url="/learn/tasks")).status_code == 302
+    assert client.get("/learn/tasks").status_code == 200
+    other = client.application.test_client()
+    other.post("/auth/login", data={"login": "employee", "password": "demo1234"})
+    assert other.get("/learn/tasks").location == "/auth/password"

@@ -131,7 +131,7 @@ def _sign_in(provider: Provider, userid: str | None, next_url: str):
     session.clear()
     if lang:
         session["lang"] = lang
-    sign_in_device(user, remember=True)
+    sign_in_device(user, remember=True, method=provider.name)
     db.session.commit()
     return redirect(safe_next(next_url, url_for("home.index")))
 

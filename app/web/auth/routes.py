@@ -59,6 +59,9 @@ def require_password_change():
     if request.endpoint in OPEN_DURING_PASSWORD_CHANGE:
         return None
     if current_user.is_authenticated and current_user.must_change_password:
+        device = current_device()
+        if device is not None and device.method != "password":
+            return None  # signed in through WeCom / DingTalk: no password to change here
         return redirect(url_for("auth.change_password"))
     return None
 
@@ -194,7 +197,8 @@ def _sign_in_again(user: User) -> None:
     signed in as a new device (a new token: copies of its old cookies stay out), remembered if
     it was."""
     device = current_device()
-    sign_in_device(user, remember=bool(device is not None and device.remember))
+    sign_in_device(user, remember=bool(device is not None and device.remember),
+                   method=device.method if device is not None else "password")
 
 
 @bp.post("/language")
