@@ -144,7 +144,7 @@ def test_a_wrong_or_missing_state_is_refused(client, wecom):
     assert wrong.status_code == 400 and "已失效或已被使用" in wrong.text
     again = client.get(f"{back.path}?{back.query}")  # the state was used by the wrong try
     assert again.status_code == 400
-    stranger = wecom and client.application.test_client()  # another browser, no state
+    stranger = client.application.test_client()  # another browser: no state
     assert stranger.get(f"{back.path}?{back.query}").status_code == 400
     assert _events("wecom") == []
 
