@@ -6,7 +6,9 @@ with their error codes and token expiry. Point every *_BASE setting at `fake.bas
 `wecom.phone_user`: whose code the OAuth / QR pages hand out (None: someone outside the
 organisation); `wecom.token_calls`: gettoken calls; `wecom.expire_tokens()`: every token
 issued so far answers 42001 from now on; `wecom.sent`: the message bodies received;
-`wecom.invalid`: userids to name in `invaliduser`; `wecom.down`: answer HTTP 502.
+`wecom.invalid`: userids to name in `invaliduser`; `wecom.down`: answer HTTP 502;
+`wecom.page_size`: members per user/list_id page (next_cursor); `wecom.fail_on`: userids
+whose user/get is refused (60011), for an error in the middle of a directory sync.
 FakeDingTalk has the same attributes (its sign-in needs `dingtalk.phone_user` too).
 """
 
@@ -39,6 +41,8 @@ class _Fake:
         self.sent: list[dict] = []
         self.invalid: set[str] = set()
         self.down = False
+        self.page_size = 10000  # members per user/list_id page (WeCom)
+        self.fail_on: set[str] = set()  # userids whose user/get answers 60011
         self.codes: dict[str, str | None] = {}  # code → userid; removed when used
         self.tokens: dict[str, tuple[str, float]] = {}  # token → (purpose, expiry)
         self.current: dict[str, str] = {}  # purpose → its current token
@@ -181,10 +185,19 @@ class FakeWeCom(_Fake):
         if path == "/cgi-bin/department/list":
             return 200, {"errcode": 0, "errmsg": "ok", "department": self.departments}
         if path == "/cgi-bin/user/list_id":
-            rows = [{"userid": u, "department": m.get("department", [1])[0]}
-                    for u, m in self.members.items()]
-            return 200, {"errcode": 0, "errmsg": "ok", "next_cursor": "", "dept_user": rows}
+            # one row per (member, department), `page_size` members a page (WeCom's limit is
+            # the request's `limit`, at most 10,000): next_cursor until the last page
+            start = int(body.get("cursor") or 0)
+            size = min(int(body.get("limit") or 10000), self.page_size)
+            page = list(self.members.items())[start:start + size]
+            rows = [{"userid": u, "department": d} for u, m in page
+                    for d in m.get("department", [1])]
+            more = start + size < len(self.members)
+            return 200, {"errcode": 0, "errmsg": "ok", "dept_user": rows,
+                         "next_cursor": str(start + size) if more else ""}
         if path == "/cgi-bin/user/get":
+            if query.get("userid") in self.fail_on:
+                return _error(60011, "no privilege to access/modify contact/party/agent")
             if query.get("userid") not in self.members:
                 return _error(60111, "userid not found")
             return 200, {"errcode": 0, "errmsg": "ok", **self.members[query["userid"]]}
@@ -248,6 +261,8 @@ class FakeDingTalk(_Fake):
                    if body.get("dept_id") in m.get("dept_id_list", [1])]
             return 200, {"errcode": 0, "errmsg": "ok", "result": {"userid_list": ids}}
         if path == "/topapi/v2/user/get":
+            if body.get("userid") in self.fail_on:
+                return _error(60011, "no privilege")
             if body.get("userid") not in self.members:
                 return _error(60121, "user not found")
             return 200, {"errcode": 0, "errmsg": "ok", "result": self.members[body["userid"]]}

@@ -26,7 +26,15 @@ from app.models.content import (
     SopVersionStep,
 )
 from app.models.locks import Lock
-from app.models.org import Department, Hospital, Position, User, UserRole, department_leads
+from app.models.org import (
+    Department,
+    Hospital,
+    Position,
+    PositionAlias,
+    User,
+    UserRole,
+    department_leads,
+)
 from app.models.practice import (
     EvidencePhoto,
     PracticeRun,
@@ -53,7 +61,7 @@ __all__ = [
     "AttemptQuestion", "Course", "CourseChapter", "CourseLesson",
     "CourseVersion",
     "CourseVersionLesson", "Department", "Hospital", "LearningPath", "LessonProgress", "Media",
-    "Notification", "PathStage", "PathStageItem", "Position", "ReminderDelivery",
+    "Notification", "PathStage", "PathStageItem", "Position", "PositionAlias", "ReminderDelivery",
     "Question", "QuestionBank", "QuestionCategory", "QuestionVersion", "Quiz", "QuizAttempt",
     "QuizDrawRule", "QuizItem", "WrongQuestion",
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",

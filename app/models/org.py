@@ -26,6 +26,10 @@ class Hospital(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     code: Mapped[str | None] = mapped_column(String(20))
     sort_order: Mapped[int] = mapped_column(default=0)
+    # The top-level WeCom / DingTalk department this 院区 stands for (the directory sync sets
+    # it, or an admin maps it on 通讯录同步): docs/wecom.md, "Directory sync"
+    wecom_department_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    dingtalk_department_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     departments: Mapped[list[Department]] = relationship(back_populates="hospital")
 
@@ -44,6 +48,9 @@ class Department(TimestampMixin, db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
     # the department's WeCom group robot (企业微信群机器人) for reminders; none → the default
     wecom_webhook_url: Mapped[str | None] = mapped_column(String(500))
+    # The WeCom / DingTalk department it mirrors (set by the directory sync)
+    wecom_department_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    dingtalk_department_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     hospital: Mapped[Hospital] = relationship(back_populates="departments")
     parent: Mapped[Department | None] = relationship(remote_side="Department.id")
@@ -61,6 +68,17 @@ class Position(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Position {self.id} {self.name!r}>"
+
+
+class PositionAlias(db.Model):
+    """A 职务 as the WeCom / DingTalk directory writes it → the 岗位 it means here (an admin
+    maps the names the directory sync did not know)."""
+
+    __tablename__ = "position_aliases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"),
+                                             index=True)
 
 
 class UserRole(db.Model):

@@ -198,9 +198,10 @@ def end_sessions(user: User) -> None:
     db.session.refresh(user, ["session_version"])
 
 
-def set_active(user: User, active: bool, actor: User) -> None:
-    """Deactivate (never delete) or reactivate an account; deactivating ends its sessions."""
-    if not active and user.id == actor.id:
+def set_active(user: User, active: bool, actor: User | None) -> None:
+    """Deactivate (never delete) or reactivate an account; deactivating ends its sessions.
+    `actor` None: the directory sync (someone who left WeCom / DingTalk)."""
+    if not active and actor is not None and user.id == actor.id:
         raise DomainError(_l("You cannot deactivate your own account."))
     if not active:
         keep_an_admin(user, True)

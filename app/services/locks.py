@@ -34,6 +34,7 @@ JOBS = {
     "roster-import": _l("roster import"),
     "content-sync": _l("content sync"),
     "questions-import": _l("question import into this bank"),
+    "directory-sync": _l("directory sync"),
 }
 
 

@@ -89,7 +89,7 @@ def test_two_workers_needing_a_token_at_once_ask_the_provider_once(app, fake):
 def test_the_directory_uses_the_contact_secret_with_its_own_token(app, fake):
     app.config["WECOM_CONTACT_SECRET"] = CONTACT_SECRET
     directory = wecom.WeCom().directory(app.config)
-    assert directory.member_ids() == ["zhang"] and directory.member("zhang")["position"] == "护士"
+    assert directory.member_ids() == ["zhang"] and directory.member("zhang").position == "护士"
     wecom.app_client(app.config).get("/cgi-bin/department/list")
     assert fake.token_calls == 2  # the contact token and the app token, cached apart
     assert {purpose for purpose, _expiry in fake.tokens.values()} == {"contact", "app"}
@@ -126,8 +126,8 @@ def test_dingtalk_token_and_directory(app):
         from app.services.identity.dingtalk import DingTalk
 
         directory = DingTalk().directory(app.config)
-        assert [d["name"] for d in directory.departments()] == ["门诊部"]
-        assert directory.member_ids() == ["li"] and directory.member("li")["title"] == "顾问"
+        assert [d.name for d in directory.departments()] == ["门诊部"]
+        assert directory.member_ids() == ["li"] and directory.member("li").position == "顾问"
         fake.expire_tokens()
         assert dingtalk_client(app.config).post("/topapi/v2/user/get", {"userid": "li"})[
             "result"]["name"] == "李四"

@@ -6,24 +6,49 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from app.services.identity.client import ApiClient
 
 
-class Directory(Protocol):
-    """The organisation's directory as the provider gives it (raw dicts, documented fields);
-    the directory sync maps them to 院区, departments, 岗位 and people."""
+@dataclass(frozen=True)
+class DirectoryDepartment:
+    """One department as every provider's directory gives it (ids as text)."""
 
-    def departments(self) -> list[dict]:
-        """Every department the app may see: id, name, parentid, order, leaders."""
+    id: str
+    name: str
+    parent_id: str | None  # None (or an id not listed) for the root
+    leaders: tuple[str, ...] = ()  # userids of its leaders, when the provider lists them
+
+
+@dataclass(frozen=True)
+class DirectoryMember:
+    """One member as every provider's directory gives it: never phone, email or avatar."""
+
+    userid: str
+    name: str
+    department_ids: tuple[str, ...] = ()
+    main_department: str | None = None
+    position: str = ""  # 职务 as the directory writes it
+    leader_of: frozenset[str] = field(default_factory=frozenset)  # department ids they lead
+    active: bool = True  # False: disabled, not activated or left
+    hire_date: date | None = None
+
+
+class Directory(Protocol):
+    """The organisation's directory, mapped by the provider from its own field names; the
+    directory sync (app/services/directory_sync/) maps it to 院区, departments, 岗位, people."""
+
+    def departments(self) -> list[DirectoryDepartment]:
+        """Every department the app may see (the root included when the provider lists it)."""
 
     def member_ids(self) -> list[str]:
         """The userid of every member the app may see."""
 
-    def member(self, userid: str) -> dict:
-        """One member's record (never phone, email or avatar)."""
+    def member(self, userid: str) -> DirectoryMember:
+        """One member's record."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +65,8 @@ class Provider(Protocol):
     name: str  # "wecom", "dingtalk": the routes /auth/<name>/…, sign-in log method
     label: object  # lazy: "企业微信", "钉钉"
     user_column: str  # the User column with the person's userid there
+    department_column: str  # the Hospital / Department column with the provider's dept id
+    root_department: str  # the id of the directory's root (the organisation itself)
     max_recipients: int  # userids in one message send
 
     def configured(self, settings: Mapping) -> bool: ...

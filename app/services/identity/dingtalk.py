@@ -17,11 +17,18 @@ API used (open.dingtalk.com):
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
 
-from app.services.identity.base import Card, client_for
+from app.services.identity.base import (
+    Card,
+    DirectoryDepartment,
+    DirectoryMember,
+    client_for,
+)
 from app.services.identity.client import ApiClient, call_json
 from app.services.identity.errors import ProviderError
 
@@ -30,6 +37,7 @@ OAUTH_BASE = "https://login.dingtalk.com"
 NEW_API_BASE = "https://api.dingtalk.com"
 MAX_RECIPIENTS = 100  # userid_list of one work notice
 ROOT_DEPARTMENT = 1
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # hired_date is a midnight in China, in ms
 
 
 def setting(settings: Mapping, name: str, default: str = "") -> str:
@@ -52,34 +60,51 @@ class DingTalkDirectory:
     def __init__(self, client: ApiClient):
         self.client = client
 
-    def departments(self) -> list[dict]:
-        """Every department below the root (dept_id, name, parent_id), walked level by level."""
+    def departments(self) -> list[DirectoryDepartment]:
+        """Every department below the root (dept_id, name, parent_id), walked level by level
+        (listsub gives no leaders: they come from each member's leader_in_dept)."""
         found, todo = [], [ROOT_DEPARTMENT]
         while todo:
             answer = self.client.post("/topapi/v2/department/listsub",
                                       {"dept_id": todo.pop(0)})
             for row in answer.get("result") or []:
-                found.append(row)
+                found.append(DirectoryDepartment(
+                    id=str(row["dept_id"]), name=str(row.get("name") or row["dept_id"]),
+                    parent_id=str(row["parent_id"]) if row.get("parent_id") else None))
                 todo.append(row["dept_id"])
         return found
 
     def member_ids(self) -> list[str]:
         ids: list[str] = []
-        for dept_id in [ROOT_DEPARTMENT] + [d["dept_id"] for d in self.departments()]:
+        for dept_id in [ROOT_DEPARTMENT] + [int(d.id) for d in self.departments()]:
             answer = self.client.post("/topapi/user/listid", {"dept_id": dept_id})
             ids += [u for u in (answer.get("result") or {}).get("userid_list") or []
                     if u not in ids]
         return ids
 
-    def member(self, userid: str) -> dict:
-        """userid, name, dept_id_list, title (职位), leader_in_dept, hired_date (ms), active."""
-        return self.client.post("/topapi/v2/user/get", {"userid": userid}).get("result") or {}
+    def member(self, userid: str) -> DirectoryMember:
+        """v2/user/get: userid, name, dept_id_list, title (职位), leader_in_dept
+        [{dept_id, leader}], hired_date (ms since the epoch), active (activated DingTalk)."""
+        row = self.client.post("/topapi/v2/user/get", {"userid": userid}).get("result") or {}
+        departments = tuple(str(d) for d in row.get("dept_id_list") or [])
+        hired = row.get("hired_date")
+        return DirectoryMember(
+            userid=str(row.get("userid") or userid), name=str(row.get("name") or userid),
+            department_ids=departments, main_department=departments[0] if departments else None,
+            position=str(row.get("title") or "").strip(),
+            leader_of=frozenset(str(d.get("dept_id")) for d in row.get("leader_in_dept") or []
+                                if d.get("leader")),
+            active=bool(row.get("active", True)),
+            hire_date=(datetime.fromtimestamp(int(hired) / 1000, SHANGHAI).date()
+                       if hired else None))
 
 
 class DingTalk:
     name = "dingtalk"
     label = _l("DingTalk")
     user_column = "dingtalk_userid"
+    department_column = "dingtalk_department_id"
+    root_department = str(ROOT_DEPARTMENT)
     max_recipients = MAX_RECIPIENTS
 
     def configured(self, settings: Mapping) -> bool:

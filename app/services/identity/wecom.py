@@ -19,7 +19,12 @@ from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
 
-from app.services.identity.base import Card, client_for
+from app.services.identity.base import (
+    Card,
+    DirectoryDepartment,
+    DirectoryMember,
+    client_for,
+)
 from app.services.identity.client import ApiClient, call_json
 
 API_BASE = "https://qyapi.weixin.qq.com"
@@ -62,9 +67,14 @@ class WeComDirectory:
     def __init__(self, client: ApiClient):
         self.client = client
 
-    def departments(self) -> list[dict]:
-        """id, name, parentid, order, department_leader (userids)."""
-        return list(self.client.get("/cgi-bin/department/list").get("department") or [])
+    def departments(self) -> list[DirectoryDepartment]:
+        """department/list: id, name, parentid, department_leader (userids)."""
+        rows = self.client.get("/cgi-bin/department/list").get("department") or []
+        return [DirectoryDepartment(
+            id=str(row["id"]), name=str(row.get("name") or row["id"]),
+            parent_id=str(row["parentid"]) if row.get("parentid") else None,
+            leaders=tuple(str(u) for u in row.get("department_leader") or []))
+            for row in rows]
 
     def member_ids(self) -> list[str]:
         """Every userid (user/list_id, followed through next_cursor)."""
@@ -78,16 +88,30 @@ class WeComDirectory:
             if not cursor:
                 return ids
 
-    def member(self, userid: str) -> dict:
-        """userid, name, department, main_department, position, is_leader_in_dept, status
-        (1 active, 2 disabled, 4 not activated, 5 left) — what the 2022 rules still give."""
-        return self.client.get("/cgi-bin/user/get", userid=userid)
+    def member(self, userid: str) -> DirectoryMember:
+        """user/get: userid, name, department, main_department, position, is_leader_in_dept
+        (aligned with department), status (1 active, 2 disabled, 4 not activated, 5 left) —
+        what the 2022 rules still give; WeCom's API has no hire date."""
+        row = self.client.get("/cgi-bin/user/get", userid=userid)
+        departments = tuple(str(d) for d in row.get("department") or [])
+        flags = list(row.get("is_leader_in_dept") or [])
+        return DirectoryMember(
+            userid=str(row.get("userid") or userid), name=str(row.get("name") or userid),
+            department_ids=departments,
+            main_department=str(row.get("main_department") or "") or (
+                departments[0] if departments else None),
+            position=str(row.get("position") or "").strip(),
+            leader_of=frozenset(d for d, flag in zip(departments, flags, strict=False)
+                                if flag),
+            active=row.get("status", 1) == 1)
 
 
 class WeCom:
     name = "wecom"
     label = _l("WeCom")
     user_column = "wecom_userid"
+    department_column = "wecom_department_id"
+    root_department = "1"
     max_recipients = MAX_RECIPIENTS
 
     def configured(self, settings: Mapping) -> bool:
