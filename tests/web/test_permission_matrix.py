@@ -326,6 +326,13 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/admin/privacy", "GET"): ADMIN,
     ("/admin/sign-ins/export", "GET"): (LOGIN, DENY, DENY, DENY, 400),  # no ?format=
     ("/admin/users/import", "GET"): ADMIN,
+    # 通讯录同步: no provider is configured here (tests/web/test_directory_admin.py covers
+    # them configured): the page says so, the POSTs redirect back with a sentence
+    ("/admin/directory", "GET"): ADMIN,
+    ("/admin/directory/<provider_name>/sync", "POST"): ADMIN,
+    ("/admin/directory/<provider_name>/hospitals", "POST"): ADMIN,
+    ("/admin/directory/<provider_name>/userids", "POST"): ADMIN,
+    ("/admin/directory/positions", "POST"): ADMIN,
     ("/admin/users/import", "POST"): ADMIN,
     ("/admin/users/import/template.xlsx", "GET"): ADMIN,
     ("/admin/users/import/template.csv", "GET"): ADMIN,
@@ -368,6 +375,7 @@ def _object_ids() -> dict[str, object]:
         "hospital_id": scalar(select(Hospital.id).order_by(Hospital.id)),
         "position_id": scalar(select(Position.id).order_by(Position.id)),
         "filename": "css/app.css",
+        "provider_name": "wecom",
         "media_id": _media_id(),
         # learner
         **_learner_ids(),
