@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from app.cli_backup import backup_cli
 from app.cli_certificates import certificates_cli
 from app.cli_coach import coach_cli
-from app.cli_errors import explain_database_errors
 from app.cli_directory import dingtalk_cli, wecom_cli
+from app.cli_errors import explain_database_errors
 from app.cli_locks import exclusive
 from app.cli_privacy import privacy_cli
 from app.cli_reminders import reminders_cli
