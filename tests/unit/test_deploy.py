@@ -66,10 +66,16 @@ def _flask_commands(text: str) -> list[list[str]]:
 
 def test_every_scheduled_command_exists(runner):
     units = sorted(DEPLOY.glob("*.service"))
-    commands = [c for path in units for c in _flask_commands(path.read_text())]
+    texts = [path.read_text() for path in units]
+    # a template unit (sop-academy-directory@.service): %i is the provider
+    texts = [t.replace("%i", name) for t in texts for name in
+             (("wecom", "dingtalk") if "%i" in t else ("",))]
+    commands = [c for text in texts for c in _flask_commands(text)]
     cron = _flask_commands((DEPLOY / "crontab.example").read_text())
-    assert {" ".join(c[:2]) for c in commands} == {" ".join(c[:2]) for c in cron} == {
-        "reminders send", "certificates issue", "backup create", "signins prune"}
+    scheduled = {"reminders send", "certificates issue", "backup create", "signins prune",
+                 "wecom sync"}
+    assert {" ".join(c[:2]) for c in commands} == scheduled | {"dingtalk sync"}
+    assert {" ".join(c[:2]) for c in cron} == scheduled
     for command in commands + cron:
         result = runner.invoke(args=[*command, "--help"])  # parses every option, runs nothing
         assert result.exit_code == 0, f"{command}: {result.output}"
@@ -86,7 +92,7 @@ def test_units_point_at_the_app_and_every_timer_has_its_service():
         assert service["WorkingDirectory"] == "/opt/sop-academy", path.name
         assert service["ExecStart"].startswith("/opt/sop-academy/.venv/bin/"), path.name
     timers = sorted(DEPLOY.glob("*.timer"))
-    assert len(timers) == 4
+    assert len(timers) == 5
     for timer in timers:
         assert timer.with_suffix(".service").is_file(), timer.name
         assert _unit(timer)["Timer"]["OnCalendar"], timer.name
