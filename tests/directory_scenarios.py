@@ -56,6 +56,15 @@ class Directory:
                 row["hired_date"] = int(day.timestamp() * 1000) - 8 * 3600 * 1000  # CST
             self.fake.members[userid] = row
 
+    def name_leader(self, userid: str, dept: int) -> None:
+        """The leader as the department names it (WeCom's department_leader); DingTalk names
+        leaders only on the member (leader_in_dept)."""
+        if self.wecom:
+            row = next(r for r in self.fake.departments if r["id"] == dept)
+            row["department_leader"] = [*row["department_leader"], userid]
+        else:
+            self.fake.members[userid]["leader_in_dept"] = [{"dept_id": dept, "leader": True}]
+
     def leave(self, userid: str) -> None:
         del self.fake.members[userid]
 

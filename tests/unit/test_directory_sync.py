@@ -60,9 +60,17 @@ def test_first_sync_builds_the_tree_and_people_second_changes_nothing(runner, di
     assert li.login == "li" and li.name == "李四" and li.department_id == front.id
     assert li.position.name == "前台" and li.active and not li.must_change_password
     assert li.email is None and li.phone is None
+    stamps = last_writes()
     status, again = sync(runner, directory)
     assert status == 0 and again["departments"] == {"created": 0, "updated": 0, "unchanged": 5}
     assert again["users"] == {"created": 0, "updated": 0, "deactivated": 0, "unchanged": 3}
+    assert last_writes() == stamps  # nothing was written
+
+
+def last_writes() -> tuple:
+    db.session.expire_all()
+    return tuple(db.session.scalar(select(func.max(model.updated_at)))
+                 for model in (Hospital, Department, User))
 
 
 def test_dingtalk_hire_date_is_taken(runner, directory):
@@ -121,6 +129,35 @@ def test_a_department_leader_becomes_its_supervisor(runner, directory):
     sync(runner, directory)
     zhang = person(directory, "zhang")
     assert zhang.led_departments == [] and "supervisor" not in zhang.roles
+
+
+def test_a_leader_named_on_the_department_becomes_its_supervisor(runner, directory):
+    directory.name_leader("wang", 6)
+    sync(runner, directory)
+    wang = person(directory, "wang")
+    assert "supervisor" in wang.roles and [d.name for d in wang.led_departments] == ["护理部"]
+
+
+def test_the_last_administrator_leaving_stops_the_sync(runner, directory):
+    sync(runner, directory)
+    zhang = person(directory, "zhang")
+    accounts.update_user(zhang, accounts.UserData(
+        login="zhang", name="张三", department_id=zhang.department_id,
+        position_id=zhang.position_id, roles={"admin", "supervisor"},
+        led_department_ids={d.id for d in zhang.led_departments}))
+    db.session.commit()
+    directory.leave("zhang")
+    directory.disable("li")
+    status, report = sync(runner, directory)
+    assert status == 1 and report["errors"][0]["userid"] == "zhang"
+    assert person(directory, "zhang").active and person(directory, "li").active
+
+
+def test_an_unconfigured_provider_is_said_so(app, runner, directory):
+    app.config.update({"WECOM_SECRET": "", "DINGTALK_APP_SECRET": ""})
+    result = runner.invoke(args=[directory.name, "sync"])
+    assert result.exit_code == 2 and "docs/wecom.md" in result.output
+    assert counts() == (0, 0, 0)
 
 
 def test_a_leaver_and_a_disabled_member_are_deactivated_and_signed_out(runner, directory):
