@@ -38,6 +38,8 @@ RAW_INPUT = re.compile(r"request\.(form|get_json|json|values|data)\b")
 
 # Every view module that reads the request body itself, and what guards the text it stores.
 RAW_INPUT_VIEWS = {
+    "app/web/admin/directory_routes.py": "ids, and a 职务 name: directory_sync.mappings "
+                                         "(clean_text)",
     "app/web/admin/user_routes.py": "a yes/no switch (active), no text",
     "app/web/auth/routes.py": "the login throttle reads the 工号, never stored (LoginForm opt-out)",
     "app/web/coach/routes.py": "the reply: refuse_pii in _read; coach.llm never sends one out",

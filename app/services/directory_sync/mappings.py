@@ -14,6 +14,7 @@ from app.models import Hospital, Position, PositionAlias, User
 from app.services.errors import DomainError
 from app.services.identity.base import Provider
 from app.services.importers.tabular import Column, TableSpec, read_table
+from app.services.validation import clean_text
 
 USERID_COLUMNS = (Column("login", ("工号", "Employee number", "login"), required=True),
                   Column("userid", ("userid", "UserID", "账号"), required=True))
@@ -41,9 +42,8 @@ def map_hospital(provider: Provider, department_id: str, hospital_id: int | None
 
 def map_position(name: str, position_id: int | None) -> None:
     """Directory 职务 `name` means the 岗位 `position_id` (None: forget the alias)."""
-    name = (name or "").strip()[:100]
-    if not name:
-        raise DomainError(_l("Enter the position as the directory writes it."), "name")
+    name = clean_text((name or "").strip(), field="name", label=_l("Position"),
+                      max_length=100)
     alias = db.session.get(PositionAlias, name)
     if position_id is None:
         if alias is not None:
