@@ -21,8 +21,7 @@ from app.services.identity import registry
 
 def run_sync(name: str, dry_run: bool) -> SyncReport:
     """Sync and commit (unless a dry run or errors: rolled back)."""
-    report = sync_directory(registry.get(name), current_app.config, dry_run=dry_run,
-                            hash_method=current_app.config["PASSWORD_HASH_METHOD"])
+    report = sync_directory(registry.get(name), current_app.config, dry_run=dry_run)
     if report.errors or dry_run:
         db.session.rollback()
     else:

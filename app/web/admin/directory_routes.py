@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.permissions import Permission, require
@@ -85,8 +86,7 @@ def directory_sync(provider_name: str):
     try:
         with locks.held(f"directory-sync:{provider.name}", enabled=not dry_run,
                         minutes=current_app.config["JOB_LOCK_MINUTES"]):
-            report = sync_directory(provider, current_app.config, dry_run=dry_run,
-                                    hash_method=current_app.config["PASSWORD_HASH_METHOD"])
+            report = sync_directory(provider, current_app.config, dry_run=dry_run)
             if report.errors or dry_run:
                 db.session.rollback()
             else:
@@ -94,6 +94,11 @@ def directory_sync(provider_name: str):
     except DomainError as busy:
         db.session.rollback()
         flash(str(busy), "error")
+        return redirect(url_for("admin.directory"))
+    except IntegrityError:  # someone changed the same rows at that moment
+        db.session.rollback()
+        flash(_("Someone changed the same records at the same moment; nothing was written. "
+                "Run the command again."), "error")
         return redirect(url_for("admin.directory"))
     return _page(report=report, read=not report.errors)
 
