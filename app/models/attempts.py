@@ -118,3 +118,19 @@ class WrongQuestion(db.Model):
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     question: Mapped[Question] = relationship()
+
+
+class QuizTaker(db.Model):
+    """Maintained (app.services.analytics.taker_rows): each person's FIRST finished exam
+    attempt of a quiz (lowest attempt number), the taker the quiz analytics count when no date
+    range is chosen. Written when an attempt is finished (graded, regraded); rebuilt from the
+    attempts by `flask --app wsgi analytics rebuild`."""
+
+    __tablename__ = "quiz_takers"
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"), unique=True)
+    number: Mapped[int]
+    percent: Mapped[float]
+    passed: Mapped[bool | None]

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt, User
 from app.models.attempts import FINISHED, GRADING
 from app.models.quiz import Quiz
+from app.services.analytics import taker_rows
 from app.services.assign.notify import notify
 from app.services.errors import DomainError
 from app.services.quiz.data import QuestionData, QuestionError
@@ -38,7 +39,8 @@ def grade_question(row: AttemptQuestion) -> Outcome | None:
 
 
 def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
-    """Total the attempt once nothing waits for a person: score, percent, pass/fail."""
+    """Total the attempt once nothing waits for a person: score, percent, pass/fail; an exam
+    attempt is recorded among the quiz's takers (analytics.taker_rows, one statement)."""
     if attempt.state != GRADING or any(row.needs_review for row in attempt.questions):
         return
     attempt.score = round(sum(row.score or 0.0 for row in attempt.questions), 6)
@@ -48,6 +50,7 @@ def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
     attempt.passed = attempt.percent >= attempt.pass_percent
     attempt.state = FINISHED
     attempt.finished_at = now
+    taker_rows.attempt_finished(attempt)
 
 
 def grade_token(row: AttemptQuestion) -> str:
