@@ -88,7 +88,7 @@ def quiz_progress(user_filter=None):
                  else_=stats.c.best)
     cleared = case((Quiz.grading_method == "first", _cleared(first)),
                    (Quiz.grading_method.in_(("last", "average")), _cleared(last)),
-                   else_=stats.c.best_cleared >= Quiz.pass_percent)
+                   else_=func.coalesce(stats.c.best_cleared, -1.0) >= Quiz.pass_percent)
     passed = and_(score.is_not(None), score >= Quiz.pass_percent, cleared)
     used_up = and_(Quiz.max_attempts.is_not(None), stats.c.finished >= Quiz.max_attempts)
     return (select(stats.c.user_id, stats.c.quiz_id.label("item_id"),

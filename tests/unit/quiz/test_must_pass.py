@@ -142,3 +142,22 @@ def test_a_must_pass_that_is_not_true_or_false_names_its_line(app, demo, content
     assert report.errors and report.errors[0].file == "courses/tag-system/quiz.toml"
     line = path.read_text(encoding="utf-8").splitlines()[report.errors[0].line - 1]
     assert line.startswith("must_pass")
+
+
+@pytest.mark.parametrize("method", ["highest", "last", "first", "average"])
+def test_an_assignment_is_not_completed_by_a_high_score_that_failed_a_must_pass_item(
+        employee, method):
+    from app.models.assignments import Assignment
+    from app.services.assign.assignments import AssignmentData, create_assignment
+    from app.services.assign.status import status_query
+
+    quiz = _must_pass_quiz(True, False, False, False, False, grading_method=method,
+                           max_attempts=1)
+    data = AssignmentData(kind="quiz", item_id=quiz.id, user_ids=[employee.id])
+    data.starts_at = T0 - timedelta(days=1)
+    assignment = create_assignment(person("admin"), data, T0)
+    db.session.commit()
+    _take(quiz, employee, [0, 1, 1, 1, 1])  # 80 %, the must-pass question wrong
+    rows = db.session.execute(status_query(T0 + timedelta(hours=1),
+                                           Assignment.id == assignment.id)).all()
+    assert [row.status for row in rows] == ["failed"]
