@@ -18,6 +18,7 @@ from app.cli_analytics import analytics_cli
 from app.cli_backup import backup_cli
 from app.cli_certificates import certificates_cli
 from app.cli_coach import coach_cli
+from app.cli_errors import explain_database_errors
 from app.cli_locks import exclusive
 from app.cli_privacy import privacy_cli
 from app.cli_reminders import reminders_cli
@@ -295,3 +296,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(sign_ins_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(privacy_cli)
+    explain_database_errors(app.cli)

@@ -3,7 +3,7 @@ attempt is finished (app.services.analytics.taker_rows), filled here from the at
 `flask --app wsgi analytics rebuild` recomputes it.
 
 Revision ID: cb94d39b4bb9
-Revises: b7d2e4f1a9c3
+Revises: c3d9e5a7b1f2
 Create Date: 2026-12-06 19:30:34.333111
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'cb94d39b4bb9'
-down_revision = 'b7d2e4f1a9c3'
+down_revision = 'c3d9e5a7b1f2'
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from app.services.quiz.data import QuestionData
 from app.services.quiz.importers.xlsx import read_common, read_row
+from app.services.quiz.importers.xlsx_payloads import read_payload
 from app.services.quiz.importers.xlsx_syntax import (
     ANSWER,
     CATEGORY,
@@ -39,7 +40,6 @@ from app.services.quiz.importers.xlsx_syntax import (
     WEIGHTED,
     CellError,
     cell_text,
-    read_payload,
 )
 from app.services.quiz.types.multiple_choice import imported_scoring
 from app.services.quiz.types.numerical import as_decimal, format_number, is_other

@@ -24,6 +24,7 @@ from app.services.importers.sources import CSV, OLE_MAGIC, XLSX, ZIP_MAGIC
 from app.services.importers.tabular import Column, TableSpec, read_table
 from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.importers.result import ImportResult, finish
+from app.services.quiz.importers.xlsx_payloads import read_payload
 from app.services.quiz.importers.xlsx_syntax import (
     ANSWER,
     CATEGORY,
@@ -48,7 +49,6 @@ from app.services.quiz.importers.xlsx_syntax import (
     CellErrors,
     Cells,
     Problems,
-    read_payload,
 )
 from app.services.quiz.types import validate_question
 
