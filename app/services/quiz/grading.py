@@ -39,15 +39,22 @@ def grade_question(row: AttemptQuestion) -> Outcome | None:
 
 def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
     """Total the attempt once nothing waits for a person: score, percent, pass/fail."""
-    if attempt.state != GRADING or any(row.needs_review for row in attempt.questions):
+    if attempt.state != GRADING:
         return
-    attempt.score = round(sum(row.score or 0.0 for row in attempt.questions), 6)
-    attempt.max_score = round(sum(row.points for row in attempt.questions), 6)
-    attempt.percent = (round(100.0 * attempt.score / attempt.max_score, 2)
-                       if attempt.max_score else 0.0)
-    attempt.passed = attempt.percent >= attempt.pass_percent
-    attempt.state = FINISHED
-    attempt.finished_at = now
+    for name, value in final_values(attempt, attempt.questions, now).items():
+        setattr(attempt, name, value)
+
+
+def final_values(attempt: QuizAttempt, rows: list[AttemptQuestion], now: datetime) -> dict:
+    """The totals of an attempt handed in with these graded answers, as `finish_if_graded`
+    writes them ({} while an answer waits for a person)."""
+    if any(row.needs_review for row in rows):
+        return {}
+    score = round(sum(row.score or 0.0 for row in rows), 6)
+    max_score = round(sum(row.points for row in rows), 6)
+    percent = round(100.0 * score / max_score, 2) if max_score else 0.0
+    return dict(score=score, max_score=max_score, percent=percent,
+                passed=percent >= attempt.pass_percent, state=FINISHED, finished_at=now)
 
 
 def grade_token(row: AttemptQuestion) -> str:
