@@ -49,7 +49,8 @@ def _attempt_or_404(attempt_id: int, **load):
 def quiz(quiz_slug: str):
     overview = taking.quiz_overview(_quiz_or_404(quiz_slug), current_user, utcnow())
     page = render_template("learn/quiz.html", overview=overview)
-    db.session.commit()  # an overdue attempt was submitted
+    if overview.handed_in:  # an overdue attempt was submitted; otherwise a GET writes nothing
+        db.session.commit()
     return page
 
 
