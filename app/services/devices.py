@@ -20,8 +20,8 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, not_, or_, select, update
 from sqlalchemy.orm import joinedload
