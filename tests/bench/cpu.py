@@ -4,7 +4,7 @@ between the request and its clock): the steadiest figure on a shared machine.
     python -m tests.bench.cpu --database-url URL [--out DIR] [--requests 200] [--submits 40]
                               [--only healthz lesson question autosave submit]
 
-Signs in the first generated employee with the Flask test client (CSRF on, as in
+Signs in the last generated employee (the runner uses the first ones) with the Flask test client (CSRF on, as in
 production), opens a fresh attempt of bench-pool-1 for the question page and autosave, and
 prepares `--submits` attempts with every answer saved for 交卷. Each page is requested 20
 times to warm up, then `--requests` times; prints the median CPU and wall milliseconds per
@@ -66,7 +66,7 @@ def _time(call, times: int) -> tuple[float, float]:
 
 def measure(app, credentials: dict, pages, requests: int, submits: int) -> dict:
     with app.app_context():
-        (user_id, login), = prepare.employees(1)
+        user_id, login = prepare.employees(100_000)[-1]
         attempt = prepare.open_attempts(HOT_POOL, [user_id], answered=False)[user_id]
         positions = prepare.single_choice_positions(attempt)
         engine = db.engine
