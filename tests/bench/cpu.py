@@ -4,11 +4,12 @@ between the request and its clock): the steadiest figure on a shared machine.
     python -m tests.bench.cpu --database-url URL [--out DIR] [--requests 200] [--submits 40]
                               [--only healthz lesson question autosave submit]
 
-Signs in the last generated employee (the runner uses the first ones) with the Flask test client (CSRF on, as in
-production), opens a fresh attempt of bench-pool-1 for the question page and autosave, and
-prepares `--submits` attempts with every answer saved for 交卷. Each page is requested 20
-times to warm up, then `--requests` times; prints the median CPU and wall milliseconds per
-request and the statements of the last request.
+Signs in the last generated employee (the runner uses the first ones) with the Flask test
+client (CSRF on, as in production), opens a fresh attempt of bench-pool-1 for the question
+page and autosave, and prepares `--submits` attempts with every answer saved for 交卷. Each
+page is requested 20 times to warm up, then `--requests` times; prints the median CPU and
+wall milliseconds per request and the statements of the last request. (Two runs at once on
+one database disturb each other: each opens that employee's attempts anew.)
 """
 
 from __future__ import annotations

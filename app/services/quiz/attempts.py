@@ -19,16 +19,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import AttemptQuestion, QuestionVersion, QuizAttempt, User
+from app.models import AttemptQuestion, QuizAttempt, User
 from app.models.attempts import GRADING, IN_PROGRESS
 from app.models.quiz import Quiz
 from app.services.errors import DomainError, NotFound
 from app.services.privacy import refuse_pii
+from app.services.quiz.attempt_loading import (  # noqa: F401  (the attempt's readers)
+    load_attempt,
+    questions_as_stored,
+    with_versions,
+)
 from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.grading import final_values, finish_if_graded, grade_question
 from app.services.quiz.layout import make_layout
@@ -134,56 +138,6 @@ def _deadline(quiz: Quiz, now: datetime) -> datetime | None:
         return quiz.closes_at if quiz.mode == "exam" else None
     deadline = now + timedelta(minutes=quiz.time_limit_minutes)
     return min(deadline, quiz.closes_at) if quiz.closes_at else deadline
-
-
-def load_attempt(attempt_id: int, user: User, *, questions: bool = True,
-                 versions: bool = True) -> QuizAttempt:
-    """The user's own attempt with its quiz, its questions and the versions they ask: two
-    statements. Without `versions` (a question page, an autosave: only the version asked is
-    read, when first needed) or without `questions` (交卷 reads them after its claim), less.
-    NotFound otherwise: another employee's attempt does not exist for them."""
-    query = (select(QuizAttempt).where(QuizAttempt.id == attempt_id,
-                                       QuizAttempt.user_id == user.id)
-             .options(joinedload(QuizAttempt.quiz)))
-    if questions:
-        rows = selectinload(QuizAttempt.questions)
-        query = query.options(rows.joinedload(AttemptQuestion.version, innerjoin=True)
-                              if versions else rows)
-    attempt = db.session.execute(query).scalar_one_or_none()
-    if attempt is None:
-        raise NotFound(_l("This attempt does not exist."))
-    return attempt
-
-
-def with_versions(attempt: QuizAttempt) -> QuizAttempt:
-    """The versions of all the attempt's questions (loaded without them), in one statement."""
-    rows = [row for row in attempt.questions if "version" in inspect(row).unloaded]
-    if rows:
-        versions = {version.id: version for version in db.session.execute(
-            select(QuestionVersion).where(QuestionVersion.id.in_(
-                {row.version_id for row in rows}))).scalars()}
-        for row in rows:
-            set_committed_value(row, "version", versions[row.version_id])
-    return attempt
-
-
-def questions_as_stored(attempt: QuizAttempt, *, versions: bool = False
-                        ) -> list[AttemptQuestion]:
-    """The attempt's questions read again (one statement): after `claim_open` or the claim of
-    `submit`, what a racing request committed just before is seen."""
-    query = (select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
-             .order_by(AttemptQuestion.rank).execution_options(populate_existing=True))
-    if versions:
-        query = query.options(joinedload(AttemptQuestion.version, innerjoin=True))
-    known = {} if versions or "questions" in inspect(attempt).unloaded else {
-        row.id: row.version for row in attempt.questions
-        if "version" not in inspect(row).unloaded}
-    rows = list(db.session.execute(query).scalars())
-    for row in rows:  # versions never change: the ones read already are kept, not read again
-        if row.id in known:
-            set_committed_value(row, "version", known[row.id])
-    set_committed_value(attempt, "questions", rows)
-    return rows
 
 
 def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
