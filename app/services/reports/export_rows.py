@@ -43,7 +43,7 @@ def _rate(value: float | None) -> float | None:
 
 def matrix_export(view: View):
     """(headers, rows): everyone in view × every assignment in view, status as text."""
-    found = dashboard.columns(view)
+    found = dashboard.columns(view, rates=False)
     headers = [_l("Employee number"), _l("Name"), _l("Department"), _l("Position"),
                *[c.title for c in found], _l("Completed"), _l("Owed")]
     return headers, _matrix_rows(view, [c.assignment.id for c in found])
@@ -82,7 +82,7 @@ def quizzes_export(view: View):
 
 
 def questions_export(view: View):
-    quiz_ids = [c.assignment.quiz_id for c in dashboard.columns(view)
+    quiz_ids = [c.assignment.quiz_id for c in dashboard.columns(view, rates=False)
                 if c.assignment.kind == QUIZ.key]
     headers = [_l("Question"), _l("Type"), _l("Mean score (%)"), _l("Answers")]
     rows = [[q.stem, q.type, _rate(100 * q.mean), q.answers]
