@@ -44,13 +44,17 @@ class Summary:
 
 def scoped(actor: User) -> tuple:
     """(SQL: the person is one of the actor's people, the SELECT of their ids narrowing the
-    progress subqueries or None) — everyone for an admin."""
+    progress subqueries or None) — everyone for an admin. The person is matched by id in
+    that SELECT, as the dashboard does: with `department_id IN (…)` on the person instead,
+    SQLite scanned every user and then every progress row once per (assignment, person)
+    pair (4.8 s of the assignment list at 1,000 staff)."""
     scope = led_department_ids(actor)
     if scope is None:
         return true(), None
     if not scope:
         return false(), select(User.id).where(false())
-    return User.department_id.in_(scope), select(User.id).where(User.department_id.in_(scope))
+    team = select(User.id).where(User.department_id.in_(scope))
+    return User.id.in_(team), team
 
 
 def visible_assignments(actor: User) -> Select:
