@@ -74,8 +74,9 @@ def _plan_nodes(node: dict):
 
 
 def _rows_read_pg(statement: str, params) -> dict[str, int]:
-    """table → rows the statement's scans of it read (returned + removed by a filter, times
-    loops), with sequential scans off so that a scope the planner can use is used."""
+    """table → the most rows one execution of a scan of it read (returned + removed by a
+    filter or a recheck; a scan repeated in a loop reads the same people's rows again), with
+    sequential scans off so that a scope the planner can use is used."""
     connection = db.session.connection()
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
     plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement,
@@ -83,10 +84,10 @@ def _rows_read_pg(statement: str, params) -> dict[str, int]:
     read = dict.fromkeys(HISTORY, 0)
     for node in _plan_nodes(plan):
         table = node.get("Relation Name")
-        if table in read:
-            loops = node.get("Actual Loops", 1)
-            read[table] += (node.get("Actual Rows", 0)
-                            + node.get("Rows Removed by Filter", 0)) * loops
+        if table in read and node.get("Actual Loops"):
+            rows = (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+                    + node.get("Rows Removed by Index Recheck", 0))
+            read[table] = max(read[table], rows)
     return read
 
 

@@ -25,6 +25,7 @@ from app.services.assign.status import STATUSES, status_query
 from app.services.items.kinds import QUIZ
 from app.services.reports import percent
 from app.services.reports.filters import View, people_ids
+from app.services.scope import resolved_ids
 
 PAGE_SIZE = 50
 MAX_COLUMNS = 30  # the page shows the newest; the export has them all
@@ -94,12 +95,13 @@ def team_status(view: View) -> list:
     started, done_at, due_at — read once per request (one statement) and kept on the view:
     the columns' rates, the matrix's cells, the quiz table and the training trend are all
     counted from these rows instead of four statements each computing them again. The
-    statement starts from the view's scope: the people in view narrow the pairs and every
-    progress subquery, the assignments in view the targets."""
+    statement starts from the view's scope: the ids of the people in view (resolved first,
+    `scope.resolved_ids`) narrow the pairs and every progress subquery, the assignments in
+    view the targets."""
     if "status" not in view.memo:
         rows = []
         if view.assignment_ids:
-            people = people_ids(view, owing=False)
+            people = resolved_ids(people_ids(view, owing=False))
             rows = list(db.session.execute(status_query(
                 view.now, Assignment.id.in_(view.assignment_ids), User.id.in_(people),
                 user_filter=people)))
