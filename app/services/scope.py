@@ -47,7 +47,7 @@ def get_team_member(actor: User, user_id: int) -> User | None:
     return db.session.scalar(team_members(actor).where(User.id == user_id))
 
 
-RESOLVE_LIMIT = 2000  # people whose ids a report passes as a list
+RESOLVE_LIMIT = 1000  # people whose ids a report passes as a list (more: a subquery)
 
 
 def resolved_ids(query: Select, limit: int = RESOLVE_LIMIT) -> Select | list[int]:
