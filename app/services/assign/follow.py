@@ -64,8 +64,10 @@ def visible_assignments(actor: User) -> Select:
     scope = led_department_ids(actor)
     if scope is None:
         return query
-    pairs = assignee_pairs(User.department_id.in_(scope)).subquery()
     team = select(User.id).where(User.department_id.in_(scope))
+    # the people by id in their SELECT (see `scoped`): by department_id IN (…) on the
+    # person, SQLite scanned every user of the organisation (0.7 s at 10,000 staff)
+    pairs = assignee_pairs(User.id.in_(team)).subquery()
     targeted = select(AssignmentTarget.assignment_id).where(or_(
         AssignmentTarget.department_id.in_(scope), AssignmentTarget.user_id.in_(team)))
     return query.where(or_(Assignment.created_by_id == actor.id,
