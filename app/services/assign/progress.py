@@ -85,8 +85,9 @@ def quiz_progress(user_filter=None):
                  (Quiz.grading_method == "first", _percent_of(stats, stats.c.first_n)),
                  (Quiz.grading_method == "average", stats.c.average),
                  else_=stats.c.best)
-    cleared = case((Quiz.grading_method == "first", _cleared(first)),
-                   (Quiz.grading_method.in_(("last", "average")), _cleared(last)),
+    cleared = case((Quiz.grading_method == "first", _cleared_of(stats, stats.c.first_n) == 1),
+                   (Quiz.grading_method.in_(("last", "average")),
+                    _cleared_of(stats, stats.c.last_n) == 1),
                    else_=func.coalesce(stats.c.best_cleared, -1.0) >= Quiz.pass_percent)
     passed = and_(score.is_not(None), score >= Quiz.pass_percent, cleared)
     used_up = and_(Quiz.max_attempts.is_not(None), stats.c.finished >= Quiz.max_attempts)
@@ -106,6 +107,16 @@ def _percent_of(stats, number):
     person) pair."""
     attempt = aliased(QuizAttempt)
     return (select(attempt.percent)
+            .where(attempt.quiz_id == stats.c.quiz_id, attempt.user_id == stats.c.user_id,
+                   attempt.number == number)
+            .scalar_subquery())
+
+
+def _cleared_of(stats, number):
+    """SQL scalar: 1 when the person's attempt of that number failed no must-pass question
+    (the same look-up by the unique index as `_percent_of`)."""
+    attempt = aliased(QuizAttempt)
+    return (select(_flag(_cleared(attempt)))
             .where(attempt.quiz_id == stats.c.quiz_id, attempt.user_id == stats.c.user_id,
                    attempt.number == number)
             .scalar_subquery())
