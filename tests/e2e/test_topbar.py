@@ -35,7 +35,9 @@ MEASURE = """() => {
   for (const el of bar.querySelectorAll("a, button, summary")) {
     if (!shown(el) || el.closest(".account-panel")) continue;
     const r = el.getBoundingClientRect();
-    if (r.left < -0.5 || r.right > width + 0.5) problems.push(`${el.textContent.trim()} off screen`);
+    if (r.left < -0.5 || r.right > width + 0.5) {
+      problems.push(`${el.textContent.trim()} off screen`);
+    }
   }
   const languages = Array.from(bar.querySelectorAll(".lang-switch button")).filter(shown);
   if (!languages.length) problems.push("no language switch");
