@@ -2,15 +2,12 @@
 new clinic sees (`flask demo`: the demo organisation, a shipped course and its quiz, two SOP
 modules, 陈主管's assignments and practice runs). A serious or critical violation fails.
 
-axe.min.js is a test-only asset: it comes from the axe-playwright-python package (the [dev]
-extras), is added to each page as a Playwright init script (run before the page's own scripts
-and outside its Content-Security-Policy, which stays on and checked) and is never served by
-the app. One browser context per role, each page visited once."""
+axe.min.js is a test-only asset (tests/e2e/axe.py), never served by the app. One browser
+context per role, each page visited once."""
 
 from __future__ import annotations
 
 import shutil
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -21,27 +18,12 @@ from app.extensions import db
 from app.models import Course, CourseLesson, PracticeRun, QuestionBank, Quiz, User
 from app.models.assignments import Assignment
 from app.models.base import utcnow
+from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.conftest import DESKTOP, PHONE, demo_app, sign_in, watch_csp
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE, SOPS = "private-domain-basics", ("online-enquiry-to-first-visit",
                                          "night-enquiry-follow-up")
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: "tag", values: tags},
-                                          resultTypes: ["violations"]});
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\\n    ` + v.nodes.slice(0, 4)
-      .map((n) => n.target.join(" ") + ": " + (n.failureSummary || "").replace(/\\s+/g, " "))
-      .join("\\n    "));
-}"""
-
-
-def axe_source() -> str:
-    return (resources.files("axe_playwright_python") / "axe.min.js").read_text("utf-8")
-
-
 @pytest.fixture(scope="module")
 def live_app(make_app, tmp_path_factory):
     """What `flask demo` builds, with one shipped course and the two SOPs the demo uses."""
@@ -78,8 +60,7 @@ def _ids() -> dict[str, object]:
 
 
 def _check(page: Page, where: str, found: list[str]) -> None:
-    page.wait_for_load_state("load")
-    for violation in page.evaluate(RUN_AXE, TAGS):
+    for violation in serious_violations(page):
         found.append(f"{where} ({page.url}): {violation}")
 
 

@@ -15,6 +15,7 @@ from app.services.content import publishing
 from app.services.content.kinds import COURSE
 from app.services.demo import seed_demo
 from app.services.media import save_upload
+from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.conftest import PHONE, sign_in
 from tests.helpers import TEST_HASH, upload_settings
 from tests.learning_factories import make_course
@@ -55,7 +56,7 @@ def live_app(make_app):
 
 def test_a_pdf_lesson_is_drawn_in_the_page_on_a_phone(browser, live_server):
     requested: list[str] = []
-    page = sign_in(browser, live_server, "employee", PHONE, requested)
+    page = sign_in(browser, live_server, "employee", PHONE, requested, init_script=axe_source())
     try:
         page.goto("/learn/courses/pdf-course/handout")
         viewer = page.get_by_test_id("pdf-viewer")
@@ -68,6 +69,7 @@ def test_a_pdf_lesson_is_drawn_in_the_page_on_a_phone(browser, live_server):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         expect(page.get_by_test_id("pdf-link")).to_have_attribute(
             "href", f"/media/{_media_id(page)}")
+        assert not serious_violations(page)
     finally:
         page.context.close()
     assert all(url.startswith(live_server + "/") for url in requested)

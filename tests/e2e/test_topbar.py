@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import User
+from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.conftest import sign_in
 
 PHONES = {"360x740": {"viewport": {"width": 360, "height": 740}, "is_mobile": True,
@@ -91,10 +92,13 @@ def assert_account_menu_opens(page: Page, where: str) -> None:
 @pytest.mark.parametrize("login", ["employee", "supervisor"])
 def test_top_bar_fits_the_narrowest_phones_in_both_languages(browser, live_server, phone,
                                                              login):
-    page = sign_in(browser, live_server, login, PHONES[phone])
+    page = sign_in(browser, live_server, login, PHONES[phone], init_script=axe_source())
     try:
         expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
         assert_top_bar_fits(page, f"{phone} 中文")
+        page.get_by_test_id("account-button").click()
+        assert not serious_violations(page), "the open account menu"
+        page.get_by_test_id("account-button").click()
         assert_account_menu_opens(page, f"{phone} 中文")
 
         page.get_by_test_id("lang-en").click()
