@@ -1,6 +1,7 @@
 """A PDF lesson on a phone (390×844): the PDF is drawn in the page by pdf.js from our own
 static files (WeChat's browser shows nothing for a bare PDF link), under the page's
-Content-Security-Policy, with the link to open or download it kept below."""
+Content-Security-Policy, with the link to open or download it kept below; the trainer's view
+of the working copy draws it too."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ import io
 import pytest
 from playwright.sync_api import expect
 from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import select
 
 from app.extensions import db
+from app.models import CourseLesson
 from app.services.content import publishing
 from app.services.content.kinds import COURSE
 from app.services.demo import seed_demo
 from app.services.media import save_upload
 from tests.e2e.axe import axe_source, serious_violations
-from tests.e2e.conftest import PHONE, sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, sign_in
 from tests.helpers import TEST_HASH, upload_settings
 from tests.learning_factories import make_course
 
@@ -74,6 +77,17 @@ def test_a_pdf_lesson_is_drawn_in_the_page_on_a_phone(browser, live_server):
         page.context.close()
     assert all(url.startswith(live_server + "/") for url in requested)
     assert any("/static/vendor/pdfjs/pdf.worker.min.js" in url for url in requested)
+
+
+def test_the_trainer_sees_the_pdf_drawn_in_the_working_copy(browser, live_server):
+    lesson_id = db.session.scalar(select(CourseLesson.id).where(CourseLesson.key == "handout"))
+    page = sign_in(browser, live_server, "trainer", DESKTOP)
+    try:
+        page.goto(f"/manage/lessons/{lesson_id}")
+        expect(page.get_by_test_id("pdf-viewer").locator("canvas").first).to_be_visible(
+            timeout=20_000)
+    finally:
+        page.context.close()
 
 
 def _media_id(page) -> str:
