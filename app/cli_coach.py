@@ -1,8 +1,9 @@
-"""`flask coach check [FILE|-] [--json]` and `flask coach lint [--json]`: the script coach's
-term checker for trainers, before they publish (see docs/coach.md).
+"""`flask coach check [FILE|-] [--json]`, `flask coach lint [--json]` and `flask coach eval`:
+the script coach's term checker for trainers, before they publish (see docs/coach.md).
 
 Exit status: 0 nothing found; 1 risky terms found (lint: or a curriculum file is broken);
-2 the input or the term list could not be read."""
+2 the input or the term list could not be read. `flask coach eval FILE.json`: exit status 0
+when the goal is met, 1 when not, 2 when the file cannot be read."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from app.services.coach import TermsFileError, find_terms
+from app.services.coach.evaluate import PARTS, EvalFileError, evaluate, read_labelled_set
 
 coach_cli = AppGroup("coach", help="The script coach (话术陪练): check replies and content.")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -103,3 +105,39 @@ def _print_lint(report) -> None:
                  "%(errors)d errors.", files=report.files, findings=len(report.findings),
                  warnings=len(report.warnings), errors=len(report.errors)),
                err=report.failed)
+
+
+@coach_cli.command("eval")
+@click.argument("source", metavar="FILE.json")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--part", type=click.Choice(PARTS), default="all", show_default=True,
+              help="dev: the lines at even positions of each list; held-out: the odd ones.")
+def coach_eval_command(source: str, as_json: bool, part: str) -> None:
+    """Measure the checker on a labelled set {"risky": [...], "safe": [...]}: recall, false
+    alarms, and the lines it got wrong. Exit status 0 when the goal (recall ≥ 90 %, at most
+    1 false alarm per 30 safe lines) is met, 1 when not, 2 when the file cannot be read."""
+    try:
+        result = evaluate(read_labelled_set(source, part), terms_file=_terms_file())
+    except (EvalFileError, TermsFileError) as exc:
+        click.echo(_("Cannot evaluate: %(error)s", error=str(exc)), err=True)
+        sys.exit(UNREADABLE)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_eval(result)
+    if not result.goal_met:
+        sys.exit(1)
+
+
+def _print_eval(result) -> None:
+    click.echo(_("Risky lines flagged: %(caught)d of %(total)d (recall %(recall).1f %%).",
+                 caught=result.caught, total=result.risky, recall=100 * result.recall))
+    click.echo(_("False alarms: %(count)d of %(total)d safe lines (%(rate).2f per 30).",
+                 count=len(result.false_alarms), total=result.safe,
+                 rate=result.alarms_per_30))
+    for text in result.misses:
+        click.echo(_("missed: %(text)s", text=text))
+    for alarm in result.false_alarms:
+        click.echo(_("false alarm: %(text)s [%(terms)s]", text=alarm["text"],
+                     terms="、".join(alarm["terms"])))
+    click.echo(_("Goal met.") if result.goal_met else _("Goal not met."))

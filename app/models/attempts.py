@@ -80,6 +80,8 @@ class AttemptQuestion(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
     points: Mapped[float]
+    # Copied from the quiz item when the attempt starts: not fully right → the exam fails.
+    must_pass: Mapped[bool] = mapped_column(default=False)
     layout: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # shuffled orders
     response: Mapped[Any | None] = mapped_column(JSON)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

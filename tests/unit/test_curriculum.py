@@ -29,12 +29,18 @@ def _all_texts():
         yield path, path.read_text(encoding="utf-8")
 
 
-def test_at_least_eight_courses_of_three_lessons_and_ten_sop_modules():
+def test_at_least_eight_courses_of_three_lessons_and_sixteen_sop_modules():
     courses = _course_dirs()
     assert len(courses) >= 8
     for folder in courses:
         assert len(list(folder.glob("[0-9][0-9]-*.md"))) >= 3, folder.name
-    assert len(_sop_files()) >= 10
+    assert len(_sop_files()) >= 16
+
+
+def test_the_coverage_matrix_names_every_course_and_sop_module():
+    legend = (ROOT / "docs" / "curriculum.md").read_text(encoding="utf-8")
+    slugs = [p.name for p in _course_dirs()] + [p.stem for p in _sop_files()]
+    assert [s for s in slugs if f"`{s}`" not in legend] == []
 
 
 def test_every_position_of_the_client_journey_owns_an_sop_step():

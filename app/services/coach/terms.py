@@ -10,6 +10,15 @@ from pathlib import Path
 
 from app.services.coach.context_rules import ContextRules, fold, inside, quoted_spans
 from app.services.coach.model import RISK, Finding
+from app.services.coach.slots import (
+    SlotError,
+    Unless,
+    check_pattern,
+    expand_slots,
+    fill,
+    header_lines,
+    key_line,
+)
 
 DEFAULT_TERMS_FILE = Path(__file__).resolve().parents[2] / "coach_terms.toml"
 EXCEPTION_REACH = 30  # characters around a hit an exception may cover
@@ -29,11 +38,13 @@ class TermRule:
     reason: str
     suggestion: str
     exceptions: tuple[re.Pattern, ...] = ()
+    unless: Unless = Unless()
 
     def excepted(self, text: str, start: int, end: int) -> bool:
         lo, hi = max(0, start - EXCEPTION_REACH), end + EXCEPTION_REACH
-        return any(m.start() <= start and end <= m.end()
-                   for pattern in self.exceptions for m in pattern.finditer(text, lo, hi))
+        return self.unless.applies(text, start, end) or any(
+            m.start() <= start and end <= m.end()
+            for pattern in self.exceptions for m in pattern.finditer(text, lo, hi))
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ class TermBook:
     rules: tuple[TermRule, ...]
     context: ContextRules
     categories: dict[str, str]
+    slot_rules: tuple[TermRule, ...] = ()
 
 
 def load_terms(path: str | Path | None = None) -> TermBook:
@@ -61,76 +73,102 @@ def load_terms(path: str | Path | None = None) -> TermBook:
 
 def _parse(path: Path) -> TermBook:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        source = path.read_text(encoding="utf-8-sig")
+        data = tomllib.loads(source)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise TermsFileError(f"{path}: {exc}") from None
     categories = {str(k): str(v) for k, v in data.get("categories", {}).items()}
     entries = data.get("terms")
     if not isinstance(entries, list) or not entries:
         raise TermsFileError(f"{path}: no [[terms]]")
-    rules = tuple(_rule(path, index, entry, categories) for index, entry in enumerate(entries))
-    ids = [rule.id for rule in rules]
+    lines = header_lines(source, "terms")
+    rules = tuple(_rule(_where(path, "terms", index, entry, lines), entry, categories)
+                  for index, entry in enumerate(entries))
+    slot_rules = _slot_rules(path, source, data, categories)
+    ids = [rule.id for rule in rules + slot_rules]
     if len(set(ids)) != len(ids):
-        raise TermsFileError(f"{path}: an id is used twice")
-    return TermBook(path, rules, ContextRules.from_data(data.get("rules", {})), categories)
+        twice = next(i for i in ids if ids.count(i) > 1)
+        raise TermsFileError(f"{path}: the id '{twice}' is used twice")
+    return TermBook(path, rules, ContextRules.from_data(data.get("rules", {})), categories,
+                    slot_rules)
 
 
-def _rule(path: Path, index: int, entry: dict, categories: dict[str, str]) -> TermRule:
+def _where(path: Path, table: str, index: int, entry, lines: list[int]) -> str:
     name = entry.get("id", "?") if isinstance(entry, dict) else "?"
-    where = f"{path}: [[terms]] #{index + 1} ({name})"
+    line = f":{lines[index]}" if index < len(lines) else ""
+    return f"{path}{line}: [[{table}]] #{index + 1} ({name})"
+
+
+def _slot_rules(path: Path, source: str, data: dict,
+                categories: dict[str, str]) -> tuple[TermRule, ...]:
+    """[[slot_rules]]: patterns written with the [slots] word lists (see slots.py)."""
+    raw_slots, entries = data.get("slots", {}), data.get("slot_rules", [])
+    if not isinstance(raw_slots, dict) or not isinstance(entries, list):
+        raise TermsFileError(f"{path}: [slots] must be a table and [[slot_rules]] a list")
+    try:
+        slots = expand_slots(raw_slots, where=lambda name: (
+            f"{path}:{key_line(source, str(name))}: [slots] {name}"))
+    except SlotError as exc:
+        raise TermsFileError(str(exc)) from None
+    lines = header_lines(source, "slot_rules")
+    return tuple(_rule(_where(path, "slot_rules", index, entry, lines), entry, categories,
+                       slots) for index, entry in enumerate(entries))
+
+
+def _rule(where: str, entry: dict, categories: dict[str, str],
+          slots: dict[str, str] | None = None) -> TermRule:
     if not isinstance(entry, dict):
         raise TermsFileError(f"{where}: not a table")
-    for key in ("id", "term", "category", "reason", "suggestion"):
+    required = ("id", "term", "category", "reason", "suggestion") + (
+        ("pattern",) if slots is not None else ())
+    for key in required:
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             raise TermsFileError(f"{where}: '{key}' is missing")
     if entry["category"] not in categories:
         raise TermsFileError(f"{where}: unknown category '{entry['category']}'")
-    exceptions = entry.get("exceptions", [])
-    if not isinstance(exceptions, list):
-        raise TermsFileError(f"{where}: 'exceptions' must be a list")
+    lists = {}
+    for key in ("exceptions", "unless"):
+        lists[key] = entry.get(key, [])
+        if not isinstance(lists[key], list):
+            raise TermsFileError(f"{where}: '{key}' must be a list")
+    slots = slots or {}
     return TermRule(
         id=entry["id"], term=entry["term"],
-        regex=_compile(where, entry.get("pattern") or re.escape(entry["term"])),
+        regex=_compile(where, entry.get("pattern") or re.escape(entry["term"]), slots),
         category=entry["category"], reason=entry["reason"].strip(),
         suggestion=entry["suggestion"].strip(),
-        exceptions=tuple(_compile(where, str(p)) for p in exceptions),
+        exceptions=tuple(_compile(where, str(p), slots) for p in lists["exceptions"]),
+        unless=Unless(tuple(_compile(where, str(p), slots) for p in lists["unless"])),
     )
 
 
-def _compile(where: str, pattern: str) -> re.Pattern:
+def _compile(where: str, pattern: str, slots: dict[str, str]) -> re.Pattern:
     try:
-        regex = re.compile(pattern)
-    except re.error as exc:
-        raise TermsFileError(f"{where}: bad pattern {pattern!r}: {exc}") from None
-    if regex.search(""):
-        raise TermsFileError(f"{where}: the pattern {pattern!r} matches empty text")
-    return regex
+        return check_pattern(fill(pattern, slots, where=where), where)
+    except SlotError as exc:
+        message = str(exc).replace("bad pattern:", f"bad pattern {pattern!r}:")
+        raise TermsFileError(message) from None
 
 
 def find_terms(text: str, *, teaching: bool = False, book: TermBook | None = None,
                terms_file: str | Path | None = None) -> list[Finding]:
-    """Every risky term in `text` that is a claim (not negated, not talked about; with
-    `teaching`, not a quoted example either), in order, never overlapping."""
+    """Every risky claim in `text` (not negated, not talked about; with `teaching`, not a
+    quoted example either), in order, never overlapping. The [[terms]] are placed first;
+    a slot rule's hit is added where no term was found."""
     book = book or load_terms(terms_file)
     folded = fold(text or "")
     quotes = quoted_spans(folded) if teaching else []
-    hits = []
-    for rule in book.rules:
-        for match in rule.regex.finditer(folded):
-            start, end = match.span()
-            if _is_claim(book, rule, folded, start, end, teaching, quotes):
-                hits.append((start, -end, rule))
-    findings, taken_until = [], -1
-    for start, negative_end, rule in sorted(hits, key=lambda h: (h[0], h[1])):
-        if start < taken_until:
-            continue
-        end = -negative_end
-        taken_until = end
-        findings.append(Finding(term=text[start:end], start=start, end=end, reason=rule.reason,
-                                suggestion=rule.suggestion, checker="terms", kind=RISK,
-                                rule=rule.id,
-                                category=book.categories.get(rule.category, rule.category)))
-    return findings
+    chosen: list[tuple[int, int, TermRule]] = []
+    for rules in (book.rules, book.slot_rules):
+        hits = [(m.start(), m.end(), rule) for rule in rules for m in rule.regex.finditer(folded)
+                if _is_claim(book, rule, folded, m.start(), m.end(), teaching, quotes)]
+        for start, end, rule in sorted(hits, key=lambda h: (h[0], -h[1])):
+            if end > start and not any(start < e and s < end for s, e, _r in chosen):
+                chosen.append((start, end, rule))
+    return [Finding(term=text[start:end], start=start, end=end, reason=rule.reason,
+                    suggestion=rule.suggestion, checker="terms", kind=RISK, rule=rule.id,
+                    category=book.categories.get(rule.category, rule.category))
+            for start, end, rule in sorted(chosen, key=lambda c: c[0])]
 
 
 def _is_claim(book: TermBook, rule: TermRule, text: str, start: int, end: int,
