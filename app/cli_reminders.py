@@ -25,7 +25,8 @@ reminders_cli = AppGroup("reminders", help="Reminders of due and overdue trainin
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send and write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def reminders_send_command(dry_run: bool, as_json: bool) -> None:
-    """Send today's reminders: in-app, WeCom group robots, email. Idempotent per day."""
+    """Send today's reminders: in-app, WeCom group robots, WeCom app messages, DingTalk work
+    notices, email. Idempotent per day."""
     report = send_reminders(utcnow(), dry_run=dry_run, settings=current_app.config,
                             commit=db.session.commit)
     if dry_run:

@@ -52,6 +52,11 @@ def _int(name: str, default: int, minimum: int, maximum: int) -> int:
     return int(value)
 
 
+def _env(*names: str) -> dict:
+    """The variables as they are set (stripped), None when empty."""
+    return {name: (os.environ.get(name) or "").strip() or None for name in names}
+
+
 def _redis_options() -> dict:
     """Give up on Redis within a second, without redis-py's retries (1.7 s per request while
     Redis is down): the limiter then counts in memory and checks back now and then."""
@@ -90,6 +95,22 @@ def load_settings(instance_path: str) -> dict:
         "MAX_IMAGE_MB": int(os.environ.get("MAX_IMAGE_MB", "10")),
         "MAX_EVIDENCE_PHOTO_MB": int(os.environ.get("MAX_EVIDENCE_PHOTO_MB", "10")),
         "WECOM_WEBHOOK_URL": os.environ.get("WECOM_WEBHOOK_URL") or None,
+        # The address people open the app at (https://academy.example.cn): links in WeCom and
+        # DingTalk messages, and the sign-in callbacks behind proxies (docs/wecom.md).
+        "BASE_URL": os.environ.get("BASE_URL") or None,
+        # WeCom (企业微信) self-built app: sign-in, directory, messages. Off unless the corp
+        # id, agent id and secret are set (docs/wecom.md).
+        **_env("WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_CONTACT_SECRET"),
+        "WECOM_API_BASE": os.environ.get("WECOM_API_BASE") or "https://qyapi.weixin.qq.com",
+        "WECOM_OAUTH_BASE": os.environ.get("WECOM_OAUTH_BASE") or "https://open.weixin.qq.com",
+        "WECOM_SSO_BASE": os.environ.get("WECOM_SSO_BASE") or "https://login.work.weixin.qq.com",
+        # DingTalk (钉钉) internal app: the same three, off unless key, secret and agent id are set
+        **_env("DINGTALK_APP_KEY", "DINGTALK_APP_SECRET", "DINGTALK_AGENT_ID"),
+        "DINGTALK_API_BASE": os.environ.get("DINGTALK_API_BASE") or "https://oapi.dingtalk.com",
+        "DINGTALK_OAUTH_BASE": (os.environ.get("DINGTALK_OAUTH_BASE")
+                                or "https://login.dingtalk.com"),
+        "DINGTALK_NEW_API_BASE": (os.environ.get("DINGTALK_NEW_API_BASE")
+                                  or "https://api.dingtalk.com"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,

@@ -46,7 +46,7 @@ from app.models.quiz import (
 )
 from app.models.records import ApiToken, AppSetting, Certificate
 from app.models.results import Metric, MetricResult
-from app.models.sign_ins import SignInEvent, SignInThrottle, UserSession
+from app.models.sign_ins import IdentityToken, SignInEvent, SignInThrottle, UserSession
 
 __all__ = [
     "Acknowledgement", "Assignment", "AssignmentExtension", "AssignmentTarget",
@@ -59,5 +59,7 @@ __all__ = [
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads", "EvidencePhoto", "PracticeRun", "RunReview", "RunStep",
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",
-    "ApiToken", "AppSetting", "Certificate", "Lock", "SignInEvent", "SignInThrottle", "UserSession",
+    "ApiToken", "AppSetting", "Certificate", "Lock", "IdentityToken", "SignInEvent",
+    "SignInThrottle",
+    "UserSession",
 ]

@@ -93,6 +93,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     # 入职日期: the day they joined (the account's creation day unless the roster or an admin
     # says otherwise); due dates and onboarding paths count from it
     hire_date: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date())
+    # The person's userid in the organisation's WeCom / DingTalk directory (set by the
+    # directory sync or an admin): how a sign-in through that app finds them (docs/wecom.md)
+    wecom_userid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    dingtalk_userid: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     department: Mapped[Department | None] = relationship()
     position: Mapped[Position | None] = relationship()

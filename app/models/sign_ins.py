@@ -40,6 +40,9 @@ class SignInEvent(db.Model):
     user_agent: Mapped[str] = mapped_column(String(USER_AGENT_LENGTH), default="")
     # success | wrong_password | unknown_account | deactivated | locked | signed_out
     outcome: Mapped[str] = mapped_column(String(20), index=True)
+    # how: password | wecom | dingtalk (app.services.identity)
+    method: Mapped[str] = mapped_column(String(20), default="password",
+                                        server_default="password")
 
     user: Mapped[User | None] = relationship()
 
@@ -69,4 +72,22 @@ class UserSession(db.Model):
     address: Mapped[str] = mapped_column(String(ADDRESS_LENGTH), default="")
     user_agent: Mapped[str] = mapped_column(String(USER_AGENT_LENGTH), default="")
     remember: Mapped[bool] = mapped_column(default=False)  # 在此设备上保持登录 was ticked
+    # how it signed in: password | wecom | dingtalk (a provider's sign-in proves who it is:
+    # no forced password change on that device)
+    method: Mapped[str] = mapped_column(String(20), default="password",
+                                        server_default="password")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class IdentityToken(db.Model):
+    """An identity provider's access token (WeCom, DingTalk: 7,200 s), one row per app and
+    secret, shared by every worker and process (app.services.identity.tokens). A refresh is
+    claimed first (`refreshing_until`), so workers do not all ask the provider at once."""
+
+    __tablename__ = "identity_tokens"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    token: Mapped[str] = mapped_column(String(512), default="")
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    refreshing_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

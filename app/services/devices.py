@@ -62,14 +62,14 @@ def live(now: datetime, lifetimes: Lifetimes) -> ColumnElement[bool]:
                     UserSession.last_seen_at > now - lifetimes.idle))
 
 
-def open_sign_in(user: User, client: Client, remember: bool, now: datetime
-                 ) -> tuple[UserSession, str]:
+def open_sign_in(user: User, client: Client, remember: bool, now: datetime,
+                 method: str = "password") -> tuple[UserSession, str]:
     """A new signed-in device of `user`: its row and the token its cookies carry."""
     token = secrets.token_urlsafe(32)
     device = UserSession(user_id=user.id, token_hash=token_hash(token), created_at=now,
                          last_seen_at=now, address=clean(client.address, ADDRESS_LENGTH),
                          user_agent=clean(client.user_agent, USER_AGENT_LENGTH),
-                         remember=bool(remember))
+                         remember=bool(remember), method=method)
     db.session.add(device)
     db.session.flush()
     return device, token

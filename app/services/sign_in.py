@@ -117,11 +117,13 @@ def attempt(login: str, password: str, client: Client, policy: LockPolicy, now: 
     return Attempt(outcome, locked_until=locked_until)
 
 
-def log(login: str, user: User | None, client: Client, outcome: str, now: datetime) -> None:
+def log(login: str, user: User | None, client: Client, outcome: str, now: datetime,
+        method: str = "password") -> None:
     db.session.add(SignInEvent(
         created_at=now, login=clean(login, LOGIN_LENGTH), user_id=user.id if user else None,
         address=clean(client.address, ADDRESS_LENGTH),
-        user_agent=clean(client.user_agent, USER_AGENT_LENGTH), outcome=outcome))
+        user_agent=clean(client.user_agent, USER_AGENT_LENGTH), outcome=outcome,
+        method=method))
     db.session.flush()
 
 

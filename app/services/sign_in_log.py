@@ -31,6 +31,7 @@ OUTCOME_LABELS = {
     "locked": _l("Refused: locked"),
     "signed_out": _l("Signed out"),
 }
+METHOD_LABELS = {"wecom": _l("WeCom"), "dingtalk": _l("DingTalk")}  # besides the password
 EXPORT_HEADERS = (_l("Time"), _l("Employee number typed"), _l("Account"), _l("Name"),
                   _l("Outcome"), _l("Address"), _l("Browser"))
 
@@ -72,8 +73,14 @@ def export_rows(filters: LogFilters, zone: str) -> Iterator[tuple]:
         account = event.user
         yield (event.created_at, event.login, account.login if account else "",
                account.name if account else "",
-               OUTCOME_LABELS.get(event.outcome, event.outcome), event.address,
+               _outcome_text(event), event.address,
                event.user_agent)
+
+
+def _outcome_text(event: SignInEvent) -> str:
+    text = str(OUTCOME_LABELS.get(event.outcome, event.outcome))
+    method = METHOD_LABELS.get(event.method)
+    return f"{text} ({method})" if method else text
 
 
 def record_sign_out(user: User, client: Client, now: datetime) -> None:

@@ -42,6 +42,12 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/auth/profile", "GET"): SIGNED_IN,
     # the employee's signed-in device: only its owner may sign it out, others get a 404
     ("/auth/devices/<int:device_id>/end", "POST"): (LOGIN, OK, 404, 404, 404),
+    # WeCom / DingTalk sign-in: a 404 while not configured (tests/web/test_identity_sign_in.py
+    # covers them configured, against fake servers)
+    ("/auth/wecom/login", "GET"): (404, 404, 404, 404, 404),
+    ("/auth/wecom/callback", "GET"): (404, 404, 404, 404, 404),
+    ("/auth/dingtalk/login", "GET"): (404, 404, 404, 404, 404),
+    ("/auth/dingtalk/callback", "GET"): (404, 404, 404, 404, 404),
     # learner
     ("/learn/", "GET"): LEARNER,
     ("/learn/search", "GET"): LEARNER,

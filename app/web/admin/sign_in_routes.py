@@ -14,6 +14,7 @@ from app.permissions import Permission, require
 from app.services import sign_in
 from app.services.sign_in_log import (
     EXPORT_HEADERS,
+    METHOD_LABELS,
     OUTCOME_LABELS,
     LogFilters,
     export_rows,
@@ -63,7 +64,8 @@ def sign_ins():
                        error_out=False)
     filter_args = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
     return render_template("admin/sign_ins.html", page=page, problems=problems,
-                           outcomes=OUTCOME_LABELS, args=request.args, filter_args=filter_args)
+                           outcomes=OUTCOME_LABELS, methods=METHOD_LABELS,
+                           args=request.args, filter_args=filter_args)
 
 
 @bp.get("/sign-ins/export")

@@ -63,9 +63,10 @@ def _touch(device: UserSession, now) -> None:
         log.warning("could not record that device %s was used", device.id, exc_info=True)
 
 
-def sign_in_device(user: User, remember: bool) -> UserSession:
-    """Sign this browser in as a new device of `user` (the caller commits)."""
-    device, token = devices.open_sign_in(user, client(), remember, utcnow())
+def sign_in_device(user: User, remember: bool, method: str = "password") -> UserSession:
+    """Sign this browser in as a new device of `user` (the caller commits); `method`: how
+    (password, or an identity provider's name)."""
+    device, token = devices.open_sign_in(user, client(), remember, utcnow(), method)
     user.device, user.device_token = device, token
     login_user(user, remember=remember)
     return device

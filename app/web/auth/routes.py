@@ -14,6 +14,7 @@ from app.models.base import utcnow
 from app.services import accounts, devices
 from app.services.device_names import device_name
 from app.services.errors import DomainError
+from app.services.identity import registry as identity
 from app.web.auth import bp
 from app.web.auth.devices_view import current_device, lifetimes, sign_in_device
 from app.web.auth.forms import LanguageForm, LoginForm, LogoutForm, PasswordForm
@@ -58,6 +59,9 @@ def require_password_change():
     if request.endpoint in OPEN_DURING_PASSWORD_CHANGE:
         return None
     if current_user.is_authenticated and current_user.must_change_password:
+        device = current_device()
+        if device is not None and device.method != "password":
+            return None  # signed in through WeCom / DingTalk: no password to change here
         return redirect(url_for("auth.change_password"))
     return None
 
@@ -78,6 +82,9 @@ def _failed(response) -> bool:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
+    in_app = _provider_app()
+    if in_app is not None:  # inside WeCom (DingTalk): sign in through it by itself
+        return redirect(url_for(f"auth.{in_app.name}_login", next=request.args.get("next")))
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
         attempt = try_sign_in(form.login.data, form.password.data)
@@ -93,7 +100,17 @@ def login():
             sign_in_device(user, remember=bool(form.remember.data))
             db.session.commit()
             return redirect(safe_next(form.next.data, url_for("home.index")))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form,
+                           providers=identity.configured(current_app.config))
+
+
+def _provider_app() -> identity.Provider | None:
+    """The configured provider whose app this browser is (its user agent says so), on a
+    plain GET of the sign-in page; never with ?password=1 (password sign-in stays reachable)."""
+    if request.method != "GET" or request.args.get("password"):
+        return None
+    agent = request.user_agent.string or ""
+    return next((p for p in identity.configured(current_app.config) if p.in_app(agent)), None)
 
 
 def _sign_out(everywhere: bool = False) -> None:
@@ -180,7 +197,8 @@ def _sign_in_again(user: User) -> None:
     signed in as a new device (a new token: copies of its old cookies stay out), remembered if
     it was."""
     device = current_device()
-    sign_in_device(user, remember=bool(device is not None and device.remember))
+    sign_in_device(user, remember=bool(device is not None and device.remember),
+                   method=device.method if device is not None else "password")
 
 
 @bp.post("/language")

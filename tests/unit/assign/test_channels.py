@@ -31,8 +31,8 @@ def _ctx(app, owed=()) -> RunContext:
                       owed=list(owed), department_names={}, commit=lambda: None)
 
 
-def test_the_registry_holds_the_three_channels_in_order():
-    assert list(channels.CHANNELS) == ["inapp", "wecom", "email"]
+def test_the_registry_holds_the_channels_in_order():
+    assert list(channels.CHANNELS) == ["inapp", "wecom", "wecom_app", "dingtalk", "email"]
 
 
 def test_the_robot_gets_the_json_body_wecom_expects(app):

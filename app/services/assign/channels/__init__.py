@@ -1,4 +1,5 @@
-"""Reminder channels, by name: in-app notifications, the WeCom group robot, email. A new
+"""Reminder channels, by name: in-app notifications, the WeCom group robot, WeCom app
+messages and DingTalk work notices to each person (app_messages.py), email. A new
 channel is a module with a class like these and one line in `_BUILT_IN`; `send_reminders`
 runs every registered channel, each on its own (one failing never stops the others)."""
 
@@ -6,6 +7,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from flask_babel import lazy_gettext as _l
+
+from app.services.assign.channels.app_messages import AppMessageChannel
 from app.services.assign.channels.base import ChannelReport, RunContext
 from app.services.assign.channels.inapp import InAppChannel
 from app.services.assign.channels.mail import EmailChannel
@@ -27,6 +31,9 @@ def register(channel: Channel) -> Channel:
     return channel
 
 
-_BUILT_IN = (InAppChannel(), WeComChannel(), EmailChannel())
+_BUILT_IN = (InAppChannel(), WeComChannel(),
+             AppMessageChannel("wecom", "wecom_app", _l("WeCom app messages")),
+             AppMessageChannel("dingtalk", "dingtalk", _l("DingTalk work notices")),
+             EmailChannel())
 for _channel in _BUILT_IN:
     register(_channel)
