@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.services.coach.context_rules import ContextRules, fold, inside, quoted_spans
 from app.services.coach.model import RISK, Finding
+from app.services.coach.variants import simplified
 from app.services.coach.slots import (
     SlotError,
     Unless,
@@ -156,7 +157,7 @@ def find_terms(text: str, *, teaching: bool = False, book: TermBook | None = Non
     quoted example either), in order, never overlapping. The [[terms]] are placed first;
     a slot rule's hit is added where no term was found."""
     book = book or load_terms(terms_file)
-    folded = fold(text or "")
+    folded = simplified(fold(text or ""))
     quotes = quoted_spans(folded) if teaching else []
     chosen: list[tuple[int, int, TermRule]] = []
     for rules in (book.rules, book.slot_rules):
@@ -177,5 +178,7 @@ def _is_claim(book: TermBook, rule: TermRule, text: str, start: int, end: int,
         return False
     rules = book.context
     if rules.is_negated(text, start) or rules.is_mentioned(text, end):
+        return False
+    if rules.is_taught(text, start, end, teaching=teaching):
         return False
     return not (teaching and (inside(quotes, start, end) or rules.is_example(text, start)))
