@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 
 CLAUSE_BREAKS = frozenset("。！？!?；;，,\n")
-SENTENCE_BREAKS = frozenset("。！？!?\n|")  # a table cell is a sentence too
+SENTENCE_BREAKS = frozenset("。！？!?\n")  # a table row is one sentence
 LIST_MARK = re.compile(r"^[\s>*#\-+]*(?:\d+[.、．)]\s*)?")
 QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 SYMMETRIC_QUOTES = frozenset('"`')
