@@ -10,7 +10,6 @@ from pathlib import Path
 
 from app.services.coach.context_rules import ContextRules, fold, inside, quoted_spans
 from app.services.coach.model import RISK, Finding
-from app.services.coach.variants import simplified
 from app.services.coach.slots import (
     SlotError,
     Unless,
@@ -20,6 +19,7 @@ from app.services.coach.slots import (
     header_lines,
     key_line,
 )
+from app.services.coach.variants import simplified
 
 DEFAULT_TERMS_FILE = Path(__file__).resolve().parents[2] / "coach_terms.toml"
 EXCEPTION_REACH = 30  # characters around a hit an exception may cover
@@ -90,8 +90,24 @@ def _parse(path: Path) -> TermBook:
     if len(set(ids)) != len(ids):
         twice = next(i for i in ids if ids.count(i) > 1)
         raise TermsFileError(f"{path}: the id '{twice}' is used twice")
-    return TermBook(path, rules, ContextRules.from_data(data.get("rules", {})), categories,
-                    slot_rules)
+    return TermBook(path, rules, _context_rules(path, source, data.get("rules", {})),
+                    categories, slot_rules)
+
+
+def _context_rules(path: Path, source: str, data) -> ContextRules:
+    """[rules]: every word list (negation_cues, teaching_cues, address_cues…) is a list of
+    words; a broken one is refused naming its line."""
+    if not isinstance(data, dict):
+        raise TermsFileError(f"{path}: [rules] must be a table")
+    for key, value in data.items():
+        if key.endswith("_window"):
+            if not isinstance(value, int) or value < 0:
+                raise TermsFileError(f"{path}:{key_line(source, key)}: [rules] {key}: "
+                                     "must be a whole number")
+        elif not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+            raise TermsFileError(f"{path}:{key_line(source, key)}: [rules] {key}: "
+                                 "must be a list of words")
+    return ContextRules.from_data(data)
 
 
 def _where(path: Path, table: str, index: int, entry, lines: list[int]) -> str:
