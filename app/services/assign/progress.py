@@ -11,7 +11,7 @@ quizzes also failed (all attempts used without passing). "Done" means:
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from app.models import (
@@ -57,6 +57,11 @@ def course_progress(user_filter=None):
     return query.subquery("course_progress")
 
 
+def _cleared(attempt):
+    """SQL: no must-pass question failed this attempt (grading.cleared_must_pass)."""
+    return or_(attempt.passed.is_(True), attempt.percent < attempt.pass_percent)
+
+
 def quiz_progress(user_filter=None):
     """(user_id, item_id=quiz_id, started, done, done_at, failed) for every quiz tried."""
     finished = QuizAttempt.state == "finished"
@@ -64,6 +69,8 @@ def quiz_progress(user_filter=None):
                     func.count().label("attempts"),
                     func.count(case((finished, 1))).label("finished"),
                     func.max(case((finished, QuizAttempt.percent))).label("best"),
+                    func.max(case((and_(finished, _cleared(QuizAttempt)),
+                                   QuizAttempt.percent))).label("best_cleared"),
                     func.avg(case((finished, QuizAttempt.percent))).label("average"),
                     func.min(case((finished, QuizAttempt.number))).label("first_n"),
                     func.max(case((finished, QuizAttempt.number))).label("last_n"),
@@ -79,7 +86,10 @@ def quiz_progress(user_filter=None):
                  (Quiz.grading_method == "first", first.percent),
                  (Quiz.grading_method == "average", stats.c.average),
                  else_=stats.c.best)
-    passed = and_(score.is_not(None), score >= Quiz.pass_percent)
+    cleared = case((Quiz.grading_method == "first", _cleared(first)),
+                   (Quiz.grading_method.in_(("last", "average")), _cleared(last)),
+                   else_=func.coalesce(stats.c.best_cleared, -1.0) >= Quiz.pass_percent)
+    passed = and_(score.is_not(None), score >= Quiz.pass_percent, cleared)
     used_up = and_(Quiz.max_attempts.is_not(None), stats.c.finished >= Quiz.max_attempts)
     return (select(stats.c.user_id, stats.c.quiz_id.label("item_id"),
                    literal(1).label("started"), _flag(passed).label("done"),

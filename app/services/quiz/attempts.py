@@ -112,7 +112,8 @@ def start(quiz: Quiz, user: User, now: datetime,
     attempt = db.session.get(QuizAttempt, attempt_id)
     attempt.questions = [AttemptQuestion(
         rank=position, question_id=item.question_id, version_id=item.version_id,
-        points=item.points, layout=make_layout(item.data, quiz.shuffle_options, rng))
+        points=item.points, must_pass=item.must_pass,
+        layout=make_layout(item.data, quiz.shuffle_options, rng))
         for position, item in enumerate(drawn)]
     db.session.flush()
     return attempt
