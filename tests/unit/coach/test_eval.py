@@ -15,7 +15,8 @@ LATER_SETS = [ROOT / "tests" / "data" / name
               for name in ("coach_eval_blind.json", "coach_eval_blind2.json",
                            "coach_eval_blind3.json", "coach_eval_blind4.json",
                            "coach_eval_blind5.json", "coach_eval_blind6.json",
-                           "coach_eval_blind7.json", "coach_eval_blind8.json")]
+                           "coach_eval_blind7.json", "coach_eval_blind8.json",
+                           "coach_eval_blind9.json")]
 
 
 def _eval(runner, *args):
