@@ -81,13 +81,13 @@ def quiz_progress(user_filter=None):
     if user_filter is not None:
         stats = stats.where(QuizAttempt.user_id.in_(user_filter))
     stats = stats.subquery("quiz_stats")
-    first, last = aliased(QuizAttempt), aliased(QuizAttempt)
-    score = case((Quiz.grading_method == "last", last.percent),
-                 (Quiz.grading_method == "first", first.percent),
+    score = case((Quiz.grading_method == "last", _percent_of(stats, stats.c.last_n)),
+                 (Quiz.grading_method == "first", _percent_of(stats, stats.c.first_n)),
                  (Quiz.grading_method == "average", stats.c.average),
                  else_=stats.c.best)
-    cleared = case((Quiz.grading_method == "first", _cleared(first)),
-                   (Quiz.grading_method.in_(("last", "average")), _cleared(last)),
+    cleared = case((Quiz.grading_method == "first", _cleared_of(stats, stats.c.first_n) == 1),
+                   (Quiz.grading_method.in_(("last", "average")),
+                    _cleared_of(stats, stats.c.last_n) == 1),
                    else_=func.coalesce(stats.c.best_cleared, -1.0) >= Quiz.pass_percent)
     passed = and_(score.is_not(None), score >= Quiz.pass_percent, cleared)
     used_up = and_(Quiz.max_attempts.is_not(None), stats.c.finished >= Quiz.max_attempts)
@@ -96,13 +96,30 @@ def quiz_progress(user_filter=None):
                    stats.c.passed_at.label("done_at"),
                    _flag(and_(~passed, used_up)).label("failed"))
             .join(Quiz, Quiz.id == stats.c.quiz_id)
-            .outerjoin(first, and_(first.user_id == stats.c.user_id,
-                                   first.quiz_id == stats.c.quiz_id,
-                                   first.number == stats.c.first_n))
-            .outerjoin(last, and_(last.user_id == stats.c.user_id,
-                                  last.quiz_id == stats.c.quiz_id,
-                                  last.number == stats.c.last_n))
             .subquery("quiz_progress"))
+
+
+def _percent_of(stats, number):
+    """SQL scalar: the percent of the person's attempt of that number (a look-up by the
+    unique (quiz, user, number) index, made only for a quiz graded by its first or last
+    attempt). As outer joins of the attempts table, the first and last attempts made the
+    progress subquery a join SQLite could not index: it scanned it once per (assignment,
+    person) pair."""
+    attempt = aliased(QuizAttempt)
+    return (select(attempt.percent)
+            .where(attempt.quiz_id == stats.c.quiz_id, attempt.user_id == stats.c.user_id,
+                   attempt.number == number)
+            .scalar_subquery())
+
+
+def _cleared_of(stats, number):
+    """SQL scalar: 1 when the person's attempt of that number failed no must-pass question
+    (the same look-up by the unique index as `_percent_of`)."""
+    attempt = aliased(QuizAttempt)
+    return (select(_flag(_cleared(attempt)))
+            .where(attempt.quiz_id == stats.c.quiz_id, attempt.user_id == stats.c.user_id,
+                   attempt.number == number)
+            .scalar_subquery())
 
 
 def required_sop_numbers():

@@ -42,23 +42,43 @@ def grade_question(row: AttemptQuestion) -> Outcome | None:
 def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
     """Total the attempt once nothing waits for a person: score, percent, pass/fail; an exam
     attempt is recorded among the quiz's takers (analytics.taker_rows, one statement)."""
-    if attempt.state != GRADING or any(row.needs_review for row in attempt.questions):
+    if attempt.state != GRADING:
         return
-    attempt.score = round(sum(row.score or 0.0 for row in attempt.questions), 6)
-    attempt.max_score = round(sum(row.points for row in attempt.questions), 6)
-    attempt.percent = (round(100.0 * attempt.score / attempt.max_score, 2)
-                       if attempt.max_score else 0.0)
-    attempt.passed = (attempt.percent >= attempt.pass_percent
-                      and not failed_must_pass(attempt))
-    attempt.state = FINISHED
-    attempt.finished_at = now
+    values = final_values(attempt, attempt.questions, now)
+    for name, value in values.items():
+        setattr(attempt, name, value)
+    if values:
+        finished(attempt)
+
+
+def finished(attempt: QuizAttempt) -> None:
+    """What follows an attempt becoming finished, however it was totalled (here, or by 交卷's
+    single conditional UPDATE in attempts): its place among the quiz's takers."""
     taker_rows.attempt_finished(attempt)
+
+
+def final_values(attempt: QuizAttempt, rows: list[AttemptQuestion], now: datetime) -> dict:
+    """The totals of an attempt handed in with these graded answers, as `finish_if_graded`
+    writes them ({} while an answer waits for a person). A failed must-pass question fails
+    the attempt whatever the total."""
+    if any(row.needs_review for row in rows):
+        return {}
+    score = round(sum(row.score or 0.0 for row in rows), 6)
+    max_score = round(sum(row.points for row in rows), 6)
+    percent = round(100.0 * score / max_score, 2) if max_score else 0.0
+    passed = percent >= attempt.pass_percent and not _failed(rows)
+    return dict(score=score, max_score=max_score, percent=percent, passed=passed,
+                state=FINISHED, finished_at=now)
 
 
 def failed_must_pass(attempt: QuizAttempt) -> list[AttemptQuestion]:
     """The must-pass questions of a graded attempt that did not earn full credit (in order):
     any of them fails the exam, whatever the total."""
-    return [row for row in attempt.questions
+    return _failed(attempt.questions)
+
+
+def _failed(rows: list[AttemptQuestion]) -> list[AttemptQuestion]:
+    return [row for row in rows
             if row.must_pass and (row.fraction is None or row.fraction < FULL)]
 
 
