@@ -16,7 +16,8 @@ LATER_SETS = [ROOT / "tests" / "data" / name
                            "coach_eval_blind3.json", "coach_eval_blind4.json",
                            "coach_eval_blind5.json", "coach_eval_blind6.json",
                            "coach_eval_blind7.json", "coach_eval_blind8.json",
-                           "coach_eval_blind9.json", "coach_eval_blind10.json")]
+                           "coach_eval_blind9.json", "coach_eval_blind10.json",
+                           "coach_eval_blind11.json")]
 
 
 def _eval(runner, *args):
