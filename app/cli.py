@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from app.cli_analytics import analytics_cli
 from app.cli_backup import backup_cli
 from app.cli_certificates import certificates_cli
 from app.cli_coach import coach_cli
@@ -292,6 +293,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(coach_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(analytics_cli)
     app.cli.add_command(sign_ins_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(privacy_cli)

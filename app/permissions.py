@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from enum import StrEnum
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
@@ -60,6 +60,12 @@ ROLE_CHINESE = {
 
 def permissions_of(roles: Iterable[str]) -> frozenset[Permission]:
     """Every permission granted by a set of role names."""
+    return _permissions_of(roles if isinstance(roles, frozenset) else frozenset(roles))
+
+
+@lru_cache(maxsize=64)
+def _permissions_of(roles: frozenset[str]) -> frozenset[Permission]:
+    """(A page asks `can(…)` a dozen times: the union is computed once per set of roles.)"""
     granted: set[Permission] = set()
     for name in roles:
         if name in Role._value2member_map_:

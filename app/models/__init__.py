@@ -10,7 +10,7 @@ from app.models.assignments import (
     PathStageItem,
     ReminderDelivery,
 )
-from app.models.attempts import AttemptQuestion, QuizAttempt, WrongQuestion
+from app.models.attempts import AttemptQuestion, QuizAttempt, QuizTaker, WrongQuestion
 from app.models.content import (
     Acknowledgement,
     Course,
@@ -63,7 +63,7 @@ __all__ = [
     "CourseVersionLesson", "Department", "Hospital", "LearningPath", "LessonProgress", "Media",
     "Notification", "PathStage", "PathStageItem", "Position", "PositionAlias", "ReminderDelivery",
     "Question", "QuestionBank", "QuestionCategory", "QuestionVersion", "Quiz", "QuizAttempt",
-    "QuizDrawRule", "QuizItem", "WrongQuestion",
+    "QuizTaker", "QuizDrawRule", "QuizItem", "WrongQuestion",
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads", "EvidencePhoto", "PracticeRun", "RunReview", "RunStep",
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",

@@ -80,6 +80,8 @@ class AttemptQuestion(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
     points: Mapped[float]
+    # Copied from the quiz item when the attempt starts: not fully right → the exam fails.
+    must_pass: Mapped[bool] = mapped_column(default=False)
     layout: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # shuffled orders
     response: Mapped[Any | None] = mapped_column(JSON)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -118,3 +120,19 @@ class WrongQuestion(db.Model):
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     question: Mapped[Question] = relationship()
+
+
+class QuizTaker(db.Model):
+    """Maintained (app.services.analytics.taker_rows): each person's FIRST finished exam
+    attempt of a quiz (lowest attempt number), the taker the quiz analytics count when no date
+    range is chosen. Written when an attempt is finished (graded, regraded); rebuilt from the
+    attempts by `flask --app wsgi analytics rebuild`."""
+
+    __tablename__ = "quiz_takers"
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"), unique=True)
+    number: Mapped[int]
+    percent: Mapped[float]
+    passed: Mapped[bool | None]

@@ -125,7 +125,9 @@ class Quiz(ItemReference, TimestampMixin, db.Model):
 
 
 class QuizItem(db.Model):
-    """A fixed question of a quiz; `points` overrides the question's own when set."""
+    """A fixed question of a quiz; `points` overrides the question's own when set.
+    `must_pass`: a learner who does not get this question fully right fails the exam,
+    whatever the total (必过题: the compliance items of a compliance quiz)."""
 
     __tablename__ = "quiz_items"
     __table_args__ = (UniqueConstraint("quiz_id", "question_id"),)
@@ -136,6 +138,7 @@ class QuizItem(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     rank: Mapped[int] = mapped_column(default=0)
     points: Mapped[float | None]
+    must_pass: Mapped[bool] = mapped_column(default=False)
 
     quiz: Mapped[Quiz] = relationship(back_populates="items")
     question: Mapped[Question] = relationship()

@@ -10,13 +10,14 @@ so a team lead's header costs one statement instead of seven.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from app.extensions import db
 from app.models import User
 from app.permissions import Permission, permissions_of
-from app.services.assign.notify import unread_count_query
+from app.services.assign.notify import unread_count_of, unread_count_query
 from app.services.practice import review_queue
 from app.services.quiz import grading_queue
 
@@ -31,6 +32,9 @@ class Badges:
 def badges(user: User) -> Badges:
     """The user's counters; a tab they do not have counts 0 and costs nothing."""
     permissions = permissions_of(user.roles)
+    if not permissions & {Permission.VIEW_TEAM, Permission.AUTHOR_CONTENT}:
+        unread = db.session.scalar(_unread_only(), {"badges_user": user.id})
+        return Badges(unread=int(unread or 0))
     counts = {"unread": unread_count_query(user)}
     if Permission.VIEW_TEAM in permissions or Permission.AUTHOR_CONTENT in permissions:
         counts["grading"] = grading_queue.waiting_count_query(user)
@@ -39,3 +43,9 @@ def badges(user: User) -> Badges:
     row = db.session.execute(select(*(query.scalar_subquery().label(name)
                                       for name, query in counts.items()))).one()
     return Badges(**{name: int(value or 0) for name, value in row._mapping.items()})
+
+
+@lru_cache(maxsize=1)
+def _unread_only() -> Select:
+    """The header of someone with the bell only (employees: most requests), built once."""
+    return unread_count_of(bindparam("badges_user"))

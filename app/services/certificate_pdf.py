@@ -1,25 +1,24 @@
 """A certificate as a one-page PDF (A4 landscape), drawn with reportlab.
 
-Chinese is set in STSong-Light, one of the CID fonts every PDF reader knows (Adobe's Asian
-font packs; pdf.js, Chrome, Edge, iOS, Android and WPS map it to a system Song/Ming face),
-so no font file ships with the app and the text stays extractable (copy, search, tests).
+Every line is set in Noto Sans SC, embedded as a subset of the characters this certificate
+uses (app/services/certificate_font.py), so it looks the same in every viewer, the phone
+viewers of WeChat and WeCom included, and the text stays extractable (copy, search, tests).
 The caller gives every line already translated; nothing here knows the request.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-FONT = "STSong-Light"
-LATIN = "Helvetica"  # for runs of ASCII (codes, addresses): STSong's Latin is spaced wide
-BRAND, INK, MUTED = HexColor("#0f766e"), HexColor("#1f2933"), HexColor("#64748b")
+from app.services.certificate_font import font_for
+
+BRAND, INK, MUTED = HexColor("#0f766e"), HexColor("#1f2933"), HexColor("#586476")
 WIDTH, HEIGHT = landscape(A4)
 MARGIN = 42
 
@@ -38,50 +37,31 @@ class CertificateText:
     document_title: str  # the PDF's metadata title
 
 
-def _register_font() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-
 def _printable(text: str) -> str:
     """Drop control characters (a name is drawn as it is, never interpreted)."""
     return "".join(ch for ch in text if ch >= " " and ch != "\x7f")
 
 
-def _runs(text: str) -> list[tuple[str, str]]:
-    """(font, text) runs: ASCII in LATIN, everything else in FONT."""
-    runs: list[tuple[str, str]] = []
-    for ch in text:
-        font = LATIN if ch.isascii() else FONT
-        if runs and runs[-1][0] == font:
-            runs[-1] = (font, runs[-1][1] + ch)
-        else:
-            runs.append((font, ch))
-    return runs
+def _width(text: str, font: str, size: float) -> float:
+    return pdfmetrics.stringWidth(text, font, size)
 
 
-def _width(text: str, size: float) -> float:
-    return sum(pdfmetrics.stringWidth(part, font, size) for font, part in _runs(text))
+def _draw(canvas: Canvas, x: float, y: float, text: str, font: str, size: float,
+          align: str = "left") -> None:
+    """Draw `text` at (x, y), left, right or centre aligned."""
+    text = _printable(text)
+    x -= {"left": 0, "right": _width(text, font, size),
+          "centre": _width(text, font, size) / 2}[align]
+    canvas.setFont(font, size)
+    canvas.drawString(x, y, text)
 
 
-def _draw_mixed(canvas: Canvas, x: float, y: float, text: str, size: float,
-                align: str = "left") -> None:
-    """Draw `text` at (x, y), left, right or centre aligned, switching fonts per run."""
-    runs = _runs(_printable(text))
-    width = sum(pdfmetrics.stringWidth(part, font, size) for font, part in runs)
-    x -= {"left": 0, "right": width, "centre": width / 2}[align]
-    for font, part in runs:
-        canvas.setFont(font, size)
-        canvas.drawString(x, y, part)
-        x += pdfmetrics.stringWidth(part, font, size)
-
-
-def _wrap(text: str, size: float, width: float) -> list[str]:
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Split `text` into lines no wider than `width`, character by character (Chinese has
     no spaces to break at)."""
     lines, current = [], ""
     for ch in text:
-        if current and _width(current + ch, size) > width:
+        if current and _width(current + ch, font, size) > width:
             lines.append(current)
             current = ""
         current += ch
@@ -89,21 +69,21 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def _fit(canvas: Canvas, text: str, y: float, size: float, min_size: float,
+def _fit(canvas: Canvas, font: str, text: str, y: float, size: float, min_size: float,
          color=INK, max_lines: int = 2) -> float:
     """Draw `text` centred at `y`: the largest size from `size` down to `min_size` that fits
     in `max_lines` lines (beyond that the last line ends with "…"); returns the y below."""
     text, width = _printable(text), WIDTH - 2 * MARGIN - 80
-    lines = _wrap(text, size, width)
+    lines = _wrap(text, font, size, width)
     while size > min_size and len(lines) > max_lines:
         size -= 1
-        lines = _wrap(text, size, width)
+        lines = _wrap(text, font, size, width)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][:-1] + "…"
     canvas.setFillColor(color)
     for line in lines:
-        _draw_mixed(canvas, WIDTH / 2, y, line, size, "centre")
+        _draw(canvas, WIDTH / 2, y, line, font, size, "centre")
         y -= size * 1.3
     return y
 
@@ -118,24 +98,23 @@ def _frame(canvas: Canvas) -> None:
 
 def render_pdf(text: CertificateText) -> bytes:
     """The certificate as PDF bytes."""
-    _register_font()
+    font = font_for("".join(_printable(getattr(text, field.name)) for field in fields(text)))
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(WIDTH, HEIGHT), pageCompression=1)
+    canvas = Canvas(buffer, pagesize=(WIDTH, HEIGHT), pageCompression=1,
+                    initialFontName=font)  # not Helvetica: no font the reader must supply
     canvas.setTitle(_printable(text.document_title))
     canvas.setAuthor(_printable(text.issuer))
     _frame(canvas)
-    y = _fit(canvas, text.issuer, HEIGHT - 110, 18, 10, MUTED, 1)
-    y = _fit(canvas, text.heading, y - 40, 48, 24, BRAND, 1)
-    y = _fit(canvas, text.intro, y - 30, 15, 10, MUTED, 1)
-    y = _fit(canvas, text.name, y - 22, 36, 16, INK, 2)
-    y = _fit(canvas, text.completed, y - 14, 15, 10, MUTED, 1)
-    _fit(canvas, text.title, y - 22, 24, 12, INK, 2)
+    y = _fit(canvas, font, text.issuer, HEIGHT - 110, 18, 10, MUTED, 1)
+    y = _fit(canvas, font, text.heading, y - 40, 48, 24, BRAND, 1)
+    y = _fit(canvas, font, text.intro, y - 30, 15, 10, MUTED, 1)
+    y = _fit(canvas, font, text.name, y - 22, 36, 16, INK, 2)
+    y = _fit(canvas, font, text.completed, y - 14, 15, 10, MUTED, 1)
+    _fit(canvas, font, text.title, y - 22, 24, 12, INK, 2)
     canvas.setFillColor(MUTED)
-    date_line = _printable(text.date_line)  # one font, so the date is copied as one piece
-    canvas.setFont(LATIN if date_line.isascii() else FONT, 11)
-    canvas.drawString(MARGIN + 24, MARGIN + 46, date_line)
-    _draw_mixed(canvas, WIDTH - MARGIN - 24, MARGIN + 46, text.code_line, 11, "right")
-    _draw_mixed(canvas, WIDTH / 2, MARGIN + 20, text.url_line[:160], 9, "centre")
+    _draw(canvas, MARGIN + 24, MARGIN + 46, text.date_line, font, 11)
+    _draw(canvas, WIDTH - MARGIN - 24, MARGIN + 46, text.code_line, font, 11, "right")
+    _draw(canvas, WIDTH / 2, MARGIN + 20, text.url_line[:160], font, 9, "centre")
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

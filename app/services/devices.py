@@ -21,8 +21,9 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, delete, not_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, not_, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -56,10 +57,14 @@ def token_hash(token: str) -> str:
 
 def live(now: datetime, lifetimes: Lifetimes) -> ColumnElement[bool]:
     """The SQL condition of a row that still signs its device in."""
+    return _live(now - lifetimes.remember, now - lifetimes.idle)
+
+
+def _live(created_after, seen_after) -> ColumnElement[bool]:
     return and_(UserSession.ended_at.is_(None),
-                UserSession.created_at > now - lifetimes.remember,
+                UserSession.created_at > created_after,
                 or_(UserSession.remember.is_(True),
-                    UserSession.last_seen_at > now - lifetimes.idle))
+                    UserSession.last_seen_at > seen_after))
 
 
 def open_sign_in(user: User, client: Client, remember: bool, now: datetime,
@@ -81,13 +86,25 @@ def find(user_id: int, version: int, token: str, now: datetime, lifetimes: Lifet
     device with this token, in one statement; None when any of it does not hold."""
     if not _TOKEN.fullmatch(token):
         return None
-    found = db.session.execute(
-        select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, User.active.is_(True), User.session_version == version,
-               UserSession.token_hash == token_hash(token), live(now, lifetimes))
-        .options(joinedload(User.role_rows))  # every page asks the roles: not a 2nd statement
-    ).unique().first()
+    found = db.session.execute(_find_statement(), {
+        "device_user": user_id, "device_version": version, "device_token": token_hash(token),
+        "device_created_after": now - lifetimes.remember,
+        "device_seen_after": now - lifetimes.idle}).unique().first()
     return (found[0], found[1]) if found is not None else None
+
+
+@lru_cache(maxsize=1)
+def _find_statement() -> Select:
+    """`find`'s statement, built once per worker with bound parameters: every signed-in
+    request runs it, and constructing it anew cost more than running it."""
+    return (
+        select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == bindparam("device_user"), User.active.is_(True),
+               User.session_version == bindparam("device_version"),
+               UserSession.token_hash == bindparam("device_token"),
+               _live(bindparam("device_created_after", type_=UserSession.created_at.type),
+                     bindparam("device_seen_after", type_=UserSession.last_seen_at.type)))
+        .options(joinedload(User.role_rows)))  # every page asks the roles: no 2nd statement
 
 
 def needs_touch(device: UserSession, now: datetime) -> bool:

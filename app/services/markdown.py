@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -45,6 +46,15 @@ def render_markdown(text: str | None) -> Markup:
         attribute_filter=_attribute_filter, strip_comments=True,
     )
     return Markup(clean)
+
+
+@lru_cache(maxsize=512)
+def render_markdown_once(text: str | None) -> Markup:
+    """`render_markdown` of a text seen before, from this worker's memory: lesson bodies and
+    question texts belong to versions, which never change, and parsing and sanitising them
+    was a third of a lesson page's time. Keyed by the text itself, so an edited text (a new
+    version) is rendered anew."""
+    return render_markdown(text)
 
 
 def render_script(text: str | None) -> Markup:

@@ -145,7 +145,7 @@ NOT_FREE_TEXT: dict[str, str] = {
         "quizzes.source", "courses.source", "sop_modules.source", "reminder_deliveries.channel",
         "reminder_deliveries.status", "run_reviews.decision", "sign_in_events.outcome",
         "sop_steps.evidence_type", "sop_version_steps.evidence_type", "user_roles.role",
-        "users.locale",
+        "users.locale", "sign_in_events.method", "user_sessions.method",
     ), _CODES),
     **dict.fromkeys((
         "courses.slug", "courses.source_hash", "course_lessons.key", "course_version_lessons.key",
@@ -157,7 +157,19 @@ NOT_FREE_TEXT: dict[str, str] = {
         "evidence_photos.sha256", "certificates.code", "notifications.key", "notifications.url",
         "reminder_deliveries.key", "api_tokens.prefix", "api_tokens.token_hash",
         "api_tokens.scopes", "locks.name", "locks.holder", "users.password_hash",
+        "identity_tokens.key",
     ), _KEYS),
+    "hospitals.wecom_department_id": "a department id from the WeCom directory (a number)",
+    "hospitals.dingtalk_department_id": "a department id from the DingTalk directory (a number)",
+    "departments.wecom_department_id": "a department id from the WeCom directory (a number)",
+    "departments.dingtalk_department_id": "a department id from the DingTalk directory "
+                                          "(a number)",
+    "position_aliases.name": "a 职务 as the WeCom / DingTalk directory writes it (checked by "
+                             "clean_text when an admin maps it)",
+    "identity_tokens.token": "an access token WeCom or DingTalk issued (a program value)",
+    "users.wecom_userid": "the employee's own WeCom account id, from the directory (staff data)",
+    "users.dingtalk_userid": "the employee's own DingTalk account id, from the directory "
+                             "(staff data)",
     "attempt_questions.layout": "the order options were shown in (numbers made by the program)",
     "attempt_questions.rubric_marks": "true/false marks of a grader, no text",
     "run_reviews.scores": "criterion (copied from the rubric, scanned in sop_modules.rubric) "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, session
+from flask import current_app, g, has_request_context, session
+from flask_babel import get_translations
 from flask_login import current_user
 
 
@@ -20,3 +21,33 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def request_translations():
+    """Flask-Babel's translations of this request, looked up once per request and locale:
+    `get_translations()` walks the domain, the locale and the cache key (several `g` lookups
+    and `str(locale)`) on every call, and a page calls it for each of its ~20 texts.
+    A changed locale (`force_locale`, `refresh`) is a new `babel_locale`: looked up again."""
+    if not g:
+        return get_translations()
+    ctx = g.get("_flask_babel")
+    cached = getattr(ctx, "sop_translations", None)
+    if cached is not None and cached[0] is getattr(ctx, "babel_locale", None):
+        return cached[1]
+    translations = get_translations()
+    ctx = g.get("_flask_babel")
+    if ctx is not None:
+        ctx.sop_translations = (getattr(ctx, "babel_locale", None), translations)
+    return translations
+
+
+def install_template_gettext(app) -> None:
+    """Jinja's _()/gettext/ngettext through `request_translations` (Flask-Babel installs
+    the same calls, each looking the translations up anew)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )

@@ -8,6 +8,7 @@ docs/security-headers.md explains each header and why it is set this way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from flask import Flask, current_app, request
 
@@ -36,6 +37,7 @@ FEATURES = ("accelerometer", "autoplay", "bluetooth", "display-capture", "geoloc
             "usb", "xr-spatial-tracking")
 
 
+@lru_cache(maxsize=2)
 def permissions_policy(camera: bool) -> str:
     """Every powerful browser feature off; the camera for this site itself when `camera`."""
     denied = [f"{feature}=()" for feature in FEATURES]

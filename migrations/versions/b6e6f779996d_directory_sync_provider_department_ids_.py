@@ -1,7 +1,7 @@
 """directory sync: provider department ids, position aliases
 
 Revision ID: b6e6f779996d
-Revises: cb91efbf473c
+Revises: cb94d39b4bb9
 Create Date: 2026-12-06 19:59:18.112001
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b6e6f779996d'
-down_revision = 'cb91efbf473c'
+down_revision = 'cb94d39b4bb9'
 branch_labels = None
 depends_on = None
 

@@ -81,9 +81,13 @@ def _ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000, 1)
 
 
+# gunicorn kills a request after its --timeout (30 s): a reply slower than this never comes
+REQUEST_TIMEOUT = 60
+
+
 def _thread(host: str, port: int, job: Job, stop_at: float, out: Measurement,
             lock: threading.Lock) -> None:
-    conn = http.client.HTTPConnection(host, port, timeout=120)
+    conn = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
     latencies, errors, samples, index = [], 0, [], 0
     while time.monotonic() < stop_at:
         if index >= len(job.requests):
@@ -132,13 +136,24 @@ def _process(args) -> Measurement:
 
 def run_load(host: str, port: int, jobs: list[Job], duration: float, processes: int = 2
              ) -> Measurement:
-    """Run every job in its own thread for `duration` seconds, threads spread over processes."""
+    """Run every job in its own thread for `duration` seconds, threads spread over processes.
+
+    The processes are forked: the caller must hold no open database connection then (a
+    child would inherit its socket, and its garbage collector's ROLLBACK on it left the
+    runner waiting for a reply the child had read: the client hung for minutes between
+    workloads; `Context.forget_connections`). A child that still does not answer within
+    the duration plus two request timeouts is an error, not a wait for ever."""
     processes = max(1, min(processes, len(jobs)))
     if processes == 1:
         return _run_threads(host, port, jobs, duration)
     shares = [jobs[i::processes] for i in range(processes)]
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        parts = pool.map(_process, [(host, port, share, duration) for share in shares])
+        pending = pool.map_async(_process, [(host, port, share, duration) for share in shares])
+        try:
+            parts = pending.get(timeout=duration + 2 * REQUEST_TIMEOUT)
+        except multiprocessing.TimeoutError:
+            raise RuntimeError(f"the load tool's processes did not finish within "
+                               f"{duration + 2 * REQUEST_TIMEOUT:.0f} s") from None
     total = Measurement()
     for part in parts:
         total.count += part.count

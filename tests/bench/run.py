@@ -36,9 +36,11 @@ def measure(ctx: Context, args, echo=print) -> dict:
     chosen = [w for w in WORKLOADS if not args.only or w.key in args.only]
     for number in range(args.rounds):
         for workload in chosen:
+            ctx.forget_connections()
             base = run_load(ctx.host, ctx.port, healthz(ctx, number), args.duration,
                             args.client_processes).summary()
             jobs = workload.jobs(ctx, number)
+            ctx.forget_connections()
             got = run_load(ctx.host, ctx.port, jobs, args.duration,
                            args.client_processes).summary()
             got["healthz_rps"] = base["rps"]
@@ -138,6 +140,7 @@ def _run(ctx: Context, server: Gunicorn, args, credentials: dict, name: str) -> 
     ctx.sign_in(max(args.connections, args.submit_users, args.bursts))
     ctx.open_hot_attempts()
     print("the load tool's ceiling …")
+    ctx.forget_connections()
     tool = ceiling(args.connections, min(args.duration, 5), args.client_processes).summary()
     print(f"  {tool['rps']:.0f} requests/s")
     workloads = measure(ctx, args)

@@ -40,7 +40,11 @@ class Gunicorn:
              "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}",
              "--timeout", str(self.timeout), "--access-logfile", "-", "wsgi:app"],
             cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:  # __exit__ is not called when __enter__ fails: stop it here
+            self.__exit__()
+            raise
         return self
 
     def _wait_ready(self, seconds: float = 60) -> None:

@@ -42,6 +42,14 @@ class Context:
     employees: list[Employee] = field(default_factory=list)
     positions: list[int] = field(default_factory=list)
 
+    def forget_connections(self) -> None:
+        """Close the runner's own database connections before the load tool forks (see
+        `httpload.run_load`); the next `prepare` opens new ones."""
+        with self.app.app_context():
+            from app.extensions import db
+
+            db.engine.dispose()
+
     def browser(self) -> Browser:
         return Browser(self.host, self.port)
 
@@ -92,13 +100,17 @@ def autosave(ctx: Context, _round: int) -> list[Job]:
 
 
 def submit(ctx: Context, _round: int) -> list[Job]:
-    """One 交卷 per prepared attempt: `submit_users` people × the submit pool exams."""
+    """One 交卷 per prepared attempt: `submit_users` people × the submit pool exams, posted
+    as the page's 交卷 form posts it (with confirm=1: the answers are read once, after
+    the claim; without it, the view read them first to ask about unanswered questions)."""
     people, reqs = ctx.employees[:ctx.submit_users], []
     for slug in SUBMIT_POOLS:
         with ctx.app.app_context():
             made = prepare.open_attempts(slug, [e.id for e in people])
+        # what the 交卷 form posts (#submit-form, sent by quiz.js; the confirmation page too)
         reqs.extend(Req("POST", f"/learn/attempts/{made[e.id]}/submit", e.browser.cookie,
-                        (("csrf_token", e.browser.csrf),), expect=302) for e in people)
+                        (("csrf_token", e.browser.csrf), ("confirm", "1")), expect=302)
+                    for e in people)
     return [Job(tuple(reqs[i::ctx.connections]), repeat=False)
             for i in range(min(ctx.connections, len(reqs)))]
 

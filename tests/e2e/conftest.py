@@ -94,14 +94,17 @@ def browser():
 
 
 def sign_in(browser, base_url: str, login: str, device: dict,
-            requested: list[str] | None = None):
+            requested: list[str] | None = None, init_script: str | None = None):
     """A new browser context on `device` (PHONE, DESKTOP), signed in as a demo user; the page
-    after signing in. With `requested`, every URL the context asks for is appended to it."""
+    after signing in. With `requested`, every URL the context asks for is appended to it;
+    `init_script` runs in every page before its own scripts (axe-core for the a11y tests)."""
     from app.services.demo import DEMO_PASSWORD
 
     context = browser.new_context(base_url=base_url, locale="zh-CN", **device)
     context.set_default_timeout(10_000)
     watch_csp(context)
+    if init_script:
+        context.add_init_script(init_script)
     if requested is not None:
         context.on("request", lambda request: requested.append(request.url))
     page = context.new_page()

@@ -90,6 +90,7 @@ def test_sign_in_switch_language_sign_out(browser, live_server, role, viewport):
         expect(page).to_have_url(live_server + path)
         assert_fits_width(page, f"{role} home in English")
 
+        page.get_by_test_id("account-button").click()  # the account menu
         page.get_by_test_id("logout").click()
         expect(page).to_have_url(live_server + "/auth/login")
         expect(page.get_by_test_id("login-submit")).to_have_text("Sign in")

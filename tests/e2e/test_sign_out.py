@@ -48,6 +48,7 @@ def expect_signed_in(page, base_url: str) -> None:
 def test_sign_out_this_device_another_device_and_all_devices(browser, live_server):
     computer = remembered_sign_in(browser, live_server, DESKTOP)
     page = remembered_sign_in(browser, live_server, PHONE)
+    page.get_by_test_id("account-button").click()  # the account menu
     page.get_by_test_id("logout").click()
     expect(page.get_by_test_id("login-submit")).to_be_visible()
     expect(page.locator("body")).to_contain_text("你已退出登录")

@@ -1,14 +1,16 @@
-"""The team dashboard and its export show the same numbers after the PostgreSQL rewrite
-(issue 15): the status rows as a MATERIALIZED CTE and department targets matched through a
-join. The previous SQL is kept here as the reference — department targets matched by a
-correlated EXISTS, status rows as a plain subquery — and both paths render the generated
-bench organisation (tests/bench seed, 30 people, a supervisor of most of them)."""
+"""The team dashboard and its export show the same numbers after the rewrites of issue 15:
+department targets matched through a join (session 6), and the status rows read once per
+request and counted in Python for every table (session 7). The previous SQL is kept here as
+the reference — department targets matched by a correlated EXISTS, and each table's figures
+a SQL aggregate of its own statement over the status rows as a plain subquery — and both
+paths render the generated bench organisation (tests/bench seed, 30 people, a supervisor of
+most of them)."""
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, case, distinct, exists, func, or_, select
 
 from app.models import User
 from app.models.assignments import Assignment, AssignmentTarget
@@ -41,16 +43,61 @@ def _old_status_rows(view, *where):
                                user_filter=people).subquery("rows")
 
 
+def _old_column_rates(view):
+    from app.extensions import db
+
+    rows = _old_status_rows(view)
+    counts = [func.sum(case((rows.c.status == s, 1), else_=0)) for s in status.STATUSES]
+    return {row[0]: dashboard.Rates(row[1], {s: int(n or 0) for s, n in zip(
+        status.STATUSES, row[2:], strict=True)})
+        for row in db.session.execute(select(rows.c.assignment_id, func.count(), *counts)
+                                      .group_by(rows.c.assignment_id))}
+
+
+def _old_page_cells(view, assignment_ids, user_ids):
+    from app.extensions import db
+
+    return list(db.session.execute(status.status_query(
+        view.now, Assignment.id.in_(assignment_ids), User.id.in_(user_ids),
+        user_filter=select(User.id).where(User.id.in_(user_ids)))))
+
+
+def _old_quiz_owing(view, found):
+    from app.extensions import db
+
+    rows = _old_status_rows(view, Assignment.kind == "quiz")
+    return {quiz_id: (n, passed) for quiz_id, n, passed in db.session.execute(
+        select(Assignment.quiz_id, func.count(distinct(rows.c.user_id)),
+               func.count(distinct(case((rows.c.status == "completed", rows.c.user_id)))))
+        .join(Assignment, Assignment.id == rows.c.assignment_id)
+        .group_by(Assignment.quiz_id))}
+
+
+def _old_training_counts(view, instants):
+    from app.extensions import db
+
+    rows = _old_status_rows(view)
+    done = [func.sum(case((and_(rows.c.status == "completed", rows.c.done_at < instant), 1),
+                          else_=0)) for instant in instants]
+    owed, *counts = db.session.execute(select(func.count(), *done)).one()
+    return owed, [int(c or 0) for c in counts]
+
+
 def _use_old_sql(monkeypatch) -> None:
-    for module in (status, filters):
+    for module in (status, filters, dashboard):
         monkeypatch.setattr(module, "assignee_pairs", _old_assignee_pairs)
-    for module in (dashboard, team_extra):
-        monkeypatch.setattr(module, "status_rows", _old_status_rows)
+    monkeypatch.setattr(dashboard, "column_rates", _old_column_rates)
+    monkeypatch.setattr(dashboard, "owed_assignments", _old_column_rates)
+    monkeypatch.setattr(dashboard, "page_cells", _old_page_cells)
+    monkeypatch.setattr(dashboard, "quiz_owing", _old_quiz_owing)
+    monkeypatch.setattr(team_extra, "training_counts", _old_training_counts)
 
 
 PAGES = ["/team/dashboard", "/team/dashboard?page=2",
          "/team/dashboard/export?table=matrix&format=csv",
-         "/team/dashboard/export?table=quizzes&format=csv"]
+         "/team/dashboard/export?table=quizzes&format=csv",
+         "/team/dashboard/export?table=questions&format=csv",
+         "/team/dashboard/export?table=results&format=csv"]
 
 
 def _render(app, credentials: dict, role: str) -> dict[str, str]:
@@ -94,42 +141,6 @@ def test_postgresql_connections_do_not_jit_compile(app):
         assert db.session.execute(text("SHOW jit")).scalar() == "off"
     else:
         assert "connect_args" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-
-
-def _plan_nodes(node: dict):
-    yield node
-    for child in node.get("Plans", []):
-        yield from _plan_nodes(child)
-
-
-def test_the_training_trend_computes_each_status_once(app, monkeypatch):
-    """The 24 period counts of "results beside training" read the status rows from a
-    materialised CTE; inlined, PostgreSQL evaluated the status expression (and its
-    correlated sign-off count) once per count — 50 subplans instead of 2."""
-    from datetime import date
-
-    from sqlalchemy import text
-
-    from app.extensions import db
-    from app.models.base import utcnow
-
-    seeded = seed(STAFF, ATTEMPTS, seed_value=5, echo=lambda *_args: None)
-    actor = db.session.get(User, seeded.credentials["supervisor"]["id"])
-    view = filters.make_view(actor, filters.Filters(), utcnow())
-    statements = []
-    execute = db.session.execute
-    monkeypatch.setattr(db.session, "execute",
-                        lambda stmt, *a, **k: statements.append(stmt) or execute(stmt, *a, **k))
-    team_extra.results_beside_training(view, date.today())
-    monkeypatch.undo()
-    training = statements[-1]
-    sql = str(training.compile(db.engine, compile_kwargs={"literal_binds": True}))
-    assert "team_status AS MATERIALIZED" in sql
-    if db.engine.dialect.name == "postgresql":
-        plan = execute(text("EXPLAIN (FORMAT JSON) " + sql)).scalar()[0]["Plan"]
-        subplans = [n for n in _plan_nodes(plan)
-                    if n.get("Parent Relationship") == "SubPlan"]
-        assert len(subplans) <= 4, len(subplans)
 
 
 def test_server_options_in_the_database_url_are_kept_beside_jit_off():

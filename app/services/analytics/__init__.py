@@ -5,8 +5,9 @@ definitions in docs/analytics.md.
 
     filters      date range (China dates) and department of the people concerned
     takers       a quiz's first finished exam attempt per person, upper / lower 27 % groups
+    taker_rows   those first attempts as a maintained table (quiz_takers), exact, rebuildable
     quiz_stats   score distribution, facility, discrimination, flags
-    quiz_options option distribution of choice questions (streamed responses)
+    quiz_options option distribution of choice questions (counted in SQL)
     quizzes      a quiz's analysis and the per-quiz headlines
     courses      course summaries and the lesson funnel
     sops         SOP module summaries, rubric means, returned steps

@@ -1,6 +1,7 @@
 """Option distribution of a quiz's choice questions (single choice, multiple choice,
-true/false): how many takers chose each option. Two statements whatever the number of takers:
-the versions asked (their options), then the responses, streamed and counted in Python.
+true/false): how many takers chose each option. The responses are counted in SQL (one row per
+distinct response), then the versions asked are read for their options; Python only maps the
+few hundred distinct responses onto options, whatever the number of takers.
 
 A saved response holds the option's index in the version's own option list (the attempt's
 layout only orders what was shown; the answer form posts payload indexes), so an index maps to
@@ -11,18 +12,18 @@ choice taker counts once for each option chosen; "no answer" counts takers who l
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, select
 
 from app.extensions import db
 from app.models import AttemptQuestion, Question, QuestionVersion
 from app.services.analytics.filters import Filters
 from app.services.analytics.quiz_stats import ItemStat, OptionCount
 from app.services.analytics.takers import grouped_takers
-from app.services.exports import stream_rows
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "true_false")
 TRUE_FALSE = (("true", _l("True")), ("false", _l("False")))
@@ -54,21 +55,29 @@ def _chosen(kind: str, options: list[tuple[str, str, bool]], response) -> list[s
             if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(options)]
 
 
-def _asked(takers):
-    return (select(AttemptQuestion.question_id, AttemptQuestion.version_id,
-                   AttemptQuestion.response, Question.type)
+def _responses(takers):
+    """(question_id, version_id, type, response as JSON text, people): the takers' responses to
+    the choice questions counted in SQL, one row per distinct response of a version (a few
+    hundred rows whatever the number of takers). The JSON is grouped as text: two spellings
+    of one response (`[0,2]`, `[0, 2]`) are two rows, added up after parsing."""
+    response = cast(AttemptQuestion.response, Text)
+    return (select(AttemptQuestion.question_id, AttemptQuestion.version_id, Question.type,
+                   response.label("response"), func.count().label("people"))
             .join(takers, takers.c.id == AttemptQuestion.attempt_id)
             .join(Question, Question.id == AttemptQuestion.question_id)
-            .where(Question.type.in_(CHOICE_TYPES)))
+            .where(Question.type.in_(CHOICE_TYPES))
+            .group_by(AttemptQuestion.question_id, AttemptQuestion.version_id, Question.type,
+                      response))
 
 
-def _versions(takers) -> tuple[dict[int, list], dict[int, Tally]]:
-    """version id → its options, and an empty tally per question listing every option seen
-    (the newest version's wording and order first, then options only older versions had)."""
-    asked = _asked(takers).with_only_columns(AttemptQuestion.version_id).distinct()
+def _versions(version_ids: set[int]) -> tuple[dict[int, list], dict[int, Tally]]:
+    """version id → its options, and an empty tally per question listing every option
+    seen (the newest version's wording and order first, then options only older versions
+    had)."""
     rows = db.session.execute(
         select(QuestionVersion.id, QuestionVersion.question_id, QuestionVersion.data)
-        .where(QuestionVersion.id.in_(asked)).order_by(QuestionVersion.number.desc()))
+        .where(QuestionVersion.id.in_(version_ids)).order_by(QuestionVersion.number.desc())
+    ) if version_ids else ()
     versions: dict[int, list] = {}
     tallies: dict[int, Tally] = {}
     for version_id, question_id, data in rows:
@@ -79,16 +88,23 @@ def _versions(takers) -> tuple[dict[int, list], dict[int, Tally]]:
     return versions, tallies
 
 
+def _parsed(text: str | None):
+    return None if text is None else json.loads(text)
+
+
 def option_tallies(filters: Filters, quiz_id: int) -> dict[int, Tally]:
-    """question id → its options and how many takers chose each (two statements)."""
-    takers = grouped_takers(filters, quiz_id)
-    versions, tallies = _versions(takers)
-    for question_id, version_id, response, kind in stream_rows(_asked(takers)):
+    """question id → its options and how many takers chose each (two statements: the
+    responses counted in SQL, then the versions asked)."""
+    counted = db.session.execute(_responses(grouped_takers(filters, quiz_id))).all()
+    versions, tallies = _versions({row.version_id for row in counted})
+    for question_id, version_id, kind, text, people in counted:
         tally = tallies.setdefault(question_id, Tally())
         options = versions.get(version_id, [])
+        response = _parsed(text)
         chosen = _chosen(kind, options, response) if response is not None else []
-        tally.counts.update(chosen)
-        tally.no_answer += not chosen
+        for key in chosen:
+            tally.counts[key] += people
+        tally.no_answer += 0 if chosen else people
     return tallies
 
 

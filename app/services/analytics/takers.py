@@ -1,8 +1,10 @@
 """Who counts in a quiz's analysis: each person's FIRST finished exam attempt (by attempt
 number), within the filters, ranked by percent for the upper and lower 27 % groups.
 
-All of it is SQL (window functions: SQLite ≥ 3.25 and PostgreSQL), used as a subquery by the
-statements of `quiz_stats`, `quiz_options` and `overview`.
+Without a date range, the first attempts are the maintained table `quiz_takers`
+(`taker_rows`); with one, the first attempt handed in within the range is ranked from the
+attempts. All of it is SQL (window functions: SQLite ≥ 3.25 and PostgreSQL), used as a
+subquery by the statements of `quiz_stats`, `quiz_options` and `overview`.
 
 Groups: the takers are ordered by percent, highest first, ties by attempt id (the earlier
 attempt first); with N takers, n = max(1, floor(0.27 × N + 0.5)) (0.27 N rounded half up, in
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from sqlalchemy import case, func, select
 
-from app.models import QuizAttempt
+from app.models import QuizAttempt, QuizTaker
 from app.models.attempts import FINISHED
 from app.services.analytics.filters import Filters
 
@@ -24,7 +26,25 @@ UPPER, MIDDLE, LOWER = "upper", "middle", "lower"
 
 def first_attempts(filters: Filters, quiz_id: int | None = None):
     """Subquery (id, quiz_id, user_id, percent, passed): each person's first finished exam
-    attempt per quiz handed in within the date range, of people in the department."""
+    attempt per quiz handed in within the date range, of people in the department. Without a
+    date range these are the maintained rows of `quiz_takers` (taker_rows): the quiz's
+    takers read by its primary key, not every attempt ranked."""
+    if filters.date_from is None and filters.date_to is None:
+        return maintained_firsts(filters, quiz_id)
+    return ranked_firsts(filters, quiz_id)
+
+
+def maintained_firsts(filters: Filters, quiz_id: int | None = None):
+    """`first_attempts` from the maintained table (no date range)."""
+    query = select(QuizTaker.attempt_id.label("id"), QuizTaker.quiz_id, QuizTaker.user_id,
+                   QuizTaker.percent, QuizTaker.passed).where(*filters.people(QuizTaker.user_id))
+    if quiz_id is not None:
+        query = query.where(QuizTaker.quiz_id == quiz_id)
+    return query.subquery("firsts")
+
+
+def ranked_firsts(filters: Filters, quiz_id: int | None = None):
+    """`first_attempts` ranked from the attempts (any filters)."""
     ranked = (select(QuizAttempt.id, QuizAttempt.quiz_id, QuizAttempt.user_id,
                      QuizAttempt.percent, QuizAttempt.passed,
                      func.row_number().over(

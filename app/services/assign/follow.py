@@ -23,7 +23,7 @@ from app.services import org
 from app.services.assign.members import assignee_pairs
 from app.services.assign.status import STATUSES, status_query
 from app.services.items import KINDS
-from app.services.scope import led_department_ids
+from app.services.scope import led_department_ids, resolved_ids
 
 OPEN_STATUSES = ("not_started", "in_progress", "overdue")
 
@@ -44,13 +44,18 @@ class Summary:
 
 def scoped(actor: User) -> tuple:
     """(SQL: the person is one of the actor's people, the SELECT of their ids narrowing the
-    progress subqueries or None) — everyone for an admin."""
+    progress subqueries or None) — everyone for an admin. The person is matched by id in
+    that SELECT, as the dashboard does: with `department_id IN (…)` on the person instead,
+    SQLite scanned every user and then every progress row once per (assignment, person)
+    pair (4.8 s of the assignment list at 1,000 staff). The ids are resolved first
+    (`scope.resolved_ids`: a list when there are not too many)."""
     scope = led_department_ids(actor)
     if scope is None:
         return true(), None
     if not scope:
         return false(), select(User.id).where(false())
-    return User.department_id.in_(scope), select(User.id).where(User.department_id.in_(scope))
+    team = resolved_ids(select(User.id).where(User.department_id.in_(scope)))
+    return User.id.in_(team), team
 
 
 def visible_assignments(actor: User) -> Select:
@@ -59,8 +64,10 @@ def visible_assignments(actor: User) -> Select:
     scope = led_department_ids(actor)
     if scope is None:
         return query
-    pairs = assignee_pairs(User.department_id.in_(scope)).subquery()
     team = select(User.id).where(User.department_id.in_(scope))
+    # the people by id in their SELECT (see `scoped`): by department_id IN (…) on the
+    # person, SQLite scanned every user of the organisation (0.7 s at 10,000 staff)
+    pairs = assignee_pairs(User.id.in_(team)).subquery()
     targeted = select(AssignmentTarget.assignment_id).where(or_(
         AssignmentTarget.department_id.in_(scope), AssignmentTarget.user_id.in_(team)))
     return query.where(or_(Assignment.created_by_id == actor.id,

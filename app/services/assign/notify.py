@@ -72,7 +72,12 @@ def notify_due(now: datetime, days_before: int = DUE_SOON_DAYS) -> tuple[int, in
 
 
 def unread_count_query(user: User) -> Select:
-    return select(func.count()).where(Notification.user_id == user.id,
+    return unread_count_of(user.id)
+
+
+def unread_count_of(user_id) -> Select:
+    """The count of a user id (or of a bound parameter standing for one)."""
+    return select(func.count()).where(Notification.user_id == user_id,
                                       Notification.read_at.is_(None))
 
 

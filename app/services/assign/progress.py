@@ -11,7 +11,7 @@ quizzes also failed (all attempts used without passing). "Done" means:
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from app.models import (
@@ -57,6 +57,11 @@ def course_progress(user_filter=None):
     return query.subquery("course_progress")
 
 
+def _cleared(attempt):
+    """SQL: no must-pass question failed this attempt (grading.cleared_must_pass)."""
+    return or_(attempt.passed.is_(True), attempt.percent < attempt.pass_percent)
+
+
 def quiz_progress(user_filter=None):
     """(user_id, item_id=quiz_id, started, done, done_at, failed) for every quiz tried."""
     finished = QuizAttempt.state == "finished"
@@ -64,6 +69,8 @@ def quiz_progress(user_filter=None):
                     func.count().label("attempts"),
                     func.count(case((finished, 1))).label("finished"),
                     func.max(case((finished, QuizAttempt.percent))).label("best"),
+                    func.max(case((and_(finished, _cleared(QuizAttempt)),
+                                   QuizAttempt.percent))).label("best_cleared"),
                     func.avg(case((finished, QuizAttempt.percent))).label("average"),
                     func.min(case((finished, QuizAttempt.number))).label("first_n"),
                     func.max(case((finished, QuizAttempt.number))).label("last_n"),
@@ -74,25 +81,45 @@ def quiz_progress(user_filter=None):
     if user_filter is not None:
         stats = stats.where(QuizAttempt.user_id.in_(user_filter))
     stats = stats.subquery("quiz_stats")
-    first, last = aliased(QuizAttempt), aliased(QuizAttempt)
-    score = case((Quiz.grading_method == "last", last.percent),
-                 (Quiz.grading_method == "first", first.percent),
+    score = case((Quiz.grading_method == "last", _percent_of(stats, stats.c.last_n)),
+                 (Quiz.grading_method == "first", _percent_of(stats, stats.c.first_n)),
                  (Quiz.grading_method == "average", stats.c.average),
                  else_=stats.c.best)
-    passed = and_(score.is_not(None), score >= Quiz.pass_percent)
+    cleared = case((Quiz.grading_method == "first", _cleared_of(stats, stats.c.first_n) == 1),
+                   (Quiz.grading_method.in_(("last", "average")),
+                    _cleared_of(stats, stats.c.last_n) == 1),
+                   else_=func.coalesce(stats.c.best_cleared, -1.0) >= Quiz.pass_percent)
+    passed = and_(score.is_not(None), score >= Quiz.pass_percent, cleared)
     used_up = and_(Quiz.max_attempts.is_not(None), stats.c.finished >= Quiz.max_attempts)
     return (select(stats.c.user_id, stats.c.quiz_id.label("item_id"),
                    literal(1).label("started"), _flag(passed).label("done"),
                    stats.c.passed_at.label("done_at"),
                    _flag(and_(~passed, used_up)).label("failed"))
             .join(Quiz, Quiz.id == stats.c.quiz_id)
-            .outerjoin(first, and_(first.user_id == stats.c.user_id,
-                                   first.quiz_id == stats.c.quiz_id,
-                                   first.number == stats.c.first_n))
-            .outerjoin(last, and_(last.user_id == stats.c.user_id,
-                                  last.quiz_id == stats.c.quiz_id,
-                                  last.number == stats.c.last_n))
             .subquery("quiz_progress"))
+
+
+def _percent_of(stats, number):
+    """SQL scalar: the percent of the person's attempt of that number (a look-up by the
+    unique (quiz, user, number) index, made only for a quiz graded by its first or last
+    attempt). As outer joins of the attempts table, the first and last attempts made the
+    progress subquery a join SQLite could not index: it scanned it once per (assignment,
+    person) pair."""
+    attempt = aliased(QuizAttempt)
+    return (select(attempt.percent)
+            .where(attempt.quiz_id == stats.c.quiz_id, attempt.user_id == stats.c.user_id,
+                   attempt.number == number)
+            .scalar_subquery())
+
+
+def _cleared_of(stats, number):
+    """SQL scalar: 1 when the person's attempt of that number failed no must-pass question
+    (the same look-up by the unique index as `_percent_of`)."""
+    attempt = aliased(QuizAttempt)
+    return (select(_flag(_cleared(attempt)))
+            .where(attempt.quiz_id == stats.c.quiz_id, attempt.user_id == stats.c.user_id,
+                   attempt.number == number)
+            .scalar_subquery())
 
 
 def required_sop_numbers():

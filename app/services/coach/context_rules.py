@@ -4,10 +4,13 @@ talk about the phrase ("这种话"), and, in course material, quoted examples an
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 CLAUSE_BREAKS = frozenset("。！？!?；;，,\n")
+SENTENCE_BREAKS = frozenset("。！？!?\n")  # a table row is one sentence
+LIST_MARK = re.compile(r"^[\s>*#\-+]*(?:\d+[.、．)]\s*)?")
 QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 SYMMETRIC_QUOTES = frozenset('"`')
 
@@ -31,6 +34,10 @@ class ContextRules:
     mention_window: int
     mention_cues: tuple[str, ...]
     example_markers: tuple[str, ...]
+    teaching_cues: tuple[str, ...] = ()
+    statement_cues: tuple[str, ...] = ()
+    address_cues: tuple[str, ...] = ()
+    rule_openers: tuple[str, ...] = ()
 
     @classmethod
     def from_data(cls, data: dict) -> ContextRules:
@@ -42,7 +49,8 @@ class ContextRules:
                    words("negation_cues") + words("reported_cues"),
                    words("negation_prefixes"), words("not_negation"),
                    int(data.get("mention_window", 12)), words("mention_cues"),
-                   words("example_markers"))
+                   words("example_markers"), words("teaching_cues"), words("statement_cues"),
+                   words("address_cues"), words("rule_openers"))
 
     def is_negated(self, text: str, start: int) -> bool:
         """A negation (or reported-speech) cue lies within the window before `start`, in the
@@ -64,10 +72,32 @@ class ContextRules:
         after = _clause_after(text, end, self.mention_window)
         return any(cue in after for cue in self.mention_cues)
 
+    def is_taught(self, text: str, start: int, end: int, *, teaching: bool) -> bool:
+        """The sentence describes the practice instead of doing it: in course material a
+        teaching cue (属于/违法/诱导/不得/包括…) or a rule opener (不…/禁止…) in the sentence,
+        unless the hit's own clause speaks to a client (您/你/亲/宝子); in a reply only a
+        statement about the rules (属于违规/违法/诱导…) in a sentence that addresses nobody."""
+        sentence = _sentence(text, start, end)
+        if not teaching:
+            return (any(cue in sentence for cue in self.statement_cues)
+                    and not any(cue in sentence for cue in self.address_cues))
+        clause = _clause_before(text, start, 40) + text[start:end] + _clause_after(text, end, 40)
+        if any(cue in clause for cue in self.address_cues):
+            return False
+        opening = LIST_MARK.sub("", sentence, count=1)
+        return (any(cue in sentence for cue in self.teaching_cues)
+                or any(opening.startswith(cue) for cue in self.rule_openers))
+
     def is_example(self, text: str, start: int) -> bool:
         """Course material: the line marks a counter-example (❌ …) before the term."""
         line_start = text.rfind("\n", 0, start) + 1
         return any(marker in text[line_start:start] for marker in self.example_markers)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind(ch, 0, start) for ch in SENTENCE_BREAKS) + 1
+    his = [at for at in (text.find(ch, end) for ch in SENTENCE_BREAKS) if at != -1]
+    return text[lo:min(his) if his else len(text)]
 
 
 def _clause_before(text: str, start: int, window: int) -> str:

@@ -19,6 +19,7 @@ from app.services.coach.slots import (
     header_lines,
     key_line,
 )
+from app.services.coach.variants import simplified
 
 DEFAULT_TERMS_FILE = Path(__file__).resolve().parents[2] / "coach_terms.toml"
 EXCEPTION_REACH = 30  # characters around a hit an exception may cover
@@ -89,8 +90,24 @@ def _parse(path: Path) -> TermBook:
     if len(set(ids)) != len(ids):
         twice = next(i for i in ids if ids.count(i) > 1)
         raise TermsFileError(f"{path}: the id '{twice}' is used twice")
-    return TermBook(path, rules, ContextRules.from_data(data.get("rules", {})), categories,
-                    slot_rules)
+    return TermBook(path, rules, _context_rules(path, source, data.get("rules", {})),
+                    categories, slot_rules)
+
+
+def _context_rules(path: Path, source: str, data) -> ContextRules:
+    """[rules]: every word list (negation_cues, teaching_cues, address_cues…) is a list of
+    words; a broken one is refused naming its line."""
+    if not isinstance(data, dict):
+        raise TermsFileError(f"{path}: [rules] must be a table")
+    for key, value in data.items():
+        if key.endswith("_window"):
+            if not isinstance(value, int) or value < 0:
+                raise TermsFileError(f"{path}:{key_line(source, key)}: [rules] {key}: "
+                                     "must be a whole number")
+        elif not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+            raise TermsFileError(f"{path}:{key_line(source, key)}: [rules] {key}: "
+                                 "must be a list of words")
+    return ContextRules.from_data(data)
 
 
 def _where(path: Path, table: str, index: int, entry, lines: list[int]) -> str:
@@ -156,7 +173,7 @@ def find_terms(text: str, *, teaching: bool = False, book: TermBook | None = Non
     quoted example either), in order, never overlapping. The [[terms]] are placed first;
     a slot rule's hit is added where no term was found."""
     book = book or load_terms(terms_file)
-    folded = fold(text or "")
+    folded = simplified(fold(text or ""))
     quotes = quoted_spans(folded) if teaching else []
     chosen: list[tuple[int, int, TermRule]] = []
     for rules in (book.rules, book.slot_rules):
@@ -177,5 +194,7 @@ def _is_claim(book: TermBook, rule: TermRule, text: str, start: int, end: int,
         return False
     rules = book.context
     if rules.is_negated(text, start) or rules.is_mentioned(text, end):
+        return False
+    if rules.is_taught(text, start, end, teaching=teaching):
         return False
     return not (teaching and (inside(quotes, start, end) or rules.is_example(text, start)))

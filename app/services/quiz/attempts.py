@@ -19,18 +19,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import AttemptQuestion, QuestionVersion, QuizAttempt, User
+from app.models import AttemptQuestion, QuizAttempt, User
 from app.models.attempts import GRADING, IN_PROGRESS
 from app.models.quiz import Quiz
 from app.services.errors import DomainError, NotFound
 from app.services.privacy import refuse_pii
+from app.services.quiz.attempt_loading import (  # noqa: F401  (the attempt's readers)
+    load_attempt,
+    questions_as_stored,
+    with_versions,
+)
 from app.services.quiz.data import QuestionData, QuestionError
-from app.services.quiz.grading import finish_if_graded, grade_question
+from app.services.quiz.grading import final_values, finish_if_graded, finished, grade_question
 from app.services.quiz.layout import make_layout
 from app.services.quiz.quizzes import draw_questions, window_problem
 from app.services.quiz.types import get_type
@@ -112,7 +116,8 @@ def start(quiz: Quiz, user: User, now: datetime,
     attempt = db.session.get(QuizAttempt, attempt_id)
     attempt.questions = [AttemptQuestion(
         rank=position, question_id=item.question_id, version_id=item.version_id,
-        points=item.points, layout=make_layout(item.data, quiz.shuffle_options, rng))
+        points=item.points, must_pass=item.must_pass,
+        layout=make_layout(item.data, quiz.shuffle_options, rng))
         for position, item in enumerate(drawn)]
     db.session.flush()
     return attempt
@@ -134,56 +139,6 @@ def _deadline(quiz: Quiz, now: datetime) -> datetime | None:
         return quiz.closes_at if quiz.mode == "exam" else None
     deadline = now + timedelta(minutes=quiz.time_limit_minutes)
     return min(deadline, quiz.closes_at) if quiz.closes_at else deadline
-
-
-def load_attempt(attempt_id: int, user: User, *, questions: bool = True,
-                 versions: bool = True) -> QuizAttempt:
-    """The user's own attempt with its quiz, its questions and the versions they ask: two
-    statements. Without `versions` (a question page, an autosave: only the version asked is
-    read, when first needed) or without `questions` (交卷 reads them after its claim), less.
-    NotFound otherwise: another employee's attempt does not exist for them."""
-    query = (select(QuizAttempt).where(QuizAttempt.id == attempt_id,
-                                       QuizAttempt.user_id == user.id)
-             .options(joinedload(QuizAttempt.quiz)))
-    if questions:
-        rows = selectinload(QuizAttempt.questions)
-        query = query.options(rows.joinedload(AttemptQuestion.version, innerjoin=True)
-                              if versions else rows)
-    attempt = db.session.execute(query).scalar_one_or_none()
-    if attempt is None:
-        raise NotFound(_l("This attempt does not exist."))
-    return attempt
-
-
-def with_versions(attempt: QuizAttempt) -> QuizAttempt:
-    """The versions of all the attempt's questions (loaded without them), in one statement."""
-    rows = [row for row in attempt.questions if "version" in inspect(row).unloaded]
-    if rows:
-        versions = {version.id: version for version in db.session.execute(
-            select(QuestionVersion).where(QuestionVersion.id.in_(
-                {row.version_id for row in rows}))).scalars()}
-        for row in rows:
-            set_committed_value(row, "version", versions[row.version_id])
-    return attempt
-
-
-def questions_as_stored(attempt: QuizAttempt, *, versions: bool = False
-                        ) -> list[AttemptQuestion]:
-    """The attempt's questions read again (one statement): after `claim_open` or the claim of
-    `submit`, what a racing request committed just before is seen."""
-    query = (select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
-             .order_by(AttemptQuestion.rank).execution_options(populate_existing=True))
-    if versions:
-        query = query.options(joinedload(AttemptQuestion.version, innerjoin=True))
-    known = {} if versions or "questions" in inspect(attempt).unloaded else {
-        row.id: row.version for row in attempt.questions
-        if "version" not in inspect(row).unloaded}
-    rows = list(db.session.execute(query).scalars())
-    for row in rows:  # versions never change: the ones read already are kept, not read again
-        if row.id in known:
-            set_committed_value(row, "version", known[row.id])
-    set_committed_value(attempt, "questions", rows)
-    return rows
 
 
 def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
@@ -258,10 +213,13 @@ def question_at(attempt: QuizAttempt, position: int) -> AttemptQuestion:
 def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False) -> QuizAttempt:
     """Hand the attempt in and grade it; doing it again changes nothing.
 
-    Claimed first (a conditional UPDATE that waits for a racing answer's commit), then the
-    answers are read once, as stored now, with their versions: an answer saved just before
-    the claim is graded, one after it is refused (`claim_open`)."""
+    Graded first, then claimed only if no answer was saved since they were read
+    (`_graded_then_claimed`); otherwise claimed first (a conditional UPDATE that waits for a
+    racing answer's commit), then the answers are read as stored now, with their versions:
+    an answer saved just before the claim is graded, one after it is refused (`claim_open`)."""
     values = dict(state=GRADING, submitted_at=now, auto_submitted=auto, updated_at=now)
+    if attempt.state == IN_PROGRESS and _graded_then_claimed(attempt, now, values):
+        return attempt
     claimed = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id,
                                   QuizAttempt.state == IN_PROGRESS)
@@ -272,15 +230,49 @@ def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False) -> QuizAt
     for name, value in values.items():
         set_committed_value(attempt, name, value)
     rows = questions_as_stored(attempt, versions=True)
-    ungraded = [row for row in rows if row.fraction is None and not row.needs_review]
-    outcomes = [(row, grade_question(row)) for row in ungraded]
-    # only answers given count for the wrong-question book: a question left blank (not
-    # reached before the deadline, skipped in a practice round) was not answered wrongly
-    record_outcomes(attempt.user_id, [outcome for row, outcome in outcomes
-                                      if outcome is not None and row.response is not None], now)
+    outcomes = [(row, grade_question(row)) for row in rows
+                if row.fraction is None and not row.needs_review]
+    _record(attempt, outcomes, now)
     finish_if_graded(attempt, now)
     db.session.flush()
     return attempt
+
+
+def _graded_then_claimed(attempt: QuizAttempt, now: datetime, values: dict) -> bool:
+    """Read and grade the answers before taking any lock, then hand in and total with one
+    conditional UPDATE that holds only while the attempt's `updated_at` is the one read
+    (every saved answer moves it, `claim_open`): on SQLite the write lock is held for the
+    writes alone, not while 20 answers are graded. False (nothing written, the grades
+    forgotten) when an answer or 交卷 came in between."""
+    seen = attempt.updated_at
+    rows = questions_as_stored(attempt, versions=True)
+    with db.session.no_autoflush:  # the grades are written after the claim, not before
+        outcomes = [(row, grade_question(row)) for row in rows
+                    if row.fraction is None and not row.needs_review]
+        final = dict(values, **final_values(attempt, rows, now))
+        claimed = db.session.execute(
+            update(QuizAttempt).where(QuizAttempt.id == attempt.id,
+                                      QuizAttempt.state == IN_PROGRESS,
+                                      QuizAttempt.updated_at == seen)
+            .values(**final).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        for row, _outcome in outcomes:
+            db.session.expire(row)  # read again by the claim-first path
+        return False
+    for name, value in final.items():
+        set_committed_value(attempt, name, value)
+    _record(attempt, outcomes, now)
+    if "state" in final:
+        finished(attempt)
+    db.session.flush()
+    return True
+
+
+def _record(attempt: QuizAttempt, outcomes: list, now: datetime) -> None:
+    """Only answers given count for the wrong-question book: a question left blank (not
+    reached before the deadline, skipped in a practice round) was not answered wrongly."""
+    record_outcomes(attempt.user_id, [outcome for row, outcome in outcomes
+                                      if outcome is not None and row.response is not None], now)
 
 
 def expire_overdue_attempts(now: datetime, *, quiz_id: int | None = None,

@@ -207,6 +207,13 @@ def move_item(item: QuizItem, direction: str) -> None:
 def set_item_points(item: QuizItem, points: float | None) -> None:
     """What the question is worth in this quiz (None: the question's own points)."""
     item.points = _points(points)
+
+
+def set_item_rules(item: QuizItem, points: float | None, must_pass: bool) -> None:
+    """Points in this quiz and whether a wrong answer fails the exam whatever the total
+    (attempts already started keep the rule they started with)."""
+    set_item_points(item, points)
+    item.must_pass = bool(must_pass)
     db.session.flush()
 
 

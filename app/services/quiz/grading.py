@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt, User
 from app.models.attempts import FINISHED, GRADING
 from app.models.quiz import Quiz
+from app.services.analytics import taker_rows
 from app.services.assign.notify import notify
 from app.services.errors import DomainError
 from app.services.quiz.data import QuestionData, QuestionError
@@ -22,6 +23,7 @@ from app.services.quiz.wrong_book import record_outcomes
 from app.services.stale import check_seen, token
 
 Outcome = tuple[int, str, float]  # question id, type, fraction
+FULL = 1.0 - 1e-9
 
 
 def grade_question(row: AttemptQuestion) -> Outcome | None:
@@ -38,16 +40,52 @@ def grade_question(row: AttemptQuestion) -> Outcome | None:
 
 
 def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
-    """Total the attempt once nothing waits for a person: score, percent, pass/fail."""
-    if attempt.state != GRADING or any(row.needs_review for row in attempt.questions):
+    """Total the attempt once nothing waits for a person: score, percent, pass/fail; an exam
+    attempt is recorded among the quiz's takers (analytics.taker_rows, one statement)."""
+    if attempt.state != GRADING:
         return
-    attempt.score = round(sum(row.score or 0.0 for row in attempt.questions), 6)
-    attempt.max_score = round(sum(row.points for row in attempt.questions), 6)
-    attempt.percent = (round(100.0 * attempt.score / attempt.max_score, 2)
-                       if attempt.max_score else 0.0)
-    attempt.passed = attempt.percent >= attempt.pass_percent
-    attempt.state = FINISHED
-    attempt.finished_at = now
+    values = final_values(attempt, attempt.questions, now)
+    for name, value in values.items():
+        setattr(attempt, name, value)
+    if values:
+        finished(attempt)
+
+
+def finished(attempt: QuizAttempt) -> None:
+    """What follows an attempt becoming finished, however it was totalled (here, or by 交卷's
+    single conditional UPDATE in attempts): its place among the quiz's takers."""
+    taker_rows.attempt_finished(attempt)
+
+
+def final_values(attempt: QuizAttempt, rows: list[AttemptQuestion], now: datetime) -> dict:
+    """The totals of an attempt handed in with these graded answers, as `finish_if_graded`
+    writes them ({} while an answer waits for a person). A failed must-pass question fails
+    the attempt whatever the total."""
+    if any(row.needs_review for row in rows):
+        return {}
+    score = round(sum(row.score or 0.0 for row in rows), 6)
+    max_score = round(sum(row.points for row in rows), 6)
+    percent = round(100.0 * score / max_score, 2) if max_score else 0.0
+    passed = percent >= attempt.pass_percent and not _failed(rows)
+    return dict(score=score, max_score=max_score, percent=percent, passed=passed,
+                state=FINISHED, finished_at=now)
+
+
+def failed_must_pass(attempt: QuizAttempt) -> list[AttemptQuestion]:
+    """The must-pass questions of a graded attempt that did not earn full credit (in order):
+    any of them fails the exam, whatever the total."""
+    return _failed(attempt.questions)
+
+
+def _failed(rows: list[AttemptQuestion]) -> list[AttemptQuestion]:
+    return [row for row in rows
+            if row.must_pass and (row.fraction is None or row.fraction < FULL)]
+
+
+def cleared_must_pass(attempt: QuizAttempt) -> bool:
+    """No must-pass question failed this finished attempt: it reached its pass mark and
+    passed, or it fell short of the mark anyway (its questions need not be loaded)."""
+    return bool(attempt.passed) or (attempt.percent or 0.0) < attempt.pass_percent
 
 
 def grade_token(row: AttemptQuestion) -> str:
@@ -127,16 +165,18 @@ def quiz_result(quiz: Quiz, attempts: list[QuizAttempt]) -> QuizResult:
     if not done:
         return QuizResult(None, None, 0, waiting)
     scores = [a.percent for a in done]
-    method = quiz.grading_method
+    method, mark = quiz.grading_method, quiz.pass_percent
     if method == "last":
-        percent = scores[-1]
+        percent, passed = scores[-1], scores[-1] >= mark and cleared_must_pass(done[-1])
     elif method == "first":
-        percent = scores[0]
+        percent, passed = scores[0], scores[0] >= mark and cleared_must_pass(done[0])
     elif method == "average":
         percent = round(sum(scores) / len(scores), 2)
-    else:
+        passed = percent >= mark and cleared_must_pass(done[-1])
+    else:  # highest: passed when some attempt reached the mark with every must-pass item
         percent = max(scores)
-    return QuizResult(percent, percent >= quiz.pass_percent, len(done), waiting)
+        passed = any(a.percent >= mark and cleared_must_pass(a) for a in done)
+    return QuizResult(percent, passed, len(done), waiting)
 
 
 def review_allowed(attempt: QuizAttempt, now: datetime) -> bool:

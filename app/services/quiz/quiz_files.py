@@ -32,11 +32,15 @@ class QuizFile:
     owner_slug: str
     settings: dict
     questions: list[tuple[str, QuestionData]] = field(default_factory=list)
+    must_pass: set[str] = field(default_factory=set)  # keys of the must-pass questions
 
     @property
     def digest(self) -> str:
-        return digest({"settings": self.settings, "owner": [self.owner, self.owner_slug],
-                       "questions": [[key, q.to_dict()] for key, q in self.questions]})
+        snapshot = {"settings": self.settings, "owner": [self.owner, self.owner_slug],
+                    "questions": [[key, q.to_dict()] for key, q in self.questions]}
+        if self.must_pass:  # absent when unused: older files keep their digest
+            snapshot["must_pass"] = sorted(self.must_pass)
+        return digest(snapshot)
 
 
 def read_quiz_files(root: Path, courses_dir: Path, sop_dir: Path,
@@ -99,8 +103,15 @@ def _question(src: SourceFile, quiz: QuizFile, raw, index: int, at: int) -> None
     if any(key == other for other, _data in quiz.questions):
         src.error(src.line_of("key", at), _l("question key '%(key)s' is used twice", key=key))
         return
+    must_pass = raw.get("must_pass", False)
+    if not isinstance(must_pass, bool):
+        src.error(src.line_of("must_pass", at), _l("'must_pass' is true or false"))
+        return
     try:
-        quiz.questions.append((key, question_from_table(raw)))
+        quiz.questions.append((key, question_from_table(
+            {name: value for name, value in raw.items() if name != "must_pass"})))
+        if must_pass:
+            quiz.must_pass.add(key)
     except QuestionError as error:
         name = _key_of(error.field or "")
         line = src.line_of(name, at) if name in raw else at

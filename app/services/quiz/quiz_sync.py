@@ -90,8 +90,9 @@ def _apply(quiz: Quiz, quiz_file: QuizFile) -> None:
     questions = _questions(bank, quiz_file)
     by_question = {item.question_id: item for item in quiz.items}
     quiz.items = [by_question.get(q.id) or QuizItem(question=q) for q in questions]
-    for rank, item in enumerate(quiz.items):
-        item.rank = rank
+    keys = [key for key, _data in quiz_file.questions]
+    for rank, (item, key) in enumerate(zip(quiz.items, keys, strict=True)):
+        item.rank, item.must_pass = rank, key in quiz_file.must_pass
     db.session.add(quiz)
     db.session.flush()
 

@@ -43,6 +43,7 @@ class DrawnQuestion:
     type: str
     data: dict
     points: float
+    must_pass: bool = False
 
 
 def check_settings(quiz: Quiz) -> None:
@@ -113,7 +114,7 @@ def window_problem(quiz: Quiz, now: datetime):
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[DrawnQuestion]:
     """The questions of a new attempt: fixed items in order, then each draw rule's random
     picks (never a question twice); shuffled when the quiz says so."""
-    drawn = [_drawn(version, item.points) for item, version in _fixed(quiz)]
+    drawn = [_drawn(version, item.points, item.must_pass) for item, version in _fixed(quiz)]
     taken = {d.question_id for d in drawn}
     for rule in quiz.draw_rules:
         pool = [q for q in _candidates(rule) if q[0].id not in taken]
@@ -136,10 +137,12 @@ def question_count(quiz: Quiz) -> int:
     return len(quiz.items) + sum(rule.count for rule in quiz.draw_rules)
 
 
-def _drawn(version: QuestionVersion, points: float | None) -> DrawnQuestion:
+def _drawn(version: QuestionVersion, points: float | None,
+           must_pass: bool = False) -> DrawnQuestion:
     data = version.data
     return DrawnQuestion(version.question_id, version.id, data["type"], data,
-                         float(points if points is not None else data.get("points", 1.0)))
+                         float(points if points is not None else data.get("points", 1.0)),
+                         must_pass)
 
 
 def _current(query):

@@ -43,15 +43,17 @@ class QuizOverview:
     check: StartCheck
     result: QuizResult
     questions: int
+    handed_in: bool = False  # an overdue open attempt was submitted now: the view commits
 
 
 def quiz_overview(quiz: Quiz, user: User, now: datetime) -> QuizOverview:
     """The start page of `quiz` for `user` at `now`; an overdue open attempt is submitted first."""
     attempts = attempts_of(quiz, user)
-    if any(a.state == IN_PROGRESS and expire_if_overdue(a, now) for a in attempts):
+    handed_in = any(a.state == IN_PROGRESS and expire_if_overdue(a, now) for a in attempts)
+    if handed_in:
         attempts = attempts_of(quiz, user)
     return QuizOverview(quiz, attempts, check_start(quiz, user, attempts, now),
-                        quiz_result(quiz, attempts), question_count(quiz))
+                        quiz_result(quiz, attempts), question_count(quiz), handed_in)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -20,10 +20,12 @@ from app.models import AttemptQuestion, Question, QuestionVersion, QuizAttempt, 
 from app.models.assignments import Assignment
 from app.models.attempts import FINISHED
 from app.services.assign import follow
+from app.services.assign.members import assignee_pairs
 from app.services.assign.status import STATUSES, status_query
 from app.services.items.kinds import QUIZ
 from app.services.reports import percent
 from app.services.reports.filters import View, people_ids
+from app.services.scope import resolved_ids
 
 PAGE_SIZE = 50
 MAX_COLUMNS = 30  # the page shows the newest; the export has them all
@@ -88,29 +90,52 @@ class MatrixRow:
         return rates
 
 
-def status_rows(view: View, *where):
-    """`status_query` narrowed to the people and the assignments in view, as a MATERIALIZED
-    CTE: each pair's status is computed once per statement. As a subquery the database
-    inlined the whole status expression (with its correlated sign-off count) into every
-    aggregate over it — 25 copies in `team_extra._training_at`, whose inflated cost estimate
-    then made PostgreSQL JIT-compile 862 functions for 12 s (docs/performance.md)."""
-    people = people_ids(view, owing=False)
-    return (status_query(view.now, Assignment.id.in_(view.assignment_ids),
-                         User.id.in_(people), *where, user_filter=people)
-            .cte("team_status").prefix_with("MATERIALIZED"))
+def team_status(view: View) -> list:
+    """Every (assignment, person) status row in view — assignment_id, user_id, status,
+    started, done_at, due_at — read once per request (one statement) and kept on the view:
+    the columns' rates, the matrix's cells, the quiz table and the training trend are all
+    counted from these rows instead of four statements each computing them again. The
+    statement starts from the view's scope: the ids of the people in view (resolved first,
+    `scope.resolved_ids`) narrow the pairs and every progress subquery, the assignments in
+    view the targets."""
+    if "status" not in view.memo:
+        rows = []
+        if view.assignment_ids:
+            people = resolved_ids(people_ids(view, owing=False))
+            rows = list(db.session.execute(status_query(
+                view.now, Assignment.id.in_(view.assignment_ids), User.id.in_(people),
+                user_filter=people)))
+        view.memo["status"] = rows
+    return view.memo["status"]
 
 
-def columns(view: View) -> list[Column]:
+def column_rates(view: View) -> dict[int, Rates]:
+    """assignment id → its rates over the people in view who owe it."""
+    found: dict[int, Rates] = {}
+    for row in team_status(view):
+        rates = found.get(row.assignment_id)
+        if rates is None:
+            rates = found[row.assignment_id] = Rates()
+        rates.owed += 1
+        rates.counts[row.status] += 1
+    return found
+
+
+def owed_assignments(view: View) -> dict[int, Rates]:
+    """assignment id → empty rates, for the assignments in view someone in view owes."""
+    pairs = assignee_pairs(Assignment.id.in_(view.assignment_ids),
+                           User.id.in_(people_ids(view, owing=False))).subquery("owed")
+    return {i: Rates() for i in db.session.scalars(select(pairs.c.assignment_id).distinct())}
+
+
+def columns(view: View, *, rates: bool = True) -> list[Column]:
     """Every assignment in view that someone in view owes, newest first, with its rates
-    (three statements)."""
+    (the status rows, then the assignments and their titles). Without `rates` (an export's
+    headers) the rates stay empty and no status is computed: which assignments are owed
+    comes from the targets alone, so a streamed export holds no status rows in memory."""
     if not view.assignment_ids:
         return []
-    rows = status_rows(view)
-    counts = [func.sum(case((rows.c.status == s, 1), else_=0)) for s in STATUSES]
-    found = {row[0]: Rates(row[1], {s: int(n or 0) for s, n in zip(STATUSES, row[2:],
-                                                                        strict=True)})
-             for row in db.session.execute(select(rows.c.assignment_id, func.count(), *counts)
-                                           .group_by(rows.c.assignment_id))}
+    found = column_rates(view) if rates else owed_assignments(view)
     if not found:
         return []
     assignments = list(db.session.scalars(
@@ -140,7 +165,7 @@ class MatrixPage:
 def matrix_page(view: View, shown: list[Column], page: int,
                 per_page: int = PAGE_SIZE) -> MatrixPage:
     """One page of people (by department, then 工号) with their status on the shown columns
-    (three statements: count, page, cells)."""
+    (two statements: count, page; the cells come from the status rows)."""
     query = (select(User).where(User.id.in_(people_ids(view)))
              .options(joinedload(User.position))
              .order_by(User.department_id, User.login, User.id))
@@ -148,15 +173,18 @@ def matrix_page(view: View, shown: list[Column], page: int,
     users = list(pagination.items)
     rows = {u.id: MatrixRow(u, {}) for u in users}
     if users and shown:
-        ids = [u.id for u in users]
-        cells = status_query(view.now, Assignment.id.in_([c.assignment.id for c in shown]),
-                             User.id.in_(ids), user_filter=select(User.id).where(
-                                 User.id.in_(ids)))
-        for row in db.session.execute(cells):
+        for row in page_cells(view, [c.assignment.id for c in shown], list(rows)):
             rows[row.user_id].cells[row.assignment_id] = Cell(row.status, row.due_at,
                                                               row.done_at)
     return MatrixPage(list(rows.values()), pagination.page, pagination.pages or 1,
                       pagination.total or 0)
+
+
+def page_cells(view: View, assignment_ids: list[int], user_ids: list[int]) -> list:
+    """The status rows of these people on these assignments."""
+    wanted, people = set(assignment_ids), set(user_ids)
+    return [row for row in team_status(view)
+            if row.assignment_id in wanted and row.user_id in people]
 
 
 @dataclass
@@ -181,16 +209,12 @@ class QuizRow:
 
 def quiz_table(view: View, found: list[Column]) -> list[QuizRow]:
     """Per quiz assigned in view: who owes it, who passed, the team's finished attempts,
-    their average and pass rate (two statements)."""
+    their average and pass rate (one statement; who owes and passed come from the status
+    rows)."""
     titles = {c.assignment.quiz_id: c.title for c in found if c.assignment.kind == QUIZ.key}
     if not titles:
         return []
-    rows = status_rows(view, Assignment.kind == QUIZ.key)
-    owing = {quiz_id: (n, passed) for quiz_id, n, passed in db.session.execute(
-        select(Assignment.quiz_id, func.count(distinct(rows.c.user_id)),
-               func.count(distinct(case((rows.c.status == "completed", rows.c.user_id)))))
-        .join(Assignment, Assignment.id == rows.c.assignment_id)
-        .group_by(Assignment.quiz_id))}
+    owing = quiz_owing(view, found)
     stats = {row[0]: row[1:] for row in db.session.execute(
         select(QuizAttempt.quiz_id, func.count(), func.avg(QuizAttempt.percent),
                func.sum(case((QuizAttempt.passed.is_(True), 1), else_=0)))
@@ -205,6 +229,22 @@ def quiz_table(view: View, found: list[Column]) -> list[QuizRow]:
                              None if average is None else float(average),
                              int(attempts_passed or 0)))
     return table
+
+
+def quiz_owing(view: View, found: list[Column]) -> dict[int, tuple[int, int]]:
+    """quiz id → (people in view who owe it, of them those who completed it), each person
+    counted once however many assignments give them the quiz."""
+    quiz_of = {c.assignment.id: c.assignment.quiz_id for c in found
+               if c.assignment.kind == QUIZ.key}
+    owing: dict[int, set[int]] = {}
+    passed: dict[int, set[int]] = {}
+    for row in team_status(view):
+        quiz_id = quiz_of.get(row.assignment_id)
+        if quiz_id is not None:
+            owing.setdefault(quiz_id, set()).add(row.user_id)
+            if row.status == "completed":
+                passed.setdefault(quiz_id, set()).add(row.user_id)
+    return {q: (len(people), len(passed.get(q, ()))) for q, people in owing.items()}
 
 
 @dataclass

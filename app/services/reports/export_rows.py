@@ -26,6 +26,7 @@ from app.services.reports import dashboard, team_extra
 from app.services.reports.filters import View, people_ids
 from app.services.reports.record import EXAM_LABELS, Record
 from app.services.results.measures import AVERAGE, SUM, measure, rounded
+from app.services.scope import resolved_ids
 
 STATUS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
                  "completed": _l("Completed"), "overdue": _l("Overdue"), "failed": _l("Failed")}
@@ -43,7 +44,7 @@ def _rate(value: float | None) -> float | None:
 
 def matrix_export(view: View):
     """(headers, rows): everyone in view × every assignment in view, status as text."""
-    found = dashboard.columns(view)
+    found = dashboard.columns(view, rates=False)
     headers = [_l("Employee number"), _l("Name"), _l("Department"), _l("Position"),
                *[c.title for c in found], _l("Completed"), _l("Owed")]
     return headers, _matrix_rows(view, [c.assignment.id for c in found])
@@ -57,7 +58,7 @@ def _matrix_rows(view: View, ids: list[int]) -> Iterator[list]:
     people = (select(User.id, User.login, User.name, User.department_id, Position.name)
               .outerjoin(Position, Position.id == User.position_id)
               .where(User.id.in_(people_ids(view))).order_by(*order))
-    team = people_ids(view, owing=False)
+    team = resolved_ids(people_ids(view, owing=False))
     statuses = status_query(view.now, Assignment.id.in_(view.assignment_ids),
                             User.id.in_(team), user_filter=team).order_by(*order)
     cells = iter(stream_rows(statuses) if view.assignment_ids else ())
@@ -82,7 +83,7 @@ def quizzes_export(view: View):
 
 
 def questions_export(view: View):
-    quiz_ids = [c.assignment.quiz_id for c in dashboard.columns(view)
+    quiz_ids = [c.assignment.quiz_id for c in dashboard.columns(view, rates=False)
                 if c.assignment.kind == QUIZ.key]
     headers = [_l("Question"), _l("Type"), _l("Mean score (%)"), _l("Answers")]
     rows = [[q.stem, q.type, _rate(100 * q.mean), q.answers]

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -50,7 +50,8 @@ class Filters:
 class View:
     """Who looks (their scope: led department ids, None for everyone), with which filters,
     when, in which time zone local dates are read, and the ids of the assignments in view
-    (read once: `status_query` cannot nest a second `assignee_pairs`)."""
+    (read once: `status_query` cannot nest a second `assignee_pairs`). `memo` keeps what one
+    request computed once for every table of the page (the team's status rows)."""
 
     actor: User
     filters: Filters
@@ -58,6 +59,7 @@ class View:
     now: datetime
     zone: str = ZONE
     assignment_ids: tuple[int, ...] = ()
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def make_view(actor: User, raw: Filters, now: datetime, zone: str = ZONE) -> View:
@@ -73,7 +75,8 @@ def make_view(actor: User, raw: Filters, now: datetime, zone: str = ZONE) -> Vie
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         filters = replace(filters, date_from=filters.date_to, date_to=filters.date_from)
     view = View(actor, filters, scope, now, zone)
-    return replace(view, assignment_ids=tuple(db.session.scalars(_assignments_in_view(view))))
+    return replace(view, assignment_ids=tuple(db.session.scalars(_assignments_in_view(view))),
+                   memo={})
 
 
 def bounds(view: View) -> tuple[datetime | None, datetime | None]:

@@ -12,12 +12,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import PracticeRun, SopModule
@@ -25,7 +26,7 @@ from app.models.practice import RunReview
 from app.models.results import Metric, MetricResult
 from app.services.practice.rubric import criterion_label
 from app.services.reports import percent
-from app.services.reports.dashboard import status_rows
+from app.services.reports.dashboard import team_status
 from app.services.reports.filters import View, bounds, people_ids
 from app.services.results import measures
 from app.services.results.metrics import list_metrics
@@ -158,14 +159,18 @@ def _team_totals(view: View, metrics: list[Metric], first: date,
 
 
 def _training_at(view: View, ends: dict[str, list[datetime]]) -> dict[str, list]:
-    """kind → completion % of the pairs in view at each instant (one statement)."""
-    rows = status_rows(view)
+    """kind → completion % of the pairs in view at each instant (from the status rows)."""
     keys = [(kind, i) for kind, instants in ends.items() for i in range(len(instants))]
-    done = [func.sum(case((and_(rows.c.status == "completed",
-                                rows.c.done_at < ends[kind][i]), 1), else_=0))
-            for kind, i in keys]
-    owed, *counts = db.session.execute(select(func.count(), *done)).one()
+    owed, counts = training_counts(view, [ends[kind][i] for kind, i in keys])
     found: dict[str, list] = defaultdict(list)
     for (kind, _i), count in zip(keys, counts, strict=True):
         found[kind].append(percent(count, owed))
     return found
+
+
+def training_counts(view: View, instants: list[datetime]) -> tuple[int, list[int]]:
+    """(pairs in view, of them those completed before each instant)."""
+    rows = team_status(view)
+    done = sorted(row.done_at for row in rows
+                  if row.status == "completed" and row.done_at is not None)
+    return len(rows), [bisect_left(done, instant) for instant in instants]

@@ -136,3 +136,18 @@
     document.querySelectorAll("form[data-busy]").forEach(ready);
   });
 })();
+
+// The account menu (the name in the top bar, a <details>): a tap elsewhere or Escape closes it.
+(() => {
+  const menu = document.querySelector("[data-account-menu]");
+  if (!menu) return;
+  document.addEventListener("click", (event) => {
+    if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && menu.open) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+})();

@@ -2,14 +2,14 @@
 
 from flask import Blueprint
 
-from app.services.markdown import render_markdown, render_script
+from app.services.markdown import render_markdown_once, render_script
 
 bp = Blueprint("learn", __name__)
 
 
 @bp.context_processor
 def _renderers() -> dict:
-    return {"markdown": render_markdown, "script": render_script}
+    return {"markdown": render_markdown_once, "script": render_script}
 
 
 from app.web.learn import (  # noqa: E402,F401

@@ -13,6 +13,7 @@ from app.services.errors import DomainError, NotFound
 from app.services.items.kinds import QUIZ
 from app.services.quiz import attempts as quiz_attempts
 from app.services.quiz import taking
+from app.services.quiz.attempt_loading import load_attempt_at
 from app.services.quiz.grading import review_allowed
 from app.services.quiz.quizzes import find_quiz
 from app.services.quiz.types import TYPES
@@ -44,12 +45,21 @@ def _attempt_or_404(attempt_id: int, **load):
         abort(404)
 
 
+def _attempt_at_or_404(attempt_id: int, position: int | None):
+    """The attempt with the version of the question at `position` only (`load_attempt_at`)."""
+    try:
+        return load_attempt_at(attempt_id, current_user, position)
+    except NotFound:
+        abort(404)
+
+
 @bp.get("/quizzes/<quiz_slug>")
 @require(Permission.LEARN)
 def quiz(quiz_slug: str):
     overview = taking.quiz_overview(_quiz_or_404(quiz_slug), current_user, utcnow())
     page = render_template("learn/quiz.html", overview=overview)
-    db.session.commit()  # an overdue attempt was submitted
+    if overview.handed_in:  # an overdue attempt was submitted; otherwise a GET writes nothing
+        db.session.commit()
     return page
 
 
@@ -72,7 +82,8 @@ def start_quiz(quiz_slug: str):
 @require(Permission.LEARN)
 def attempt(attempt_id: int):
     """The question ?q=N of an open attempt, the 交卷 confirmation (?confirm=1), or the result."""
-    found = _attempt_or_404(attempt_id, versions=False)  # a question page reads its own only
+    asked = request.args.get("q", type=db_int)
+    found = _attempt_at_or_404(attempt_id, asked)  # a question page reads its own version only
     now = utcnow()
     overdue = quiz_attempts.expire_if_overdue(found, now)
     if found.state != IN_PROGRESS:
@@ -83,7 +94,7 @@ def attempt(attempt_id: int):
         page = render_template("learn/attempt_confirm.html", attempt=found,
                                views=taking.question_views(found))
     else:
-        page = _question_page(found, request.args.get("q", type=db_int), now)
+        page = _question_page(found, asked, now)
     if overdue:
         db.session.commit()  # the overdue attempt was submitted; otherwise nothing to write
     return page
@@ -105,8 +116,8 @@ def _question_page(found, position: int | None, now, status: int = 200, typed=No
 @require(Permission.LEARN)
 def answer(attempt_id: int):
     """Save one answer (quiz.js: JSON; a plain form: go on to the question asked for)."""
-    found = _attempt_or_404(attempt_id, versions=False)  # the one answered is read alone
     position, now = request.form.get("position", type=db_int), utcnow()
+    found = _attempt_at_or_404(attempt_id, position)  # with the version answered only
     try:
         kind = quiz_attempts.question_at(found, position).version.data["type"]
         row = taking.answer(found, position, raw_response(kind, request.form), now)

@@ -61,6 +61,7 @@ class PickerAddForm(GuardedForm):
 
 class ItemPointsForm(GuardedForm):
     points = FloatField(_l("Points in this quiz"), validators=[Optional()])
+    must_pass = BooleanField(_l("Must pass (a wrong answer fails the exam)"))
 
 
 class DrawRuleForm(GuardedForm):

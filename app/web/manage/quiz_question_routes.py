@@ -80,7 +80,8 @@ def quiz_item_move(item_id: int):
 @require(Permission.AUTHOR_CONTENT)
 def quiz_item_points(item_id: int):
     item, form = db.get_or_404(QuizItem, item_id), ItemPointsForm()
-    return post_action(form, lambda: authoring.set_item_points(item, form.points.data),
+    return post_action(form, lambda: authoring.set_item_rules(item, form.points.data,
+                                                              form.must_pass.data),
                        _back_to_quiz(item.quiz_id, f"item-{item.id}"), _("Saved."))
 
 

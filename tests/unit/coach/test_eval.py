@@ -12,7 +12,12 @@ from tests.conftest import ROOT
 
 SHIPPED_SET = ROOT / "tests" / "data" / "coach_eval.json"
 LATER_SETS = [ROOT / "tests" / "data" / name
-              for name in ("coach_eval_blind.json", "coach_eval_blind2.json")]
+              for name in ("coach_eval_blind.json", "coach_eval_blind2.json",
+                           "coach_eval_blind3.json", "coach_eval_blind4.json",
+                           "coach_eval_blind5.json", "coach_eval_blind6.json",
+                           "coach_eval_blind7.json", "coach_eval_blind8.json",
+                           "coach_eval_blind9.json", "coach_eval_blind10.json",
+                           "coach_eval_blind11.json")]
 
 
 def _eval(runner, *args):
@@ -43,6 +48,13 @@ def test_each_half_of_the_shipped_set_meets_the_goal(part):
 def test_the_sets_written_after_the_rules_meet_the_goal_now(path):
     result = evaluate(read_labelled_set(path))
     assert result.recall >= 0.90 and result.alarms_per_30 <= 1.0, result.as_dict()
+
+
+@pytest.mark.parametrize("path", LATER_SETS, ids=lambda p: p.stem)
+def test_each_later_set_has_40_risky_and_30_safe_lines(path):
+    lines = read_labelled_set(path)
+    assert (len(lines["risky"]), len(lines["safe"])) == (40, 30)
+    assert len(set(lines["risky"] + lines["safe"])) == 70
 
 
 def test_the_halves_split_each_list_at_even_and_odd_positions(tmp_path):

@@ -12,7 +12,8 @@ from tests.conftest import ROOT
 
 W = Window
 EXPECTED = {
-    "上线前1周": None, "上线前2周": None, "上线前3至4周": None, "候诊期间": None, "出院前": None,
+    "上线前1周": None, "上线前2周": None, "上线前，留足审查时间": None,
+    "推荐人询问朋友情况时": None, "上线前3至4周": None, "候诊期间": None, "出院前": None,
     "判断适合后3个工作日内": W("workdays", 3), "到院后5分钟内": W("minutes", 5),
     "医生面诊后、与客户沟通方案时": None, "发现异常后立即": None, "发现预警信号后立即": None,
     "团购客户到院时": None, "复查完成后1至3天内；无复查的项目在离院后第3天": W("days", 3),

@@ -132,3 +132,30 @@ def test_fill_blank_refuses_an_answer_that_is_only_punctuation():
     with pytest.raises(QuestionError) as caught:
         FILL.validate(samples.fill_blank(option("Botox", 1.0), option("。", 0.5)))
     assert caught.value.field == "payload.answers[1].text"
+
+
+@pytest.mark.parametrize("typed", ["2~3 天", "2-3天", "2－3天", "２～３天", "2–3天", "2—3天",
+                                   "2至3天", "2 到 3 天", "2 - 3天", "2~3天。"])
+def test_fill_blank_accepts_every_way_of_writing_a_range(typed):
+    question = samples.fill_blank(option("2~3天", 1.0))
+    assert score(question, typed) == 1.0
+
+
+def test_fill_blank_range_written_with_a_dash_in_the_key_accepts_a_tilde():
+    question = samples.fill_blank(option("15–30", 1.0))
+    assert score(question, "15～30") == 1.0
+
+
+def test_fill_blank_range_keeps_its_numbers():
+    question = samples.fill_blank(option("2~3天", 1.0))
+    assert score(question, "2~4天") == 0.0
+
+
+def test_fill_blank_ignores_spaces_next_to_chinese_characters():
+    question = samples.fill_blank(option("客户的预期", 1.0))
+    assert score(question, "客户的 预期…") == 1.0
+
+
+def test_fill_blank_unit_may_be_spaced_or_not():
+    question = samples.fill_blank(option("24小时", 1.0))
+    assert score(question, "24 小时") == 1.0

@@ -1,0 +1,108 @@
+"""Reading an attempt: with its quiz, questions and versions (`load_attempt`), as stored now
+after a claim (`questions_as_stored`), and as the question page and autosave read it
+(`load_attempt_at`): the attempt with its quiz, then its questions with the version of the
+one question asked joined in (two statements; selectinload then a lazy load of that
+version were three). The other questions' versions stay unloaded there: the page shows one
+question, the map needs only whether each is answered. The statements are built once per
+worker, with bound parameters."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, bindparam, inspect, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.extensions import db
+from app.models import AttemptQuestion, QuestionVersion, QuizAttempt, User
+from app.services.errors import NotFound
+
+
+def load_attempt_at(attempt_id: int, user: User, position: int | None) -> QuizAttempt:
+    """The user's own attempt (NotFound otherwise), its questions in order and the version
+    of the question at `position` (None: where the taker was, `current_rank`). A position
+    outside the attempt joins no version: it is read when asked for, as before."""
+    attempt = load_attempt(attempt_id, user, questions=False)
+    rank = attempt.current_rank if position is None else position
+    rows = db.session.execute(_statement(), {"attempt_id": attempt.id, "rank": rank}).all()
+    for row, version in rows:
+        if version is not None:
+            set_committed_value(row, "version", version)
+    set_committed_value(attempt, "questions", [row for row, _version in rows])
+    return attempt
+
+
+@lru_cache(maxsize=1)
+def _statement() -> Select:
+    """Built once per worker, with bound parameters."""
+    return (select(AttemptQuestion, QuestionVersion)
+            .outerjoin(QuestionVersion, and_(QuestionVersion.id == AttemptQuestion.version_id,
+                                             AttemptQuestion.rank == bindparam("rank")))
+            .where(AttemptQuestion.attempt_id == bindparam("attempt_id"))
+            .order_by(AttemptQuestion.rank))
+
+
+def load_attempt(attempt_id: int, user: User, *, questions: bool = True,
+                 versions: bool = True) -> QuizAttempt:
+    """The user's own attempt with its quiz, its questions and the versions they ask: two
+    statements. Without `versions` (only the version asked is read, when first needed) or
+    without `questions` (交卷 reads them after its claim), less. NotFound otherwise: another
+    employee's attempt does not exist for them."""
+    attempt = db.session.execute(_attempt_statement(questions, versions and questions), {
+        "attempt_id": attempt_id, "attempt_user": user.id}).scalar_one_or_none()
+    if attempt is None:
+        raise NotFound(_l("This attempt does not exist."))
+    return attempt
+
+
+@lru_cache(maxsize=4)
+def _attempt_statement(questions: bool, versions: bool) -> Select:
+    """`load_attempt`'s statement, built once per worker (with bound parameters): building
+    it cost more than running it on every question page, autosave and 交卷."""
+    query = (select(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"),
+                                       QuizAttempt.user_id == bindparam("attempt_user"))
+             .options(joinedload(QuizAttempt.quiz)))
+    if questions:
+        rows = selectinload(QuizAttempt.questions)
+        query = query.options(rows.joinedload(AttemptQuestion.version, innerjoin=True)
+                              if versions else rows)
+    return query
+
+
+def with_versions(attempt: QuizAttempt) -> QuizAttempt:
+    """The versions of all the attempt's questions (loaded without them), in one statement."""
+    rows = [row for row in attempt.questions if "version" in inspect(row).unloaded]
+    if rows:
+        versions = {version.id: version for version in db.session.execute(
+            select(QuestionVersion).where(QuestionVersion.id.in_(
+                {row.version_id for row in rows}))).scalars()}
+        for row in rows:
+            set_committed_value(row, "version", versions[row.version_id])
+    return attempt
+
+
+def questions_as_stored(attempt: QuizAttempt, *, versions: bool = False
+                        ) -> list[AttemptQuestion]:
+    """The attempt's questions read again (one statement): after `claim_open` or the claim of
+    `submit`, what a racing request committed just before is seen."""
+    known = {} if versions or "questions" in inspect(attempt).unloaded else {
+        row.id: row.version for row in attempt.questions
+        if "version" not in inspect(row).unloaded}
+    rows = list(db.session.execute(_stored_statement(versions),
+                                   {"attempt_id": attempt.id}).scalars())
+    for row in rows:  # versions never change: the ones read already are kept, not read again
+        if row.id in known:
+            set_committed_value(row, "version", known[row.id])
+    set_committed_value(attempt, "questions", rows)
+    return rows
+
+
+@lru_cache(maxsize=2)
+def _stored_statement(versions: bool) -> Select:
+    query = (select(AttemptQuestion).where(AttemptQuestion.attempt_id == bindparam("attempt_id"))
+             .order_by(AttemptQuestion.rank).execution_options(populate_existing=True))
+    if versions:
+        query = query.options(joinedload(AttemptQuestion.version, innerjoin=True))
+    return query
