@@ -138,16 +138,17 @@ def run_load(host: str, port: int, jobs: list[Job], duration: float, processes: 
              ) -> Measurement:
     """Run every job in its own thread for `duration` seconds, threads spread over processes.
 
-    The processes are forked: the caller must hold no open database connection then (a
-    child would inherit its socket, and its garbage collector's ROLLBACK on it left the
-    runner waiting for a reply the child had read: the client hung for minutes between
-    workloads; `Context.forget_connections`). A child that still does not answer within
-    the duration plus two request timeouts is an error, not a wait for ever."""
+    The processes are started fresh ("spawn"), not forked: a forked child inherited the
+    runner's open database sockets (its garbage collector's ROLLBACK on one left the runner
+    waiting for a reply the child had read) and the runner's SIGTERM handler, and once one
+    hung at a lock some runner thread held at the moment of the fork — the client hung for
+    minutes between workloads. A child that still does not answer within the duration plus
+    two request timeouts is an error, not a wait for ever."""
     processes = max(1, min(processes, len(jobs)))
     if processes == 1:
         return _run_threads(host, port, jobs, duration)
     shares = [jobs[i::processes] for i in range(processes)]
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
         pending = pool.map_async(_process, [(host, port, share, duration) for share in shares])
         try:
             parts = pending.get(timeout=duration + 2 * REQUEST_TIMEOUT)
