@@ -16,7 +16,8 @@ from pathlib import Path
 
 from app.services.coach.evaluate import read_labelled_set
 from app.services.coach.learned import ALARM_RATE, train_with_threshold
-from app.services.coach.terms import find_terms
+from app.services.coach.learned_layer import model_flags
+from app.services.coach.terms import find_terms, load_terms
 
 LESSON_REPLIES, SOP_SCRIPTS = "curriculum: lesson replies", "curriculum: SOP scripts"
 
@@ -62,11 +63,13 @@ def leave_one_out(sets: dict[str, dict], *, alarm_rate: float = ALARM_RATE,
 
 
 def measure(name: str, held: dict, model, terms_file=None) -> FoldResult:
-    def rules(line: str) -> bool:
-        return bool(find_terms(line, terms_file=terms_file, learned=False))
+    book = load_terms(terms_file)
 
-    risky_model = [model.flags(line) for line in held["risky"]]
-    safe_model = [model.flags(line) for line in held["safe"]]
+    def rules(line: str) -> bool:
+        return bool(find_terms(line, book=book, learned=False))
+
+    risky_model = [model_flags(book, model, line) for line in held["risky"]]
+    safe_model = [model_flags(book, model, line) for line in held["safe"]]
     return FoldResult(
         name, len(held["risky"]), len(held["safe"]), sum(risky_model), sum(safe_model),
         sum(m or rules(line) for m, line in zip(risky_model, held["risky"], strict=True)),
