@@ -91,8 +91,10 @@ def choose_threshold(sets: list[dict[str, list[str]]], alarm_rate: float = ALARM
     (each scored by a model trained on the others), at or under `alarm_rate`."""
     safe_scores: list[float] = []
     for index, held in enumerate(sets):
-        others = [s for i, s in enumerate(sets) if i != index]
-        model = NaiveBayes.train(*_pool(others))
+        risky, safe = _pool([s for i, s in enumerate(sets) if i != index])
+        if not risky or not safe:
+            continue  # nothing to learn from without this set
+        model = NaiveBayes.train(risky, safe)
         safe_scores += [model.line_score(line) for line in held["safe"]]
     allowed = int(alarm_rate * len(safe_scores))
     ranked = sorted(safe_scores, reverse=True)
