@@ -112,10 +112,16 @@ def _print_lint(report) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--part", type=click.Choice(PARTS), default="all", show_default=True,
               help="dev: the lines at even positions of each list; held-out: the odd ones.")
-def coach_eval_command(source: str, as_json: bool, part: str) -> None:
+@click.option("--leave-one-out", "leave_one_out", is_flag=True,
+              help="FILE is a folder of labelled sets: train the learned layer on all sets but "
+                   "one and measure it on that one, for each set.")
+def coach_eval_command(source: str, as_json: bool, part: str, leave_one_out: bool) -> None:
     """Measure the checker on a labelled set {"risky": [...], "safe": [...]}: recall, false
     alarms, and the lines it got wrong. Exit status 0 when the goal (recall ≥ 90 %, at most
     1 false alarm per 30 safe lines) is met, 1 when not, 2 when the file cannot be read."""
+    if leave_one_out:
+        from app.cli_coach_learned import run_leave_one_out
+        sys.exit(run_leave_one_out(source, PROJECT_ROOT, as_json, _terms_file()))
     try:
         result = evaluate(read_labelled_set(source, part), terms_file=_terms_file())
     except (EvalFileError, TermsFileError) as exc:
@@ -141,3 +147,8 @@ def _print_eval(result) -> None:
         click.echo(_("false alarm: %(text)s [%(terms)s]", text=alarm["text"],
                      terms="、".join(alarm["terms"])))
     click.echo(_("Goal met.") if result.goal_met else _("Goal not met."))
+
+
+from app.cli_coach_learned import build_model_command  # noqa: E402
+
+coach_cli.add_command(build_model_command)

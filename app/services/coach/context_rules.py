@@ -38,6 +38,7 @@ class ContextRules:
     statement_cues: tuple[str, ...] = ()
     address_cues: tuple[str, ...] = ()
     rule_openers: tuple[str, ...] = ()
+    reported_cues: tuple[str, ...] = ()  # also in negation_cues; apart for the learned layer
 
     @classmethod
     def from_data(cls, data: dict) -> ContextRules:
@@ -50,7 +51,7 @@ class ContextRules:
                    words("negation_prefixes"), words("not_negation"),
                    int(data.get("mention_window", 12)), words("mention_cues"),
                    words("example_markers"), words("teaching_cues"), words("statement_cues"),
-                   words("address_cues"), words("rule_openers"))
+                   words("address_cues"), words("rule_openers"), words("reported_cues"))
 
     def is_negated(self, text: str, start: int) -> bool:
         """A negation (or reported-speech) cue lies within the window before `start`, in the

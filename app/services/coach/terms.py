@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.services.coach.context_rules import ContextRules, fold, inside, quoted_spans
+from app.services.coach.learned_layer import learned_findings
 from app.services.coach.model import RISK, Finding
 from app.services.coach.slots import (
     SlotError,
@@ -55,6 +56,7 @@ class TermBook:
     context: ContextRules
     categories: dict[str, str]
     slot_rules: tuple[TermRule, ...] = ()
+    learned: dict[str, dict[str, str]] | None = None  # [learned.<family>] reason, suggestion
 
 
 def load_terms(path: str | Path | None = None) -> TermBook:
@@ -91,7 +93,19 @@ def _parse(path: Path) -> TermBook:
         twice = next(i for i in ids if ids.count(i) > 1)
         raise TermsFileError(f"{path}: the id '{twice}' is used twice")
     return TermBook(path, rules, _context_rules(path, source, data.get("rules", {})),
-                    categories, slot_rules)
+                    categories, slot_rules, _learned_texts(path, data.get("learned", {})))
+
+
+def _learned_texts(path: Path, data) -> dict[str, dict[str, str]]:
+    """[learned.<family>]: the reason and safer wording shown with a finding of the learned
+    layer (family: a category key, or "default")."""
+    if not isinstance(data, dict) or not all(
+            isinstance(v, dict) and all(isinstance(v.get(k), str) and v[k].strip()
+                                        for k in ("reason", "suggestion"))
+            for v in data.values()):
+        raise TermsFileError(f"{path}: [learned.<family>] needs a reason and a suggestion")
+    return {str(k): {"reason": v["reason"].strip(), "suggestion": v["suggestion"].strip()}
+            for k, v in data.items()}
 
 
 def _context_rules(path: Path, source: str, data) -> ContextRules:
@@ -168,10 +182,12 @@ def _compile(where: str, pattern: str, slots: dict[str, str]) -> re.Pattern:
 
 
 def find_terms(text: str, *, teaching: bool = False, book: TermBook | None = None,
-               terms_file: str | Path | None = None) -> list[Finding]:
+               terms_file: str | Path | None = None, learned: bool = True) -> list[Finding]:
     """Every risky claim in `text` (not negated, not talked about; with `teaching`, not a
     quoted example either), in order, never overlapping. The [[terms]] are placed first;
-    a slot rule's hit is added where no term was found."""
+    a slot rule's hit is added where no term was found; then, in a reply (not in teaching
+    mode) and with `learned`, the learned layer marks a sentence where no rule marked
+    anything (see learned_findings)."""
     book = book or load_terms(terms_file)
     folded = simplified(fold(text or ""))
     quotes = quoted_spans(folded) if teaching else []
@@ -182,10 +198,14 @@ def find_terms(text: str, *, teaching: bool = False, book: TermBook | None = Non
         for start, end, rule in sorted(hits, key=lambda h: (h[0], -h[1])):
             if end > start and not any(start < e and s < end for s, e, _r in chosen):
                 chosen.append((start, end, rule))
-    return [Finding(term=text[start:end], start=start, end=end, reason=rule.reason,
-                    suggestion=rule.suggestion, checker="terms", kind=RISK, rule=rule.id,
-                    category=book.categories.get(rule.category, rule.category))
-            for start, end, rule in sorted(chosen, key=lambda c: c[0])]
+    found = [Finding(term=text[start:end], start=start, end=end, reason=rule.reason,
+                     suggestion=rule.suggestion, checker="terms", kind=RISK, rule=rule.id,
+                     category=book.categories.get(rule.category, rule.category))
+             for start, end, rule in sorted(chosen, key=lambda c: c[0])]
+    if learned and not teaching and book.learned:
+        found = sorted(found + learned_findings(text, folded, book, found),
+                       key=lambda f: f.start)
+    return found
 
 
 def _is_claim(book: TermBook, rule: TermRule, text: str, start: int, end: int,

@@ -17,7 +17,7 @@ LATER_SETS = [ROOT / "tests" / "data" / name
                            "coach_eval_blind5.json", "coach_eval_blind6.json",
                            "coach_eval_blind7.json", "coach_eval_blind8.json",
                            "coach_eval_blind9.json", "coach_eval_blind10.json",
-                           "coach_eval_blind11.json")]
+                           "coach_eval_blind11.json", "coach_eval_blind12.json")]
 
 
 def _eval(runner, *args):
