@@ -107,28 +107,28 @@ def directory_sync(provider_name: str):
 @require(Permission.MANAGE_USERS)
 def directory_hospital(provider_name: str):
     provider = _provider(provider_name)
-    try:
-        map_hospital(provider, request.form.get("department_id", ""), _int("hospital_id"))
-    except DomainError as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
-        db.session.commit()
-        flash(_("Saved. The departments below it move there at the next sync."), "success")
-    return redirect(url_for("admin.directory"))
+    return _saved(lambda: map_hospital(provider, request.form.get("department_id", ""),
+                                       _int("hospital_id")),
+                  _("Saved. The departments below it move there at the next sync."))
 
 
 @bp.post("/directory/positions")
 @require(Permission.MANAGE_USERS)
 def directory_position():
+    return _saved(lambda: map_position(request.form.get("name", ""), _int("position_id")),
+                  _("Saved. The next sync gives this position to those who hold it."))
+
+
+def _saved(change, message: str):
+    """Apply one mapping change and commit, or roll back and show why; back to the page."""
     try:
-        map_position(request.form.get("name", ""), _int("position_id"))
+        change()
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
     else:
         db.session.commit()
-        flash(_("Saved. The next sync gives this position to those who hold it."), "success")
+        flash(message, "success")
     return redirect(url_for("admin.directory"))
 
 
