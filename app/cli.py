@@ -1,7 +1,7 @@
-"""Flask commands: seed-demo, demo, users import, content sync, questions import and export,
-reminders send (app/cli_reminders.py), coach check and lint (app/cli_coach.py), certificates
-issue (app/cli_certificates.py), backup create, verify and restore (app/cli_backup.py) — see
-README for the contracts."""
+"""Flask commands: seed-demo, demo, users import, content sync; questions import and export
+(app/cli_questions.py), reminders send (app/cli_reminders.py), coach check and lint
+(app/cli_coach.py), certificates issue (app/cli_certificates.py), backup create, verify and
+restore (app/cli_backup.py) — see README for the contracts."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from app.cli_directory import dingtalk_cli, wecom_cli
 from app.cli_errors import explain_database_errors
 from app.cli_locks import exclusive
 from app.cli_privacy import privacy_cli
+from app.cli_questions import questions_cli
 from app.cli_reminders import reminders_cli
 from app.cli_sign_ins import sign_ins_cli
 from app.extensions import db
@@ -31,9 +32,7 @@ from app.services.importers.roster import import_roster
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 content_cli = AppGroup("content", help="The shipped curriculum in courses/ and sop/.")
-questions_cli = AppGroup("questions", help="Question banks.")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PROGRESS_THRESHOLD = 200  # questions: more than this shows a progress bar on a terminal
 
 
 def _print_json(payload) -> None:
@@ -192,96 +191,6 @@ def _print_sync_report(report) -> None:
         click.echo(_("Positions created: %(names)s", names="、".join(report.positions_created)))
     if report.dry_run:
         click.echo(_("Dry run: nothing was written."))
-
-
-@questions_cli.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--bank", "bank_slug", required=True, help="The bank's slug (created when missing).")
-@click.option("--format", "fmt", type=click.Choice(["gift", "aiken", "xlsx"]), default=None,
-              help="The file's format (default: from its extension: .gift/.txt, .aiken, .xlsx).")
-@click.option("--dry-run", is_flag=True, help="Check the file without writing anything.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def questions_import_command(file: Path, bank_slug: str, fmt: str | None, dry_run: bool,
-                             as_json: bool) -> None:
-    """Import a GIFT, Aiken or Excel (.xlsx) file into a bank; any error → nothing is
-    written. On a terminal a progress bar shows for large files."""
-    from app.services.quiz.banks import import_questions
-
-    progress = None if as_json or not _stdout_is_tty() else _progress_bar
-    with exclusive(f"questions-import:{bank_slug}", as_json, enabled=not dry_run):
-        report = import_questions(bank_slug, file.name, file.read_bytes(), fmt,
-                                  dry_run=dry_run, progress=progress)
-        if report.errors or dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
-    if as_json:
-        _print_json(report.as_dict())
-    else:
-        _print_questions_report(report, bank_slug)
-    if report.errors:
-        sys.exit(1)
-
-
-def _stdout_is_tty() -> bool:
-    return sys.stdout.isatty()
-
-
-def _progress_bar(questions):
-    """Yield the questions back, with a progress bar when there are many."""
-    if len(questions) <= PROGRESS_THRESHOLD:
-        yield from questions
-        return
-    with click.progressbar(questions, label=_("Saving questions")) as bar:
-        yield from bar
-
-
-@questions_cli.command("export")
-@click.option("--bank", "bank_slug", required=True, help="The bank's slug.")
-@click.option("--format", "fmt", type=click.Choice(["gift", "xlsx"]), default=None,
-              help="gift or xlsx (default: xlsx when FILE ends in .xlsx, else gift).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE (default: standard output; required for xlsx).")
-def questions_export_command(bank_slug: str, fmt: str | None, output: Path | None) -> None:
-    """Export the current version of a bank's questions as GIFT or Excel (.xlsx)."""
-    from app.services.quiz.banks import export_bank, find_bank
-
-    fmt = fmt or ("xlsx" if output and output.suffix.lower() == ".xlsx" else "gift")
-    if fmt == "xlsx" and output is None:
-        click.echo(_("An Excel export needs a file: add -o FILE.xlsx."), err=True)
-        sys.exit(1)
-    try:
-        content = export_bank(find_bank(bank_slug).id, fmt)[0]
-    except DomainError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
-    if output is None:
-        click.echo(content.decode("utf-8"), nl=False)
-        return
-    output.write_bytes(content)
-    click.echo(_("Bank %(bank)s exported to %(path)s.", bank=bank_slug, path=str(output)))
-
-
-def _print_questions_report(report, bank_slug: str) -> None:
-    for error in report.errors:
-        click.echo(_("Line %(line)d: %(message)s", line=error.line, message=error.message),
-                   err=True)
-    if report.errors:
-        click.echo(_("%(count)d problems found; nothing was written.",
-                     count=len(report.errors)), err=True)
-        return
-    if report.dry_run:
-        click.echo(_("Check passed (nothing written): %(count)d questions to import.",
-                     count=report.imported))
-    else:
-        click.echo(_("Imported %(count)d questions into bank %(bank)s.",
-                     count=report.imported, bank=bank_slug))
-    for name, count in report.as_dict()["by_type"].items():
-        click.echo(f"  {name}\t{count}")
-    if report.skipped:
-        click.echo(_("Descriptions skipped: %(count)d.", count=report.skipped))
-    if report.bank_created:
-        click.echo(_("New bank created: %(bank)s.", bank=bank_slug))
 
 
 def register_cli(app: Flask) -> None:

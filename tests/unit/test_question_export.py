@@ -229,7 +229,7 @@ def test_cli_export_of_an_unknown_bank_fails_clearly(runner, app):
 @pytest.mark.parametrize(("count", "shown"), [(201, True), (200, False)])
 def test_cli_import_shows_progress_on_a_terminal_for_large_files(runner, app, tmp_path,
                                                                  monkeypatch, count, shown):
-    monkeypatch.setattr("app.cli._stdout_is_tty", lambda: True)
+    monkeypatch.setattr("app.cli_questions._stdout_is_tty", lambda: True)
     path = tmp_path / "big.xlsx"
     path.write_bytes(export_xlsx([BANK[3]] * count))
     result = runner.invoke(args=["questions", "import", str(path), "--bank", "big"])
