@@ -36,7 +36,7 @@ def font_for(text: str) -> str:
     every character of `text` that Noto Sans SC has; the others are left out (drawn as the
     font's blank .notdef, as before)."""
     chars = "".join(sorted(set(text) | set(ALWAYS)))
-    name = f"{FAMILY}-{hashlib.sha1(chars.encode()).hexdigest()[:12]}"
+    name = _name_of(chars)
     if name not in pdfmetrics.getRegisteredFontNames():
         with _LOCK:
             data = _truetype_subset(chars)
@@ -67,10 +67,17 @@ def _truetype_subset(chars: str) -> bytes:
         glyphs[glyph_name] = pen.glyph()
         advances[glyph_name] = glyph_set[glyph_name].width
     return _build(source, order, {code: name for code, name in chosen.items()}, glyphs,
-                  advances)
+                  advances, _name_of(chars))
 
 
-def _build(source: TTFont, order, cmap, glyphs, advances) -> bytes:
+def _name_of(chars: str) -> str:
+    """The font's name for this set of characters: also its PostScript name, which reportlab
+    registers its typeface under — were it the same for two subsets, the second certificate
+    would be drawn with the first's typeface and lose the characters only it has."""
+    return f"{FAMILY}-{hashlib.sha1(chars.encode()).hexdigest()[:12]}"
+
+
+def _build(source: TTFont, order, cmap, glyphs, advances, ps_name: str) -> bytes:
     builder = FontBuilder(source["head"].unitsPerEm, isTTF=True)
     builder.setupGlyphOrder(order)
     builder.setupCharacterMap(cmap)
@@ -83,7 +90,7 @@ def _build(source: TTFont, order, cmap, glyphs, advances) -> bytes:
     names = {record.nameID: str(record) for record in source["name"].names
              if record.platformID == 3 and record.nameID in NAMES_KEPT}
     builder.setupNameTable({"familyName": "Noto Sans SC", "styleName": "Regular",
-                            "psName": "NotoSansSC-Regular", "copyright": names.get(0, ""),
+                            "psName": ps_name, "copyright": names.get(0, ""),
                             "licenseDescription": names.get(13, ""),
                             "licenseInfoURL": names.get(14, "")})
     builder.setupOS2(sTypoAscender=os2.sTypoAscender, sTypoDescender=os2.sTypoDescender,

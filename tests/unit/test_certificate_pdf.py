@@ -6,6 +6,7 @@ extractable."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from pypdf import PdfReader
 
@@ -45,3 +46,12 @@ def test_the_text_stays_extractable():
     for line in ("星河医疗美容医院", "结业证书", "欧阳王小雨", "私域运营基础：添加企业微信",
                  "2026年12月6日", "AB12-CD34", "/certificates/verify/AB12-CD34"):
         assert line in text
+
+
+def test_certificates_with_different_characters_each_keep_their_own():
+    """Two certificates whose names need characters the other lacks, one after the other in
+    the same worker: each PDF still shows (and lets one copy) every character of its name."""
+    for name, title in (("龚翟", "《甄选课程》"), ("靳璐", "《蔚蓝话术》")):
+        text = replace(TEXT, name=name, title=title, document_title=f"结业证书 · {name}")
+        extracted = PdfReader(io.BytesIO(render_pdf(text))).pages[0].extract_text()
+        assert name in extracted and title in extracted, extracted
