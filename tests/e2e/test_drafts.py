@@ -77,7 +77,8 @@ def test_typed_lesson_text_survives_a_lost_session_and_goes_after_saving(browser
 
         page.locator("textarea[name=body]").fill("不会保存的草稿")
         page.wait_for_timeout(800)
-        page.locator("form[action$='/auth/logout'] button").click()
+        page.get_by_test_id("account-button").click()  # the account menu
+        page.get_by_test_id("logout").click()
         page.wait_for_load_state("load")
         _sign_in_again(page)
         page.goto(url)
