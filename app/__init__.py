@@ -68,10 +68,12 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from app.cli import register_cli
+    from app.tasks import init_queue
     from app.web.errors import register_error_handlers
     from app.web.security_headers import register_security_headers
     from app.web.templating import register_template_helpers
 
+    init_queue(app)
     register_cli(app)
     register_error_handlers(app)
     register_template_helpers(app)

@@ -25,6 +25,7 @@ from app.cli_privacy import privacy_cli
 from app.cli_questions import questions_cli
 from app.cli_reminders import reminders_cli
 from app.cli_sign_ins import sign_ins_cli
+from app.cli_worker import webhooks_cli, worker_command
 from app.extensions import db
 from app.services.demo import seed_demo
 from app.services.errors import DomainError
@@ -208,4 +209,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
     app.cli.add_command(wecom_cli)
     app.cli.add_command(dingtalk_cli)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(webhooks_cli)
     explain_database_errors(app.cli)

@@ -118,6 +118,13 @@ def load_settings(instance_path: str) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER") or None,
+        # The task queue (app/tasks.py, docs/webhooks.md): Redis when REDIS_URL is set, else a
+        # SQLite file under instance/; HUEY_IMMEDIATE=1 runs tasks inline (no worker).
+        "TASK_QUEUE": os.environ.get("TASK_QUEUE") or None,
+        "TASK_QUEUE_FILE": os.environ.get("TASK_QUEUE_FILE") or None,
+        "HUEY_IMMEDIATE": _bool("HUEY_IMMEDIATE", False),
+        # HH:MM (TIMEZONE): the worker runs the daily reminders then (unset: cron does).
+        "REMINDERS_AT": os.environ.get("REMINDERS_AT") or None,
         "REMINDER_DUE_SOON_DAYS": int(os.environ.get("REMINDER_DUE_SOON_DAYS", "2")),
         # A reminder claimed by a run that then crashed is sent by a run this much later.
         "REMINDER_CLAIM_MINUTES": int(os.environ.get("REMINDER_CLAIM_MINUTES", "15")),

@@ -65,6 +65,7 @@ def make_config(**overrides) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
         "UPLOAD_DIR": os.path.join(_tmp, "uploads"),
+        "TASK_QUEUE": "memory",  # the Huey queue in this process (tests/web/test_webhooks.py)
     }
     config.update(overrides)
     return config

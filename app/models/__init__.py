@@ -55,6 +55,7 @@ from app.models.quiz import (
 from app.models.records import ApiToken, AppSetting, Certificate
 from app.models.results import Metric, MetricResult
 from app.models.sign_ins import IdentityToken, SignInEvent, SignInThrottle, UserSession
+from app.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "Acknowledgement", "Assignment", "AssignmentExtension", "AssignmentTarget",
@@ -69,5 +70,5 @@ __all__ = [
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",
     "ApiToken", "AppSetting", "Certificate", "Lock", "IdentityToken", "SignInEvent",
     "SignInThrottle",
-    "UserSession",
+    "UserSession", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent",
 ]

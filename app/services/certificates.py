@@ -26,6 +26,7 @@ from app.permissions import Permission, permissions_of
 from app.services.errors import NotFound
 from app.services.items import kinds_for
 from app.services.scope import get_team_member
+from app.services.webhooks import emit, subscribed
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: no 0/O, no 1/I
 CODE_LENGTH = 12
@@ -73,8 +74,25 @@ def issue_due_certificates(now: datetime, user_ids: Iterable[int] | None = None
                for new_id in db.session.scalars(
                    insert(Certificate).values(rows[start:start + CHUNK])
                    .on_conflict_do_nothing().returning(Certificate.id))]
-    return list(db.session.scalars(select(Certificate).where(Certificate.id.in_(new_ids))
-                                   .order_by(Certificate.id))) if new_ids else []
+    issued = list(db.session.scalars(select(Certificate).where(Certificate.id.in_(new_ids))
+                                     .order_by(Certificate.id))) if new_ids else []
+    _emit_issued(issued, now)
+    return issued
+
+
+def _emit_issued(issued: list[Certificate], now: datetime) -> None:
+    """A `certificate.issued` webhook per new certificate (when an endpoint listens)."""
+    if not issued:
+        return
+    logins = dict(db.session.execute(select(User.id, User.login).where(
+        User.id.in_({c.user_id for c in issued}))).all()) if subscribed("certificate.issued") \
+        else {}
+    for cert in issued:
+        emit("certificate.issued", lambda cert=cert: {
+            "certificate_id": cert.id, "code": cert.code, "kind": cert.kind,
+            "item_id": cert.item_id, "title": cert.title,
+            "user_id": cert.user_id, "user_login": logins.get(cert.user_id, ""),
+            "issued_at": cert.issued_at}, now=now)
 
 
 def _references(kind: str, item_id: int) -> dict[str, int | None]:

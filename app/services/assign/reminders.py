@@ -25,6 +25,7 @@ from app.services.assign.channels.base import ChannelReport, OwedItem, RunContex
 from app.services.assign.channels.text import zone
 from app.services.assign.status import status_query
 from app.services.org import department_paths
+from app.services.webhooks import emit
 
 log = logging.getLogger("app.reminders")
 OPEN = ("not_started", "in_progress", "overdue")
@@ -65,7 +66,22 @@ def send_reminders(now: datetime, *, dry_run: bool, settings: Mapping,
             db.session.rollback()
             log.exception("reminder channel %s stopped", name)
             report.channels.append(ChannelReport(name, error=f"{type(exc).__name__}: {exc}"))
+    if not dry_run:
+        emit_overdue(ctx.owed, now)
     return report
+
+
+def emit_overdue(owed: list[OwedItem], now: datetime) -> None:
+    """The `assignment.overdue` webhook, once per person, assignment and due date (a new
+    deadline that passes again is a new event). The caller commits."""
+    for item in owed:
+        if item.overdue:
+            emit("assignment.overdue", {
+                "assignment_id": item.assignment_id, "kind": item.kind, "title": item.title,
+                "user_id": item.user_id, "user_login": item.login,
+                "required": item.required, "due_at": item.due_at}, now=now,
+                dedupe_key=f"assignment.overdue:{item.assignment_id}:{item.user_id}:"
+                           f"{int(item.due_at.timestamp())}")
 
 
 def owed_items(now: datetime, days: int) -> list[OwedItem]:
@@ -74,7 +90,7 @@ def owed_items(now: datetime, days: int) -> list[OwedItem]:
     title = func.coalesce(Course.title, Quiz.title, SopModule.title, LearningPath.title, "")
     rows = db.session.execute(
         select(status.c.user_id, status.c.assignment_id, status.c.status, status.c.due_at,
-               User.name, User.email, User.locale, User.department_id, Assignment.kind,
+               User.name, User.login, User.email, User.locale, User.department_id, Assignment.kind,
                Assignment.required, title.label("title"))
         .select_from(status)
         .join(User, User.id == status.c.user_id)
@@ -88,5 +104,5 @@ def owed_items(now: datetime, days: int) -> list[OwedItem]:
     return [OwedItem(user_id=r.user_id, user_name=r.name, email=r.email, locale=r.locale,
                      department_id=r.department_id, assignment_id=r.assignment_id,
                      kind=r.kind, title=r.title, due_at=r.due_at,
-                     overdue=r.status == "overdue", required=r.required)
+                     overdue=r.status == "overdue", required=r.required, login=r.login)
             for r in rows if r.status == "overdue" or r.due_at <= horizon]

@@ -19,6 +19,7 @@ from app.services.directory_sync.departments import DepartmentMap
 from app.services.directory_sync.report import SyncReport
 from app.services.errors import DomainError
 from app.services.identity.base import DirectoryMember, Provider
+from app.services.webhooks import user_synced
 
 SUPERVISOR = Role.SUPERVISOR.value
 # The password of an account the sync creates is 32 random bytes that nobody is ever told:
@@ -115,6 +116,7 @@ def _create(ctx: MemberContext, member: DirectoryMember) -> None:
     setattr(user, ctx.provider.user_column, member.userid)
     db.session.flush()
     _count(ctx, "created")
+    user_synced(user, "created", ctx.provider.name)
 
 
 def _update(ctx: MemberContext, user: User, member: DirectoryMember) -> None:
@@ -136,6 +138,7 @@ def _update(ctx: MemberContext, user: User, member: DirectoryMember) -> None:
     setattr(user, ctx.provider.user_column, member.userid)
     db.session.flush()
     _count(ctx, "updated")
+    user_synced(user, "updated", ctx.provider.name)
 
 
 def _wanted(ctx: MemberContext, user: User, member: DirectoryMember) -> accounts.UserData:
@@ -164,4 +167,5 @@ def _deactivate(ctx: MemberContext, user: User) -> bool:
         return False
     accounts.set_active(user, False, actor=None)
     _count(ctx, "deactivated")
+    user_synced(user, "deactivated", ctx.provider.name)
     return True

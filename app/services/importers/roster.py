@@ -17,6 +17,7 @@ from app.services.importers.report import ImportReport, RowError
 from app.services.importers.tabular import Column, Row, TableSpec, read_table
 from app.services.org import department_tree
 from app.services.validation import check_password_strength
+from app.services.webhooks import user_synced
 
 # The roster's columns (the first spelling is the template's header).
 COLUMNS = (
@@ -253,6 +254,7 @@ def _apply_row(report: RosterReport, user, data, active, password, hash_method: 
             user.active = False
         report.created += 1
         report.new_accounts.append((user.login, user.name, password))
+        user_synced(user, "created", "roster")
         return
     before = _snapshot(user)
     if active is False:
@@ -267,3 +269,5 @@ def _apply_row(report: RosterReport, user, data, active, password, hash_method: 
         report.unchanged += 1
     else:
         report.updated += 1
+        user_synced(user, "deactivated" if before[6] and not user.active else "updated",
+                    "roster")

@@ -31,6 +31,7 @@ from app.services.practice.access import can_review
 from app.services.practice.rubric import SCORES, rubric_of
 from app.services.privacy import refuse_pii
 from app.services.validation import clean_multiline
+from app.services.webhooks import emit
 
 MAX_REASON = 2000
 MAX_COMMENT = 2000
@@ -66,6 +67,12 @@ def review_run(actor: User, run: PracticeRun, decision: Decision, now: datetime,
     db.session.flush()
     notify(run.user_id, verdict, f"run-{verdict}:{run.id}:{submission.round}", now, url=url,
            title=run.version.title)
+    if verdict == "signed_off":
+        emit("run.signed_off", lambda: {
+            "run_id": run.id, "sop_module_id": run.module_id, "sop_title": run.version.title,
+            "user_id": run.user_id, "user_login": run.user.login, "case_code": run.case_code,
+            "round": submission.round, "reviewer_id": actor.id, "scores": scores,
+            "signed_off_at": now}, now=now)
     return review
 
 

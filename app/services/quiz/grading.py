@@ -21,6 +21,7 @@ from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.types import get_type, grade_by_person
 from app.services.quiz.wrong_book import record_outcomes
 from app.services.stale import check_seen, token
+from app.services.webhooks import emit
 
 Outcome = tuple[int, str, float]  # question id, type, fraction
 FULL = 1.0 - 1e-9
@@ -53,8 +54,21 @@ def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
 
 def finished(attempt: QuizAttempt) -> None:
     """What follows an attempt becoming finished, however it was totalled (here, or by 交卷's
-    single conditional UPDATE in attempts): its place among the quiz's takers."""
+    single conditional UPDATE in attempts): its place among the quiz's takers, and the
+    `attempt.graded` webhook of an exam attempt (practice rounds are the learner's own)."""
     taker_rows.attempt_finished(attempt)
+    if attempt.mode == "exam":
+        emit("attempt.graded", lambda: graded_payload(attempt), now=attempt.finished_at)
+
+
+def graded_payload(attempt: QuizAttempt) -> dict:
+    """The `attempt.graded` event's data (docs/webhooks.md)."""
+    return {"attempt_id": attempt.id, "quiz_id": attempt.quiz_id,
+            "quiz_title": attempt.quiz.title if attempt.quiz else "",
+            "user_id": attempt.user_id, "user_login": attempt.user.login,
+            "score": attempt.score, "max_score": attempt.max_score, "percent": attempt.percent,
+            "passed": attempt.passed, "submitted_at": attempt.submitted_at,
+            "graded_at": attempt.finished_at}
 
 
 def final_values(attempt: QuizAttempt, rows: list[AttemptQuestion], now: datetime) -> dict:

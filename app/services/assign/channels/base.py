@@ -41,6 +41,7 @@ class OwedItem:
     due_at: datetime
     overdue: bool
     required: bool
+    login: str = ""
 
 
 @dataclass
