@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Department, Hospital, Position, User
+from app.models import Department, Hospital, Position, User, WebhookDelivery
 from tests.conftest import restore_rows, snapshot_rows
 from tests.helpers import upload_settings
 
@@ -281,6 +281,11 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/admin/api-tokens", "GET"): ADMIN,
     ("/admin/api-tokens", "POST"): ADMIN,
     ("/admin/api-tokens/<int:token_id>/revoke", "POST"): ADMIN,
+    ("/admin/webhooks", "GET"): ADMIN,
+    ("/admin/webhooks", "POST"): ADMIN,
+    ("/admin/webhooks/<int:endpoint_id>/toggle", "POST"): ADMIN,
+    ("/admin/webhooks/<int:endpoint_id>/delete", "POST"): ADMIN,
+    ("/admin/webhooks/deliveries/<int:delivery_id>/replay", "POST"): ADMIN,
     # end of BI API
     # points and certificates: the certificate is the employee's (the demo supervisor leads
     # them; anyone else gets 404). An empty settings POST is shown again with its errors.
@@ -399,6 +404,7 @@ def _object_ids() -> dict[str, object]:
         **_results_ids(),
         # BI API
         **_api_token_ids(),
+        **_webhook_ids(),
         # points and certificates
         **_certificate_ids(),
     }
@@ -587,6 +593,22 @@ def _api_token_ids() -> dict[str, int]:
     token, _secret = create_token(person("admin"), "权限矩阵", ["users"], utcnow())
     db.session.commit()
     return {"token_id": token.id}
+
+
+def _webhook_ids() -> dict[str, int]:
+    """An endpoint of the admin's with one delivery waiting."""
+    from app.models.base import utcnow
+    from app.services.webhooks import emit
+    from app.services.webhooks.endpoints import create_endpoint
+    from tests.learning_factories import person
+
+    endpoint, _secret = create_endpoint(person("admin"), "http://127.0.0.1:9/hook",
+                                        ["survey.closed"], "", utcnow())
+    event = emit("survey.closed", {"survey_id": 1})
+    db.session.commit()
+    delivery = db.session.scalar(select(WebhookDelivery).where(
+        WebhookDelivery.event_id == event.id))
+    return {"endpoint_id": endpoint.id, "delivery_id": delivery.id}
 
 
 # points and certificates

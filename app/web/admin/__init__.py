@@ -12,4 +12,5 @@ from app.web.admin import (  # noqa: E402,F401
     sign_in_routes,
     token_routes,
     user_routes,
+    webhook_routes,
 )
