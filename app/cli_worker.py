@@ -37,5 +37,5 @@ def webhooks_deliver_command() -> None:
     """Send every webhook delivery that is due now, then exit."""
     from app.services.webhooks.delivery import deliver_due
 
-    count = deliver_due(db.session.commit)
+    count = deliver_due(db.session.commit, timeout=current_app.config["WEBHOOK_TIMEOUT"])
     click.echo(_("%(count)d webhook deliveries tried.", count=count))

@@ -125,6 +125,8 @@ def load_settings(instance_path: str) -> dict:
         "HUEY_IMMEDIATE": _bool("HUEY_IMMEDIATE", False),
         # HH:MM (TIMEZONE): the worker runs the daily reminders then (unset: cron does).
         "REMINDERS_AT": os.environ.get("REMINDERS_AT") or None,
+        # Seconds a webhook receiver has to answer (in the worker, never in a request).
+        "WEBHOOK_TIMEOUT": float(os.environ.get("WEBHOOK_TIMEOUT", "5")),
         "REMINDER_DUE_SOON_DAYS": int(os.environ.get("REMINDER_DUE_SOON_DAYS", "2")),
         # A reminder claimed by a run that then crashed is sent by a run this much later.
         "REMINDER_CLAIM_MINUTES": int(os.environ.get("REMINDER_CLAIM_MINUTES", "15")),

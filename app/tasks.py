@@ -59,7 +59,8 @@ def _register(huey: Huey, app: Flask) -> dict:
         from app.services.webhooks.delivery import deliver_due
 
         with app.app_context():  # a session of its own, even when run inline
-            return deliver_due(db.session.commit)
+            return deliver_due(db.session.commit,
+                               timeout=float(app.config.get("WEBHOOK_TIMEOUT", 5)))
 
     deliver = huey.task(name="deliver_webhooks")(deliver_webhooks)
     sweep = huey.periodic_task(crontab(minute="*"), name="deliver_webhooks_sweep")(

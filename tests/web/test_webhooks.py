@@ -1,0 +1,156 @@
+"""Outbound webhooks (issue 19): an admin registers an endpoint, events reach a local
+receiver signed so it can check them, failures are retried with backoff and can be replayed,
+a rolled-back change sends nothing, two workers send a delivery once."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from app.models.base import utcnow
+from app.services.webhooks import emit
+from app.services.webhooks.delivery import deliver_due
+from app.services.webhooks.endpoints import create_endpoint
+from tests.learning_factories import person
+from tests.practice_factories import make_run
+from tests.races import race
+from tests.review_helpers import decide
+from tests.webhook_servers import Receiver, verify
+
+
+def _queue(app):
+    huey = app.extensions["huey"]
+    return huey, [task.name for task in huey.pending()]
+
+
+def test_admin_adds_an_endpoint_and_a_signed_off_run_reaches_the_receiver_signed(
+        app, client, auth, demo):
+    huey = app.extensions["huey"]
+    huey.flush()
+    auth.as_role("admin")
+    for url, events, message in (
+            ("ftp://erp.clinic.local/hook", ["run.signed_off"], "只能使用 http:// 或 https://"),
+            ("https://admin:pw@erp.clinic.local/hook", ["run.signed_off"],
+             "不要在地址中写用户名或密码"),
+            ("http://erp.clinic.local/hook", [], "请至少选择一个事件")):
+        page = client.post("/admin/webhooks", data={"url": url, "events": events})
+        assert page.status_code == 200 and message in page.text, message
+    assert db.session.scalar(select(func.count(WebhookEndpoint.id))) == 0
+
+    with Receiver() as receiver:
+        created = client.post("/admin/webhooks", data={
+            "url": receiver.url, "description": "HR 系统",
+            "events": ["run.signed_off", "attempt.graded"]})
+        secret = re.search(r"whsec_[\w-]+", created.text).group(0)
+        assert created.headers["Cache-Control"] == "no-store"
+        listing = client.get("/admin/webhooks").text
+        assert secret not in listing and "whsec_••••••" + secret[-4:] in listing
+
+        run = make_run("employee", status="submitted")
+        decide(run, "supervisor", "signed_off")  # the review service, committed
+        assert receiver.received == []  # the change only queued the delivery
+        assert [task.name for task in huey.pending()] == ["deliver_webhooks"]
+        huey.execute(huey.dequeue())  # what the worker does
+
+        (headers, body), = receiver.received
+        assert verify(secret, headers, body)
+        assert not verify(secret, headers, body.replace(b"signed", b"Signed"))
+        event = json.loads(body)
+        assert event["type"] == headers["X-SOPA-Event"] == "run.signed_off"
+        assert event["id"] == headers["X-SOPA-Event-Id"]
+        assert event["data"]["run_id"] == run.id and event["data"]["user_login"] == "employee"
+        assert event["data"]["case_code"] == "CRM-2026-000123"
+    page = client.get("/admin/webhooks").text
+    assert re.search(r"已于 [\d\- :]+ 送达", page) and " · 204 · " in page
+
+
+def test_a_failing_endpoint_is_retried_with_backoff_then_failed_and_replayed(
+        app, client, auth, demo):
+    with Receiver() as receiver:
+        endpoint, _secret = create_endpoint(person("admin"), receiver.url,
+                                            ["survey.closed"], "", utcnow())
+        start = utcnow()
+        event = emit("survey.closed", {"survey_id": 5, "closed_at": start}, now=start)
+        db.session.commit()
+        receiver.statuses = [500] * 6
+        minutes = [0, 1, 6, 36, 156, 876]  # 1 min, 5 min, 30 min, 2 h, 12 h apart
+        for at in minutes:
+            assert deliver_due(db.session.commit, clock=lambda at=at: start + timedelta(
+                minutes=at, seconds=1)) == 1
+            assert deliver_due(db.session.commit, clock=lambda at=at: start + timedelta(
+                minutes=at, seconds=50)) == 0  # not due again yet
+        delivery = db.session.scalar(select(WebhookDelivery))
+        assert (delivery.status, delivery.tries, delivery.last_status) == ("failed", 6, 500)
+        attempts = db.session.scalars(select(WebhookAttempt)).all()
+        assert [a.status_code for a in attempts] == [500] * 6
+        assert "HTTP 500" in attempts[0].error
+        assert deliver_due(db.session.commit, clock=lambda: start + timedelta(days=3)) == 0
+
+        auth.as_role("admin")
+        page = client.get("/admin/webhooks").text
+        assert "已失败" in page and event.public_id in page
+        client.post(f"/admin/webhooks/deliveries/{delivery.id}/replay", follow_redirects=True)
+        assert deliver_due(db.session.commit) == 1
+        ids = {json.loads(body)["id"] for _headers, body in receiver.received}
+        assert ids == {event.public_id}  # the same event id every time: receivers dedupe
+        db.session.expire_all()
+        assert db.session.get(WebhookDelivery, delivery.id).status == "delivered"
+
+        receiver.delay = 0.5  # a receiver too slow for the worker's timeout
+        emit("survey.closed", {"survey_id": 6})
+        db.session.commit()
+        assert deliver_due(db.session.commit, timeout=0.1) == 1
+        slow = db.session.scalar(select(WebhookAttempt).order_by(WebhookAttempt.id.desc()))
+        assert slow.status_code is None and "timed out" in slow.error
+
+
+def test_a_rolled_back_change_sends_nothing_and_nobody_listening_writes_nothing(app, demo):
+    huey = app.extensions["huey"]
+    huey.flush()
+    assert emit("survey.closed", {"survey_id": 1}) is None  # no endpoint yet
+    create_endpoint(person("admin"), "http://127.0.0.1:9/hook", ["survey.closed"], "", utcnow())
+    db.session.commit()
+    huey.flush()
+    assert emit("certificate.expired", {"certificate_id": 1}) is None  # not subscribed
+    assert emit("survey.closed", {"survey_id": 1}) is not None
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(WebhookEvent.id))) == 0
+    assert db.session.scalar(select(func.count(WebhookDelivery.id))) == 0
+    assert huey.pending_count() == 0  # no nudge either
+
+
+def test_two_workers_racing_send_each_delivery_once(app, demo):
+    with Receiver() as receiver:
+        create_endpoint(person("admin"), receiver.url, ["class.attended"], "", utcnow())
+        for number in range(6):
+            emit("class.attended", {"class_id": 1, "user_id": number})
+        db.session.commit()
+        sent = race(app, lambda: deliver_due(db.session.commit, batch=3),
+                    lambda: deliver_due(db.session.commit, batch=3))
+        assert sum(sent) == 6
+        ids = [json.loads(body)["id"] for _headers, body in receiver.received]
+        assert len(ids) == len(set(ids)) == 6
+
+
+def test_an_overdue_assignment_is_emitted_once_per_due_date(app, demo):
+    from app.services.assign.channels.base import OwedItem
+    from app.services.assign.reminders import emit_overdue
+
+    create_endpoint(person("admin"), "http://127.0.0.1:9/hook", ["assignment.overdue"], "",
+                    utcnow())
+    due = utcnow() - timedelta(days=1)
+    owed = OwedItem(user_id=1, user_name="", email=None, locale=None, department_id=None,
+                    assignment_id=7, kind="course", title="广告法红线", due_at=due,
+                    overdue=True, required=True, login="10001")
+    for _day in range(2):  # two daily runs
+        emit_overdue([owed], utcnow())
+        db.session.commit()
+    events = db.session.scalars(select(WebhookEvent)).all()
+    assert [e.payload["assignment_id"] for e in events] == [7]
+    emit_overdue([OwedItem(**{**owed.__dict__, "due_at": due + timedelta(hours=1)})], utcnow())
+    assert db.session.scalar(select(func.count(WebhookEvent.id))) == 2  # a new deadline
