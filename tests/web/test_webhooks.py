@@ -154,3 +154,30 @@ def test_an_overdue_assignment_is_emitted_once_per_due_date(app, demo):
     assert [e.payload["assignment_id"] for e in events] == [7]
     emit_overdue([OwedItem(**{**owed.__dict__, "due_at": due + timedelta(hours=1)})], utcnow())
     assert db.session.scalar(select(func.count(WebhookEvent.id))) == 2  # a new deadline
+
+
+def test_a_graded_exam_and_a_roster_import_emit_their_events(app, demo):
+    from app.services.importers.roster import import_roster
+    from app.services.quiz.grading import grade_by_hand
+    from tests.helpers import GOOD_ROWS, TEST_HASH, xlsx_bytes
+    from tests.web.quiz_helpers import quiz_with_short_answer, short_row, submit_attempt
+
+    create_endpoint(person("admin"), "http://127.0.0.1:9/hook",
+                    ["attempt.graded", "user.synced"], "", utcnow())
+    db.session.commit()
+    attempt = submit_attempt(quiz_with_short_answer(), "employee")
+    assert db.session.scalar(select(func.count(WebhookEvent.id))) == 0  # waits for a grader
+    grade_by_hand(short_row(attempt), person("supervisor"), 2.0, "好", [], utcnow())
+    db.session.commit()
+    graded = db.session.scalar(select(WebhookEvent).where(WebhookEvent.type == "attempt.graded"))
+    assert graded.payload["attempt_id"] == attempt.id and graded.payload["percent"] == 100.0
+    assert graded.payload["user_login"] == "employee" and graded.payload["passed"] is True
+
+    report = import_roster("花名册.xlsx", xlsx_bytes(GOOD_ROWS), dry_run=False, max_rows=100,
+                           hash_method=TEST_HASH)
+    db.session.commit()
+    synced = db.session.scalars(select(WebhookEvent).where(WebhookEvent.type == "user.synced")
+                                ).all()
+    assert len(synced) == report.created + report.updated > 0
+    assert {e.payload["source"] for e in synced} == {"roster"}
+    assert {e.payload["change"] for e in synced} <= {"created", "updated"}

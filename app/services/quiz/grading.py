@@ -57,7 +57,7 @@ def finished(attempt: QuizAttempt) -> None:
     single conditional UPDATE in attempts): its place among the quiz's takers, and the
     `attempt.graded` webhook of an exam attempt (practice rounds are the learner's own)."""
     taker_rows.attempt_finished(attempt)
-    if attempt.mode == "exam":
+    if attempt.mode == "exam" and attempt.state == FINISHED:
         emit("attempt.graded", lambda: graded_payload(attempt), now=attempt.finished_at)
 
 

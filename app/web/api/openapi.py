@@ -12,13 +12,15 @@ from app.services.bi.fields import Resource
 from app.services.bi.paging import DEFAULT_LIMIT, MAX_LIMIT
 from app.services.bi.registry import RESOURCES
 from app.web.api import bp
+from app.web.api.openapi_webhooks import webhooks_document
 
 REF = "#/components/"
 DESCRIPTION = (
     "Read-only JSON for BI tools. Authenticate with `Authorization: Bearer <token>`; an "
     "administrator creates tokens (Administration → API tokens), each limited to some "
     f"scopes ({', '.join(SCOPES)}). Lists are keyset pages: follow `next_cursor` until it is "
-    "null. Timestamps are ISO 8601 in UTC with a trailing Z. See docs/api.md.")
+    "null. Timestamps are ISO 8601 in UTC with a trailing Z. See docs/api.md. The events SOP "
+    "Academy posts to webhook endpoints are under `x-webhooks` (docs/webhooks.md).")
 
 PARAMETERS = {
     "limit": {"name": "limit", "in": "query", "required": False,
@@ -93,6 +95,8 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}],
         "paths": {f"/{r.name}": {"get": _operation(r)} for r in RESOURCES},
+        # OpenAPI 3.1's `webhooks`, as an extension in this 3.0 document: docs/webhooks.md
+        "x-webhooks": webhooks_document(),
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "An API token (sopa_…)."}},
