@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -181,3 +181,27 @@ def test_a_graded_exam_and_a_roster_import_emit_their_events(app, demo):
     assert len(synced) == report.created + report.updated > 0
     assert {e.payload["source"] for e in synced} == {"roster"}
     assert {e.payload["change"] for e in synced} <= {"created", "updated"}
+
+
+def test_the_worker_runs_the_reminders_when_asked_and_the_deliver_command_sends(
+        app, runner, demo):
+    from huey import MemoryHuey
+
+    from app.tasks import _register
+
+    app.config["REMINDERS_AT"] = "09:00"  # China time: 01:00 UTC
+    tasks = _register(MemoryHuey("t", utc=True), app)
+    daily = tasks["send_reminders_daily"]
+    due = [hour for hour in range(24)
+           if daily.s().validate_datetime(datetime(2026, 3, 1, hour, 0))]  # Huey: naive UTC
+    assert due == [1]
+    report = daily.call_local()
+    assert report["dry_run"] is False and "inapp" in report["channels"]
+
+    with Receiver() as receiver:
+        create_endpoint(person("admin"), receiver.url, ["survey.closed"], "", utcnow())
+        emit("survey.closed", {"survey_id": 9})
+        db.session.commit()
+        result = runner.invoke(args=["webhooks", "deliver"])
+        assert result.exit_code == 0 and "1" in result.output
+        assert len(receiver.received) == 1
