@@ -50,6 +50,7 @@ def test_admin_adds_an_endpoint_and_a_signed_off_run_reaches_the_receiver_signed
         assert created.headers["Cache-Control"] == "no-store"
         listing = client.get("/admin/webhooks").text
         assert secret not in listing and "whsec_••••••" + secret[-4:] in listing
+        assert "run.signed_off — SOP 实操已审核通过" in listing  # the events, in Chinese
 
         run = make_run("employee", status="submitted")
         decide(run, "supervisor", "signed_off")  # the review service, committed

@@ -1,5 +1,6 @@
 """The form for a new webhook endpoint."""
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 
@@ -16,6 +17,6 @@ class WebhookForm(GuardedForm):
                                      "on the clinic's intranet are allowed."))
     description = StringField(_l("Description"),
                               description=_l("Which system receives it, e.g. “HR system”."))
-    events = MultiCheckboxField(_l("Events"),
-                                choices=choices((name, f"{name} — {spec['label']}")
-                                                for name, spec in EVENTS.items()))
+    events = MultiCheckboxField(_l("Events"), choices=choices(
+        (name, LazyString(lambda name=name, label=spec["label"]: f"{name} — {label}"))
+        for name, spec in EVENTS.items()))  # the label in the reader's language
