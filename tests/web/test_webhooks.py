@@ -157,14 +157,17 @@ def test_an_overdue_assignment_is_emitted_once_per_due_date(app, demo):
     assert db.session.scalar(select(func.count(WebhookEvent.id))) == 2  # a new deadline
 
 
-def test_a_graded_exam_and_a_roster_import_emit_their_events(app, demo):
+def test_a_graded_exam_a_certificate_and_a_roster_import_emit_their_events(app, demo):
+    from app.services.certificates import issue_due_certificates
     from app.services.importers.roster import import_roster
     from app.services.quiz.grading import grade_by_hand
     from tests.helpers import GOOD_ROWS, TEST_HASH, xlsx_bytes
+    from tests.learning_factories import make_course
+    from tests.points_factories import complete_lessons
     from tests.web.quiz_helpers import quiz_with_short_answer, short_row, submit_attempt
 
     create_endpoint(person("admin"), "http://127.0.0.1:9/hook",
-                    ["attempt.graded", "user.synced"], "", utcnow())
+                    ["attempt.graded", "user.synced", "certificate.issued"], "", utcnow())
     db.session.commit()
     attempt = submit_attempt(quiz_with_short_answer(), "employee")
     assert db.session.scalar(select(func.count(WebhookEvent.id))) == 0  # waits for a grader
@@ -173,6 +176,17 @@ def test_a_graded_exam_and_a_roster_import_emit_their_events(app, demo):
     graded = db.session.scalar(select(WebhookEvent).where(WebhookEvent.type == "attempt.graded"))
     assert graded.payload["attempt_id"] == attempt.id and graded.payload["percent"] == 100.0
     assert graded.payload["user_login"] == "employee" and graded.payload["passed"] is True
+
+    course = make_course("hook-course", [("l1", "一", "x")], title="私域运营基础")
+    complete_lessons("employee", course, ["l1"])
+    cert, = issue_due_certificates(utcnow())
+    db.session.commit()
+    issued = db.session.scalar(select(WebhookEvent).where(
+        WebhookEvent.type == "certificate.issued"))
+    assert issued.payload == {
+        "certificate_id": cert.id, "code": cert.code, "kind": "course", "item_id": course.id,
+        "title": "私域运营基础", "user_id": cert.user_id, "user_login": "employee",
+        "issued_at": cert.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
     report = import_roster("花名册.xlsx", xlsx_bytes(GOOD_ROWS), dry_run=False, max_rows=100,
                            hash_method=TEST_HASH)
