@@ -220,3 +220,24 @@ def test_the_worker_runs_the_reminders_when_asked_and_the_deliver_command_sends(
         result = runner.invoke(args=["webhooks", "deliver"])
         assert result.exit_code == 0 and "1" in result.output
         assert len(receiver.received) == 1
+
+
+def test_the_webhooks_page_is_constant_in_the_number_of_deliveries(client, auth, demo,
+                                                                   count_statements):
+    def statements() -> int:
+        with count_statements() as counted:
+            assert client.get("/admin/webhooks").status_code == 200
+        return counted()
+
+    auth.as_role("admin")
+    for url in ("http://127.0.0.1:9/a", "http://127.0.0.1:9/b"):
+        create_endpoint(person("admin"), url, ["survey.closed"], "", utcnow())
+    emit("survey.closed", {"survey_id": 1})
+    db.session.commit()
+    few = statements()
+    for number in range(2, 8):
+        emit("survey.closed", {"survey_id": number})
+    db.session.commit()
+    deliver_due(db.session.commit, timeout=0.5)  # nothing listens on port 9: 14 tries logged
+    assert statements() == few
+    assert client.get("/admin/webhooks").text.count("Connection refused") == 14
