@@ -241,3 +241,17 @@ def test_the_webhooks_page_is_constant_in_the_number_of_deliveries(client, auth,
     deliver_due(db.session.commit, timeout=0.5)  # nothing listens on port 9: 14 tries logged
     assert statements() == few
     assert client.get("/admin/webhooks").text.count("Connection refused") == 14
+
+
+def test_the_openapi_document_describes_every_event(client):
+    from app.services.webhooks.events import EVENT_TYPES
+
+    hooks = client.get("/api/v1/openapi.json").get_json()["x-webhooks"]
+    assert sorted(hooks) == sorted(EVENT_TYPES)
+    body = hooks["attempt.graded"]["post"]["requestBody"]["content"]["application/json"]
+    data = body["schema"]["properties"]["data"]["properties"]
+    assert data["percent"] == {"type": "number"}
+    assert data["graded_at"] == {"type": "string", "format": "date-time"}
+    assert body["example"]["type"] == "attempt.graded"
+    headers = {p["name"] for p in hooks["attempt.graded"]["post"]["parameters"]}
+    assert "X-SOPA-Signature" in headers
