@@ -118,19 +118,34 @@ def claim_due(now: datetime, limit: int = 20) -> list[int]:
         .execution_options(synchronize_session=False)).rowcount == 1]
 
 
-def send(delivery_id: int, now: datetime, post: Post = http_post,
-         timeout: float = TIMEOUT) -> str:
-    """One try of a delivery we claimed: post, log the try, schedule the next or finish.
-    The delivery's new status. Flushes only."""
+@dataclass(frozen=True)
+class Try:
+    """What one try needs, read before the network call (no transaction stays open while a
+    receiver thinks)."""
+
+    delivery_id: int
+    claimed_at: datetime
+    tries: int
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def prepare(delivery_id: int, now: datetime) -> Try:
+    """The try of a delivery we claimed: its address, signed body and headers."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
     body = body_of(delivery)
-    started = time.monotonic()
-    outcome = post(delivery.endpoint.url, body, headers_for(delivery, body, now), timeout)
-    millis = int((time.monotonic() - started) * 1000)
+    return Try(delivery.id, delivery.claimed_at, delivery.tries, delivery.endpoint.url, body,
+               headers_for(delivery, body, now))
+
+
+def record(job: Try, outcome: Outcome, millis: int, now: datetime) -> str:
+    """Log the try and schedule the next one, or finish (delivered, or failed after the last
+    retry); only while our claim stands. The delivery's new status. Flushes only."""
     error = outcome.error[:ERROR_LENGTH]
-    db.session.add(WebhookAttempt(delivery_id=delivery.id, attempted_at=now, error=error,
+    db.session.add(WebhookAttempt(delivery_id=job.delivery_id, attempted_at=now, error=error,
                                   status_code=outcome.status, duration_ms=millis))
-    tries = delivery.tries + 1
+    tries = job.tries + 1
     if outcome.status is not None and 200 <= outcome.status < 300 and not error:
         values = dict(status=DELIVERED, delivered_at=now, last_error="")
     elif tries <= len(BACKOFF):
@@ -140,8 +155,8 @@ def send(delivery_id: int, now: datetime, post: Post = http_post,
         values = dict(status=FAILED, last_error=error)
     db.session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery.id, WebhookDelivery.status == SENDING,
-               WebhookDelivery.claimed_at == delivery.claimed_at)
+        .where(WebhookDelivery.id == job.delivery_id, WebhookDelivery.status == SENDING,
+               WebhookDelivery.claimed_at == job.claimed_at)
         .values(tries=tries, last_status=outcome.status, claimed_at=None, **values)
         .execution_options(synchronize_session=False))
     db.session.flush()
@@ -173,7 +188,11 @@ def deliver_due(commit: Callable[[], None], clock: Callable[[], datetime] = utcn
         commit()
         for delivery_id in ids:
             try:
-                send(delivery_id, clock(), post, timeout)
+                job = prepare(delivery_id, clock())
+                commit()  # ends the read: no transaction is open during the POST
+                started = time.monotonic()
+                outcome = post(job.url, job.body, job.headers, timeout)
+                record(job, outcome, int((time.monotonic() - started) * 1000), clock())
                 commit()
                 count += 1
             except Exception:  # one broken delivery never stops the others
