@@ -160,5 +160,5 @@ def test_each_guide_shows_exactly_its_roles_pictures():
             assert shown == expected, (
                 f"{guide.name} shows {shown}; the screenshot test takes {expected} for {role}")
     on_disk = {path.name for path in IMAGES.iterdir()}
-    assert on_disk == taken, f"docs/guides/img/ holds pictures nobody takes: {on_disk - taken}, "\
-        f"or lacks {taken - on_disk} (run this module to take them)"
+    assert not on_disk - taken, f"docs/guides/img/ holds pictures no guide shows: {on_disk - taken}"
+    assert not taken - on_disk, f"docs/guides/img/ lacks {taken - on_disk}: run this module"
