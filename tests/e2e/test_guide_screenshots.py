@@ -47,7 +47,7 @@ SHOTS: dict[str, tuple[dict, list[tuple[str, str, str, str]]]] = {
     ]),
     "supervisor": (DESKTOP, [
         ("supervisor-assign.png", "/team/assignments/new", "布置任务", ""),
-        ("supervisor-dashboard.png", "/team/dashboard", "团队看板", ""),
+        ("supervisor-dashboard.png", "/team/dashboard", "团队看板", "matrix"),
         ("supervisor-review.png", "/review/runs/{waiting_run}", "线上咨询到首次到院邀约",
          "rubric"),
         ("supervisor-results.png", "/results/team", "团队成果", ""),
