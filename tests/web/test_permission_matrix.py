@@ -323,6 +323,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/admin/positions/<int:position_id>/delete", "POST"): ADMIN,
     ("/admin/users", "GET"): ADMIN,
     ("/admin/users/export", "GET"): (LOGIN, DENY, DENY, DENY, 400),  # no ?format=
+    ("/admin/org/export", "GET"): (LOGIN, DENY, DENY, DENY, 400),  # no ?format=
     ("/admin/users/new", "GET"): ADMIN,
     ("/admin/users/new", "POST"): ADMIN,
     ("/admin/users/<int:user_id>/edit", "GET"): ADMIN,

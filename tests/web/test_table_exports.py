@@ -168,6 +168,12 @@ def test_the_user_list_downloads_as_a_roster_that_imports_back_unchanged(client,
     assert person("10010").name == "冯大夫"
     assert db.session.get(User, person("supervisor").id).led_departments
 
+    departments, _book = _both(client, "/admin/org/export?table=departments")
+    assert ["星河医疗美容医院", "整形外科 / 病房护理组", "1"] in departments
+    assert 'data-testid="export-positions"' in client.get("/admin/positions").text
+    for table in ("hospitals", "positions", "metrics"):
+        assert len(_both(client, f"/admin/org/export?table={table}")[0]) > 1
+
     client.post("/auth/language", data={"lang": "en"})
     english = _csv(client, url)
     assert english[0][:4] == ["Employee number", "Name", "Hospital", "Department"]
