@@ -55,7 +55,7 @@ from openpyxl.utils import get_column_letter
 from app.extensions import db
 
 CHINA = "Asia/Shanghai"
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+CSV_MIMETYPE = "text/csv"  # the response adds "; charset=utf-8" (once)
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"csv": CSV_MIMETYPE, "xlsx": XLSX_MIMETYPE}
 BOM = "\ufeff".encode()

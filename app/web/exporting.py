@@ -14,13 +14,22 @@
   app's time zone (`BABEL_DEFAULT_TIMEZONE`, China time by default).
 - `export_format()` reads and checks `?format=` (400 when unknown), for views that must know
   the format before building the rows.
+- `table_download(tables, default, *args, title=...)`: for a page with several tables, a
+  registry ``{"name": (label, build)}`` where ``build(*args) -> (headers, rows)``; the table
+  named by ``?table=`` (404 when unknown) as ``?format=`` (400 when unknown), the file named
+  "label-title-date". A page with one table passes ``{"": (label, build)}`` and no default.
+
+The links: ``{% from "_macros/downloads.html" import downloads %}`` then
+``{{ downloads("bp.endpoint", "table", filter_args) }}`` (Excel and CSV, the page's filters).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, request, stream_with_context
 
@@ -52,11 +61,33 @@ def export_response(fmt: str | None, filename_stem: str, headers: Sequence[objec
     """A streamed download of the table as CSV or .xlsx; 400 for any other format."""
     if fmt not in FORMATS:
         abort(400)
-    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
-    chunks = export_chunks(fmt, [str(h) for h in headers], rows, zone,
+    chunks = export_chunks(fmt, [str(h) for h in headers], rows, _zone(),
                            sheet_title=str(filename_stem))
+    # the mimetype without a charset: werkzeug adds "; charset=utf-8" to text/csv itself
     response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = content_disposition(f"{filename_stem}.{fmt}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+Build = Callable[..., tuple[Sequence[object], Iterable[Sequence]]]
+
+
+def _zone() -> str:
+    return current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+
+
+def table_download(tables: Mapping[str, tuple[object, Build]], default: str, *args,
+                   title: str = "") -> Response:
+    """The table named by ``?table=`` (`default` when absent; 404 when unknown) as
+    ``?format=`` (400 when unknown); `args` go to the table's builder."""
+    table = tables.get(request.args.get("table", default))
+    if table is None:
+        abort(404)
+    fmt = export_format()
+    label, build = table
+    headers, rows = build(*args)
+    today = datetime.now(ZoneInfo(_zone())).date().isoformat()
+    stem = "-".join(part for part in (str(label), title, today) if part)
+    return export_response(fmt, stem, headers, rows)

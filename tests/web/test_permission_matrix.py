@@ -137,6 +137,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     # an empty settings, rule or grade form is refused with a message, an empty points form
     # clears an override that is not set.
     ("/manage/quizzes", "GET"): AUTHOR,
+    ("/manage/quizzes/export", "GET"): (LOGIN, DENY, DENY, 400, 400),  # no ?format=
     ("/manage/quizzes/new", "GET"): AUTHOR,
     ("/manage/quizzes/new", "POST"): AUTHOR,
     ("/manage/quizzes/<int:quiz_id>", "GET"): AUTHOR,
@@ -145,6 +146,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/manage/quizzes/<int:quiz_id>/publish", "POST"): AUTHOR,
     ("/manage/quizzes/<int:quiz_id>/archive", "POST"): AUTHOR,
     ("/manage/quizzes/<int:quiz_id>/results", "GET"): AUTHOR,
+    ("/manage/quizzes/<int:quiz_id>/results/export", "GET"): (LOGIN, DENY, DENY, 400, 400),
     ("/manage/quizzes/<int:quiz_id>/questions", "GET"): AUTHOR,
     ("/manage/quizzes/<int:quiz_id>/questions", "POST"): AUTHOR,
     ("/manage/quiz-items/<int:item_id>/move", "POST"): AUTHOR,
@@ -156,6 +158,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/manage/quiz-rules/<int:rule_id>/edit", "POST"): AUTHOR,
     ("/manage/quiz-rules/<int:rule_id>/delete", "POST"): AUTHOR,
     ("/grading/", "GET"): GRADERS,
+    ("/grading/export", "GET"): (LOGIN, DENY, 400, 400, 400),  # no ?format=
     ("/grading/answers/<int:answer_id>", "GET"): GRADERS,
     ("/grading/answers/<int:answer_id>", "POST"): GRADERS,
     ("/grading/attempts/<int:attempt_id>", "GET"): GRADERS,  # the employee's attempt above
@@ -188,6 +191,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/team/assignments/new", "GET"): TEAM,
     ("/team/assignments/new", "POST"): TEAM,
     ("/team/assignments/<int:assignment_id>", "GET"): TEAM,
+    ("/team/assignments/<int:assignment_id>/export", "GET"): (LOGIN, DENY, 400, DENY, 400),
     ("/team/assignments/<int:assignment_id>/remind", "POST"): TEAM,
     ("/team/assignments/<int:assignment_id>/extend", "POST"): TEAM,
     ("/team/assignments/<int:assignment_id>/cancel", "POST"): TEAM,
@@ -223,6 +227,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     # of another department gets 404, see tests/web/test_run_review.py). Empty POSTs decide
     # nothing (a decision is required); an empty rubric is the default rubric.
     ("/review/", "GET"): TEAM,
+    ("/review/export", "GET"): (LOGIN, DENY, 400, DENY, 400),  # no ?format=
     ("/review/runs/<int:run_id>", "GET"): TEAM,
     ("/review/runs/<int:run_id>", "POST"): TEAM,
     ("/manage/sop/<int:module_id>/rubric", "POST"): AUTHOR,
@@ -250,6 +255,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/results/", "GET"): LEARNER,
     ("/results/entries", "POST"): LEARNER,
     ("/results/team", "GET"): TEAM,
+    ("/results/team/export", "GET"): (LOGIN, DENY, 400, DENY, 400),  # no ?format=
     ("/results/team/<int:result_id>/confirm", "POST"): TEAM,
     ("/results/team/<int:result_id>/correct", "POST"): TEAM,
     ("/results/team/confirm-all", "POST"): TEAM,
@@ -292,6 +298,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     # Verification is public (a known code: 200).
     ("/points/", "GET"): LEARNER,
     ("/points/leaderboard", "GET"): LEARNER,
+    ("/points/leaderboard/export", "GET"): (LOGIN, 400, 400, 400, 400),  # no ?format=
     ("/points/settings", "GET"): ADMIN,
     ("/points/settings", "POST"): ADMIN,
     ("/certificates/", "GET"): LEARNER,
@@ -320,6 +327,8 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/admin/positions/<int:position_id>/edit", "POST"): ADMIN,
     ("/admin/positions/<int:position_id>/delete", "POST"): ADMIN,
     ("/admin/users", "GET"): ADMIN,
+    ("/admin/users/export", "GET"): (LOGIN, DENY, DENY, DENY, 400),  # no ?format=
+    ("/admin/org/export", "GET"): (LOGIN, DENY, DENY, DENY, 400),  # no ?format=
     ("/admin/users/new", "GET"): ADMIN,
     ("/admin/users/new", "POST"): ADMIN,
     ("/admin/users/<int:user_id>/edit", "GET"): ADMIN,

@@ -34,11 +34,17 @@ def review_queue(actor: User, page: int = 1, department_id: int | None = None,
     """A page of the runs waiting for the actor, oldest submitted first, each with its
     employee (and their department id) and pinned SOP version (two statements, plus the
     scope's own)."""
-    query = _waiting(actor, department_id).options(
+    return db.paginate(queue_query(actor, department_id), page=page, per_page=per_page,
+                       error_out=False)
+
+
+def queue_query(actor: User, department_id: int | None = None) -> Select:
+    """SELECT of every run waiting for the actor (of one department's subtree when given),
+    oldest submitted first, employee and SOP version loaded: the queue and its download."""
+    return _waiting(actor, department_id).options(
         contains_eager(PracticeRun.user).lazyload(User.role_rows),
         joinedload(PracticeRun.version),
     ).order_by(PracticeRun.submitted_at, PracticeRun.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def waiting_count_query(actor: User) -> Select:

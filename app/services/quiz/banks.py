@@ -225,7 +225,7 @@ def export_bank(bank_id: int, fmt: str) -> tuple[bytes, str, str]:
     try:
         if fmt == "gift":
             content = to_gift(questions).encode("utf-8")
-            return content, f"{bank.slug}.gift", "text/plain; charset=utf-8"
+            return content, f"{bank.slug}.gift", "text/plain"
         return export_xlsx(questions), f"{bank.slug}.xlsx", XLSX_MIMETYPE
     except (GiftExportError, XlsxExportError) as exc:
         raise DomainError(_l("The bank holds a question that cannot be exported: %(reason)s",

@@ -67,12 +67,19 @@ def _waiting(actor: User, quiz_id: int | None = None, *, in_sql: bool = False) -
 def waiting_page(actor: User, quiz_id: int | None, page: int, per_page: int = 30):
     """A page of short answers waiting for a person, oldest submitted first, with their
     attempt, employee, quiz and question version (two statements)."""
-    query = _waiting(actor, quiz_id).options(
+    return db.paginate(waiting_query(actor, quiz_id), page=page, per_page=per_page,
+                       error_out=False)
+
+
+def waiting_query(actor: User, quiz_id: int | None = None) -> Select:
+    """SELECT of every short answer waiting for the actor (of one quiz when given), oldest
+    submitted first, with attempt, employee, quiz and question version: the queue and its
+    download."""
+    return _waiting(actor, quiz_id).options(
         contains_eager(AttemptQuestion.attempt).joinedload(QuizAttempt.user),
         contains_eager(AttemptQuestion.attempt).joinedload(QuizAttempt.quiz),
         joinedload(AttemptQuestion.version),
     ).order_by(QuizAttempt.submitted_at, QuizAttempt.id, AttemptQuestion.rank)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def waiting_quizzes(actor: User) -> list[tuple[int, str]]:
@@ -97,12 +104,18 @@ def next_waiting(actor: User, quiz_id: int | None = None) -> AttemptQuestion | N
         QuizAttempt.submitted_at, QuizAttempt.id, AttemptQuestion.rank).limit(1)).first()
 
 
+def submitted_query(actor: User, quiz_id: int | None = None) -> Select:
+    """SELECT of the submitted attempts in the actor's scope (of one quiz when given), newest
+    first, with employee and quiz."""
+    query = (attempts_in_scope(actor).where(QuizAttempt.submitted_at.is_not(None))
+             .options(joinedload(QuizAttempt.user), joinedload(QuizAttempt.quiz))
+             .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()))
+    return query.where(QuizAttempt.quiz_id == quiz_id) if quiz_id else query
+
+
 def recent_attempts(actor: User) -> list[QuizAttempt]:
     """The latest submitted attempts in the actor's scope, newest first."""
-    return list(db.session.scalars(
-        attempts_in_scope(actor).where(QuizAttempt.submitted_at.is_not(None))
-        .options(joinedload(QuizAttempt.user), joinedload(QuizAttempt.quiz))
-        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()).limit(RECENT)))
+    return list(db.session.scalars(submitted_query(actor).limit(RECENT)))
 
 
 def load_answer(actor: User, answer_id: int) -> AttemptQuestion:

@@ -11,8 +11,10 @@ from app.extensions import db
 from app.models import Department, Hospital, Position
 from app.permissions import Permission, require
 from app.services import org
+from app.services.reports.org_tables import ORG_TABLES
 from app.web.admin import bp
 from app.web.admin.forms import ConfirmForm, DepartmentForm, HospitalForm, PositionForm
+from app.web.exporting import table_download
 from app.web.forms import choices, post_action, save_or_render
 
 
@@ -27,6 +29,13 @@ def _delete(remove: Callable[[], None], list_endpoint: str):
 
 
 # ---- hospitals -------------------------------------------------------------------------------
+
+@bp.get("/org/export")
+@require(Permission.MANAGE_ORG)
+def org_export():
+    """?table=hospitals|departments|positions|metrics as Excel or CSV."""
+    return table_download(ORG_TABLES, "departments")
+
 
 @bp.get("/hospitals")
 @require(Permission.MANAGE_ORG)

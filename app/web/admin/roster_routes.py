@@ -47,5 +47,5 @@ def roster_template_download_xlsx():
 @bp.get("/users/import/template.csv")
 @require(Permission.MANAGE_USERS)
 def roster_template_download_csv():
-    return send_file(io.BytesIO(roster_template_csv()), mimetype="text/csv; charset=utf-8",
+    return send_file(io.BytesIO(roster_template_csv()), mimetype="text/csv",
                      as_attachment=True, download_name="花名册模板.csv")

@@ -5,18 +5,19 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import User, UserRole
+from app.models import User
 from app.models.base import utcnow
 from app.permissions import Permission, Role, require
 from app.services import accounts, org, sign_in
 from app.services.errors import DomainError
-from app.services.validation import like_contains
+from app.services.importers.roster_export import UserFilters, user_query, users_table
 from app.web.admin import bp
 from app.web.admin.forms import ConfirmForm, UserForm
+from app.web.exporting import table_download
 from app.web.forms import attach_error, choices, db_int
 
 
@@ -36,23 +37,16 @@ def index():
     return render_template("admin/index.html", stats=stats)
 
 
-def _user_query():
-    query = select(User).options(joinedload(User.department), joinedload(User.position))
+def _filters() -> UserFilters:
     args = request.args
-    if q := (args.get("q") or "").strip():
-        like = like_contains(q)
-        query = query.where(or_(User.login.ilike(like, escape="\\"),
-                                User.name.ilike(like, escape="\\")))
-    if department_id := args.get("department", type=db_int):
-        query = query.where(User.department_id.in_(org.subtree_ids({department_id})))
-    if position_id := args.get("position", type=db_int):
-        query = query.where(User.position_id == position_id)
-    if role := args.get("role"):
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    status = args.get("status", "active")
-    if status in {"active", "inactive"}:
-        query = query.where(User.active.is_(status == "active"))
-    return query.order_by(User.login)
+    return UserFilters(q=args.get("q") or "", department_id=args.get("department", type=db_int),
+                       position_id=args.get("position", type=db_int), role=args.get("role"),
+                       status=args.get("status", "active"))
+
+
+def _user_query():
+    return user_query(_filters()).options(joinedload(User.department),
+                                          joinedload(User.position))
 
 
 @bp.get("/users")
@@ -63,7 +57,19 @@ def users():
     return render_template("admin/users.html", page=page, paths=org.department_paths(),
                            departments=org.department_options(),
                            positions=org.list_positions(), roles=list(Role),
-                           args=request.args)
+                           args=request.args, filter_args=_filter_args())
+
+
+def _filter_args() -> dict[str, str]:
+    return {name: request.args[name] for name in ("q", "department", "position", "role", "status")
+            if request.args.get(name)}
+
+
+@bp.get("/users/export")
+@require(Permission.MANAGE_USERS)
+def users_export():
+    """The filtered list in the roster's columns: edit it and import it again."""
+    return table_download({"roster": (_("Roster"), users_table)}, "roster", _filters())
 
 
 def _fill_choices(form: UserForm) -> None:

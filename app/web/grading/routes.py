@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.models.base import utcnow
@@ -12,6 +13,8 @@ from app.services.errors import NotFound
 from app.services.quiz import grading_queue
 from app.services.quiz.answer_text import correct_text, response_text
 from app.services.quiz.grading import grade_token
+from app.services.reports.queue_tables import grading_submitted_table, grading_waiting_table
+from app.web.exporting import table_download
 from app.web.forms import choices, db_int, save_or_render
 from app.web.grading import bp
 from app.web.grading.forms import GradeForm
@@ -29,6 +32,19 @@ def index():
     return render_template("grading/index.html", page=page, quiz_id=quiz_id,
                            quizzes=grading_queue.waiting_quizzes(current_user),
                            recent=grading_queue.recent_attempts(current_user))
+
+
+GRADING_TABLES = {"waiting": (_l("Short answers to grade"), grading_waiting_table),
+                  "submitted": (_l("Submitted attempts"), grading_submitted_table)}
+
+
+@bp.get("/export")
+@require_any(*GRADERS)
+def index_export():
+    """?table=waiting (the answers waiting, of the ?quiz= chosen) or submitted (every
+    submitted attempt in the viewer's scope, of that quiz when chosen) as Excel or CSV."""
+    return table_download(GRADING_TABLES, "waiting", current_user,
+                          request.args.get("quiz", type=db_int))
 
 
 def _next_url(quiz_id: int | None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 
 from app.extensions import db
 from app.models import Course, SopModule
@@ -19,10 +19,9 @@ from app.services.analytics.quiz_exports import QUIZ_TABLES
 from app.services.analytics.quiz_stats import FLAG_LABELS, MIN_TAKERS
 from app.services.analytics.quizzes import quiz_analysis
 from app.services.org import department_options
-from app.web.exporting import export_format, export_response
+from app.web.exporting import table_download
 from app.web.forms import db_int
 from app.web.manage import bp
-from app.web.results.helpers import local_today
 
 
 def _date_arg(name: str) -> date | None:
@@ -45,14 +44,7 @@ def _render(template: str, filters, **context):
 
 def _download(tables: dict, default: str, title: str, *args):
     """The table named by ?table= (404 when unknown) as ?format= (400 when unknown)."""
-    table = tables.get(request.args.get("table", default))
-    if table is None:
-        abort(404)
-    fmt = export_format()
-    label, build = table
-    headers, rows = build(_filters(), *args)
-    stem = "-".join(part for part in (str(label), title, local_today().isoformat()) if part)
-    return export_response(fmt, stem, headers, rows)
+    return table_download(tables, default, _filters(), *args, title=title)
 
 
 @bp.get("/analytics")

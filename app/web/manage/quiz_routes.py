@@ -14,6 +14,8 @@ from app.models.quiz import Quiz, QuizDrawRule
 from app.permissions import Permission, require
 from app.services.quiz import attempts, authoring, quiz_picker, quiz_reports
 from app.services.quiz.quizzes import question_count
+from app.services.reports.page_tables import quiz_list_table, quiz_results_table
+from app.web.exporting import table_download
 from app.web.forms import choices
 from app.web.manage import bp
 from app.web.manage.helpers import post_action, save_or_render
@@ -58,6 +60,14 @@ def quiz_list():
     status = status if status in quiz_reports.STATUSES else "active"
     return render_template("manage/quizzes/index.html", status=status,
                            rows=quiz_reports.quiz_overview(status), **LABELS)
+
+
+@bp.get("/quizzes/export")
+@require(Permission.AUTHOR_CONTENT)
+def quiz_list_export():
+    status = request.args.get("status", "active")
+    status = status if status in quiz_reports.STATUSES else "active"
+    return table_download({"quizzes": (_("Quizzes"), quiz_list_table)}, "quizzes", status)
 
 
 @bp.route("/quizzes/new", methods=["GET", "POST"])
@@ -113,3 +123,15 @@ def quiz_results(quiz_id: int):
         db.session.commit()  # attempts past their deadline count as submitted
     return render_template("manage/quizzes/results.html", quiz=quiz,
                            results=quiz_reports.quiz_results(quiz), **LABELS)
+
+
+@bp.get("/quizzes/<int:quiz_id>/results/export")
+@require(Permission.AUTHOR_CONTENT)
+def quiz_results_export(quiz_id: int):
+    """Every attempt at the quiz as Excel or CSV; like the page, attempts past their deadline
+    are counted as submitted first."""
+    quiz = db.get_or_404(Quiz, quiz_id)
+    if attempts.expire_overdue_attempts(utcnow(), quiz_id=quiz.id):
+        db.session.commit()
+    return table_download({"attempts": (_("Quiz results"), quiz_results_table)}, "attempts",
+                          quiz, title=quiz.title)

@@ -13,6 +13,8 @@ from app.services.errors import NotFound
 from app.services.points import leaderboard as boards
 from app.services.points.rules import RULES, SettingsErrors, load_settings, save_settings
 from app.services.points.tally import PERIODS, my_points, period_start
+from app.services.reports.page_tables import leaderboard_table
+from app.web.exporting import table_download
 from app.web.forms import attach_error, db_int
 from app.web.points import bp
 from app.web.points.forms import settings_form
@@ -42,17 +44,34 @@ def leaderboard():
     settings = load_settings()
     if not settings.leaderboard_enabled:
         return render_template("points/leaderboard_off.html")
+    board, period = _board(settings)
+    return render_template("points/leaderboard.html", board=board, period=period,
+                           top=boards.TOP)
+
+
+def _board(settings):
+    """The board of the URL's scope, department or hospital and period; 404 when it is not
+    the viewer's to open."""
     scope = request.args.get("scope") if request.args.get("scope") in boards.SCOPES \
         else "department"
     period = request.args.get("period") if request.args.get("period") in PERIODS else "month"
     requested = request.args.get(f"{scope}_id", type=db_int)
     try:
-        board = boards.leaderboard(current_user, scope, requested, settings.values,
-                                   _since(period))
+        return boards.leaderboard(current_user, scope, requested, settings.values,
+                                  _since(period)), period
     except NotFound:
         abort(404)
-    return render_template("points/leaderboard.html", board=board, period=period,
-                           top=boards.TOP)
+
+
+@bp.get("/leaderboard/export")
+@require(Permission.LEARN)
+def leaderboard_export():
+    """The board the page shows, as Excel or CSV (404 while the leaderboard is off)."""
+    settings = load_settings()
+    if not settings.leaderboard_enabled:
+        abort(404)
+    board, _period = _board(settings)
+    return table_download({"board": (_("Leaderboard"), leaderboard_table)}, "board", board)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -12,8 +12,10 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.errors import DomainError, NotFound
+from app.services.reports.page_tables import team_results_table
 from app.services.results import entries, team
 from app.services.results.periods import parse_period, period_key, period_label, recent_starts
+from app.web.exporting import table_download
 from app.web.forms import db_int, safe_next
 from app.web.results import bp
 from app.web.results.helpers import kind_arg, last_finished, local_today, start_arg
@@ -38,6 +40,21 @@ def team_results():
                            shown_at=shown_at.isoformat(), result_token=entries.result_token,
                            department_id=department_id, periods=periods,
                            period=period_key(start, kind), label=period_label(start, kind))
+
+
+@bp.get("/team/export")
+@require(Permission.VIEW_TEAM)
+def team_results_export():
+    """The period's table (the page's kind, period and department) as Excel or CSV."""
+    today = local_today()
+    kind = kind_arg(request.args.get("kind"))
+    start = start_arg(request.args.get("period"), kind, today, last_finished(kind, today))
+    department_id = team.valid_department(
+        current_user, request.args.get("department", type=db_int),
+        team.department_choices(current_user))
+    return table_download({"people": (_("Team results"), team_results_table)}, "people",
+                          current_user, kind, start, department_id,
+                          title=period_label(start, kind))
 
 
 def _shown_at(value: str | None) -> datetime | None:

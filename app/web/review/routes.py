@@ -15,7 +15,9 @@ from app.services.org import department_options, department_paths
 from app.services.practice import review_queue
 from app.services.practice.review import review_run
 from app.services.practice.rubric import criterion_label, rubric_of
+from app.services.reports.queue_tables import review_table
 from app.services.scope import led_department_ids
+from app.web.exporting import table_download
 from app.web.forms import attach_error, db_int
 from app.web.review import bp
 from app.web.review.forms import COMMENT, SCORE, ReviewForm
@@ -30,6 +32,14 @@ def index():
     return render_template("review/index.html", page=page, paths=department_paths(),
                            departments=department_options(led_department_ids(current_user)),
                            department_id=department_id)
+
+
+@bp.get("/export")
+@require(Permission.VIEW_TEAM)
+def index_export():
+    """Every run waiting for the viewer (the page's department filter) as Excel or CSV."""
+    return table_download({"runs": (_("Practice runs to review"), review_table)}, "runs",
+                          current_user, request.args.get("department", type=db_int), utcnow())
 
 
 def _load(run_id: int) -> PracticeRun:

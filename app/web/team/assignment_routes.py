@@ -15,6 +15,8 @@ from app.services.assign import actions, choices, follow
 from app.services.assign.status import STATUSES
 from app.services.errors import DomainError
 from app.services.org import department_paths
+from app.services.reports.page_tables import follow_table
+from app.web.exporting import table_download
 from app.web.forms import post_action, save_or_render
 from app.web.team import bp
 from app.web.team.assignment_forms import (
@@ -82,6 +84,16 @@ def assignment_follow(assignment_id: int):
         title=follow.item_titles([assignment])[assignment.id],
         targets=follow.describe_targets([assignment])[assignment.id], paths=department_paths(),
         extend_form=ExtendForm(), remind_form=RemindForm(), cancel_form=CancelForm())
+
+
+@bp.get("/assignments/<int:assignment_id>/export")
+@require(Permission.VIEW_TEAM)
+def assignment_follow_export(assignment_id: int):
+    """The follow-up table (of the ?status= shown) as Excel or CSV."""
+    assignment = _visible_or_404(assignment_id)
+    title = follow.item_titles([assignment])[assignment.id]
+    return table_download({"people": (_("Follow-up"), follow_table)}, "people", current_user,
+                          assignment, utcnow(), request.args.get("status"), title=title)
 
 
 @bp.post("/assignments/<int:assignment_id>/remind")

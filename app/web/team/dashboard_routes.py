@@ -17,7 +17,7 @@ from app.services.reports.export_rows import DASHBOARD_TABLES
 from app.services.reports.filters import Filters, make_view
 from app.services.reports.pages import dashboard_page
 from app.services.scope import get_team_member
-from app.web.exporting import export_format, export_response
+from app.web.exporting import table_download
 from app.web.forms import db_int
 from app.web.records import record_export, render_record
 from app.web.results.helpers import local_today
@@ -51,13 +51,7 @@ def dashboard():
 @bp.get("/dashboard/export")
 @require(Permission.VIEW_TEAM)
 def dashboard_export():
-    table = DASHBOARD_TABLES.get(request.args.get("table", "matrix"))
-    if table is None:
-        abort(404)
-    fmt = export_format()
-    stem, build = table
-    headers, rows = build(_view(), local_today())
-    return export_response(fmt, f"{stem}-{local_today().isoformat()}", headers, rows)
+    return table_download(DASHBOARD_TABLES, "matrix", _view(), local_today())
 
 
 def _member_or_404(user_id: int):
