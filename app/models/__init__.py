@@ -55,6 +55,15 @@ from app.models.quiz import (
 from app.models.records import ApiToken, AppSetting, Certificate
 from app.models.results import Metric, MetricResult
 from app.models.sign_ins import IdentityToken, SignInEvent, SignInThrottle, UserSession
+from app.models.surveys import (
+    Survey,
+    SurveyAnswer,
+    SurveyAttachment,
+    SurveyCompletion,
+    SurveyQuestion,
+    SurveyRespondent,
+    SurveyResponse,
+)
 
 __all__ = [
     "Acknowledgement", "Assignment", "AssignmentExtension", "AssignmentTarget",
@@ -69,5 +78,6 @@ __all__ = [
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",
     "ApiToken", "AppSetting", "Certificate", "Lock", "IdentityToken", "SignInEvent",
     "SignInThrottle",
-    "UserSession",
+    "UserSession", "Survey", "SurveyAnswer", "SurveyAttachment", "SurveyCompletion",
+    "SurveyQuestion", "SurveyRespondent", "SurveyResponse",
 ]
