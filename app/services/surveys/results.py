@@ -30,6 +30,11 @@ class QuestionResult:
     nps: int | None = None
     texts: list[str] = field(default_factory=list)
 
+    @property
+    def points(self) -> list[tuple[str, int]]:
+        """(label with its count, percent) of each bar, for the chart."""
+        return [(f"{label} ({count})", percent) for label, count, percent in self.bars]
+
 
 def response_count(survey: Survey) -> int:
     return db.session.scalar(select(func.count(SurveyResponse.id))
