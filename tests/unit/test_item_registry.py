@@ -59,7 +59,8 @@ def test_the_referencing_models_allow_subsets_of_the_registry():
 def test_one_label_per_kind_everywhere(app):
     with force_locale("zh_Hans_CN"):
         assert {k: str(v) for k, v in items.labels().items()} == {
-            "course": "课程", "quiz": "测验", "sop": "SOP 模块", "path": "学习路径", "survey": "问卷"}
+            "course": "课程", "quiz": "测验", "sop": "SOP 模块", "path": "学习路径",
+            "survey": "问卷"}
         assert render_template_string("{{ item_label('sop') }}") == "SOP 模块"
 
 

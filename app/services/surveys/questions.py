@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.services.errors import DomainError
-from app.services.privacy import pii_message
+from app.services.validation import clean_multiline
 
 TEXT_LIMIT = 2000
 
@@ -52,15 +52,11 @@ def _scale(low, high):
 
 
 def _text(question, values):
-    text = "\n".join(v for v in values).strip()
-    if not text:
-        return None
-    if len(text) > TEXT_LIMIT:
-        raise DomainError(_l("At most %(count)d characters.", count=TEXT_LIMIT))
-    message = pii_message(text, _l("The answer"))
-    if message is not None:
-        raise DomainError(message)
-    return {"text": text}
+    """As typed (line ends made "\n"); refused when too long, with control characters, or
+    when it looks like a phone or ID-card number (the PII guard)."""
+    text = clean_multiline("\n".join(values), field="text", label=_l("The answer"),
+                           max_length=TEXT_LIMIT)
+    return None if text is None else {"text": text}
 
 
 TYPES: dict[str, QuestionType] = {t.key: t for t in (

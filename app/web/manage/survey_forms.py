@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from app.services.surveys.questions import TYPES
-from app.web.forms import GuardedForm
+from app.web.forms import GuardedForm, choices
 
 
 class SurveyForm(GuardedForm):
@@ -19,7 +19,7 @@ class SurveyForm(GuardedForm):
 
 class QuestionForm(GuardedForm):
     type = SelectField(_l("Question type"),
-                       choices=[(key, t.label) for key, t in TYPES.items()])
+                       choices=choices((key, t.label) for key, t in TYPES.items()))
     text = TextAreaField(_l("Question"), validators=[InputRequired(), Length(max=2000)])
     options = TextAreaField(_l("Options (single or multiple choice), one per line"),
                             validators=[Length(max=5000)])

@@ -16,7 +16,7 @@ from app.services.items import labels
 from app.services.surveys import attachments, authoring, results
 from app.services.surveys.questions import TYPES
 from app.web.exporting import export_response
-from app.web.forms import GuardedForm
+from app.web.forms import GuardedForm, choices
 from app.web.manage import bp
 from app.web.manage.forms import DeleteForm, MoveForm
 from app.web.manage.helpers import post_action, save_or_render
@@ -54,9 +54,9 @@ def survey_detail(survey_id: int):
     survey = db.get_or_404(Survey, survey_id)
     form, attach_form = SurveyForm(obj=survey), AttachForm()
     kinds = labels(SurveyAttachment)
-    attach_form.item.choices = [("", _("— choose —"))] + [
+    attach_form.item.choices = choices([("", _("— choose —"))] + [
         (f"{kind}:{item_id}", f"{kinds[kind]} · {title}")
-        for kind, rows in attachments.attachable().items() for item_id, title in rows]
+        for kind, rows in attachments.attachable().items() for item_id, title in rows])
     return save_or_render(form, lambda: authoring.save_survey(current_user, survey,
                                                               _survey_data(form)),
                           lambda saved: _builder(saved.id), "manage/surveys/detail.html",
