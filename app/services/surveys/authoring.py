@@ -96,6 +96,8 @@ def save_question(survey: Survey, question: SurveyQuestion | None,
 def move_question(question: SurveyQuestion, direction: str) -> None:
     survey = question.survey
     _editable(survey)
+    if direction not in ("up", "down"):
+        return
     ordered = list(survey.questions)
     index = ordered.index(question)
     other = index - 1 if direction == "up" else index + 1
@@ -112,25 +114,25 @@ def delete_question(question: SurveyQuestion) -> None:
     db.session.flush()
 
 
-def publish(survey: Survey) -> bool:
-    """Open the survey for answers (False: it was not a draft)."""
+def publish(survey: Survey) -> None:
+    """Open the survey for answers."""
     if not survey.questions:
         raise DomainError(_l("Add at least one question before publishing."))
-    return _switch(survey, "draft", "published")
+    _switch(survey, "draft", "published", _l("This survey is already published."))
 
 
-def close(actor: User, survey: Survey, now: datetime) -> bool:
-    """No more answers (False: it was not open). Fires the "survey closed" event once."""
-    if not _switch(survey, "published", "closed"):
-        return False
+def close(actor: User, survey: Survey, now: datetime) -> None:
+    """No more answers. Fires the "survey closed" event, once per survey."""
+    _switch(survey, "published", "closed", _l("Only a survey taking answers can be closed."))
     events.survey_closed(actor, survey, now)
-    return True
 
 
-def _switch(survey: Survey, before: str, after: str) -> bool:
-    """Claimed by a conditional UPDATE: two trainers pressing at once change it once."""
+def _switch(survey: Survey, before: str, after: str, refusal) -> None:
+    """Claimed by a conditional UPDATE: two trainers pressing at once change it once, the
+    other is told why not."""
     done = db.session.execute(update(Survey).where(Survey.id == survey.id,
                                                    Survey.state == before)
                               .values(state=after)).rowcount
     db.session.refresh(survey)
-    return bool(done)
+    if not done:
+        raise DomainError(refusal)
