@@ -19,7 +19,7 @@ from app.models.base import utcnow
 from app.models.surveys import Survey
 from app.services.assign.assignments import AssignmentData, create_assignment
 from app.services.surveys.questions import read_answers
-from tests.learning_factories import department, person
+from tests.learning_factories import department, make_course, person
 from tests.survey_factories import answer, make_survey
 
 PEOPLE = ("employee", "10005", "10006", "10007", "10008")
@@ -81,6 +81,29 @@ def test_a_survey_is_built_assigned_answered_and_counted_like_any_item(client, a
     assert 'data-status="completed"' in row[:row.index("</tr>")]
     other = dashboard[dashboard.index("赵晴"):]
     assert 'data-status="not_started"' in other[:other.index("</tr>")]
+    record = client.get(f"/team/members/{person('employee').id}/record").text
+    assert "培训满意度" in record
+    auth.logout()
+    auth.as_role("trainer")  # after publishing the title may change, the anonymity not
+    client.post(f"/manage/surveys/{survey.id}", data={"title": "培训满意度调查"})
+    db.session.refresh(survey)
+    assert (survey.title, survey.anonymous) == ("培训满意度调查", True)
+
+
+def test_a_survey_attached_to_a_course_is_asked_once_the_course_is_done(client, auth, demo):
+    course = make_course("evaluated-course", [("one", "第一课", "正文")], title="被评估的课程")
+    survey = make_survey([("rating", "评分", [], True)], title="课程评估")
+    auth.as_role("trainer")
+    client.post(f"/manage/surveys/{survey.id}/attachments", data={"item": f"course:{course.id}"})
+    assert "被评估的课程" in client.get(f"/manage/surveys/{survey.id}").text
+    auth.logout()
+    auth.as_role("employee")
+    assert "evaluation-prompt" not in client.get("/learn/courses/evaluated-course").text
+    client.post("/learn/courses/evaluated-course/one/progress", data={"event": "complete"})
+    prompt = client.get("/learn/courses/evaluated-course").text
+    assert "evaluation-prompt" in prompt and f"/learn/surveys/{survey.slug}" in prompt
+    client.post(f"/learn/surveys/{survey.slug}", data={f"q{survey.questions[0].id}": "5"})
+    assert "evaluation-prompt" not in client.get("/learn/courses/evaluated-course").text
 
 
 def test_statement_counts_do_not_grow_with_answers(client, auth, demo, count_statements):

@@ -46,13 +46,12 @@ def save_survey(actor: User, survey: Survey | None, data: SurveyData) -> Survey:
     refuse_pii(title, field="title", label=_l("Title"))
     refuse_pii(data.description, field="description", label=_l("Description"))
     if survey is None:
-        survey = Survey(slug=unique_slug(Survey, title, "survey"), created_by_id=actor.id)
+        survey = Survey(slug=unique_slug(Survey, title, "survey"), created_by_id=actor.id,
+                        state="draft")
         db.session.add(survey)
-    elif survey.state != "draft" and survey.anonymous != data.anonymous:
-        raise DomainError(_l("Whether answers are anonymous cannot change once published."),
-                          "anonymous")
     survey.title, survey.description = title, data.description.strip()
-    survey.anonymous = data.anonymous
+    if survey.state == "draft":  # published answers keep the anonymity they were given under
+        survey.anonymous = data.anonymous
     db.session.flush()
     return survey
 
