@@ -56,6 +56,10 @@ def _build_through_the_pages(client) -> Survey:
 def test_a_survey_is_built_assigned_answered_and_counted_like_any_item(client, auth, demo):
     auth.as_role("trainer")
     survey = _build_through_the_pages(client)
+    auth.logout()
+    auth.as_role("admin")
+    form = client.get("/team/assignments/new").text
+    assert '<optgroup label="问卷">' in form and f'value="survey:{survey.id}"' in form
     assignment = create_assignment(person("admin"), AssignmentData(
         kind="survey", item_id=survey.id, department_ids=[department("客服中心").id]), utcnow())
     db.session.commit()
