@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from app.models import (
     Assignment,
@@ -32,6 +31,7 @@ from app.services.bi.fields import (
     timestamp,
 )
 from app.services.items import KINDS
+from app.services.items.titles import ItemTitle
 
 SCORES_SCHEMA = {"type": "object", "nullable": True, "additionalProperties": {"type": "integer"},
                  "description": "The latest review's rubric scores (1–5) by criterion."}
@@ -39,17 +39,14 @@ SCORES_SCHEMA = {"type": "object", "nullable": True, "additionalProperties": {"t
 
 def _assignments(now: datetime) -> Listing:
     """Every kind's id column and its item's title, from the item registry."""
-    models = [(kind, aliased(kind.model)) for kind in KINDS.values()]
-    title = func.coalesce(*(model.title for _kind, model in models))
-    query = select(Assignment.id, Assignment.kind,
-                   *(kind.reference(Assignment) for kind, _model in models),
-                   title.label("item_title"),
-                   Assignment.acknowledge, Assignment.practice_runs, Assignment.starts_at,
-                   Assignment.due_at, Assignment.due_days, Assignment.required,
-                   Assignment.origin, Assignment.created_by_id, Assignment.cancelled_at,
-                   Assignment.created_at, Assignment.updated_at)
-    for kind, model in models:
-        query = query.outerjoin(model, model.id == kind.reference(Assignment))
+    title = ItemTitle(Assignment)
+    query = title.join(select(
+        Assignment.id, Assignment.kind, *(kind.reference(Assignment) for kind in KINDS.values()),
+        func.nullif(title.column, "").label("item_title"),
+        Assignment.acknowledge, Assignment.practice_runs, Assignment.starts_at,
+        Assignment.due_at, Assignment.due_days, Assignment.required,
+        Assignment.origin, Assignment.created_by_id, Assignment.cancelled_at,
+        Assignment.created_at, Assignment.updated_at))
     return Listing(query, (Key("updated_at", Assignment.updated_at, "time"),
                            Key("id", Assignment.id, "int")), Assignment.updated_at)
 
