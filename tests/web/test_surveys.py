@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import timedelta
 
 from markupsafe import escape
 from openpyxl import load_workbook
@@ -17,7 +18,9 @@ from app.extensions import db
 from app.models import SurveyAnswer, SurveyCompletion, SurveyRespondent, SurveyResponse
 from app.models.base import utcnow
 from app.models.surveys import Survey
-from app.services.assign.assignments import AssignmentData, create_assignment
+from app.services.assign.actions import assign_and_notify
+from app.services.assign.assignments import AssignmentData
+from app.services.assign.reminders import owed_items
 from app.services.surveys.questions import read_answers
 from tests.learning_factories import department, make_course, person
 from tests.survey_factories import answer, make_survey
@@ -60,12 +63,16 @@ def test_a_survey_is_built_assigned_answered_and_counted_like_any_item(client, a
     auth.as_role("admin")
     form = client.get("/team/assignments/new").text
     assert '<optgroup label="问卷">' in form and f'value="survey:{survey.id}"' in form
-    assignment = create_assignment(person("admin"), AssignmentData(
-        kind="survey", item_id=survey.id, department_ids=[department("客服中心").id]), utcnow())
+    assignment = assign_and_notify(person("admin"), AssignmentData(
+        kind="survey", item_id=survey.id, department_ids=[department("客服中心").id],
+        due_at=utcnow() + timedelta(days=1)), utcnow())
     db.session.commit()
+    owed = {(item.user_name, item.kind, item.title) for item in owed_items(utcnow(), 3)}
+    assert {("王小雨", "survey", "培训满意度"), ("赵晴", "survey", "培训满意度")} <= owed
     auth.logout()
     auth.as_role("employee")
     assert "培训满意度" in client.get("/learn/tasks").text
+    assert "培训满意度" in client.get("/notifications/").text
     url = f"/learn/surveys/{survey.slug}"
     single, rating, text = (f"q{q.id}" for q in survey.questions)
     missing = client.post(url, data={single: "0"})
