@@ -9,9 +9,13 @@ from app.extensions import db
 from app.models.assignments import Assignment, LearningPath, PathStage, PathStageItem
 from app.models.base import utcnow
 from app.services.assign.assignments import AssignmentData, create_assignment
+from app.services.items import KINDS
 from tests.learning_factories import person
 
-COLUMNS = {"course": "course_id", "quiz": "quiz_id", "sop": "sop_module_id"}
+
+def kind_key(item) -> str:
+    """The item registry's key of a course, quiz, SOP module, path or survey object."""
+    return next(kind.key for kind in KINDS.values() if type(item) is kind.model)
 
 
 def make_path(stages: list[tuple], *, title: str = "新人学习地图", mode: str = "free",
@@ -22,10 +26,8 @@ def make_path(stages: list[tuple], *, title: str = "新人学习地图", mode: s
         stage = PathStage(title=stage_title, rank=position,
                           opens_after_days=days[0] if days else 0)
         for index, item in enumerate(items):
-            kind = {"Course": "course", "Quiz": "quiz", "SopModule": "sop"}[
-                type(item).__name__]
-            row = PathStageItem(kind=kind, rank=index)
-            setattr(row, COLUMNS[kind], item.id)
+            row = PathStageItem(rank=index)
+            row.set_item(kind_key(item), item.id)
             stage.items.append(row)
         path.stages.append(stage)
     db.session.add(path)
@@ -38,8 +40,7 @@ def assign(item, *logins: str, now: datetime | None = None, by: str = "admin",
     """Give `item` (a course, quiz, SOP module or path) to the demo people `logins`,
     started a day ago unless `starts_at` is given."""
     now = now or utcnow()
-    kind = {"Course": "course", "Quiz": "quiz", "SopModule": "sop",
-            "LearningPath": "path"}[type(item).__name__]
+    kind = kind_key(item)
     fields.setdefault("starts_at", now - timedelta(days=1))
     data = AssignmentData(kind=kind, item_id=item.id,
                           user_ids=[person(login).id for login in logins], **fields)

@@ -56,6 +56,15 @@ from app.models.records import ApiToken, AppSetting, Certificate
 from app.models.results import Metric, MetricResult
 from app.models.sign_ins import IdentityToken, SignInEvent, SignInThrottle, UserSession
 from app.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from app.models.surveys import (
+    Survey,
+    SurveyAnswer,
+    SurveyAttachment,
+    SurveyCompletion,
+    SurveyQuestion,
+    SurveyRespondent,
+    SurveyResponse,
+)
 
 __all__ = [
     "Acknowledgement", "Assignment", "AssignmentExtension", "AssignmentTarget",
@@ -71,4 +80,6 @@ __all__ = [
     "ApiToken", "AppSetting", "Certificate", "Lock", "IdentityToken", "SignInEvent",
     "SignInThrottle",
     "UserSession", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent",
+    "UserSession", "Survey", "SurveyAnswer", "SurveyAttachment", "SurveyCompletion",
+    "SurveyQuestion", "SurveyRespondent", "SurveyResponse",
 ]

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Assignment, Certificate, PathStageItem, Quiz
+from app.models import Assignment, Certificate, PathStageItem, Quiz, SurveyAttachment
 from app.models.base import utcnow
 from app.models.items import ItemReference, item_checks
 from app.services.certificates import new_code
@@ -100,7 +100,7 @@ def test_set_item_clears_the_other_ids_and_refuses_a_kind_the_model_does_not_all
 
 
 def test_every_referencing_model_has_its_generated_checks():
-    for model in (Assignment, PathStageItem, Certificate, Quiz):
+    for model in (Assignment, PathStageItem, Certificate, Quiz, SurveyAttachment):
         assert issubclass(model, ItemReference)
         names = {c.name for c in model.__table__.constraints if c.name and "_item_" in c.name}
         expected = {f"ck_{model.__tablename__}_{name}"

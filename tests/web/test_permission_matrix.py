@@ -350,6 +350,29 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/admin/users/import", "POST"): ADMIN,
     ("/admin/users/import/template.xlsx", "GET"): ADMIN,
     ("/admin/users/import/template.csv", "GET"): ADMIN,
+    # surveys: a published survey with one required question and an attachment to a course.
+    # Empty POSTs: the learner's answer misses the required question (shown again), an empty
+    # new survey, settings or question form is refused, a move needs up or down, deleting
+    # needs confirm=yes, publishing a published survey and attaching nothing are refused
+    # with a message; a download without ?format= is a 400.
+    ("/learn/surveys/<survey_slug>", "GET"): LEARNER,
+    ("/learn/surveys/<survey_slug>", "POST"): LEARNER,
+    ("/manage/surveys", "GET"): AUTHOR,
+    ("/manage/surveys", "POST"): AUTHOR,
+    ("/manage/surveys/<int:survey_id>", "GET"): AUTHOR,
+    ("/manage/surveys/<int:survey_id>", "POST"): AUTHOR,
+    ("/manage/surveys/<int:survey_id>/questions", "POST"): AUTHOR,
+    ("/manage/survey-questions/<int:question_id>/edit", "GET"): AUTHOR,
+    ("/manage/survey-questions/<int:question_id>/edit", "POST"): AUTHOR,
+    ("/manage/survey-questions/<int:question_id>/move", "POST"): AUTHOR,
+    ("/manage/survey-questions/<int:question_id>/delete", "POST"): AUTHOR,
+    ("/manage/surveys/<int:survey_id>/publish", "POST"): AUTHOR,
+    ("/manage/surveys/<int:survey_id>/close", "POST"): AUTHOR,
+    ("/manage/surveys/<int:survey_id>/attachments", "POST"): AUTHOR,
+    ("/manage/survey-attachments/<int:attachment_id>/delete", "POST"): AUTHOR,
+    ("/manage/surveys/<int:survey_id>/results", "GET"): AUTHOR,
+    ("/manage/surveys/<int:survey_id>/results/export", "GET"): (LOGIN, DENY, DENY, 400, 400),
+    # end of surveys
 }
 
 
@@ -416,6 +439,8 @@ def _object_ids() -> dict[str, object]:
         **_webhook_ids(),
         # points and certificates
         **_certificate_ids(),
+        # surveys
+        **_survey_ids(),
     }
 
 
@@ -809,3 +834,17 @@ def test_supervisor_never_sees_another_departments_people_in_points_or_certifica
         response = client.get(url)
         assert response.status_code == 404, url
         assert "马丽" not in response.text
+
+
+# surveys
+def _survey_ids() -> dict[str, object]:
+    """A published survey (one required question) evaluating a course."""
+    from app.services.surveys import attachments
+    from tests.learning_factories import make_course
+    from tests.survey_factories import make_survey
+
+    survey = make_survey([("rating", "总体评分", [], True)], title="权限矩阵问卷")
+    row = attachments.attach(survey, "course", make_course("matrix-survey-course").id)
+    db.session.commit()
+    return {"survey_slug": survey.slug, "survey_id": survey.id,
+            "question_id": survey.questions[0].id, "attachment_id": row.id}

@@ -1,4 +1,4 @@
-"""The four kinds of learning item, one declaration each.
+"""The five kinds of learning item, one declaration each.
 
 Adding a kind: docs/architecture.md ("Worked example: adding a kind").
 
@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, select
 
 from app.models import Course, CourseVersion, Quiz, SopModule, SopVersion
 from app.models.assignments import LearningPath, PathStage
+from app.models.surveys import Survey
 from app.services.content.audience import latest_course_numbers
 from app.services.items.registry import ItemKind, register
 
@@ -82,3 +83,12 @@ PATH = register(ItemKind(
     done_phrase=_l("has completed the learning path"), certificate_titles=_path_titles,
     task_details=_late(DETAILS, "path_details"),
     progress_template="learn/_task_progress/path.html"))
+
+SURVEY = register(ItemKind(
+    key="survey", model=Survey, label=_l("Survey"), plural=_l("Surveys"),
+    progress=_late("app.services.surveys.progress", "survey_progress"),
+    assignable=lambda: [Survey.state == "published", Survey.archived.is_(False)],
+    order=lambda: [Survey.title],
+    endpoint="learn.survey", url_arg="survey_slug",
+    task_details=_late("app.services.surveys.progress", "survey_details"),
+    progress_template="learn/_task_progress/survey.html"))

@@ -17,6 +17,7 @@ from app.web.learn import (  # noqa: E402,F401
     record_routes,
     routes,
     sop_routes,
+    survey_routes,
     task_routes,
     wrong_book_routes,
 )

@@ -18,6 +18,7 @@ from app.services.items.kinds import COURSE
 from app.services.quiz.quizzes import visible_quizzes
 from app.services.quiz.taking import standalone_quiz_cards
 from app.services.quiz.wrong_book import book_size
+from app.services.surveys.attachments import evaluations_due
 from app.web.learn import bp
 from app.web.learn.task_routes import find_or_assigned
 
@@ -53,7 +54,8 @@ def course(course_slug: str):
     course, version = _course_or_404(course_slug)
     outline = learning.course_outline(current_user, course, version)
     return render_template("learn/course.html", outline=outline,
-                           quizzes=visible_quizzes(current_user, course_id=course.id))
+                           quizzes=visible_quizzes(current_user, course_id=course.id),
+                           evaluations=evaluations_due(current_user, COURSE.key, course.id))
 
 
 @bp.get("/courses/<course_slug>/<lesson_key>")

@@ -10,6 +10,8 @@ from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.assign.access import assigned_access
 from app.services.assign.tasks import my_tasks, path_task
+from app.services.items.kinds import PATH
+from app.services.surveys.attachments import evaluations_due
 from app.web.learn import bp
 
 STATUS_CLASSES = {"not_started": "", "in_progress": "", "completed": "ok", "overdue": "warn",
@@ -42,4 +44,6 @@ def tasks():
 @require(Permission.LEARN)
 def path_page(path_assignment_id: int):
     task = path_task(current_user, path_assignment_id, utcnow(), _zone()) or abort(404)
-    return render_template("learn/path.html", task=task, status_classes=STATUS_CLASSES)
+    evaluations = evaluations_due(current_user, PATH.key, task.assignment.path_id)
+    return render_template("learn/path.html", task=task, status_classes=STATUS_CLASSES,
+                           evaluations=evaluations)

@@ -22,5 +22,6 @@ from app.web.manage import (  # noqa: E402,F401
     quiz_routes,
     routes,
     sop_routes,
+    survey_routes,
     version_routes,
 )

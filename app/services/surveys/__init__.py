@@ -1,0 +1,1 @@
+"""Surveys (问卷): authoring, answering, results. See docs/surveys.md."""

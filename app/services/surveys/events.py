@@ -1,0 +1,15 @@
+"""The survey's event points, in one place: outside notifications (webhooks) hook in here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.models import User
+from app.models.surveys import Survey
+
+
+def survey_closed(actor: User, survey: Survey, now: datetime) -> None:
+    """A survey was closed (called once per survey, inside the closing transaction).
+
+    The event point for the webhook helper: send "survey.closed" with the survey's id,
+    slug, title and `now` from here. Nothing else happens yet."""
