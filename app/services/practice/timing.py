@@ -27,6 +27,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+
 # lazy, under the name pybabel extracts plural messages by
 from flask_babel import lazy_ngettext as ngettext
 
