@@ -145,7 +145,8 @@ NOT_FREE_TEXT: dict[str, str] = {
         "quiz_attempts.state", "quizzes.mode", "quizzes.grading_method", "quizzes.review",
         "quizzes.source", "courses.source", "sop_modules.source", "reminder_deliveries.channel",
         "reminder_deliveries.status", "run_reviews.decision", "sign_in_events.outcome",
-        "sop_steps.evidence_type", "sop_version_steps.evidence_type", "user_roles.role",
+        "sop_steps.evidence_type", "sop_version_steps.evidence_type", "sop_steps.timing_from",
+        "sop_version_steps.timing_from", "user_roles.role",
         "users.locale", "sign_in_events.method", "user_sessions.method",
     ), _CODES),
     **dict.fromkeys((
