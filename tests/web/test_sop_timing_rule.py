@@ -49,7 +49,7 @@ def test_a_step_timed_from_the_case_start_is_late_on_every_page(client, auth, de
     assert "数字：回访时长（分钟）" in _texts(page, "evidence-requirement")
     sop_page = client.get("/learn/sop/post-op").text
     assert CASE_RULE in _texts(sop_page, "timing-rule")
-    assert "上一步完成当天" in _texts(sop_page, "timing-rule")
+    assert "案例开始当天" in _texts(sop_page, "timing-rule")  # step 1: nothing before it
     client.post(f"/practice/runs/{run.id}/submit")
 
     auth.logout()

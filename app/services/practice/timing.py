@@ -88,13 +88,14 @@ _RULES = {
 }
 
 
-def timing_rule(text: str | None, timing_from: str | None):
+def timing_rule(text: str | None, timing_from: str | None, first: bool = False):
     """How the app reads a step's timing, as a phrase shown beside 按时/超时 ("案例开始后 72
-    小时内"); None when the timing states no window."""
+    小时内"); None when the timing states no window. `first`: no earlier step is ticked (or
+    exists), so a window after the previous step opens at the case start too."""
     window = parse_timing(text)
     if window is None:
         return None
-    anchor = CASE_START if timing_from == CASE_START else PREVIOUS_STEP
+    anchor = CASE_START if timing_from == CASE_START or first else PREVIOUS_STEP
     return _RULES[anchor, window.unit](window.amount)
 
 
@@ -135,14 +136,14 @@ def step_timings(steps: list[tuple[str, str | None, datetime | None]], case_at: 
     """For (timing text, timing_from, done_at) in position order: each step's window, anchor,
     deadline, on_time and rule."""
     result = []
-    previous = case_at
+    previous = None
     for text, timing_from, done_at in steps:
         window = parse_timing(text)
-        anchor = case_at if timing_from == CASE_START else previous
+        anchor = case_at if timing_from == CASE_START or previous is None else previous
         deadline = window.deadline(anchor) if window else None
         on_time = None if deadline is None or done_at is None else done_at <= deadline
         result.append(StepTiming(window, anchor, deadline, on_time,
-                                 timing_rule(text, timing_from)))
+                                 timing_rule(text, timing_from, first=previous is None)))
         if done_at is not None:
             previous = done_at
     return result

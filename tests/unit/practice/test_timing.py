@@ -141,7 +141,7 @@ def test_a_step_timed_from_the_case_start_ignores_the_previous_ticks(app):
     with force_locale("zh_Hans_CN"):
         assert str(from_case[1].rule) == "案例开始后 72 小时内"
         assert str(from_previous[1].rule) == "上一步完成后 72 小时内"
-        assert str(from_case[0].rule) == "上一步完成当天"
+        assert str(from_case[0].rule) == "案例开始当天"  # the first step: nothing before it
     with force_locale("en"):
         assert str(from_case[1].rule) == "within 72 hours of the case start"
     assert step_timings([("面诊中", "case_start", case_at)], case_at)[0].rule is None
