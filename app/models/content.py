@@ -207,8 +207,15 @@ class SopStep(db.Model):
     script: Mapped[str] = mapped_column(Text, default="")
     responsible_position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"))
     timing: Mapped[str] = mapped_column(String(100), default="")
+    # What the timing's window counts from: "previous_step" (the last ticked earlier step)
+    # or "case_start" (the run's case time); see services/practice/timing.py.
+    timing_from: Mapped[str] = mapped_column(String(20), default="previous_step",
+                                             server_default="previous_step")
     evidence_type: Mapped[str] = mapped_column(String(10), default="none")
     evidence_hint: Mapped[str] = mapped_column(String(300), default="")
+    # A short name of the evidence ("团购名额总数") and, for a number, its unit ("元").
+    evidence_label: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    evidence_unit: Mapped[str] = mapped_column(String(20), default="", server_default="")
     key_points: Mapped[list] = mapped_column(JSON, default=list)
 
     module: Mapped[SopModule] = relationship(back_populates="steps")
@@ -255,8 +262,15 @@ class SopVersionStep(db.Model):
     script: Mapped[str] = mapped_column(Text, default="")
     responsible_position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"))
     timing: Mapped[str] = mapped_column(String(100), default="")
+    # What the timing's window counts from: "previous_step" (the last ticked earlier step)
+    # or "case_start" (the run's case time); see services/practice/timing.py.
+    timing_from: Mapped[str] = mapped_column(String(20), default="previous_step",
+                                             server_default="previous_step")
     evidence_type: Mapped[str] = mapped_column(String(10), default="none")
     evidence_hint: Mapped[str] = mapped_column(String(300), default="")
+    # A short name of the evidence ("团购名额总数") and, for a number, its unit ("元").
+    evidence_label: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    evidence_unit: Mapped[str] = mapped_column(String(20), default="", server_default="")
     key_points: Mapped[list] = mapped_column(JSON, default=list)
 
     responsible_position: Mapped[Position | None] = relationship()

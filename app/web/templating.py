@@ -11,6 +11,8 @@ from flask_login import current_user
 from app.permissions import ROLE_LABELS, Permission, Role, has_permission, sorted_roles
 from app.services.items import KINDS
 from app.services.items import label as item_label
+from app.services.practice.evidence import number_text
+from app.services.practice.timing import TIMING_FROM_LABELS, timing_rule
 from app.web.badges import register_badges
 from app.web.i18n import select_locale
 from app.web.links import safe_href
@@ -44,6 +46,9 @@ def register_template_helpers(app: Flask) -> None:
     from app.web.manage.version_routes import PAGES
 
     app.jinja_env.globals.update(content_pages=PAGES)
+    # SOP steps: how a timing is read (按时/超时) and a number with its unit, on every page
+    app.jinja_env.globals.update(timing_rule=timing_rule, timing_from_labels=TIMING_FROM_LABELS,
+                                 number_text=number_text)
     register_badges(app)  # the header's counters, one statement
     @app.context_processor
     def globals_for_templates():

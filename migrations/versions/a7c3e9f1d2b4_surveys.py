@@ -3,7 +3,7 @@ answers, respondents of non-anonymous surveys, attachments (evaluation of a cour
 assignments and path stage items may reference a survey
 
 Revision ID: a7c3e9f1d2b4
-Revises: b6e6f779996d
+Revises: 1c95e73b7b0c
 Create Date: 2026-12-06 22:15:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9f1d2b4'
-down_revision = 'b6e6f779996d'
+down_revision = '1c95e73b7b0c'
 branch_labels = None
 depends_on = None
 

@@ -132,7 +132,7 @@ def _run(w: BulkWriter, rng, person: Person, given, number: int, status: str, re
 
 def _submission(w: BulkWriter, rng, run_id: int, code: str, sop, steps: list[dict],
                 case_at: datetime, submitted: datetime, status: str, reviewer: int) -> None:
-    timings = step_timings([(part[3], step["done_at"]) for part, step in zip(
+    timings = step_timings([(part[3], None, step["done_at"]) for part, step in zip(
         sop.parts, steps, strict=True)], case_at)
     snapshot = {"steps": [{
         "key": s["step_key"], "position": s["rank"], "title": part[2], "timing": part[3],

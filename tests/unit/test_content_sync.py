@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Course, CourseVersion, Position, SopModule, SopVersion
+from app.models import Course, CourseVersion, Position, SopModule, SopVersion, SopVersionStep
 from app.services.content.sync import sync_content
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,3 +141,19 @@ def test_cli_json_output_and_exit_status(app, demo, runner, content):
     assert bad.exit_code == 1
     errors = json.loads(bad.output)["errors"]
     assert errors[0]["file"] == "sop/broken.toml" and errors[0]["line"] == 1
+
+
+def test_timing_from_in_a_file_is_synced_and_a_wrong_value_names_its_line(app, demo, content):
+    path = content / "sop" / "nurse-discharge-recheck.toml"
+    _sync(content)
+    steps = db.session.scalars(select(SopVersionStep).where(
+        SopVersionStep.timing == "离院后24小时内")).all()
+    assert [s.timing_from for s in steps] == ["case_start"]
+    lines = path.read_text().splitlines()
+    target = lines.index('timing_from = "case_start"')
+    lines[target] = 'timing_from = "yesterday"'
+    path.write_text("\n".join(lines) + "\n")
+    report = _sync(content)
+    assert [(e.file, e.line) for e in report.errors] == [
+        ("sop/nurse-discharge-recheck.toml", target + 1)]
+    assert "timing_from" in report.errors[0].message

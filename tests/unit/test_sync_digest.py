@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from app.services.content.file_plans import SopModuleFile
+from app.services.content.file_plans import STEP_OPTIONAL, SopModuleFile
 from app.services.content.publishing import digest
 from app.services.content.sync import COURSE_FILES, SOP_MODULE_FILES, read_content
 
@@ -24,7 +24,10 @@ def _shipped() -> dict:
 
 def _digest_before(sop_module_file) -> str:
     """How `content sync` hashed an SOP module file before the snapshot was explicit."""
-    snapshot = {**vars(sop_module_file), "steps": [vars(s) for s in sop_module_file.steps]}
+    steps = [{name: value for name, value in vars(s).items()  # fields added later join
+              if STEP_OPTIONAL.get(name, object()) != value}  # only when not their default
+             for s in sop_module_file.steps]
+    snapshot = {**vars(sop_module_file), "steps": steps}
     snapshot.pop("path")
     snapshot.pop("reack_days")
     if snapshot["rubric"] is None:

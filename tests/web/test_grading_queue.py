@@ -294,3 +294,19 @@ def test_a_grade_given_by_another_grader_meanwhile_is_not_silently_replaced(app,
     assert again.status_code == 302
     assert (_row(waiting["employee"]).score, _row(waiting["employee"]).graded_by_id) == (
         0.0, person("supervisor").id)
+
+
+def test_ticked_rubric_points_suggest_the_score_and_fill_an_empty_one(client, auth, waiting):
+    """Each of the 2 rubric points weighs 2 / 2 = 1: ticking both suggests full marks; saved
+    with the points left empty, the suggestion is the grade; a typed number wins."""
+    first, second = _row(waiting["employee"]), _row(waiting[INSIDER])
+    auth.as_role("supervisor")
+    page = client.get(f"/grading/answers/{first.id}").text
+    assert 'data-rubric-max="2"' in page and "js/rubric.js" in page
+    assert re.search(r'data-testid="rubric-suggestion"\s+hidden', page)
+    client.post(f"/grading/answers/{first.id}", data={"points": "", "rubric": ["0", "1"]})
+    client.post(f"/grading/answers/{second.id}", data={"points": "0.5", "rubric": ["0"]})
+    assert (_row(waiting["employee"]).score, _row(waiting[INSIDER]).score) == (2.0, 0.5)
+    again = client.get(f"/grading/answers/{second.id}").text  # re-grading: marks kept
+    hint = again[again.index('data-testid="rubric-suggestion"'):]
+    assert "hidden" not in hint[:40] and "<output data-rubric-suggested>1</output>" in hint

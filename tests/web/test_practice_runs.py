@@ -22,7 +22,8 @@ from tests.practice_factories import (
 )
 from tests.web.quiz_helpers import shown
 
-SNAPSHOT_STEP_KEYS = {"key", "position", "title", "timing", "evidence_type", "done_at", "on_time",
+SNAPSHOT_STEP_KEYS = {"key", "position", "title", "timing", "timing_from", "evidence_type",
+                      "evidence_label", "evidence_unit", "done_at", "on_time",
                       "evidence_text", "evidence_number", "evidence_link", "photo_id", "note",
                       "script_draft"}
 FILLED = {
@@ -135,8 +136,8 @@ REASONS = {
     "id": "%(label)s looks like an ID-card number. SOP Academy never stores clients' "
           "ID-card numbers: refer to the client by the case code only.",
 }
-LABELS = {"case_code": "Case code", "context": "Context", "evidence_text": "Evidence",
-          "evidence_number": "Evidence", "evidence_link": "Link", "note": "Note",
+LABELS = {"case_code": "Case code", "context": "Context", "evidence_text": "Your written record",
+          "evidence_number": "Evidence (a number)", "evidence_link": "Link", "note": "Note",
           "script_draft": "Script draft"}
 STEP_FIELDS = [("add-wechat", "evidence_text"), ("add-wechat", "note"),
                ("add-wechat", "script_draft"), ("first-visit", "evidence_number"),

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 # The fields of a step file that define it, in its snapshot (every one, always).
 STEP_SNAPSHOT = ("key", "title", "position", "timing", "evidence", "evidence_hint",
                  "instructions", "script", "key_points")
+# Fields a step joins its snapshot with only when they differ from their default (files that
+# do not use them keep the digest they had before the fields existed).
+STEP_OPTIONAL = {"timing_from": "previous_step", "evidence_label": "", "evidence_unit": ""}
 # The fields of an SOP module file that define it; `rubric` joins them only when the file has
 # one (files without a rubric keep the digest they had before rubrics existed). Left out on
 # purpose: `path` (moving a file is no change) and `reack_days` (used only when publishing).
@@ -73,9 +76,14 @@ class StepFile:
     instructions: str
     script: str
     key_points: list[dict]
+    timing_from: str = "previous_step"
+    evidence_label: str = ""
+    evidence_unit: str = ""
 
     def snapshot(self) -> dict:
-        return {name: getattr(self, name) for name in STEP_SNAPSHOT}
+        return {**{name: getattr(self, name) for name in STEP_SNAPSHOT},
+                **{name: getattr(self, name) for name, default in STEP_OPTIONAL.items()
+                   if getattr(self, name) != default}}
 
 
 @dataclass

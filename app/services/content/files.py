@@ -18,6 +18,7 @@ from app.services.content.file_plans import (
 )
 from app.services.errors import DomainError
 from app.services.practice.rubric import clean_rubric
+from app.services.practice.timing import TIMING_FROM  # the first is the default
 from app.services.privacy import pii_message
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -28,8 +29,8 @@ COURSE_KEYS = {"title", "summary", "order", "audience_positions", "audience_depa
 SOP_KEYS = {"title", "owner_position", "purpose", "summary", "audience_positions",
             "audience_departments", "order", "tags", "steps", "questions", "quiz", "change_note",
             "requires_reacknowledgement", "reacknowledge_within_days", "rubric"}
-STEP_KEYS = {"key", "title", "position", "timing", "evidence", "evidence_hint", "instructions",
-             "script", "key_points"}
+STEP_KEYS = {"key", "title", "position", "timing", "timing_from", "evidence", "evidence_hint",
+             "evidence_label", "evidence_unit", "instructions", "script", "key_points"}
 
 
 class SourceFile:
@@ -268,6 +269,11 @@ def _step(src: SourceFile, raw: dict, index: int, at: int) -> StepFile:
         src.error(src.line_of("key_points", at),
                   _l("key_points must be a list of {point = ..., synonyms = [...]}"))
         key_points = []
+    timing_from = raw.get("timing_from", TIMING_FROM[0])
+    if timing_from not in TIMING_FROM:
+        src.error(src.line_of("timing_from", at),
+                  _l("timing_from must be one of %(values)s", values=", ".join(TIMING_FROM)))
+        timing_from = TIMING_FROM[0]
     key = raw.get("key") or f"s{index + 1}"
     if not isinstance(key, str) or not SLUG.match(key):
         src.error(src.line_of("key", at), _l("a step key is lowercase letters, digits and '-'"))
@@ -275,9 +281,11 @@ def _step(src: SourceFile, raw: dict, index: int, at: int) -> StepFile:
     return StepFile(
         key=key, title=_text(src, raw, "title", required=True, max_length=200, after=at),
         position=_text(src, raw, "position", max_length=50, after=at) or None,
-        timing=_text(src, raw, "timing", max_length=100, after=at),
+        timing=_text(src, raw, "timing", max_length=100, after=at), timing_from=timing_from,
         evidence=evidence if evidence in EVIDENCE_TYPES else "none",
         evidence_hint=_text(src, raw, "evidence_hint", max_length=300, after=at),
+        evidence_label=_text(src, raw, "evidence_label", max_length=60, after=at),
+        evidence_unit=_text(src, raw, "evidence_unit", max_length=20, after=at),
         instructions=_text(src, raw, "instructions", after=at),
         script=_text(src, raw, "script", after=at).strip(),
         key_points=[{"point": p["point"], "synonyms": [str(s) for s in p.get("synonyms", [])]}

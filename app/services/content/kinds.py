@@ -35,11 +35,15 @@ from app.models.content import (
     sop_module_positions,
 )
 from app.services.content.key_points import format_key_points
+from app.services.practice.timing import TIMING_FROM_LABELS
 
 LESSON_FIELDS = ("key", "chapter_title", "title", "body", "video_media_id", "audio_media_id",
                  "pdf_media_id")
 STEP_FIELDS = ("key", "title", "instructions", "script", "responsible_position_id", "timing",
                "evidence_type", "evidence_hint", "key_points")
+# Step fields frozen into a version only when they differ from their default, so that SOP
+# modules that do not use them keep the digest they had before the fields existed.
+STEP_OPTIONAL = {"timing_from": "previous_step", "evidence_label": "", "evidence_unit": ""}
 # The tables whose ids a diff shows by name: table → (id column, name column).
 NAME_TABLES = {"media": (Media.id, Media.original_name), "positions": (Position.id, Position.name)}
 
@@ -64,6 +68,7 @@ class VersionedKind:
     names: dict = field(default_factory=dict)  # id field → its NAME_TABLES entry, for diffs
     formats: dict = field(default_factory=dict)  # field → how its value reads in a diff
     audience: tuple = ()  # (positions table, departments table, their column naming the item)
+    optional_row_fields: dict = field(default_factory=dict)  # field → default (left out)
     reacknowledged: bool = False  # versions may require re-acknowledgement
 
     @property
@@ -78,8 +83,15 @@ class VersionedKind:
     def version_snapshot(self, version) -> dict:
         """A published version in the shape of the working copy's snapshot."""
         return {**{name: getattr(version, name) for name in self.header_fields},
-                self.rows: [{name: getattr(row, name) for name in self.row_fields}
+                self.rows: [row_snapshot(row, self.row_fields, self.optional_row_fields)
                             for row in getattr(version, self.rows)]}
+
+
+def row_snapshot(row, fields: tuple[str, ...], optional: dict) -> dict:
+    """A row's fields, and its optional fields that differ from their default."""
+    return {**{name: getattr(row, name) for name in fields},
+            **{name: getattr(row, name) for name, default in optional.items()
+               if getattr(row, name) != default}}
 
 
 def _course_lessons(course: Course) -> list[dict]:
@@ -91,7 +103,7 @@ def _course_lessons(course: Course) -> list[dict]:
 
 
 def _sop_module_steps(sop_module: SopModule) -> list[dict]:
-    return [{name: getattr(step, name) for name in STEP_FIELDS} for step in sop_module.steps]
+    return [row_snapshot(step, STEP_FIELDS, STEP_OPTIONAL) for step in sop_module.steps]
 
 
 COURSE = VersionedKind(
@@ -121,10 +133,13 @@ SOP_MODULE = VersionedKind(
         "title": _l("Title"), "responsible_position_id": _l("Responsible position"),
         "timing": _l("Timing"), "instructions": _l("Instructions"), "script": _l("Script"),
         "evidence_type": _l("Evidence"), "evidence_hint": _l("Evidence hint"),
-        "key_points": _l("Key points"),
+        "key_points": _l("Key points"), "timing_from": _l("Timing counts from"),
+        "evidence_label": _l("Evidence label"), "evidence_unit": _l("Unit"),
     },
     names={"owner_position_id": "positions", "responsible_position_id": "positions"},
-    formats={"key_points": format_key_points},
+    formats={"key_points": format_key_points,
+             "timing_from": lambda value: str(TIMING_FROM_LABELS.get(value, value))},
+    optional_row_fields=STEP_OPTIONAL,
     audience=(sop_module_positions, sop_module_departments, "sop_module_id"), reacknowledged=True,
 )
 

@@ -13,6 +13,7 @@ from app.services.content import working_copy as wc
 from app.services.content.files import EVIDENCE_TYPES
 from app.services.content.key_points import format_key_points, parse_key_points  # noqa: F401
 from app.services.errors import DomainError
+from app.services.practice.timing import PREVIOUS_STEP, TIMING_FROM
 from app.services.validation import clean_multiline, clean_text
 
 
@@ -35,6 +36,9 @@ class StepData:
     timing: str | None = ""
     evidence_type: str | None = "none"
     evidence_hint: str | None = ""
+    timing_from: str | None = PREVIOUS_STEP
+    evidence_label: str | None = ""
+    evidence_unit: str | None = ""
     key_points: str | None = ""  # one per line: "要点：同义词1，同义词2"
 
 
@@ -89,6 +93,9 @@ def save_step(sop_module: SopModule, step: SopStep | None, data: StepData) -> So
                       max_length=300, required=False) or ""
     if data.evidence_type not in EVIDENCE_TYPES:
         raise DomainError(_l("Choose an evidence type from the list."), "evidence_type")
+    if data.timing_from not in TIMING_FROM:
+        raise DomainError(_l("Choose what the timing counts from."), "timing_from")
+    label, unit = _evidence_label_and_unit(data)
     responsible = wc.optional_position(data.responsible_position_id, "responsible_position_id")
     key_points = parse_key_points(data.key_points)
     if step is None:
@@ -97,9 +104,18 @@ def save_step(sop_module: SopModule, step: SopStep | None, data: StepData) -> So
         sop_module.steps.append(step)
     step.title, step.instructions, step.script = title, instructions, script
     step.timing, step.evidence_type, step.evidence_hint = timing, data.evidence_type, hint
+    step.timing_from, step.evidence_label, step.evidence_unit = data.timing_from, label, unit
     step.responsible_position_id, step.key_points = responsible, key_points
     db.session.flush()
     return step
+
+
+def _evidence_label_and_unit(data: StepData) -> tuple[str, str]:
+    label = clean_text(data.evidence_label, field="evidence_label", label=_l("Evidence label"),
+                       max_length=60, required=False) or ""
+    unit = clean_text(data.evidence_unit, field="evidence_unit", label=_l("Unit"),
+                      max_length=20, required=False) or ""
+    return label, unit
 
 
 def move_step(step: SopStep, direction: str) -> None:

@@ -108,9 +108,10 @@ def _apply_sop_module(sop_module, sop_module_file: SopModuleFile,
     db.session.flush()
     sop_module.steps = [SopStep(
         module_id=sop_module.id, key=s.key, rank=index, title=s.title,
-        instructions=s.instructions, script=s.script, timing=s.timing,
+        instructions=s.instructions, script=s.script, timing=s.timing, timing_from=s.timing_from,
         responsible_position_id=positions[s.position].id if s.position else None,
-        evidence_type=s.evidence, evidence_hint=s.evidence_hint, key_points=s.key_points,
+        evidence_type=s.evidence, evidence_hint=s.evidence_hint, evidence_label=s.evidence_label,
+        evidence_unit=s.evidence_unit, key_points=s.key_points,
     ) for index, s in enumerate(sop_module_file.steps)]
 
 

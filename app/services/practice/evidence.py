@@ -27,6 +27,16 @@ MAX_NUMBER = Decimal(10) ** 12
 NUMBER = re.compile(r"^[+-]?\d{1,13}(?:\.\d{1,4})?$")
 
 
+def number_text(value, unit: str | None = "") -> str:
+    """A number of evidence as a page or an export shows it: 15.0 → "15", with its unit
+    ("12800.5 元"); "" for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, int | float):
+        value = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    return f"{value} {unit}".strip() if unit else str(value)
+
+
 class EvidenceType:
     """No evidence: a tick is enough."""
 
@@ -53,7 +63,7 @@ class TextEvidence(EvidenceType):
     column = form_field = "evidence_text"
 
     def normalise(self, raw: str | None) -> str:
-        label = _l("Evidence")
+        label = _l("Your written record")
         refuse_pii(raw, field=self.form_field, label=label)
         return (clean_multiline(raw, field=self.form_field, label=label,
                                 max_length=MAX_TEXT) or "").strip()
@@ -68,7 +78,7 @@ class NumberEvidence(EvidenceType):
     column = form_field = "evidence_number"
 
     def normalise(self, raw: str | None) -> float | None:
-        refuse_pii(raw, field=self.form_field, label=_l("Evidence"))
+        refuse_pii(raw, field=self.form_field, label=_l("Evidence (a number)"))
         text = unicodedata.normalize("NFKC", raw or "").strip().replace(",", "")
         if not text:
             return None

@@ -129,7 +129,8 @@ def _rows(run: PracticeRun) -> list[StepRow]:
         .join(SopVersionStep, and_(SopVersionStep.version_id == run.version_id,
                                    SopVersionStep.key == RunStep.step_key))
         .where(RunStep.run_id == run.id).order_by(RunStep.rank, RunStep.id)).all()
-    timings = step_timings([(vs.timing, step.done_at) for step, vs in pairs], run.case_at)
+    timings = step_timings([(vs.timing, vs.timing_from, step.done_at) for step, vs in pairs],
+                           run.case_at)
     rows = []
     for number, ((step, vs), timing) in enumerate(zip(pairs, timings, strict=True), start=1):
         kind = evidence_type(vs.evidence_type)

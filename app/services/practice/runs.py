@@ -211,15 +211,19 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def snapshot_of(run: PracticeRun) -> dict:
-    """The run as handed in: {"steps": [{"key", "position", "title", "timing",
-    "evidence_type", "done_at" (ISO-8601 UTC or None), "on_time" (bool or None),
-    "evidence_text", "evidence_number" (float or None), "evidence_link", "photo_id",
-    "note", "script_draft"}], "case_code", "context"}."""
+    """The run as handed in: {"steps": [{"key", "position", "title", "timing", "timing_from",
+    "evidence_type", "evidence_label", "evidence_unit", "done_at" (ISO-8601 UTC or None),
+    "on_time" (bool or None), "evidence_text", "evidence_number" (float or None),
+    "evidence_link", "photo_id", "note", "script_draft"}], "case_code", "context"}.
+    Snapshots handed in before timing_from existed lack it: their on_time counted from the
+    previous step (timing.PREVIOUS_STEP)."""
     pairs = paired_steps(run)
-    timings = step_timings([(vs.timing, step.done_at) for step, vs in pairs], run.case_at)
+    timings = step_timings([(vs.timing, vs.timing_from, step.done_at) for step, vs in pairs],
+                           run.case_at)
     steps = [{
         "key": step.step_key, "position": step.rank, "title": vs.title,
-        "timing": vs.timing, "evidence_type": vs.evidence_type,
+        "timing": vs.timing, "timing_from": vs.timing_from, "evidence_type": vs.evidence_type,
+        "evidence_label": vs.evidence_label, "evidence_unit": vs.evidence_unit,
         "done_at": _iso(step.done_at), "on_time": timing.on_time,
         "evidence_text": step.evidence_text,
         "evidence_number": None if step.evidence_number is None else float(

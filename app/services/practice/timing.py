@@ -9,8 +9,10 @@ The rule (also in docs/practice.md):
   ("活动上线当天"). "术后第7天", "上线前2周", "术前1至3天", "发现异常后立即" are not windows.
 - A part naming the next day ("次日上班后30分钟内") is anchored to an event a run does not
   record (the start of the next working day): not a window either.
-- The window opens at the anchor: the tick of the nearest earlier step (by position) that is
-  ticked, or, when there is none, the run's case time (case_at, entered when the run starts).
+- The window opens at the anchor, chosen by the step's `timing_from`:
+  "case_start" — the run's case time (case_at, entered when the run starts: the operation,
+  the discharge, the enquiry); "previous_step" (the default) — the tick of the nearest
+  earlier step (by position) that is ticked, or, when there is none, the case time.
 - Due: anchor + N minutes / hours / days (24 h each); N working days skip Saturdays and
   Sundays in China time (public holidays are not known); 当天 ends at midnight China time of
   the anchor's day. on_time = ticked at or before the deadline; None when the step has no
@@ -24,6 +26,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
+
+# lazy, under the name pybabel extracts plural messages by
+from flask_babel import lazy_ngettext as ngettext
+
+CASE_START, PREVIOUS_STEP = "case_start", "previous_step"
+TIMING_FROM = (PREVIOUS_STEP, CASE_START)
+TIMING_FROM_LABELS = {PREVIOUS_STEP: _l("The previous step"), CASE_START: _l("The case start")}
 CHINA = ZoneInfo("Asia/Shanghai")
 UNITS = {"分钟": "minutes", "小时": "hours", "天": "days", "日": "days", "个工作日": "workdays",
          "工作日": "workdays"}
@@ -50,6 +60,43 @@ class Window:
         if self.unit == "workdays":
             return _add_workdays(anchor, self.amount)
         return anchor + timedelta(**{self.unit: self.amount})
+
+
+# The rule as a phrase, per anchor and unit ("案例开始后 72 小时内").
+_RULES = {
+    (CASE_START, "minutes"): lambda n: ngettext(
+        "within %(num)d minute of the case start", "within %(num)d minutes of the case start", n),
+    (CASE_START, "hours"): lambda n: ngettext(
+        "within %(num)d hour of the case start", "within %(num)d hours of the case start", n),
+    (CASE_START, "days"): lambda n: ngettext(
+        "within %(num)d day of the case start", "within %(num)d days of the case start", n),
+    (CASE_START, "workdays"): lambda n: ngettext(
+        "within %(num)d working day of the case start",
+        "within %(num)d working days of the case start", n),
+    (CASE_START, "same_day"): lambda n: _l("on the day the case starts"),
+    (PREVIOUS_STEP, "minutes"): lambda n: ngettext(
+        "within %(num)d minute of the previous step", "within %(num)d minutes of the previous step",
+        n),
+    (PREVIOUS_STEP, "hours"): lambda n: ngettext(
+        "within %(num)d hour of the previous step", "within %(num)d hours of the previous step", n),
+    (PREVIOUS_STEP, "days"): lambda n: ngettext(
+        "within %(num)d day of the previous step", "within %(num)d days of the previous step", n),
+    (PREVIOUS_STEP, "workdays"): lambda n: ngettext(
+        "within %(num)d working day of the previous step",
+        "within %(num)d working days of the previous step", n),
+    (PREVIOUS_STEP, "same_day"): lambda n: _l("on the day of the previous step"),
+}
+
+
+def timing_rule(text: str | None, timing_from: str | None, first: bool = False):
+    """How the app reads a step's timing, as a phrase shown beside 按时/超时 ("案例开始后 72
+    小时内"); None when the timing states no window. `first`: no earlier step is ticked (or
+    exists), so a window after the previous step opens at the case start too."""
+    window = parse_timing(text)
+    if window is None:
+        return None
+    anchor = CASE_START if timing_from == CASE_START or first else PREVIOUS_STEP
+    return _RULES[anchor, window.unit](window.amount)
 
 
 def _add_workdays(anchor: datetime, count: int) -> datetime:
@@ -81,19 +128,22 @@ class StepTiming:
     anchor: datetime | None
     deadline: datetime | None
     on_time: bool | None
+    rule: object = None  # timing_rule: the phrase shown beside the badge
 
 
-def step_timings(steps: list[tuple[str, datetime | None]], case_at: datetime
+def step_timings(steps: list[tuple[str, str | None, datetime | None]], case_at: datetime
                  ) -> list[StepTiming]:
-    """For (timing text, done_at) pairs in position order: each step's window, anchor,
-    deadline and on_time."""
+    """For (timing text, timing_from, done_at) in position order: each step's window, anchor,
+    deadline, on_time and rule."""
     result = []
-    anchor = case_at
-    for text, done_at in steps:
+    previous = None
+    for text, timing_from, done_at in steps:
         window = parse_timing(text)
+        anchor = case_at if timing_from == CASE_START or previous is None else previous
         deadline = window.deadline(anchor) if window else None
         on_time = None if deadline is None or done_at is None else done_at <= deadline
-        result.append(StepTiming(window, anchor, deadline, on_time))
+        result.append(StepTiming(window, anchor, deadline, on_time,
+                                 timing_rule(text, timing_from, first=previous is None)))
         if done_at is not None:
-            anchor = done_at
+            previous = done_at
     return result

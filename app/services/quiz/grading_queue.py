@@ -139,16 +139,29 @@ def load_attempt(actor: User, attempt_id: int) -> QuizAttempt:
     return attempt
 
 
+def rubric_suggestion(max_points: float, count: int, chosen: set[int]) -> float | None:
+    """The points the ticked rubric points suggest: every point weighs the same
+    (max_points / count), so ticking all of them suggests full marks; None without a rubric.
+    static/js/rubric.js computes the same sum while the grader ticks."""
+    met = sum(1 for index in chosen if 0 <= index < count)
+    if not count:
+        return None
+    return round(max_points * met / count, 2)
+
+
 def grade_answer(row: AttemptQuestion, grader: User, data: GradeData, now: datetime) -> None:
     """A person's points, comment and rubric marks for a short answer; the attempt is totalled
     (score, percent, passed) once nothing else waits."""
     if row.attempt.user_id == grader.id:
         raise DomainError(_l("You cannot grade your own answers."))
-    if data.points is None:
+    rubric = row.version.data.get("payload", {}).get("rubric", [])
+    chosen = set(data.rubric or [])
+    points = data.points
+    if points is None and chosen:
+        points = rubric_suggestion(row.points, len(rubric), chosen)
+    if points is None:
         raise DomainError(_l("%(label)s is required.", label=_l("Points awarded")), "points")
     comment = clean_multiline(data.comment, field="comment", label=_l("Comment"),
                               max_length=2000) or ""
-    rubric = row.version.data.get("payload", {}).get("rubric", [])
-    chosen = set(data.rubric or [])
-    grade_by_hand(row, grader, float(data.points), comment,
+    grade_by_hand(row, grader, float(points), comment,
                   [index in chosen for index in range(len(rubric))], now, seen=data.seen)

@@ -67,6 +67,14 @@ def _grade_form(row) -> GradeForm:
     return form
 
 
+def _suggestion(row, form: GradeForm) -> float | None:
+    """What the ticked rubric points suggest (shown beside the points; rubric.js updates it)."""
+    chosen = set(form.rubric.data or [])
+    if not chosen:
+        return None
+    return grading_queue.rubric_suggestion(row.points, len(form.rubric.choices), chosen)
+
+
 def _grade_data(form: GradeForm) -> grading_queue.GradeData:
     return grading_queue.GradeData(form.points.data, form.comment.data, form.rubric.data,
                                    form.seen.data)
@@ -84,7 +92,7 @@ def answer(answer_id: int):
         form, lambda: grading_queue.grade_answer(row, current_user, _grade_data(form), utcnow()),
         lambda _done: _next_url(quiz_id), "grading/answer.html",
         message=lambda _done: _("Graded."), row=row, attempt=row.attempt, quiz_id=quiz_id,
-        **TEXT)
+        suggestion=_suggestion(row, form), **TEXT)
 
 
 @bp.get("/attempts/<int:attempt_id>")

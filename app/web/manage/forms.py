@@ -17,6 +17,7 @@ from wtforms.validators import AnyOf, Optional
 
 from app.services.assign.reack import DEFAULT_DAYS as REACK_DAYS
 from app.services.content.working_copy import Upload
+from app.services.practice.timing import PREVIOUS_STEP, TIMING_FROM_LABELS
 from app.web.forms import SORT_RANGE, GuardedForm, MultiCheckboxField, choices, db_int
 
 EVIDENCE_LABELS = {
@@ -84,10 +85,14 @@ class StepForm(GuardedForm):
     title = StringField(_l("Title"))
     responsible_position_id = SelectField(_l("Responsible position"), coerce=db_int)
     timing = StringField(_l("Timing"))
+    timing_from = SelectField(_l("Timing counts from"), default=PREVIOUS_STEP,
+                              choices=choices(TIMING_FROM_LABELS.items()))
     instructions = TextAreaField(_l("Instructions (Markdown)"), render_kw={"rows": 8})
     script = TextAreaField(_l("Script template"), render_kw={"rows": 5})
     evidence_type = SelectField(_l("Evidence"), choices=choices(EVIDENCE_LABELS.items()))
     evidence_hint = StringField(_l("Evidence hint"))
+    evidence_label = StringField(_l("Evidence label"))
+    evidence_unit = StringField(_l("Unit"))
     key_points = TextAreaField(_l("Key points"), render_kw={"rows": 4})
 
 

@@ -97,8 +97,10 @@ def _step_data(form: StepForm) -> sop.StepData:
     return sop.StepData(
         title=form.title.data, instructions=form.instructions.data, script=form.script.data,
         responsible_position_id=form.responsible_position_id.data or None,
-        timing=form.timing.data, evidence_type=form.evidence_type.data,
-        evidence_hint=form.evidence_hint.data, key_points=form.key_points.data,
+        timing=form.timing.data, timing_from=form.timing_from.data,
+        evidence_type=form.evidence_type.data, evidence_hint=form.evidence_hint.data,
+        evidence_label=form.evidence_label.data, evidence_unit=form.evidence_unit.data,
+        key_points=form.key_points.data,
     )
 
 

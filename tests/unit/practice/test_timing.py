@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from app.services.practice.timing import CHINA, Window, parse_timing, step_timings
 from tests.conftest import ROOT
@@ -112,14 +113,35 @@ def test_deadlines():
 def test_on_time_anchors_on_the_previous_ticked_step():
     case_at = china(2026, 11, 20, 9, 0)
     steps = [
-        ("到院后5分钟内", case_at + timedelta(minutes=4)),     # anchor case_at: on time
-        ("", None),                                          # no window, not ticked
-        ("离院后24小时内", case_at + timedelta(hours=30)),   # anchor: step 1's tick → late
-        ("活动上线当天", None),                               # not ticked: None
-        ("收到咨询后3分钟内", case_at + timedelta(hours=30, minutes=3)),  # anchor step 3
+        ("到院后5分钟内", None, case_at + timedelta(minutes=4)),  # anchor case_at: on time
+        ("", None, None),                                        # no window, not ticked
+        ("离院后24小时内", None, case_at + timedelta(hours=30)),  # anchor: step 1's tick → late
+        ("活动上线当天", "previous_step", None),                  # not ticked: None
+        ("收到咨询后3分钟内", None, case_at + timedelta(hours=30, minutes=3)),  # anchor step 3
     ]
     timings = step_timings(steps, case_at)
     assert [t.on_time for t in timings] == [True, None, False, None, True]
     assert timings[2].anchor == case_at + timedelta(minutes=4)
     assert timings[3].deadline is not None and timings[3].on_time is None
     assert timings[4].anchor == case_at + timedelta(hours=30)
+
+
+def test_a_step_timed_from_the_case_start_ignores_the_previous_ticks(app):
+    """"术后72小时内" from the case start: a call ~80 h after the operation is late even when
+    the previous step was ticked only 10 h before; the rule says so beside the badge."""
+    case_at = china(2026, 11, 20, 9, 0)
+    first = ("术后当天", None, case_at + timedelta(hours=70))
+    from_case = step_timings([first, ("术后72小时内", "case_start", case_at + timedelta(hours=80))],
+                             case_at)
+    from_previous = step_timings([first, ("术后72小时内", "previous_step",
+                                          case_at + timedelta(hours=80))], case_at)
+    assert (from_case[1].anchor, from_previous[1].anchor) == (case_at, first[2])
+    assert (from_case[1].on_time, from_previous[1].on_time) == (False, True)
+    assert from_case[1].deadline == case_at + timedelta(hours=72)
+    with force_locale("zh_Hans_CN"):
+        assert str(from_case[1].rule) == "案例开始后 72 小时内"
+        assert str(from_previous[1].rule) == "上一步完成后 72 小时内"
+        assert str(from_case[0].rule) == "案例开始当天"  # the first step: nothing before it
+    with force_locale("en"):
+        assert str(from_case[1].rule) == "within 72 hours of the case start"
+    assert step_timings([("面诊中", "case_start", case_at)], case_at)[0].rule is None
