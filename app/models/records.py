@@ -4,7 +4,7 @@
   whether the leaderboard is shown). Code holds the defaults; a row overrides them.
 - `Certificate`: issued once when a person completes a course or passes a learning path; the
   title is copied so a later rename never rewrites an issued certificate. `code` is the
-  public verification code.
+  public verification code; `expires_at` its end of validity (None: none).
 - `ApiToken`: a read-only token for BI tools. Only a SHA-256 hash of the secret is stored;
   `prefix` (the first characters) lets admins tell tokens apart. Scopes name the resources
   the token may read; revoking sets `revoked_at`.
@@ -48,6 +48,17 @@ class Certificate(ItemReference, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # validity (app/services/certificate_expiry.py): copied from the item when issued or
+    # renewed; None = never expires. `reminded_days` is the last "expires in N days"
+    # reminder given (30, then 7) and `reminded_on` the China-time day it was given;
+    # `lapsed_at` is set once, by the run that claimed the expiry and created the
+    # re-certification assignment `renewal_assignment_id`.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    reminded_days: Mapped[int | None]
+    reminded_on: Mapped[str | None] = mapped_column(String(8))
+    lapsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    renewal_assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL"))
 
     user = relationship("User")
 

@@ -7,7 +7,9 @@ INSERT … ON CONFLICT DO NOTHING on the (user, kind, item) unique constraint. I
 person when they open their certificates page, and for everyone from
 `flask --app wsgi certificates issue` (cron). A certificate keeps the title it was issued
 with. Its code (XXXX-XXXX-XXXX, 60 random bits from an alphabet without 0/O/1/I) is what
-the public verification page looks up; that page shows only the name, title and date.
+the public verification page looks up; that page shows only the name, title and date, and
+whether the certificate is still valid (and until when: `expires_at`, copied from the item's
+`validity_months` when issued; renewals: app/services/certificate_expiry.py).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models import Certificate, User
 from app.permissions import Permission, permissions_of
+from app.services.certificate_validity import expiry_of
 from app.services.errors import NotFound
 from app.services.items import kinds_for
 from app.services.scope import get_team_member
@@ -47,11 +50,14 @@ def normalise_code(text: str | None) -> str | None:
 
 
 def _due(kind, user_ids):
-    """(user_id, item_id, title) of every certificate of `kind` earned and not issued."""
+    """(user_id, item_id, title, validity_months) of every certificate of `kind` earned and
+    not issued."""
     progress = kind.progress(user_ids)
     titles = kind.certificate_titles()
-    return (select(progress.c.user_id, progress.c.item_id, titles.c.title)
+    months = kind.validity()[0] if kind.validity() else literal(None)
+    return (select(progress.c.user_id, progress.c.item_id, titles.c.title, months)
             .join(titles, titles.c.item_id == progress.c.item_id)
+            .join(kind.model, kind.model.id == progress.c.item_id)
             .join(User, User.id == progress.c.user_id)
             .outerjoin(Certificate, and_(Certificate.user_id == progress.c.user_id,
                                          kind.reference(Certificate) == progress.c.item_id))
@@ -64,9 +70,10 @@ def issue_due_certificates(now: datetime, user_ids: Iterable[int] | None = None
     returns the new ones. The caller commits."""
     ids = list(user_ids) if user_ids is not None else None
     rows = [{"user_id": user_id, "kind": kind.key, **_references(kind.key, item_id),
-             "title": title[:200], "code": new_code(), "issued_at": now}
+             "title": title[:200], "code": new_code(), "issued_at": now,
+             "expires_at": expiry_of(now, months)}
             for kind in kinds_for(Certificate)
-            for user_id, item_id, title in db.session.execute(_due(kind, ids))]
+            for user_id, item_id, title, months in db.session.execute(_due(kind, ids))]
     insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql"
               else sqlite.insert)
     new_ids = [new_id for start in range(0, len(rows), CHUNK)

@@ -50,6 +50,7 @@ COURSE = register(ItemKind(
     order=lambda: [Course.sort_order, Course.title],
     endpoint="learn.course", url_arg="course_slug",
     done_phrase=_l("has completed the course"), certificate_titles=_course_titles,
+    renewable=True,
     task_details=_late(DETAILS, "course_details"),
     progress_template="learn/_task_progress/course.html"))
 
@@ -68,7 +69,7 @@ SOP = register(ItemKind(
     assignable=lambda: [SopModule.archived.is_(False),
                         exists().where(SopVersion.module_id == SopModule.id)],
     order=lambda: [SopModule.title],
-    endpoint="learn.sop", url_arg="sop_slug", practice=True,
+    endpoint="learn.sop", url_arg="sop_slug", practice=True, renewable=True,
     assignment_terms=_late("app.services.assign.sop_status", "sop_terms"),
     task_details=_late(DETAILS, "practice_details"),
     progress_template="learn/_task_progress/sop.html"))
@@ -80,5 +81,6 @@ PATH = register(ItemKind(
                         exists().where(PathStage.path_id == LearningPath.id)],
     order=lambda: [LearningPath.title],
     done_phrase=_l("has completed the learning path"), certificate_titles=_path_titles,
+    renewable=True,
     task_details=_late(DETAILS, "path_details"),
     progress_template="learn/_task_progress/path.html"))
