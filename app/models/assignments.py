@@ -105,7 +105,8 @@ class Assignment(ItemReference, TimestampMixin, db.Model):
     grace_days: Mapped[int] = mapped_column(default=7)
     required: Mapped[bool] = mapped_column(default=True)
     message: Mapped[str] = mapped_column(Text, default="")
-    origin: Mapped[str] = mapped_column(String(12), default="manual")  # manual|reack|onboarding|recert
+    # manual | reack | onboarding | recert (a certificate lapsed: certificate_expiry.py)
+    origin: Mapped[str] = mapped_column(String(12), default="manual")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -119,7 +119,7 @@ def _renewal_assignment(certificate: Certificate, now: datetime,
     item = db.session.get(kind.model, certificate.item_id)
     days = getattr(item, "recert_days", None) or default_days
     assignment = Assignment(origin="recert", starts_at=now, due_at=now + timedelta(days=days),
-                            required=True, message=certificate.title)
+                            required=True)
     assignment.set_item(kind.key, certificate.item_id)
     assignment.targets = [AssignmentTarget(user_id=certificate.user_id)]
     db.session.add(assignment)

@@ -86,7 +86,8 @@ def test_a_concurrent_run_that_got_there_first_is_no_error(course, monkeypatch):
     first = certificates.issue_due_certificates(utcnow())
     db.session.commit()
     # The other run's SELECT saw no certificate yet: its INSERT meets the unique constraint.
-    stale = select(literal(person("employee").id), literal(course.id), literal("私域运营基础"))
+    stale = select(literal(person("employee").id), literal(course.id), literal("私域运营基础"),
+                   literal(None))
     due = certificates._due
     monkeypatch.setattr(certificates, "_due",
                         lambda kind, ids: stale if kind.key == "course" else due(kind, ids))
