@@ -63,6 +63,22 @@ def reminder_due(expires_at: datetime | None, now: datetime) -> int | None:
     return min(reached) if reached else None
 
 
+def check_recert_days(value: int | None, field: str = "recert_days") -> int | None:
+    """Blank → the setting's default; otherwise 1 to 365 days."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 365:
+        raise DomainError(_l("Days to re-certify are 1 to 365, or blank for the default."),
+                          field)
+    return value
+
+
+def apply_validity(item, months: int | None, recert_days: int | None) -> None:
+    """Check and set an item's validity (any kind the registry marks renewable)."""
+    item.validity_months = check_months(months)
+    item.recert_days = check_recert_days(recert_days)
+
+
 def check_months(value: int | None, field: str = "validity_months") -> int | None:
     """Blank → never expires; otherwise 1 to MAX_MONTHS (raises DomainError)."""
     if value is None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.extensions import db
 from app.models import Certificate, User
 from app.permissions import Permission, permissions_of
-from app.services.certificate_validity import expiry_of
+from app.services.certificate_validity import SOON_DAYS, expiry_of
 from app.services.errors import NotFound
 from app.services.items import kinds_for
 from app.services.scope import get_team_member
@@ -93,6 +93,14 @@ def _references(kind: str, item_id: int) -> dict[str, int | None]:
 def certificates_of(user_id: int) -> list[Certificate]:
     return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)
                                    .order_by(Certificate.issued_at.desc(), Certificate.id)))
+
+
+def needing_renewal(user_id: int, now: datetime) -> list[Certificate]:
+    """The person's certificates expired or expiring within SOON_DAYS (one statement)."""
+    return list(db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user_id,
+                                  Certificate.expires_at <= now + timedelta(days=SOON_DAYS))
+        .order_by(Certificate.expires_at, Certificate.id)))
 
 
 def certificate_for(actor: User, certificate_id: int) -> Certificate:
