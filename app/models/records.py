@@ -33,18 +33,22 @@ class AppSetting(db.Model):
 
 
 class Certificate(ItemReference, db.Model):
-    """One per person and course or learning path (a unique constraint per kind)."""
+    """One per person and course, learning path or SOP module (a unique constraint per
+    kind)."""
 
     __tablename__ = "certificates"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),
-                      UniqueConstraint("user_id", "path_id"))
-    item_kinds = ("course", "path")
+                      UniqueConstraint("user_id", "path_id"),
+                      UniqueConstraint("user_id", "sop_module_id"))
+    item_kinds = ("course", "path", "sop")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     path_id: Mapped[int | None] = mapped_column(ForeignKey("learning_paths.id"))
+    # an SOP module's acknowledgement certificate: only for modules with a validity
+    sop_module_id: Mapped[int | None] = mapped_column(ForeignKey("sop_modules.id"))
     title: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -121,6 +121,8 @@ def _renewal_assignment(certificate: Certificate, now: datetime,
     assignment = Assignment(origin="recert", starts_at=now, due_at=now + timedelta(days=days),
                             required=True)
     assignment.set_item(kind.key, certificate.item_id)
+    if kind.practice:  # an acknowledgement cannot be repeated: one run signed off renews it
+        assignment.acknowledge, assignment.practice_runs = False, 1
     assignment.targets = [AssignmentTarget(user_id=certificate.user_id)]
     db.session.add(assignment)
     db.session.flush()

@@ -1,6 +1,7 @@
 """Certificates (结业证书): issued once per person and course or learning path, when the
 course is completed (every lesson of its latest version) or the path is (every item done;
-see app/services/assign/progress.py and status.py for what "done" means).
+see app/services/assign/progress.py and status.py for what "done" means) — and per SOP
+module with a validity, when it is acknowledged (its validity is the acknowledgement's).
 
 `issue_due_certificates` is idempotent and safe when two runs race: rows go in with
 INSERT … ON CONFLICT DO NOTHING on the (user, kind, item) unique constraint. It runs for one
@@ -55,13 +56,15 @@ def _due(kind, user_ids):
     progress = kind.progress(user_ids)
     titles = kind.certificate_titles()
     months = kind.validity()[0] if kind.validity() else literal(None)
+    only_valid = [months.is_not(None)] if kind.certificate_needs_validity else []
     return (select(progress.c.user_id, progress.c.item_id, titles.c.title, months)
             .join(titles, titles.c.item_id == progress.c.item_id)
             .join(kind.model, kind.model.id == progress.c.item_id)
             .join(User, User.id == progress.c.user_id)
             .outerjoin(Certificate, and_(Certificate.user_id == progress.c.user_id,
                                          kind.reference(Certificate) == progress.c.item_id))
-            .where(progress.c.done == 1, User.active.is_(True), Certificate.id.is_(None)))
+            .where(progress.c.done == 1, User.active.is_(True), Certificate.id.is_(None),
+                   *only_valid))
 
 
 def issue_due_certificates(now: datetime, user_ids: Iterable[int] | None = None

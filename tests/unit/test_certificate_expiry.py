@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Certificate, CourseVersion, CourseVersionLesson
+from app.models import Certificate, CourseVersion, CourseVersionLesson, SopVersion
 from app.models.assignments import Assignment, Notification
 from app.models.base import utcnow
 from app.services import certificate_events as events
@@ -21,9 +21,11 @@ from app.services.assign.tasks import my_tasks
 from app.services.certificate_expiry import run_expiry
 from app.services.certificate_validity import Validity, add_months, validity_of
 from app.services.certificates import issue_due_certificates
+from app.services.content.acknowledgement import acknowledge
 from app.services.content.learning import record_progress
-from tests.learning_factories import make_course, person
+from tests.learning_factories import make_course, make_sop, person
 from tests.points_factories import complete_lessons
+from tests.points_factories import run as practice_run
 from tests.races import held_until_done
 from tests.reminder_servers import MailSink
 
@@ -130,3 +132,24 @@ def test_items_without_validity_issue_certificates_that_never_expire(app, demo):
     [certificate] = issue_due_certificates(utcnow())
     assert certificate.expires_at is None
     assert run_expiry(utcnow() + timedelta(days=3650)) == {"renewed": 0, "recertifications": 0}
+
+
+def test_an_sop_with_a_validity_certifies_the_acknowledgement_and_a_signed_off_run_renews_it(
+        app, demo):
+    yearly, plain = make_sop("yearly-sop", title="院感防控SOP"), make_sop("plain-sop")
+    yearly.validity_months = 12
+    db.session.commit()
+    for module in (yearly, plain):
+        acknowledge(person("employee"), module, db.session.scalar(
+            select(SopVersion).where(SopVersion.module_id == module.id)))
+    [certificate] = issue_due_certificates(utcnow())  # none for the SOP without a validity
+    assert (certificate.kind, certificate.item_id, certificate.title) == (
+        "sop", yearly.id, "院感防控SOP")
+    certificate.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert run_expiry(utcnow())["recertifications"] == 1
+    recert = db.session.scalar(select(Assignment).where(Assignment.origin == "recert"))
+    assert (recert.kind, recert.acknowledge, recert.practice_runs) == ("sop", False, 1)
+    assert run_expiry(utcnow())["renewed"] == 0  # the old acknowledgement does not count
+    practice_run("employee", yearly)  # one practice run signed off after it was given
+    assert run_expiry(utcnow())["renewed"] == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 
 from app.models import Course, CourseVersion, Quiz, SopModule, SopVersion
 from app.models.assignments import LearningPath, PathStage
@@ -36,6 +36,16 @@ def _course_titles():
             .join(latest, and_(latest.c.course_id == CourseVersion.course_id,
                                latest.c.number == CourseVersion.number))
             .subquery("course_titles"))
+
+
+def _sop_titles():
+    """(item_id, title) of each SOP module's latest version."""
+    latest = (select(SopVersion.module_id, func.max(SopVersion.number).label("number"))
+              .group_by(SopVersion.module_id).subquery("latest_sop"))
+    return (select(SopVersion.module_id.label("item_id"), SopVersion.title)
+            .join(latest, and_(latest.c.module_id == SopVersion.module_id,
+                               latest.c.number == SopVersion.number))
+            .subquery("sop_titles"))
 
 
 def _path_titles():
@@ -70,6 +80,8 @@ SOP = register(ItemKind(
                         exists().where(SopVersion.module_id == SopModule.id)],
     order=lambda: [SopModule.title],
     endpoint="learn.sop", url_arg="sop_slug", practice=True, renewable=True,
+    done_phrase=_l("has read, confirmed and works by the SOP"),
+    certificate_titles=_sop_titles, certificate_needs_validity=True,
     assignment_terms=_late("app.services.assign.sop_status", "sop_terms"),
     task_details=_late(DETAILS, "practice_details"),
     progress_template="learn/_task_progress/sop.html"))

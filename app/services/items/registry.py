@@ -38,6 +38,7 @@ class ItemKind:
     url_arg: str | None = None  # … passed as this argument
     done_phrase: Any = None  # a certificate's "has completed the …" (certificate kinds)
     certificate_titles: Callable | None = None  # subquery (item_id, title) a certificate copies
+    certificate_needs_validity: bool = False  # certificates only for items with a validity
     practice: bool = False  # assignments may ask to acknowledge and/or practise (SOP modules)
     renewable: bool = False  # its model has validity_months / recert_days (RenewableMixin)
     progress_template: str = ""  # 我的任务's progress line of a task of this kind
