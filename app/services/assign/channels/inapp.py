@@ -22,7 +22,7 @@ class InAppChannel:
         offered = notify.notify_assigned(ctx.now)
         offered += sum(notify.notify_due(ctx.now, int(ctx.settings["REMINDER_DUE_SOON_DAYS"])))
         offered += notify.add_notifications(
-            [{"user_id": i.user_id, "kind": "cert_expiring", "url": "/certificates",
+            [{"user_id": i.user_id, "kind": "cert_expiring", "url": "/certificates/",
               "key": f"cert_expiring:{i.certificate_id}:{i.due_at:%Y%m%d}:{_days(i, ctx)}",
               "params": {"title": i.title, "date": f"{i.due_at:%Y-%m-%d}"}}
              for i in ctx.owed if i.certificate_id is not None], ctx.now)
