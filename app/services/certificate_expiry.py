@@ -92,8 +92,10 @@ def recert_days_default() -> int:
 def lapse_expired(now: datetime) -> list[Assignment]:
     """Claim every expired certificate not claimed yet and give its owner the
     re-certification; returns the assignments created (by this run only)."""
-    ids = db.session.scalars(select(Certificate.id).where(
-        Certificate.expires_at <= now, Certificate.lapsed_at.is_(None))).all()
+    ids = db.session.scalars(
+        select(Certificate.id).join(User, User.id == Certificate.user_id)
+        .where(User.active.is_(True), Certificate.expires_at <= now,
+               Certificate.lapsed_at.is_(None))).all()  # a deactivated account waits
     default_days, created = recert_days_default(), []
     for certificate_id in ids:
         taken = db.session.execute(
