@@ -29,7 +29,7 @@ from app.permissions import Permission, permissions_of
 from app.services.certificate_validity import SOON_DAYS, expiry_of
 from app.services.errors import NotFound
 from app.services.items import kinds_for
-from app.services.scope import get_team_member
+from app.services.scope import get_team_member, team_members
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: no 0/O, no 1/I
 CODE_LENGTH = 12
@@ -104,6 +104,19 @@ def needing_renewal(user_id: int, now: datetime) -> list[Certificate]:
         select(Certificate).where(Certificate.user_id == user_id,
                                   Certificate.expires_at <= now + timedelta(days=SOON_DAYS))
         .order_by(Certificate.expires_at, Certificate.id)))
+
+
+TEAM_RENEWALS_SHOWN = 50
+
+
+def team_renewals(actor: User, now: datetime) -> list[tuple[Certificate, str]]:
+    """(certificate, owner's name) of the actor's team expired or expiring within SOON_DAYS,
+    soonest first, at most TEAM_RENEWALS_SHOWN (one statement, from the actor's scope)."""
+    members = team_members(actor, in_sql=True).where(User.active.is_(True)).subquery()
+    return [(certificate, name) for certificate, name in db.session.execute(
+        select(Certificate, members.c.name).join(members, members.c.id == Certificate.user_id)
+        .where(Certificate.expires_at <= now + timedelta(days=SOON_DAYS))
+        .order_by(Certificate.expires_at, Certificate.id).limit(TEAM_RENEWALS_SHOWN))]
 
 
 def certificate_for(actor: User, certificate_id: int) -> Certificate:

@@ -50,6 +50,11 @@ def test_validity_on_the_learners_pages_and_the_public_verify_page(client, auth,
     db.session.commit()
     assert _states(client.get(f"/certificates/{certificate.id}").text) == ["expired"]
     auth.logout()
+    auth.as_role("supervisor")  # 王小雨 is in 陈主管’s team: her dashboard lists it
+    team = client.get("/team/dashboard").text
+    assert 'data-testid="team-renewals"' in team and "王小雨 · 消毒规范" in team
+    assert _states(team.split('data-testid="team-renewals"')[1]) == ["expired"]
+    auth.logout()
     verify = client.get(f"/certificates/verify/{code}")
     assert verify.status_code == 200 and 'data-state="expired"' in verify.text
 
