@@ -18,14 +18,14 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import TimestampMixin, UTCDateTime, utcnow
+from app.models.base import RenewableMixin, TimestampMixin, UTCDateTime, utcnow
 from app.models.items import ITEM_KINDS, ItemReference
 
 __all__ = ["ITEM_KINDS"]  # re-exported: the BI schema lists the kinds
 PATH_MODES = ("free", "dated", "gated")
 
 
-class LearningPath(TimestampMixin, db.Model):
+class LearningPath(RenewableMixin, TimestampMixin, db.Model):
     """Ordered stages of courses, quizzes and SOP modules. `mode`: free (any order), dated
     (stage N opens `opens_after_days` after the person's start) or gated (闯关: a stage opens
     when the one before it is completed). A position's onboarding path is given to every
@@ -107,7 +107,8 @@ class Assignment(ItemReference, TimestampMixin, db.Model):
     grace_days: Mapped[int] = mapped_column(default=7)
     required: Mapped[bool] = mapped_column(default=True)
     message: Mapped[str] = mapped_column(Text, default="")
-    origin: Mapped[str] = mapped_column(String(12), default="manual")  # manual|reack|onboarding
+    # manual | reack | onboarding | recert (a certificate lapsed: certificate_expiry.py)
+    origin: Mapped[str] = mapped_column(String(12), default="manual")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

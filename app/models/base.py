@@ -38,3 +38,12 @@ class UTCDateTime(TypeDecorator):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class RenewableMixin:
+    """An item whose certificate or acknowledgement lasts `validity_months` (None: for ever);
+    when it lapses the person is given a re-certification due `recert_days` days later (None:
+    the `certificates.recert_days` setting). See app/services/certificate_expiry.py."""
+
+    validity_months: Mapped[int | None] = mapped_column(default=None)
+    recert_days: Mapped[int | None] = mapped_column(default=None)

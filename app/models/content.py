@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import TimestampMixin, UTCDateTime, utcnow
+from app.models.base import RenewableMixin, TimestampMixin, UTCDateTime, utcnow
 from app.models.org import Department, Position
 
 
@@ -45,7 +45,7 @@ sop_module_departments = _audience_table("sop_module_departments", "sop_module",
 
 # ---- courses ---------------------------------------------------------------------------------
 
-class Course(TimestampMixin, db.Model):
+class Course(RenewableMixin, TimestampMixin, db.Model):
     """A course's working copy (what trainers edit); learners read its latest version."""
 
     __tablename__ = "courses"
@@ -167,7 +167,7 @@ class LessonProgress(db.Model):
 
 # ---- SOP modules -----------------------------------------------------------------------------
 
-class SopModule(TimestampMixin, db.Model):
+class SopModule(RenewableMixin, TimestampMixin, db.Model):
     """An SOP module's working copy."""
 
     __tablename__ = "sop_modules"

@@ -4,7 +4,7 @@
   whether the leaderboard is shown). Code holds the defaults; a row overrides them.
 - `Certificate`: issued once when a person completes a course or passes a learning path; the
   title is copied so a later rename never rewrites an issued certificate. `code` is the
-  public verification code.
+  public verification code; `expires_at` its end of validity (None: none).
 - `ApiToken`: a read-only token for BI tools. Only a SHA-256 hash of the secret is stored;
   `prefix` (the first characters) lets admins tell tokens apart. Scopes name the resources
   the token may read; revoking sets `revoked_at`.
@@ -33,21 +33,36 @@ class AppSetting(db.Model):
 
 
 class Certificate(ItemReference, db.Model):
-    """One per person and course or learning path (a unique constraint per kind)."""
+    """One per person and course, learning path or SOP module (a unique constraint per
+    kind)."""
 
     __tablename__ = "certificates"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),
-                      UniqueConstraint("user_id", "path_id"))
-    item_kinds = ("course", "path")
+                      UniqueConstraint("user_id", "path_id"),
+                      UniqueConstraint("user_id", "sop_module_id"))
+    item_kinds = ("course", "path", "sop")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     path_id: Mapped[int | None] = mapped_column(ForeignKey("learning_paths.id"))
+    # an SOP module's acknowledgement certificate: only for modules with a validity
+    sop_module_id: Mapped[int | None] = mapped_column(ForeignKey("sop_modules.id"))
     title: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # validity (app/services/certificate_expiry.py): copied from the item when issued or
+    # renewed; None = never expires. `reminded_days` is the last "expires in N days"
+    # reminder given (30, then 7) and `reminded_on` the China-time day it was given;
+    # `lapsed_at` is set once, by the run that claimed the expiry and created the
+    # re-certification assignment `renewal_assignment_id`.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    reminded_days: Mapped[int | None]
+    reminded_on: Mapped[str | None] = mapped_column(String(8))
+    lapsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    renewal_assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL"))
 
     user = relationship("User")
 

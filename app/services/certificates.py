@@ -1,13 +1,16 @@
 """Certificates (结业证书): issued once per person and course or learning path, when the
 course is completed (every lesson of its latest version) or the path is (every item done;
-see app/services/assign/progress.py and status.py for what "done" means).
+see app/services/assign/progress.py and status.py for what "done" means) — and per SOP
+module with a validity, when it is acknowledged (its validity is the acknowledgement's).
 
 `issue_due_certificates` is idempotent and safe when two runs race: rows go in with
 INSERT … ON CONFLICT DO NOTHING on the (user, kind, item) unique constraint. It runs for one
 person when they open their certificates page, and for everyone from
 `flask --app wsgi certificates issue` (cron). A certificate keeps the title it was issued
 with. Its code (XXXX-XXXX-XXXX, 60 random bits from an alphabet without 0/O/1/I) is what
-the public verification page looks up; that page shows only the name, title and date.
+the public verification page looks up; that page shows only the name, title and date, and
+whether the certificate is still valid (and until when: `expires_at`, copied from the item's
+`validity_months` when issued; renewals: app/services/certificate_expiry.py).
 """
 
 from __future__ import annotations
@@ -15,17 +18,18 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models import Certificate, User
 from app.permissions import Permission, permissions_of
+from app.services.certificate_validity import SOON_DAYS, expiry_of
 from app.services.errors import NotFound
 from app.services.items import kinds_for
-from app.services.scope import get_team_member
+from app.services.scope import get_team_member, team_members
 from app.services.webhooks import emit, subscribed
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: no 0/O, no 1/I
@@ -48,15 +52,20 @@ def normalise_code(text: str | None) -> str | None:
 
 
 def _due(kind, user_ids):
-    """(user_id, item_id, title) of every certificate of `kind` earned and not issued."""
+    """(user_id, item_id, title, validity_months) of every certificate of `kind` earned and
+    not issued."""
     progress = kind.progress(user_ids)
     titles = kind.certificate_titles()
-    return (select(progress.c.user_id, progress.c.item_id, titles.c.title)
+    months = kind.validity()[0] if kind.validity() else literal(None)
+    only_valid = [months.is_not(None)] if kind.certificate_needs_validity else []
+    return (select(progress.c.user_id, progress.c.item_id, titles.c.title, months)
             .join(titles, titles.c.item_id == progress.c.item_id)
+            .join(kind.model, kind.model.id == progress.c.item_id)
             .join(User, User.id == progress.c.user_id)
             .outerjoin(Certificate, and_(Certificate.user_id == progress.c.user_id,
                                          kind.reference(Certificate) == progress.c.item_id))
-            .where(progress.c.done == 1, User.active.is_(True), Certificate.id.is_(None)))
+            .where(progress.c.done == 1, User.active.is_(True), Certificate.id.is_(None),
+                   *only_valid))
 
 
 def issue_due_certificates(now: datetime, user_ids: Iterable[int] | None = None
@@ -65,9 +74,10 @@ def issue_due_certificates(now: datetime, user_ids: Iterable[int] | None = None
     returns the new ones. The caller commits."""
     ids = list(user_ids) if user_ids is not None else None
     rows = [{"user_id": user_id, "kind": kind.key, **_references(kind.key, item_id),
-             "title": title[:200], "code": new_code(), "issued_at": now}
+             "title": title[:200], "code": new_code(), "issued_at": now,
+             "expires_at": expiry_of(now, months)}
             for kind in kinds_for(Certificate)
-            for user_id, item_id, title in db.session.execute(_due(kind, ids))]
+            for user_id, item_id, title, months in db.session.execute(_due(kind, ids))]
     insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql"
               else sqlite.insert)
     new_ids = [new_id for start in range(0, len(rows), CHUNK)
@@ -104,6 +114,27 @@ def _references(kind: str, item_id: int) -> dict[str, int | None]:
 def certificates_of(user_id: int) -> list[Certificate]:
     return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)
                                    .order_by(Certificate.issued_at.desc(), Certificate.id)))
+
+
+def needing_renewal(user_id: int, now: datetime) -> list[Certificate]:
+    """The person's certificates expired or expiring within SOON_DAYS (one statement)."""
+    return list(db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user_id,
+                                  Certificate.expires_at <= now + timedelta(days=SOON_DAYS))
+        .order_by(Certificate.expires_at, Certificate.id)))
+
+
+TEAM_RENEWALS_SHOWN = 50
+
+
+def team_renewals(actor: User, now: datetime) -> list[tuple[Certificate, str]]:
+    """(certificate, owner's name) of the actor's team expired or expiring within SOON_DAYS,
+    soonest first, at most TEAM_RENEWALS_SHOWN (one statement, from the actor's scope)."""
+    members = team_members(actor, in_sql=True).where(User.active.is_(True)).subquery()
+    return [(certificate, name) for certificate, name in db.session.execute(
+        select(Certificate, members.c.name).join(members, members.c.id == Certificate.user_id)
+        .where(Certificate.expires_at <= now + timedelta(days=SOON_DAYS))
+        .order_by(Certificate.expires_at, Certificate.id).limit(TEAM_RENEWALS_SHOWN))]
 
 
 def certificate_for(actor: User, certificate_id: int) -> Certificate:

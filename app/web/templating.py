@@ -8,7 +8,9 @@ from flask_babel import format_datetime
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from app.models.base import utcnow
 from app.permissions import ROLE_LABELS, Permission, Role, has_permission, sorted_roles
+from app.services.certificate_validity import validity_of
 from app.services.items import KINDS
 from app.services.items import label as item_label
 from app.services.practice.evidence import number_text
@@ -42,6 +44,9 @@ def register_template_helpers(app: Flask) -> None:
     app.json = JSONProvider(app)
     # the item-kind registry: templates ask the kind (label, learner URL, progress partial)
     app.jinja_env.globals.update(item_kinds=KINDS, item_label=item_label)
+    # a certificate's validity (有效 / 即将到期 / 已过期) as of this request
+    app.jinja_env.globals.update(
+        certificate_validity=lambda expires_at: validity_of(expires_at, utcnow()))
     # the versioned kinds' trainer pages: endpoints, arguments and source file of each kind
     from app.web.manage.version_routes import PAGES
 

@@ -86,7 +86,8 @@ def test_a_concurrent_run_that_got_there_first_is_no_error(course, monkeypatch):
     first = certificates.issue_due_certificates(utcnow())
     db.session.commit()
     # The other run's SELECT saw no certificate yet: its INSERT meets the unique constraint.
-    stale = select(literal(person("employee").id), literal(course.id), literal("私域运营基础"))
+    stale = select(literal(person("employee").id), literal(course.id), literal("私域运营基础"),
+                   literal(None))
     due = certificates._due
     monkeypatch.setattr(certificates, "_due",
                         lambda kind, ids: stale if kind.key == "course" else due(kind, ids))
@@ -130,7 +131,7 @@ def test_the_issue_command(runner, course):
     complete_lessons("employee", course, ["l1", "l2", "l3"])
     result = runner.invoke(args=["certificates", "issue", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"issued": 1, "by_kind": {"course": 1, "path": 0}}
+    assert json.loads(result.output) == {"issued": 1, "by_kind": {"course": 1, "sop": 0, "path": 0}}
     again = runner.invoke(args=["certificates", "issue"])
     assert again.exit_code == 0 and "0" in again.output
     assert _count() == 1

@@ -157,3 +157,24 @@ def test_timing_from_in_a_file_is_synced_and_a_wrong_value_names_its_line(app, d
     assert [(e.file, e.line) for e in report.errors] == [
         ("sop/nurse-discharge-recheck.toml", target + 1)]
     assert "timing_from" in report.errors[0].message
+
+
+def test_validity_in_files_is_set_without_a_new_version_and_bad_values_name_the_line(
+        app, demo, content):
+    _sync(content)
+    course_toml = content / "courses" / "tag-system" / "course.toml"
+    sop_toml = content / "sop" / "referral-invitation.toml"
+    course_toml.write_text("validity_months = 12\n" + course_toml.read_text())
+    sop_toml.write_text("validity_months = 24\nrecert_days = 14\n" + sop_toml.read_text())
+    report = _sync(content)
+    assert report.errors == [] and report.versions_published == 0
+    assert (report.courses.updated, report.sop_modules.updated) == (1, 1)
+    course = db.session.scalar(select(Course).where(Course.slug == "tag-system"))
+    module = db.session.scalar(select(SopModule).where(SopModule.slug == "referral-invitation"))
+    assert (course.validity_months, course.recert_days) == (12, None)
+    assert (module.validity_months, module.recert_days) == (24, 14)
+    course_toml.write_text(course_toml.read_text().replace("validity_months = 12",
+                                                           "validity_months = 0"))
+    report = _sync(content)
+    assert [(e.file, e.line) for e in report.errors] == [("courses/tag-system/course.toml", 1)]
+    assert "validity_months" in report.errors[0].message

@@ -72,7 +72,8 @@ def test_every_scheduled_command_exists(runner):
              (("wecom", "dingtalk") if "%i" in t else ("",))]
     commands = [c for text in texts for c in _flask_commands(text)]
     cron = _flask_commands((DEPLOY / "crontab.example").read_text())
-    scheduled = {"reminders send", "certificates issue", "backup create", "signins prune",
+    scheduled = {"reminders send", "certificates issue", "certificates expire", "backup create",
+                 "signins prune",
                  "wecom sync"}
     assert {" ".join(c[:2]) for c in commands} == scheduled | {"dingtalk sync", "worker"}
     assert {" ".join(c[:2]) for c in cron} == scheduled | {"webhooks deliver"}

@@ -52,7 +52,7 @@ def test_every_progress_subquery_has_the_uniform_columns_and_runs(app, key):
 def test_the_referencing_models_allow_subsets_of_the_registry():
     assert [k.key for k in items.kinds_for(Assignment)] == list(items.KINDS)
     assert [k.key for k in items.kinds_for(PathStageItem)] == ["course", "quiz", "sop", "survey"]
-    assert [k.key for k in items.kinds_for(Certificate)] == ["course", "path"]
+    assert [k.key for k in items.kinds_for(Certificate)] == ["course", "sop", "path"]
     assert [k.key for k in items.kinds_for(Quiz)] == ["course", "sop"]
 
 

@@ -16,7 +16,7 @@ from app.models.assignments import Assignment, Notification
 from app.services.assign.status import status_query
 
 KINDS = ("assigned", "due_soon", "overdue", "reminder", "graded", "returned", "signed_off",
-         "account_locked", "account_locked_admin")
+         "account_locked", "account_locked_admin", "cert_expiring")
 DUE_SOON_DAYS = 2
 CHUNK = 500
 

@@ -25,6 +25,7 @@ from app.models.assignments import (
     PathStageItem,
 )
 from app.services.assign.assignments import onboarding_assignments, set_onboarding
+from app.services.certificate_validity import apply_validity
 from app.services.content import working_copy as wc
 from app.services.errors import DomainError, NotFound
 from app.services.items import kind_of, kinds_for
@@ -39,6 +40,8 @@ class PathData:
     title: str | None
     description: str | None = ""
     mode: str | None = "free"
+    validity_months: int | None = None  # certificates expire after this many months
+    recert_days: int | None = None
 
 
 @dataclass
@@ -62,6 +65,7 @@ def save_path(path: LearningPath | None, data: PathData, actor: User | None) -> 
         path = LearningPath(created_by_id=actor.id if actor else None)
         db.session.add(path)
     path.title, path.description, path.mode = title, description, data.mode
+    apply_validity(path, data.validity_months, data.recert_days)
     db.session.flush()
     return path
 

@@ -5,7 +5,8 @@ Idempotent per day: in-app notices have keys; every outside message has a delive
 (channel + "YYYYMMDD:dept:<id>:<part>" or "YYYYMMDD:user:<id>", China-time day) — a key
 already sent is skipped, a failed one is tried again by the next run. After each message
 the caller's `commit` runs, so a crash later in the run never sends it twice. A dry run
-sends nothing and calls no commit; the caller rolls the session back.
+sends nothing and calls no commit; the caller rolls the session back. Certificates 30 and
+7 days before they expire are listed too, each reminder once (app.services.certificate_expiry).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from app.services.assign.channels.base import ChannelReport, OwedItem, RunContex
 from app.services.assign.channels.text import zone
 from app.services.assign.status import status_query
 from app.services.items.titles import ItemTitle
+from app.services.certificate_expiry import reminders_due
 from app.services.org import department_paths
 from app.services.webhooks import emit
 
@@ -56,8 +58,9 @@ def send_reminders(now: datetime, *, dry_run: bool, settings: Mapping,
     days = int(settings["REMINDER_DUE_SOON_DAYS"])
     day = now.astimezone(zone(settings)).strftime("%Y%m%d")
     no_commit: Callable[[], None] = lambda: None  # noqa: E731
+    owed = owed_items(now, days) + expiring_items(now, day, dry_run)
     ctx = RunContext(now=now, day=day, dry_run=dry_run, settings=settings,
-                     owed=owed_items(now, days), department_names=department_paths(),
+                     owed=owed, department_names=department_paths(),
                      commit=no_commit if dry_run or commit is None else commit)
     report = ReminderReport(day=day, dry_run=dry_run)
     for name, channel in channels.CHANNELS.items():
@@ -104,3 +107,13 @@ def owed_items(now: datetime, days: int) -> list[OwedItem]:
                      kind=r.kind, title=r.title, due_at=r.due_at,
                      overdue=r.status == "overdue", required=r.required, login=r.login)
             for r in rows if r.status == "overdue" or r.due_at <= horizon]
+
+
+def expiring_items(now: datetime, day: str, dry_run: bool) -> list[OwedItem]:
+    """Certificates whose 30- or 7-day expiry reminder is due today (claimed unless a dry
+    run: app.services.certificate_expiry), as items the channels list."""
+    return [OwedItem(user_id=e.user_id, user_name=e.user_name, email=e.email, locale=e.locale,
+                     department_id=e.department_id, assignment_id=0, kind=e.kind,
+                     title=e.title, due_at=e.expires_at, overdue=False, required=True,
+                     certificate_id=e.certificate_id)
+            for e in reminders_due(now, day, claim=not dry_run)]

@@ -1,6 +1,7 @@
 """Each person's status on each assignment they owe, computed in SQL in one statement:
 not started, in progress, completed, overdue (past their due date and not completed) or
-failed (a quiz whose attempts are used up without a pass).
+failed (a quiz whose attempts are used up without a pass). A re-certification counts only
+what was done after it was given.
 
 Their due date is, in this order: an extension granted to them; the assignment's due date —
 unless they were hired less than its `grace_days` before it (or after it), then their hire
@@ -64,7 +65,11 @@ def status_query(now: datetime, *where, user_filter=None) -> Select:
         done_at.append(kind_done_at)
         failed.append(sub.c.failed)
     started = func.coalesce(*started, 0)
-    done = case(*done, else_=0)
+    # a re-certification (origin "recert") is done only by doing the item again after it
+    # was given (app/services/certificate_expiry.py)
+    redone = case((and_(Assignment.origin == "recert",
+                        func.coalesce(*done_at) < Assignment.starts_at), 0), else_=1)
+    done = case(*done, else_=0) * redone
     failed = func.coalesce(*failed, 0)
     due = personal_due()
     status = case((done == 1, "completed"), (failed == 1, "failed"),

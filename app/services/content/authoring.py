@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Course, CourseChapter, CourseLesson, CourseVersion, CourseVersionLesson, User
+from app.services.certificate_validity import apply_validity
 from app.services.content import working_copy as wc
 from app.services.errors import DomainError
 from app.services.media import UploadSettings
@@ -27,6 +28,8 @@ class CourseData:
     position_ids: list[int] = field(default_factory=list)
     department_ids: list[int] = field(default_factory=list)
     remove_cover: bool = False
+    validity_months: int | None = None  # certificates expire after this many months
+    recert_days: int | None = None  # days to re-certify (blank: the setting)
 
 
 @dataclass
@@ -53,6 +56,7 @@ def save_course(course: Course | None, data: CourseData, actor: User | None,
                         created_by_id=actor.id if actor else None)
         db.session.add(course)
     course.title, course.summary, course.sort_order = title, summary, sort_order
+    apply_validity(course, data.validity_months, data.recert_days)
     course.positions, course.departments = positions, departments
     if data.remove_cover:
         course.cover_media_id = None

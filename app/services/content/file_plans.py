@@ -50,6 +50,9 @@ class CourseFile:
     change_note: str
     chapters: list[tuple[str, list[LessonFile]]]
 
+    validity_months: int | None = None  # certificates expire (none: never)
+    recert_days: int | None = None
+
     requires_reack = False  # course versions are never re-acknowledged
     reack_days = 0
 
@@ -60,9 +63,9 @@ class CourseFile:
                     "body": lesson.body, "video_media_id": None, "audio_media_id": None,
                     "pdf_media_id": None}
                    for title, chapter in self.chapters for lesson in chapter]
-        return {"title": self.title, "summary": self.summary, "lessons": lessons,
-                "order": self.order, "positions": self.positions,
-                "departments": self.departments}
+        return with_validity(self, {
+            "title": self.title, "summary": self.summary, "lessons": lessons,
+            "order": self.order, "positions": self.positions, "departments": self.departments})
 
 
 @dataclass
@@ -101,6 +104,8 @@ class SopModuleFile:
     steps: list[StepFile] = field(default_factory=list)
     reack_days: int = 7  # reacknowledge_within_days: when a re-acknowledgement is due
     rubric: list[str] | None = None  # review criteria; None: the default rubric
+    validity_months: int | None = None  # acknowledgement certificates expire (none: never)
+    recert_days: int | None = None
 
     def snapshot(self) -> dict:
         """What defines the SOP module for the sync digest (SOP_MODULE_SNAPSHOT, its steps'
@@ -109,4 +114,12 @@ class SopModuleFile:
         snapshot["steps"] = [step.snapshot() for step in self.steps]
         if self.rubric is not None:
             snapshot["rubric"] = self.rubric
-        return snapshot
+        return with_validity(self, snapshot)
+
+
+def with_validity(item_file, snapshot: dict) -> dict:
+    """The validity joins a snapshot only when the file sets it (files without one keep the
+    digest they had before validity existed; changing it makes the file "updated")."""
+    if item_file.validity_months is not None or item_file.recert_days is not None:
+        snapshot["validity"] = [item_file.validity_months, item_file.recert_days]
+    return snapshot

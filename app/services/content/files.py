@@ -9,6 +9,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from app.services.assign.reack import DEFAULT_DAYS as REACK_DAYS
+from app.services.certificate_validity import MAX_MONTHS
 from app.services.content.file_plans import (
     CourseFile,
     LessonFile,
@@ -25,10 +26,11 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]{0,70})\.md$")
 EVIDENCE_TYPES = ("none", "text", "number", "link", "photo")
 COURSE_KEYS = {"title", "summary", "order", "audience_positions", "audience_departments",
-               "tags", "chapters", "change_note"}
+               "tags", "chapters", "change_note", "validity_months", "recert_days"}
 SOP_KEYS = {"title", "owner_position", "purpose", "summary", "audience_positions",
             "audience_departments", "order", "tags", "steps", "questions", "quiz", "change_note",
-            "requires_reacknowledgement", "reacknowledge_within_days", "rubric"}
+            "requires_reacknowledgement", "reacknowledge_within_days", "rubric",
+            "validity_months", "recert_days"}
 STEP_KEYS = {"key", "title", "position", "timing", "timing_from", "evidence", "evidence_hint",
              "evidence_label", "evidence_unit", "instructions", "script", "key_points"}
 
@@ -103,6 +105,19 @@ def _int(src: SourceFile, data: dict, key: str) -> int:
     return value
 
 
+def _validity(src: SourceFile, data: dict) -> dict:
+    """validity_months (1..MAX_MONTHS) and recert_days (1..365), each optional."""
+    found = {}
+    for key, high in (("validity_months", MAX_MONTHS), ("recert_days", 365)):
+        value = found[key] = data.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or not 1 <= value <= high):
+            src.error(src.line_of(key), _l("'%(key)s' must be a whole number from 1 to "
+                                           "%(high)d", key=key, high=high))
+            found[key] = None
+    return found
+
+
 def _unknown_keys(src: SourceFile, data: dict, allowed: set[str], after: int = 0) -> None:
     for key in data:
         if key not in allowed:
@@ -132,7 +147,7 @@ def read_course(folder: Path, root: Path, errors: list[SyncError]) -> CourseFile
         summary=_text(src, data, "summary"), order=_int(src, data, "order"),
         positions=_names(src, data, "audience_positions"),
         departments=_names(src, data, "audience_departments"),
-        change_note=_text(src, data, "change_note"), chapters=[],
+        change_note=_text(src, data, "change_note"), chapters=[], **_validity(src, data),
     )
     course.chapters = _chapters(src, data, lessons, course.title)
     if not lessons:
@@ -215,7 +230,7 @@ def read_sop_module(path: Path, root: Path, errors: list[SyncError]) -> SopModul
         departments=_names(src, data, "audience_departments"),
         order=_int(src, data, "order"), change_note=_text(src, data, "change_note"),
         requires_reack=bool(data.get("requires_reacknowledgement", False)),
-        reack_days=_reack_days(src, data), rubric=_rubric(src, data),
+        reack_days=_reack_days(src, data), rubric=_rubric(src, data), **_validity(src, data),
     )
     steps = data.get("steps", [])
     if not isinstance(steps, list) or not steps:

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, select
 
 from app.extensions import db
 from app.models import Course, CourseVersion, CourseVersionLesson, LessonProgress, User
+from app.models.assignments import Assignment, AssignmentTarget
 from app.models.base import utcnow
 from app.services.content.audience import visible_courses
 from app.services.content.lesson_page import progress_row
@@ -154,13 +155,23 @@ def record_progress(user: User, course: Course, version: CourseVersion,
         row.media_position = min(position, duration) if duration else position
         has_media = lesson.video_media_id is not None or lesson.audio_media_id is not None
         if has_media and duration > 0 and position >= COMPLETION_SHARE * duration:
-            _complete(row)
+            _complete(row, user.id)
     elif event == "complete" or lesson.video_media_id is None:
-        _complete(row)
+        _complete(row, user.id)
     db.session.flush()
     return row
 
 
-def _complete(row: LessonProgress) -> None:
+def _complete(row: LessonProgress, user_id: int) -> None:
+    """Stamp the lesson done once — again when it was done before the person's latest
+    re-certification of the course was given (their certificate lapsed: they redo it)."""
     if row.completed_at is None:
+        row.completed_at = utcnow()
+        return
+    since = db.session.scalar(
+        select(func.max(Assignment.starts_at))
+        .join(AssignmentTarget, AssignmentTarget.assignment_id == Assignment.id)
+        .where(Assignment.origin == "recert", Assignment.course_id == row.course_id,
+               Assignment.cancelled_at.is_(None), AssignmentTarget.user_id == user_id))
+    if since is not None and row.completed_at < since:
         row.completed_at = utcnow()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import SopModule, SopStep, SopVersion, SopVersionStep, User
+from app.services.certificate_validity import apply_validity
 from app.services.content import working_copy as wc
 from app.services.content.files import EVIDENCE_TYPES
 from app.services.content.key_points import format_key_points, parse_key_points  # noqa: F401
@@ -25,6 +26,8 @@ class SopModuleData:
     sort_order: int | None = 0
     position_ids: list[int] = field(default_factory=list)
     department_ids: list[int] = field(default_factory=list)
+    validity_months: int | None = None  # acknowledgements expire after this many months
+    recert_days: int | None = None
 
 
 @dataclass
@@ -59,6 +62,7 @@ def save_sop_module(sop_module: SopModule | None, data: SopModuleData, actor: Us
         db.session.add(sop_module)
     sop_module.title, sop_module.purpose, sop_module.sort_order = title, purpose, sort_order
     sop_module.owner_position_id = owner
+    apply_validity(sop_module, data.validity_months, data.recert_days)
     sop_module.positions, sop_module.departments = positions, departments
     db.session.flush()
     return sop_module

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import CourseChapter, CourseLesson, Department, Position, SopStep
 from app.models.base import utcnow
+from app.services.certificate_validity import apply_validity
 from app.services.content import history, publishing
 from app.services.content.file_plans import CourseFile, SopModuleFile, SyncError
 from app.services.content.files import read_course, read_sop_module
@@ -212,6 +213,7 @@ def _sync_item(file_kind: FileKind, item_file, context: SyncContext, report: Syn
     else:
         counts.updated += 1
     item.sort_order, item.source_hash = item_file.order, digest
+    apply_validity(item, item_file.validity_months, item_file.recert_days)
     item.positions = [context.positions[n] for n in item_file.positions]
     item.departments = [db.session.get(Department, context.departments[_dept_key(n)])
                         for n in item_file.departments]

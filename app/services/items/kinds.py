@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 
 from app.models import Course, CourseVersion, Quiz, SopModule, SopVersion
 from app.models.assignments import LearningPath, PathStage
@@ -39,6 +39,16 @@ def _course_titles():
             .subquery("course_titles"))
 
 
+def _sop_titles():
+    """(item_id, title) of each SOP module's latest version."""
+    latest = (select(SopVersion.module_id, func.max(SopVersion.number).label("number"))
+              .group_by(SopVersion.module_id).subquery("latest_sop"))
+    return (select(SopVersion.module_id.label("item_id"), SopVersion.title)
+            .join(latest, and_(latest.c.module_id == SopVersion.module_id,
+                               latest.c.number == SopVersion.number))
+            .subquery("sop_titles"))
+
+
 def _path_titles():
     return select(LearningPath.id.label("item_id"), LearningPath.title).subquery("path_titles")
 
@@ -51,6 +61,7 @@ COURSE = register(ItemKind(
     order=lambda: [Course.sort_order, Course.title],
     endpoint="learn.course", url_arg="course_slug",
     done_phrase=_l("has completed the course"), certificate_titles=_course_titles,
+    renewable=True,
     task_details=_late(DETAILS, "course_details"),
     progress_template="learn/_task_progress/course.html"))
 
@@ -69,7 +80,9 @@ SOP = register(ItemKind(
     assignable=lambda: [SopModule.archived.is_(False),
                         exists().where(SopVersion.module_id == SopModule.id)],
     order=lambda: [SopModule.title],
-    endpoint="learn.sop", url_arg="sop_slug", practice=True,
+    endpoint="learn.sop", url_arg="sop_slug", practice=True, renewable=True,
+    done_phrase=_l("has read, confirmed and works by the SOP"),
+    certificate_titles=_sop_titles, certificate_needs_validity=True,
     assignment_terms=_late("app.services.assign.sop_status", "sop_terms"),
     task_details=_late(DETAILS, "practice_details"),
     progress_template="learn/_task_progress/sop.html"))
@@ -81,6 +94,7 @@ PATH = register(ItemKind(
                         exists().where(PathStage.path_id == LearningPath.id)],
     order=lambda: [LearningPath.title],
     done_phrase=_l("has completed the learning path"), certificate_titles=_path_titles,
+    renewable=True,
     task_details=_late(DETAILS, "path_details"),
     progress_template="learn/_task_progress/path.html"))
 

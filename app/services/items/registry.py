@@ -38,7 +38,9 @@ class ItemKind:
     url_arg: str | None = None  # … passed as this argument
     done_phrase: Any = None  # a certificate's "has completed the …" (certificate kinds)
     certificate_titles: Callable | None = None  # subquery (item_id, title) a certificate copies
+    certificate_needs_validity: bool = False  # certificates only for items with a validity
     practice: bool = False  # assignments may ask to acknowledge and/or practise (SOP modules)
+    renewable: bool = False  # its model has validity_months / recert_days (RenewableMixin)
     progress_template: str = ""  # 我的任务's progress line of a task of this kind
     # hooks with a default: how an assignment of this kind is done (status.py) and what
     # 我的任务 adds to its tasks (tasks.py)
@@ -53,6 +55,13 @@ class ItemKind:
     def reference(self, model) -> Any:
         """The id column of `model` (an ItemReference) for this kind."""
         return model.item_column(self.key)
+
+    def validity(self) -> tuple[Any, Any] | None:
+        """(validity_months, recert_days) columns of the kind's items; None: they never
+        expire (app/services/certificate_expiry.py)."""
+        if not self.renewable:
+            return None
+        return self.model.validity_months, self.model.recert_days
 
     def url_args(self, slug: str) -> dict[str, str] | None:
         """url_for arguments of the learner's page (None: it has none by slug)."""

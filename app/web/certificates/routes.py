@@ -11,6 +11,7 @@ from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services import certificates
 from app.services.certificate_pdf import render_pdf
+from app.services.certificate_validity import validity_of
 from app.services.errors import NotFound
 from app.web.certificates import bp
 from app.web.certificates.text import certificate_view, pdf_text
@@ -73,8 +74,10 @@ def verify():
 def verify_code(code: str):
     found = certificates.verify(code)
     shown = None
-    if found is not None:  # only the name, the title and the date: nothing else is public
+    if found is not None:  # the name, the title, the date and whether it is still valid
+        state = validity_of(found.expires_at, utcnow())
         shown = {"name": found.user.name, "title": found.title,
-                 "date": format_date(found.issued_at, "long")}
+                 "date": format_date(found.issued_at, "long"), "state": state.value,
+                 "until": format_date(found.expires_at, "long") if found.expires_at else ""}
     return render_template("certificates/verify.html", checked=True, found=shown,
                            typed=code[:64]), (200 if shown else 404)

@@ -22,6 +22,7 @@ class CertificateView:
     date: str
     code: str
     verify_url: str
+    valid_until: str = ""  # the end of validity, when the certificate has one
 
 
 def certificate_view(certificate: Certificate) -> CertificateView:
@@ -32,7 +33,9 @@ def certificate_view(certificate: Certificate) -> CertificateView:
     return CertificateView(
         issuer=issuer, name=owner.name, title=certificate.title, kind_label=kind,
         date=format_date(certificate.issued_at, "long"), code=certificate.code,
-        verify_url=url_for("certificates.verify_code", code=certificate.code, _external=True))
+        verify_url=url_for("certificates.verify_code", code=certificate.code, _external=True),
+        valid_until=(format_date(certificate.expires_at, "long")
+                     if certificate.expires_at else ""))
 
 
 def pdf_text(view: CertificateView, kind: str) -> CertificateText:
@@ -40,7 +43,9 @@ def pdf_text(view: CertificateView, kind: str) -> CertificateText:
     return CertificateText(
         issuer=view.issuer, heading=_("Certificate of completion"), intro=_("This certifies that"),
         name=view.name, completed=completed, title=_("“%(title)s”", title=view.title),
-        date_line=_("Issued on %(date)s", date=view.date),
+        date_line=(_("Issued on %(date)s, valid until %(until)s", date=view.date,
+                     until=view.valid_until) if view.valid_until
+                   else _("Issued on %(date)s", date=view.date)),
         code_line=_("Certificate code: %(code)s", code=view.code),
         url_line=_("Verify at %(url)s", url=view.verify_url),
         document_title=_("Certificate of completion: %(name)s, %(title)s", name=view.name,

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.assign.tasks import owed_count
+from app.services.certificates import needing_renewal
 from app.services.content import acknowledgement, learning, search
 from app.services.content.audience import find_course
 from app.services.content.lesson_page import lesson_page
@@ -31,7 +32,8 @@ def index():
                            modules=acknowledgement.sop_cards(current_user),
                            quizzes=standalone_quiz_cards(current_user),
                            wrong_book_size=book_size(current_user),
-                           tasks_owed=owed_count(current_user, utcnow()))
+                           tasks_owed=owed_count(current_user, utcnow()),
+                           renewals=needing_renewal(current_user.id, utcnow()))
 
 
 @bp.get("/search")

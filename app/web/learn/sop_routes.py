@@ -8,6 +8,7 @@ from app.extensions import db
 from app.permissions import Permission, require
 from app.services.content import acknowledgement as ack
 from app.services.content.audience import find_sop_module
+from app.services.content.reread import reread_plan
 from app.services.items.kinds import SOP
 from app.services.quiz.quizzes import visible_quizzes
 from app.web.forms import db_int
@@ -31,6 +32,7 @@ def sop(sop_slug: str):
         if state.status == ack.AckStatus.REACK else []
     return render_template("learn/sop.html", module=module, version=version, state=state,
                            steps=ack.version_steps(version), changes=changes,
+                           plan=reread_plan(module, version, state),
                            Status=ack.AckStatus,
                            quizzes=visible_quizzes(current_user, sop_module_id=module.id))
 

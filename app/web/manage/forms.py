@@ -45,7 +45,14 @@ class AudienceMixin:
     department_ids = MultiCheckboxField(_l("Departments"), coerce=db_int)
 
 
-class CourseForm(UploadsMixin, AudienceMixin, GuardedForm):
+class ValidityMixin:
+    """How long a certificate (or an SOP acknowledgement) of the item stays valid."""
+
+    validity_months = IntegerField(_l("Valid for (months)"), validators=[Optional()])
+    recert_days = IntegerField(_l("Days to re-certify"), validators=[Optional()])
+
+
+class CourseForm(UploadsMixin, AudienceMixin, ValidityMixin, GuardedForm):
     upload_kinds = {"cover_file": "image"}
     title = StringField(_l("Title"))
     summary = TextAreaField(_l("Summary"), render_kw={"rows": 3})
@@ -74,7 +81,7 @@ class LessonForm(UploadsMixin, GuardedForm):
     preview = SubmitField(_l("Preview"))
 
 
-class SopModuleForm(AudienceMixin, GuardedForm):
+class SopModuleForm(AudienceMixin, ValidityMixin, GuardedForm):
     title = StringField(_l("Title"))
     owner_position_id = SelectField(_l("Owner position"), coerce=db_int)
     purpose = TextAreaField(_l("Purpose (Markdown)"), render_kw={"rows": 6})

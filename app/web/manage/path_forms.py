@@ -9,6 +9,7 @@ from wtforms.validators import NumberRange, Optional
 from app.models.assignments import PathStageItem
 from app.services.items import labels
 from app.web.forms import GuardedForm, choices, db_int
+from app.web.manage.forms import ValidityMixin
 
 MODE_LABELS = {"free": _l("Free order"), "dated": _l("Opens by date"),
                "gated": _l("Level by level")}
@@ -19,7 +20,7 @@ KIND_LABELS = labels(PathStageItem)  # what a stage may hold, from the item regi
 DAYS = [Optional(), NumberRange(min=-100_000, max=100_000)]
 
 
-class PathForm(GuardedForm):
+class PathForm(ValidityMixin, GuardedForm):
     title = StringField(_l("Title"))
     description = TextAreaField(_l("Description"), render_kw={"rows": 3})
     mode = RadioField(_l("How the stages open"), choices=choices(MODE_LABELS.items()),

@@ -39,8 +39,9 @@ def _detail(path_id: int, anchor: str | None = None) -> str:
 
 
 def _path_form(form: PathForm, path: LearningPath | None):
-    data = lambda: authoring.PathData(form.title.data, form.description.data,  # noqa: E731
-                                      form.mode.data)
+    data = lambda: authoring.PathData(  # noqa: E731
+        form.title.data, form.description.data, form.mode.data,
+        validity_months=form.validity_months.data, recert_days=form.recert_days.data)
     return save_or_render(form, lambda: authoring.save_path(path, data(), current_user),
                           lambda saved: _detail(saved.id), "manage/paths/form.html",
                           path=path, **LABELS)

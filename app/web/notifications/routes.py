@@ -27,6 +27,7 @@ SENTENCES = {
     "graded": _l("Your answers in “%(title)s” have been graded."),
     "returned": _l("“%(title)s” was returned to you for rework."),
     "signed_off": _l("Your practice run of “%(title)s” was signed off."),
+    "cert_expiring": _l("Your certificate “%(title)s” expires soon: renew it in time."),
 }
 UNTITLED = {
     "graded": _l("One of your answers has been graded."),

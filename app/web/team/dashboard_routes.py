@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from app.models.base import utcnow
 from app.permissions import Permission, require
+from app.services.certificates import team_renewals
 from app.services.reports.dashboard import WEAKEST_MIN_ANSWERS
 from app.services.reports.export_rows import DASHBOARD_TABLES
 from app.services.reports.filters import Filters, make_view
@@ -45,7 +46,8 @@ def _view():
 def dashboard():
     page = dashboard_page(_view(), request.args.get("page", 1, type=db_int), local_today())
     return render_template("team/dashboard.html", data=page,
-                           min_answers=WEAKEST_MIN_ANSWERS)
+                           min_answers=WEAKEST_MIN_ANSWERS,
+                           renewals=team_renewals(current_user, utcnow()))
 
 
 @bp.get("/dashboard/export")

@@ -105,6 +105,8 @@ class AppMessageChannel:
                 lines.append(_("and %(count)d more", count=len(items) - SHOWN))
             button = _("Open")
         target = "/learn/tasks" + (f"#task-{items[0].assignment_id}" if len(items) == 1 else "")
+        if all(i.certificate_id is not None for i in items):  # only certificates expiring
+            target = "/certificates/"
         url = (f"{str(settings['BASE_URL']).rstrip('/')}/auth/{self.provider_name}/login"
                f"?next={quote(target, safe='')}")
         return Card(title=title, description="\n".join(lines), url=url, button=button)

@@ -42,6 +42,7 @@ class OwedItem:
     overdue: bool
     required: bool
     login: str = ""
+    certificate_id: int | None = None  # not an assignment: this certificate expires at due_at
 
 
 @dataclass
@@ -53,7 +54,7 @@ class RunContext:
     day: str  # YYYYMMDD in the configured time zone
     dry_run: bool
     settings: Mapping
-    owed: list[OwedItem]
+    owed: list[OwedItem]  # with the certificates whose expiry reminder is due today
     department_names: dict[int, str]
     commit: Callable[[], None]
     clock: Callable[[], datetime] = utcnow  # claims carry the real time, not the run's start

@@ -31,5 +31,8 @@ def plain(text: str) -> str:
 
 def item_text(item: OwedItem, settings: Mapping, markdown: bool = False) -> str:
     title = plain(item.title) if markdown else item.title
+    if item.certificate_id is not None:
+        return _("Certificate “%(title)s” expires %(due)s; renew it in time",
+                 title=title, due=local_time(item.due_at, settings))
     return _("%(kind)s “%(title)s”, due %(due)s", kind=label(item.kind),
              title=title, due=local_time(item.due_at, settings))
