@@ -32,7 +32,7 @@ def _course_data(form: CourseForm) -> authoring.CourseData:
     return authoring.CourseData(
         title=form.title.data, summary=form.summary.data, sort_order=form.sort_order.data,
         position_ids=form.position_ids.data or [], department_ids=form.department_ids.data or [],
-        remove_cover=form.remove_cover.data,
+        remove_cover=form.remove_cover.data, slug=form.slug.data,
     )
 
 

@@ -33,6 +33,7 @@ def _sop_module_data(form: SopModuleForm) -> sop.SopModuleData:
         title=form.title.data, purpose=form.purpose.data,
         owner_position_id=form.owner_position_id.data or None, sort_order=form.sort_order.data,
         position_ids=form.position_ids.data or [], department_ids=form.department_ids.data or [],
+        slug=form.slug.data,
     )
 
 
