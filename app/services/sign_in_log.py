@@ -80,7 +80,7 @@ def export_rows(filters: LogFilters, zone: str) -> Iterator[tuple]:
 def _outcome_text(event: SignInEvent) -> str:
     text = str(OUTCOME_LABELS.get(event.outcome, event.outcome))
     method = METHOD_LABELS.get(event.method)
-    return f"{text} ({method})" if method else text
+    return str(_l("%(label)s (%(detail)s)", label=text, detail=method)) if method else text
 
 
 def record_sign_out(user: User, client: Client, now: datetime) -> None:

@@ -15,6 +15,11 @@ from app.services.privacy import refuse_pii
 LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
+# Names that only exist inside an organisation's own network (RFC 6762, 6761, 8375, ICANN's
+# .internal): email-validator refuses them as "special-use", yet clinics' own mail servers
+# use them. An address under one of these still needs a host name before the suffix.
+INTRANET_SUFFIXES = ("home.arpa", "local", "lan", "internal", "intranet", "corp", "test",
+                     "localdomain")
 
 
 def like_contains(text: str) -> str:
@@ -120,12 +125,23 @@ def clean_email(value: str | None, field: str = "email") -> str | None:
     if len(value) > 254:
         raise DomainError(_l("Email address is too long."), field)
     try:
-        validate_email(value, check_deliverability=False)
+        validate_email(_as_public(value), check_deliverability=False)
     except EmailNotValidError:
         raise DomainError(
             _l("Email address '%(value)s' is not valid.", value=value[:60]), field
         ) from None
     return value
+
+
+def _as_public(address: str) -> str:
+    """`address` with an intranet suffix (clinic.local, mail.corp…) swapped for a public-looking
+    one, so that email-validator checks everything else exactly as for the public internet."""
+    local, at, domain = address.rpartition("@")
+    lowered = domain.lower()
+    for suffix in INTRANET_SUFFIXES:
+        if at and lowered.endswith("." + suffix) and len(lowered) > len(suffix) + 1:
+            return f"{local}@{domain[:-len(suffix)]}example"
+    return address
 
 
 def check_password_strength(password: str, login: str | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import format_datetime
+from flask_babel import format_datetime, gettext, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
@@ -70,3 +70,11 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("datetime")
     def datetime_filter(value, fmt: str = "yyyy-MM-dd HH:mm"):
         return format_datetime(value, fmt) if value else "—"
+
+    @app.template_filter("duration")
+    def duration_filter(seconds: int) -> str:
+        """An estimate for people: "under a minute", "about 3 minutes"."""
+        if seconds < 60:
+            return gettext("under a minute")
+        minutes = -(-seconds // 60)  # rounded up: better done early than late
+        return ngettext("about %(num)d minute", "about %(num)d minutes", minutes)

@@ -58,3 +58,37 @@ def test_an_upload_shows_progress_and_lands_on_the_next_page(browser, live_serve
     lesson = db.session.scalar(select(CourseLesson).where(CourseLesson.id == lesson_id))
     assert lesson.pdf is not None and lesson.pdf.original_name == "handout.pdf"
     page.context.close()
+
+
+def test_a_roster_check_is_uploaded_with_progress_and_states_rows_and_time(browser, live_server,
+                                                                          tmp_path, monkeypatch):
+    import threading
+
+    from app.web.admin import roster_routes
+    from tests.helpers import csv_bytes, roster_row
+
+    importing, go_on = threading.Event(), threading.Event()
+    real = roster_routes.import_roster
+
+    def busy_import(*args, **kwargs):  # the server is busy importing until the page said so
+        importing.set()
+        go_on.wait(5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(roster_routes, "import_roster", busy_import)
+    page = sign_in(browser, live_server, "admin", DESKTOP)
+    progress_posts = []
+    page.on("request", lambda request: progress_posts.append(request.url) if (
+        request.method == "POST" and request.headers.get("x-upload-progress") == "1") else None)
+    page.goto("/admin/users/import")
+    roster = tmp_path / "花名册.csv"
+    roster.write_bytes(csv_bytes([roster_row(f"4{n:04d}", f"员工{n}") for n in range(40)]))
+    page.locator("input[name=file]").set_input_files(str(roster))
+    page.locator("input[name=dry_run]").check()
+    page.get_by_test_id("import-submit").click()
+    expect(page.get_by_test_id("upload-working")).to_contain_text("正在检查并导入")
+    assert importing.is_set()
+    go_on.set()
+    expect(page.get_by_test_id("import-estimate")).to_contain_text("文件共 40 行")
+    assert len(progress_posts) == 1  # sent once, by app.js
+    page.context.close()

@@ -146,11 +146,12 @@ def test_a_gift_import_round_trips_through_the_form(app):
 # ---- banks -----------------------------------------------------------------------------------
 
 def test_bank_slugs_from_titles_or_typed(app):
-    assert ba.create_bank("术后护理").slug == "bank-1"
-    assert ba.create_bank("注射题库").slug == "bank-2"
+    assert ba.create_bank("术后护理").slug == "shu-hou-hu-li"  # pinyin, readable
+    assert ba.create_bank("术后护理").slug == "shu-hou-hu-li-2"
+    assert ba.create_bank("!!!").slug == "bank-1"  # nothing to read: numbered
     assert ba.create_bank("Injection basics").slug == "injection-basics"
     assert ba.create_bank("随便", "my-bank").slug == "my-bank"
-    for slug in ("My Bank", "题库", "-x", "a" * 81, "my-bank"):
+    for slug in ("My Bank", "题库", "-x", "x-", "a--b", "a_b", "a" * 81, "my-bank"):
         with pytest.raises(DomainError) as caught:
             ba.create_bank("标题", slug)
         assert caught.value.field == "slug"

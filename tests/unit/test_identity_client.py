@@ -102,7 +102,7 @@ def test_errors_carry_errcode_errmsg_and_a_chinese_meaning(app, fake):
     assert caught.value.errcode == 40001 and caught.value.errmsg == "invalid credential"
     with force_locale("zh_CN"):
         assert "WECOM_SECRET" in caught.value.meaning and "不正确" in caught.value.meaning
-        assert caught.value.for_admins().startswith("errcode 40001: invalid credential (")
+        assert caught.value.for_admins().startswith("errcode 40001: invalid credential（")
     app.config["WECOM_SECRET"] = fake.settings()["WECOM_SECRET"]
     with pytest.raises(ProviderError) as unknown:
         wecom.app_client(app.config).get("/cgi-bin/user/get", userid="nobody")

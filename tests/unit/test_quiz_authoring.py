@@ -4,6 +4,7 @@ attempts that never change when the quiz does."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import QuestionCategory, Quiz, QuizAttempt
+from app.services.content.slugs import readable
 from app.services.errors import DomainError
 from app.services.quiz import attempts, authoring, quiz_reports
 from app.services.quiz.authoring import DrawRuleData, QuizSettingsData
@@ -37,10 +39,12 @@ def _new_quiz(trainer, **settings) -> Quiz:
 
 # ---- settings --------------------------------------------------------------------------------
 
-def test_a_chinese_title_gets_a_numbered_slug_and_an_english_one_its_words(trainer):
+def test_a_chinese_title_gets_a_pinyin_slug_and_an_english_one_its_words(trainer):
     first, second = _new_quiz(trainer), _new_quiz(trainer)
     english = authoring.save_quiz(None, QuizSettingsData(title="Aftercare exam"), trainer)
-    assert (first.slug, second.slug, english.slug) == ("quiz-1", "quiz-2", "aftercare-exam")
+    slugs = (first.slug, second.slug, english.slug)
+    assert slugs == (readable(first.title), readable(first.title) + "-2", "aftercare-exam")
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)+", first.slug)
     assert first.source == "web" and first.created_by_id == trainer.id
     assert not first.published
 

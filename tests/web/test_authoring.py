@@ -55,7 +55,7 @@ def _course_with_two_lessons(client) -> tuple[Course, list]:
 
 def test_trainer_writes_publishes_revises_and_compares_a_course(trainer):
     course, (first, second) = _course_with_two_lessons(trainer)
-    assert course.slug == "course-1" and course.source == "web"
+    assert course.slug == "si-yu-yun-ying-ru-men" and course.source == "web"
     assert first.key == "lesson-1" and second.key == "lesson-2"
 
     assert publish_course(trainer, course.id, "首次发布").status_code == 302
@@ -107,20 +107,31 @@ def test_a_change_note_is_required(trainer):
     assert _versions(CourseVersion, course_id=course.id) == []
 
 
-def test_course_details_audience_and_ascii_slug(trainer):
+def test_course_details_audience_and_a_readable_editable_address(trainer):
     from app.models import Position
 
     nurse = db.session.scalar(select(Position.id).where(Position.name == "护士"))
     course = create_course(trainer, "RFM 与复购", position_ids=[nurse], sort_order=5)
-    assert course.slug == "rfm" and [p.name for p in course.positions] == ["护士"]
-    again = create_course(trainer, "RFM 进阶")
-    assert again.slug == "rfm-2"
-    response = trainer.post(f"/manage/courses/{course.id}/edit", data={
-        "title": "RFM 与复购（新版）", "summary": "第一行\n第二行", "sort_order": 5,
-        "position_ids": []}, content_type="multipart/form-data")
+    assert course.slug == "rfm-yu-fu-gou" and [p.name for p in course.positions] == ["护士"]
+    assert create_course(trainer, "RFM 与复购").slug == "rfm-yu-fu-gou-2"
+    form = trainer.get(f"/manage/courses/{course.id}/edit").text
+    assert 'name="slug"' in form and 'value="rfm-yu-fu-gou"' in form
+    edit = {"title": "RFM 与复购（新版）", "summary": "第一行\n第二行", "sort_order": 5,
+            "position_ids": []}
+    for bad in ("RFM", "fu gou", "rfm-yu-fu-gou-2", "复购"):  # not a-z0-9-, or taken
+        refused = trainer.post(f"/manage/courses/{course.id}/edit", data={**edit, "slug": bad},
+                               content_type="multipart/form-data")
+        assert refused.status_code == 200 and 'class="field has-error"' in refused.text
+    response = trainer.post(f"/manage/courses/{course.id}/edit", data={**edit, "slug": ""},
+                            content_type="multipart/form-data")
     assert response.status_code == 302
     course = db.session.get(Course, course.id)
-    assert course.slug == "rfm" and course.positions == [] and course.summary == "第一行\n第二行"
+    assert course.slug == "rfm-yu-fu-gou" and course.positions == []  # blank keeps it
+    assert course.summary == "第一行\n第二行"
+    trainer.post(f"/manage/courses/{course.id}/edit", data={**edit, "slug": "rfm-2026"},
+                 content_type="multipart/form-data")
+    db.session.expire_all()
+    assert db.session.get(Course, course.id).slug == "rfm-2026"
 
 
 def test_chapters_and_lessons_can_be_renamed_reordered_moved_and_deleted(trainer):
@@ -205,7 +216,8 @@ def test_sop_module_authoring_and_publish_with_reacknowledgement(trainer):
 
     service = db.session.scalar(select(Position.id).where(Position.name == "客服"))
     module = create_sop(trainer, owner_position_id=service, purpose="把线上咨询转为到院。")
-    assert module.slug == "sop-1" and module.owner_position_id == service
+    assert module.slug == "xian-shang-zi-xun-dao-shou-ci-dao-yuan-yao-yue"
+    assert module.owner_position_id == service
     first = add_step(trainer, module.id, "三分钟内首次回复", responsible_position_id=service,
                      timing="收到咨询后3分钟内", evidence_type="text",
                      evidence_hint="记录咨询项目和渠道",

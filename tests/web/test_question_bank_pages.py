@@ -40,7 +40,7 @@ def test_trainer_desk_links_to_the_banks_and_a_bank_is_created(trainer):
     response = trainer.post("/manage/banks", data={"title": "术后护理题库", "slug": ""})
     assert response.status_code == 302
     created = db.session.scalar(select(QuestionBank))
-    assert (created.title, created.slug) == ("术后护理题库", "bank-1")
+    assert (created.title, created.slug) == ("术后护理题库", "shu-hou-hu-li-ti-ku")
     assert response.location.endswith(f"/manage/banks/{created.id}")
     assert trainer.post("/manage/banks", data={"title": "Injections", "slug": "inj-101"}
                         ).status_code == 302
@@ -49,7 +49,7 @@ def test_trainer_desk_links_to_the_banks_and_a_bank_is_created(trainer):
 
 
 @pytest.mark.parametrize("data", [{"title": "", "slug": ""}, {"title": "题库", "slug": "Bad Slug"},
-                                  {"title": "题库", "slug": "bank-1"}, {}])
+                                  {"title": "题库", "slug": "shu-hou-hu-li"}, {}])
 def test_a_bad_bank_form_shows_a_message_and_writes_nothing(trainer, bank, data):
     response = trainer.post("/manage/banks", data=data)
     assert response.status_code == 200

@@ -58,18 +58,22 @@ def test_the_trainer_desk_links_to_the_quizzes(trainer):
 def test_a_quiz_is_built_through_the_forms_and_published(trainer):
     quiz = _new_quiz(trainer)
     assert (quiz.slug, quiz.pass_percent, quiz.time_limit_minutes, quiz.max_attempts) == (
-        "quiz-1", 80.0, 30, 3)
+        "shu-hou-hui-fang-kao-he", 80.0, 30, 3)
     assert (quiz.grading_method, quiz.review, quiz.shuffle_questions,
             quiz.shuffle_options) == ("last", "after_close", True, False)
     assert quiz.opens_at == datetime(2026, 3, 1, 1, 0, tzinfo=UTC)  # 09:00 China time
     fixed = make_bank([single("客户问价格怎么回？"), true_false("可以承诺效果。")])
     drawn = make_bank([single(f"抽题{n}") for n in range(3)])
 
+    # an empty quiz opens on the bank that last got a question; "all" searches every bank
+    opened = trainer.get(f"/manage/quizzes/{quiz.id}/questions").text
+    assert "抽题0" in opened and "客户问价格怎么回？" not in opened
+    assert f'<option value="{drawn[0].bank_id}" selected' in opened
     picker = trainer.get(f"/manage/quizzes/{quiz.id}/questions?bank={fixed[0].bank_id}")
     assert "客户问价格怎么回？" in picker.text and "抽题0" not in picker.text
-    searched = trainer.get(f"/manage/quizzes/{quiz.id}/questions?q=承诺")
+    searched = trainer.get(f"/manage/quizzes/{quiz.id}/questions?bank=all&q=承诺")
     assert "可以承诺效果。" in searched.text and "客户问价格怎么回？" not in searched.text
-    typed = trainer.get(f"/manage/quizzes/{quiz.id}/questions?type=true_false")
+    typed = trainer.get(f"/manage/quizzes/{quiz.id}/questions?bank=all&type=true_false")
     assert "可以承诺效果。" in typed.text and "抽题1" not in typed.text
 
     added = trainer.post(f"/manage/quizzes/{quiz.id}/questions?bank={fixed[0].bank_id}",
@@ -91,13 +95,23 @@ def test_a_quiz_is_built_through_the_forms_and_published(trainer):
     overview = trainer.get(f"/manage/quizzes/{quiz.id}").text
     assert "客户问价格怎么回？" in overview and 'data-testid="draw-rule"' in overview
     assert '<dd data-testid="question-count">4</dd>' in overview
-    in_picker = trainer.get(f"/manage/quizzes/{quiz.id}/questions?bank={fixed[0].bank_id}")
+    in_picker = trainer.get(f"/manage/quizzes/{quiz.id}/questions")  # the quiz's bank now
     assert f'name="question_ids" value="{fixed[0].id}"' not in in_picker.text  # in the quiz
+    assert "客户问价格怎么回？" in in_picker.text and "抽题0" not in in_picker.text
 
 
-def test_the_picker_pages_its_questions_and_keeps_its_filters(trainer):
+def test_the_picker_pages_its_questions_and_keeps_its_filters(trainer, count_statements):
     quiz = _new_quiz(trainer)
+    make_bank([single(f"少{n}") for n in range(21)])  # more than a page, as below
+    trainer.get(f"/manage/quizzes/{quiz.id}/questions")  # the session's first-page work
+    statements = [_statements(trainer, count_statements, f"/manage/quizzes/{quiz.id}/questions")]
     bank_id = make_bank([single(f"第{n:02d}题") for n in range(25)])[0].bank_id
+    statements.append(_statements(trainer, count_statements,
+                                  f"/manage/quizzes/{quiz.id}/questions"))
+    statements.append(_statements(trainer, count_statements,
+                                  f"/manage/quizzes/{quiz.id}/questions?bank=all&q=题"))
+    # whatever the banks hold; a chosen bank saves looking up the quiz's own
+    assert statements[0] == statements[1] == statements[2] + 1, statements
     first = trainer.get(f"/manage/quizzes/{quiz.id}/questions?bank={bank_id}").text
     second = trainer.get(f"/manage/quizzes/{quiz.id}/questions?bank={bank_id}&page=2").text
     assert first.count('name="question_ids"') == 20 and second.count('name="question_ids"') == 5
@@ -114,7 +128,7 @@ def test_the_edit_form_shows_china_time_and_saves_changes(trainer):
                             data={**SETTINGS, "title": "新名字", "mode": "practice"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert (quiz.title, quiz.mode, quiz.slug) == ("新名字", "practice", "quiz-1")
+    assert (quiz.title, quiz.mode, quiz.slug) == ("新名字", "practice", "shu-hou-hui-fang-kao-he")
 
 
 BAD = [

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Course, CourseChapter, CourseLesson, CourseVersion, CourseVersionLesson, User
 from app.services.certificate_validity import apply_validity
 from app.services.content import working_copy as wc
+from app.services.content.slugs import choose_slug
 from app.services.errors import DomainError
 from app.services.media import UploadSettings
 from app.services.validation import clean_multiline, clean_text
@@ -30,6 +31,7 @@ class CourseData:
     remove_cover: bool = False
     validity_months: int | None = None  # certificates expire after this many months
     recert_days: int | None = None  # days to re-certify (blank: the setting)
+    slug: str | None = ""  # blank: keep the address, or make one from the title
 
 
 @dataclass
@@ -45,16 +47,18 @@ class LessonData:
 def save_course(course: Course | None, data: CourseData, actor: User | None,
                 cover: wc.Upload | None = None, *, store: UploadSettings | None = None
                 ) -> Course:
-    """Create a course (`course` None: its slug is made from the title) or edit its details."""
+    """Create a course or edit its details; its address is typed or made from the title
+    (app/services/content/slugs.py)."""
     title = clean_text(data.title, field="title", label=wc.TITLE, max_length=200)
     summary = clean_multiline(data.summary, field="summary", label=_l("Summary"),
                               max_length=2000) or ""
     sort_order = wc.clean_order(data.sort_order)
     positions, departments = wc.audience(data.position_ids, data.department_ids)
+    slug = choose_slug(Course, course, data.slug, title, "course")
     if course is None:
-        course = Course(slug=wc.unique_slug(Course, title, "course"), source="web",
-                        created_by_id=actor.id if actor else None)
+        course = Course(slug=slug, source="web", created_by_id=actor.id if actor else None)
         db.session.add(course)
+    course.slug = slug
     course.title, course.summary, course.sort_order = title, summary, sort_order
     apply_validity(course, data.validity_months, data.recert_days)
     course.positions, course.departments = positions, departments

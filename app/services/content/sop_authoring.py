@@ -13,6 +13,7 @@ from app.services.certificate_validity import apply_validity
 from app.services.content import working_copy as wc
 from app.services.content.files import EVIDENCE_TYPES
 from app.services.content.key_points import format_key_points, parse_key_points  # noqa: F401
+from app.services.content.slugs import choose_slug
 from app.services.errors import DomainError
 from app.services.practice.timing import PREVIOUS_STEP, TIMING_FROM
 from app.services.validation import clean_multiline, clean_text
@@ -28,6 +29,7 @@ class SopModuleData:
     department_ids: list[int] = field(default_factory=list)
     validity_months: int | None = None  # acknowledgements expire after this many months
     recert_days: int | None = None
+    slug: str | None = ""  # blank: keep the address, or make one from the title
 
 
 @dataclass
@@ -49,17 +51,18 @@ class StepData:
 
 def save_sop_module(sop_module: SopModule | None, data: SopModuleData, actor: User | None
                     ) -> SopModule:
-    """Create an SOP module (`sop_module` None: its slug is made from the title) or edit it."""
+    """Create an SOP module or edit it; its address is typed or made from the title."""
     title = clean_text(data.title, field="title", label=wc.TITLE, max_length=200)
     purpose = clean_multiline(data.purpose, field="purpose", label=_l("Purpose"),
                               max_length=20_000) or ""
     owner = wc.optional_position(data.owner_position_id, "owner_position_id")
     sort_order = wc.clean_order(data.sort_order)
     positions, departments = wc.audience(data.position_ids, data.department_ids)
+    slug = choose_slug(SopModule, sop_module, data.slug, title, "sop")
     if sop_module is None:
-        sop_module = SopModule(slug=wc.unique_slug(SopModule, title, "sop"), source="web",
-                           created_by_id=actor.id if actor else None)
+        sop_module = SopModule(slug=slug, source="web", created_by_id=actor.id if actor else None)
         db.session.add(sop_module)
+    sop_module.slug = slug
     sop_module.title, sop_module.purpose, sop_module.sort_order = title, purpose, sort_order
     sop_module.owner_position_id = owner
     apply_validity(sop_module, data.validity_months, data.recert_days)

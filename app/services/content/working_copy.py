@@ -54,11 +54,6 @@ def first_free(title: str, prefix: str, taken: set[str]) -> str:
     return next(f"{stem}-{n}" for n in itertools.count(start) if f"{stem}-{n}" not in taken)
 
 
-def unique_slug(model, title: str, prefix: str) -> str:
-    """A slug for a new course or SOP module that no other one uses."""
-    return first_free(title, prefix, set(db.session.scalars(select(model.slug))))
-
-
 def clean_order(value: int | None, field: str = "sort_order") -> int:
     """A sort order: a whole number within ±100000 (blank → 0)."""
     if value is None:

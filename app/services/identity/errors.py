@@ -59,7 +59,8 @@ class ProviderError(Exception):
     def for_admins(self) -> str:
         """errcode, errmsg and the meaning, for the command line and the admin pages."""
         text = f"errcode {self.errcode}: {self.errmsg}"
-        return f"{text} ({self.meaning})" if self.meaning else text
+        return (str(_l("%(label)s (%(detail)s)", label=text, detail=self.meaning))
+                if self.meaning else text)
 
 
 class ProviderUnreachable(ProviderError):

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import Course, Question, QuestionBank, QuestionCategory, SopModule, User
 from app.models.quiz import Quiz, QuizDrawRule, QuizItem
 from app.services.content import working_copy as wc
+from app.services.content.slugs import choose_slug
 from app.services.errors import DomainError
 from app.services.quiz.quizzes import MAX_QUESTIONS, _candidates, check_settings, question_count
 from app.services.validation import clean_multiline, clean_text
@@ -54,6 +55,7 @@ class QuizSettingsData:
     course_id: int | None = None
     sop_module_id: int | None = None
     zone: str = LOCAL_ZONE
+    slug: str | None = ""  # blank: keep the address, or make one from the title
 
 
 @dataclass
@@ -89,24 +91,26 @@ def settings_of(quiz: Quiz, zone: str = LOCAL_ZONE) -> QuizSettingsData:
     """The quiz's settings as the form shows them (times in local time)."""
     values = {name: getattr(quiz, name) for name in SETTINGS}
     values.update(opens_at=to_local(quiz.opens_at, zone), closes_at=to_local(quiz.closes_at, zone))
-    return QuizSettingsData(title=quiz.title, description=quiz.description, zone=zone, **values)
+    return QuizSettingsData(title=quiz.title, description=quiz.description, zone=zone,
+                            slug=quiz.slug, **values)
 
 
 # ---- settings --------------------------------------------------------------------------------
 
 def save_quiz(quiz: Quiz | None, data: QuizSettingsData, actor: User | None) -> Quiz:
-    """Create a quiz (`quiz` None: its slug is made from the title, "quiz-<n>" for a Chinese
-    title) or change its settings; DomainError names the field at fault."""
+    """Create a quiz or change its settings (its address typed or made from the title,
+    app/services/content/slugs.py); DomainError names the field at fault."""
     title = clean_text(data.title, field="title", label=wc.TITLE, max_length=200)
     description = clean_multiline(data.description, field="description",
                                   label=_l("Description"), max_length=2000) or ""
     values = _settings(data)
     check_settings(Quiz(**values))  # on an unsaved copy: nothing half-changed is flushed
     _check_attachment(values["course_id"], values["sop_module_id"])
+    slug = choose_slug(Quiz, quiz, data.slug, title, "quiz")
     if quiz is None:
-        quiz = Quiz(slug=wc.unique_slug(Quiz, title, "quiz"), source="web",
-                    created_by_id=actor.id if actor else None)
+        quiz = Quiz(slug=slug, source="web", created_by_id=actor.id if actor else None)
         db.session.add(quiz)
+    quiz.slug = slug
     quiz.title, quiz.description = title, description
     for name, value in values.items():
         setattr(quiz, name, value)

@@ -18,8 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models.quiz import Question, QuestionBank, QuestionCategory, QuestionVersion
-from app.services.content.files import SLUG
-from app.services.content.working_copy import unique_slug
+from app.services.content.slugs import choose_slug
 from app.services.errors import DomainError
 from app.services.quiz.data import QuestionData
 from app.services.quiz.question_input import CATEGORY, CATEGORY_LENGTH, clean_category_path
@@ -74,18 +73,9 @@ def bank_overview() -> list[BankRow]:
 
 
 def create_bank(title: str | None, slug: str | None = None) -> QuestionBank:
-    """A new bank; its slug is typed, or made from the title ("bank-<n>" for Chinese)."""
+    """A new bank; its address is typed, or made from the title (pinyin for Chinese)."""
     title = clean_text(title, field="title", label=_l("Title"), max_length=200)
-    slug = (slug or "").strip()
-    if not slug:
-        slug = unique_slug(QuestionBank, title, "bank")
-    elif not SLUG.match(slug):
-        raise DomainError(_l("The bank slug must be lowercase letters, digits and hyphens "
-                             "(at most 80), starting with a letter or digit."), "slug")
-    elif db.session.scalar(select(QuestionBank.id).where(QuestionBank.slug == slug)):
-        raise DomainError(_l("Another bank already uses the address “%(slug)s”.", slug=slug),
-                          "slug")
-    bank = QuestionBank(slug=slug, title=title)
+    bank = QuestionBank(slug=choose_slug(QuestionBank, None, slug, title, "bank"), title=title)
     db.session.add(bank)
     db.session.flush()
     return bank

@@ -80,7 +80,7 @@ def import_questions(bank_slug: str, filename: str, data: bytes, fmt: str | None
     except DomainError as exc:
         report.errors.append(RowError(0, exc.message))
         return report
-    report.skipped = result.skipped
+    report.skipped, report.rows = result.skipped, len(result.questions)
     report.errors = (list(result.errors) or _check_categories(result.questions)
                      or _check_privacy(result.questions))
     if not report.errors and not result.questions:

@@ -1,4 +1,5 @@
-"""What the quiz editor chooses from: questions of every bank (filtered, paged), banks,
+"""What the quiz editor chooses from: questions of one bank or every bank (filtered, paged;
+the picker opens on the quiz's own bank, see default_bank_id), banks,
 categories, courses and SOP modules; and the quiz's own fixed questions with their text."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Select, Text, and_, cast, false, or_, select
+from sqlalchemy import Select, Text, and_, cast, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -18,7 +19,7 @@ from app.models import (
     QuestionVersion,
     SopModule,
 )
-from app.models.quiz import Quiz, QuizItem
+from app.models.quiz import Quiz, QuizDrawRule, QuizItem
 from app.services.validation import like_contains
 
 PER_PAGE = 20
@@ -100,17 +101,35 @@ def picker_page(filters: PickerFilters, page: int):
     return pagination, versions
 
 
+def default_bank_id(quiz: Quiz) -> int | None:
+    """The bank the picker opens on (one statement): the bank of the question last added to
+    the quiz, else of its newest draw rule, else the bank that last got a new question (where
+    the trainer was just writing or importing); None when there is no question at all."""
+    last_item = (select(Question.bank_id).join(QuizItem, QuizItem.question_id == Question.id)
+                 .where(QuizItem.quiz_id == quiz.id).order_by(QuizItem.id.desc()).limit(1))
+    last_rule = (select(QuizDrawRule.bank_id).where(QuizDrawRule.quiz_id == quiz.id)
+                 .order_by(QuizDrawRule.id.desc()).limit(1))
+    newest = (select(Question.bank_id).where(Question.archived.is_(False))
+              .order_by(Question.id.desc()).limit(1))
+    return db.session.scalar(select(func.coalesce(last_item.scalar_subquery(),
+                                                  last_rule.scalar_subquery(),
+                                                  newest.scalar_subquery())))
+
+
 def banks() -> list[QuestionBank]:
     return list(db.session.scalars(select(QuestionBank).order_by(QuestionBank.title,
                                                                  QuestionBank.id)))
 
 
-def categories() -> list[tuple[QuestionCategory, str]]:
-    """Every category with its bank's title, by bank and path."""
-    return list(db.session.execute(
-        select(QuestionCategory, QuestionBank.title).join(
-            QuestionBank, QuestionBank.id == QuestionCategory.bank_id)
-        .order_by(QuestionBank.title, QuestionBank.id, QuestionCategory.path)).all())
+def categories(bank_id: int | None = None) -> list[tuple[QuestionCategory, str]]:
+    """Every category (of the bank `bank_id` when given) with its bank's title, by bank and
+    path."""
+    query = (select(QuestionCategory, QuestionBank.title)
+             .join(QuestionBank, QuestionBank.id == QuestionCategory.bank_id)
+             .order_by(QuestionBank.title, QuestionBank.id, QuestionCategory.path))
+    if bank_id is not None and -MAX_ID <= bank_id <= MAX_ID:
+        query = query.where(QuestionCategory.bank_id == bank_id)
+    return list(db.session.execute(query).all())
 
 
 def courses_and_modules() -> tuple[list[Course], list[SopModule]]:

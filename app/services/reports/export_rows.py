@@ -155,7 +155,8 @@ def _runs(record: Record):
 
 
 def _scores(line) -> str:
-    return "; ".join(f"{label}: {value}" for label, value in line.criteria)
+    return str(_l("; ")).join(str(_l("%(label)s: %(value)s", label=label, value=value))
+                              for label, value in line.criteria)
 
 
 def _results(record: Record):

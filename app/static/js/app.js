@@ -7,7 +7,9 @@
 // window.SopAcademy.ready(form). A form that carries a chosen file is sent with
 // XMLHttpRequest so that a progress bar shows how much is uploaded; the server's answer
 // then replaces the page as a plain post would (a redirect is followed, a page with
-// errors is shown). A form with data-no-busy is left alone.
+// errors is shown). A form with data-upload-working="…" (the import pages) then says so while
+// the server works: the bar turns indeterminate and the text is shown under it. A form with
+// data-no-busy is left alone.
 //
 // Form properties (form.submit, form.action, form.elements.item …) are shadowed by controls of
 // that name, so scripts call the prototype's methods and read attributes instead.
@@ -43,8 +45,7 @@
       if (el.dataset.busyDisabled) { el.disabled = false; delete el.dataset.busyDisabled; }
       if ("busyText" in el.dataset) { el.textContent = el.dataset.busyText; delete el.dataset.busyText; }
     });
-    const bar = form.querySelector("[data-upload-progress]");
-    if (bar) bar.remove();
+    form.querySelectorAll("[data-upload-progress], [data-upload-note]").forEach((el) => el.remove());
   }
 
   window.SopAcademy = Object.assign(window.SopAcademy || {}, { busy, ready });
@@ -93,6 +94,20 @@
     document.close();
   }
 
+  // The file is up; the server now checks and imports it (which can take minutes).
+  function working(form, bar) {
+    const text = form.getAttribute("data-upload-working");
+    if (!text) return;
+    bar.removeAttribute("value");  // indeterminate
+    const note = document.createElement("p");
+    note.className = "muted small";
+    note.setAttribute("data-upload-note", "");
+    note.setAttribute("data-testid", "upload-working");
+    note.setAttribute("aria-live", "polite");
+    note.textContent = text;
+    bar.after(note);
+  }
+
   function upload(form, submitter) {
     const data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
@@ -105,6 +120,7 @@
     xhr.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) bar.value = Math.round((100 * event.loaded) / event.total);
     });
+    xhr.upload.addEventListener("load", () => working(form, bar));
     xhr.addEventListener("load", () => showAnswer(xhr));
     xhr.addEventListener("error", () => {
       ready(form);

@@ -8,6 +8,7 @@ from flask import current_app, render_template, send_file
 from flask_babel import gettext as _
 
 from app.permissions import Permission, require
+from app.services.importers.estimate import roster_seconds
 from app.services.importers.roster import import_roster
 from app.services.importers.roster_template import roster_template_csv, roster_template_xlsx
 from app.web.admin import bp
@@ -33,8 +34,10 @@ def roster_import():
                     max_rows=current_app.config["ROSTER_MAX_ROWS"],
                     hash_method=current_app.config["PASSWORD_HASH_METHOD"]),
                 dry_run=form.dry_run.data)
+    estimate = report and roster_seconds(report.rows, report.created)
     return render_template("admin/roster_import.html", form=form, report=report,
-                           file_error=file_error)
+                           file_error=file_error, estimate=estimate,
+                           large_import=roster_seconds(1000, 1000))
 
 
 @bp.get("/users/import/template.xlsx")

@@ -33,7 +33,7 @@ FORMAT_LABELS = {"auto": _l("From the file (its name and content)"),
 
 class BankForm(GuardedForm):
     title = StringField(_l("Title"))
-    slug = StringField(_l("Address (optional)"))
+    slug = StringField(_l("Address"))
 
 
 class CategoryForm(GuardedForm):

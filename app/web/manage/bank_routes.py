@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models.quiz import QuestionBank
 from app.permissions import Permission, require
+from app.services.importers.estimate import questions_seconds
 from app.services.quiz import bank_authoring as authoring
 from app.services.quiz.data import TYPE_NAMES
 from app.services.quiz.types import TYPES
@@ -103,7 +104,8 @@ def bank_import(bank_id: int):
                     bank.slug, upload.filename, upload.read(), fmt, dry_run=form.dry_run.data),
                 dry_run=form.dry_run.data)
     return render_template("manage/banks/import.html", bank=bank, form=form, report=report,
-                           file_error=file_error, types=TYPES)
+                           file_error=file_error, types=TYPES,
+                           estimate=report and questions_seconds(report.rows))
 
 
 def _download(content: bytes, filename: str, mimetype: str):

@@ -33,7 +33,7 @@ def _course_data(form: CourseForm) -> authoring.CourseData:
         title=form.title.data, summary=form.summary.data, sort_order=form.sort_order.data,
         position_ids=form.position_ids.data or [], department_ids=form.department_ids.data or [],
         remove_cover=form.remove_cover.data, validity_months=form.validity_months.data,
-        recert_days=form.recert_days.data,
+        recert_days=form.recert_days.data, slug=form.slug.data,
     )
 
 

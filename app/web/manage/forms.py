@@ -55,6 +55,7 @@ class ValidityMixin:
 class CourseForm(UploadsMixin, AudienceMixin, ValidityMixin, GuardedForm):
     upload_kinds = {"cover_file": "image"}
     title = StringField(_l("Title"))
+    slug = StringField(_l("Address"))
     summary = TextAreaField(_l("Summary"), render_kw={"rows": 3})
     sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])
     cover_file = FileField(_l("Cover image"))
@@ -83,6 +84,7 @@ class LessonForm(UploadsMixin, GuardedForm):
 
 class SopModuleForm(AudienceMixin, ValidityMixin, GuardedForm):
     title = StringField(_l("Title"))
+    slug = StringField(_l("Address"))
     owner_position_id = SelectField(_l("Owner position"), coerce=db_int)
     purpose = TextAreaField(_l("Purpose (Markdown)"), render_kw={"rows": 6})
     sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), SORT_RANGE])

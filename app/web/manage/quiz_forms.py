@@ -33,6 +33,7 @@ def _number(label, **kwargs):
 
 class QuizForm(GuardedForm):
     title = StringField(_l("Title"))
+    slug = StringField(_l("Address"))
     description = TextAreaField(_l("Description"), render_kw={"rows": 3})
     mode = RadioField(_l("Mode"), choices=choices(MODE_LABELS.items()), default="exam",
                       validate_choice=False)

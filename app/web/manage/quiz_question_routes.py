@@ -19,16 +19,34 @@ from app.web.manage.quiz_forms import DrawRuleForm, ItemPointsForm, PickerAddFor
 
 DIFFICULTIES = range(1, 6)
 FILTER_ARGS = ("bank", "category", "type", "difficulty", "tag", "q")
+ALL_BANKS = "all"
 
 
 def _type_labels() -> dict[str, str]:
     return {name: get_type(name).label for name in TYPE_NAMES}
 
 
-def _filters() -> quiz_picker.PickerFilters:
+def _bank_arg(quiz: Quiz) -> str:
+    """The bank filter as the query string gives it: "all", a bank id, or — when the picker
+    is opened without one — the quiz's own bank (quiz_picker.default_bank_id)."""
+    if "bank" in request.args:
+        return request.args["bank"] or ALL_BANKS
+    default = quiz_picker.default_bank_id(quiz)
+    return ALL_BANKS if default is None else str(default)
+
+
+def _bank_id(bank: str) -> int | None:
+    try:
+        return db_int(bank)
+    except ValueError:  # "all" or nonsense: every bank
+        return None
+
+
+def _filters(bank: str) -> quiz_picker.PickerFilters:
     args = request.args
     return quiz_picker.PickerFilters(
-        bank_id=args.get("bank", type=db_int), category_id=args.get("category", type=db_int),
+        bank_id=_bank_id(bank),
+        category_id=args.get("category", type=db_int),
         tag=args.get("tag", ""), type=args.get("type", ""),
         difficulty=args.get("difficulty", type=db_int), text=args.get("q", ""))
 
@@ -48,12 +66,14 @@ def _back_to_quiz(quiz_id: int, anchor: str) -> str:
 @require(Permission.AUTHOR_CONTENT)
 def quiz_picker_page(quiz_id: int):
     quiz = db.get_or_404(Quiz, quiz_id)
-    page, versions = quiz_picker.picker_page(_filters(), request.args.get("page", 1, type=db_int))
+    bank = _bank_arg(quiz)
+    filters = _filters(bank)
+    page, versions = quiz_picker.picker_page(filters, request.args.get("page", 1, type=db_int))
     return render_template(
         "manage/quizzes/picker.html", quiz=quiz, page=page, versions=versions,
-        args=_filter_args(),
+        args=_filter_args() | {"bank": bank}, all_banks=ALL_BANKS,
         in_quiz={item.question_id for item in quiz.items}, banks=quiz_picker.banks(),
-        categories=quiz_picker.categories(), type_labels=_type_labels(),
+        categories=quiz_picker.categories(filters.bank_id), type_labels=_type_labels(),
         difficulties=DIFFICULTIES, form=PickerAddForm())
 
 

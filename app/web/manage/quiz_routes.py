@@ -37,7 +37,7 @@ def _zone() -> str:
 
 
 def _settings_data(form: QuizForm) -> authoring.QuizSettingsData:
-    names = ("title", "description", *authoring.SETTINGS)
+    names = ("title", "slug", "description", *authoring.SETTINGS)
     return authoring.QuizSettingsData(**{name: form[name].data for name in names},
                                       zone=_zone())
 

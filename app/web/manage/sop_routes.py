@@ -34,6 +34,7 @@ def _sop_module_data(form: SopModuleForm) -> sop.SopModuleData:
         owner_position_id=form.owner_position_id.data or None, sort_order=form.sort_order.data,
         position_ids=form.position_ids.data or [], department_ids=form.department_ids.data or [],
         validity_months=form.validity_months.data, recert_days=form.recert_days.data,
+        slug=form.slug.data,
     )
 
 
