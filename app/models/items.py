@@ -1,4 +1,5 @@
-"""References to a learning item — a course, a quiz, an SOP module or a learning path — that
+"""References to a learning item — a course, a quiz, an SOP module, a learning path or an
+offline class — that
 the database enforces.
 
 `ITEM_REFERENCES` is the storage half of the item-kind registry (the domain half, with
@@ -32,6 +33,7 @@ ITEM_REFERENCES: dict[str, tuple[str, str]] = {
     "quiz": ("quiz_id", "quizzes"),
     "sop": ("sop_module_id", "sop_modules"),
     "path": ("path_id", "learning_paths"),
+    "class": ("class_id", "training_classes"),
 }
 ITEM_KINDS = tuple(ITEM_REFERENCES)
 

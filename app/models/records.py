@@ -37,14 +37,16 @@ class Certificate(ItemReference, db.Model):
 
     __tablename__ = "certificates"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),
-                      UniqueConstraint("user_id", "path_id"))
-    item_kinds = ("course", "path")
+                      UniqueConstraint("user_id", "path_id"),
+                      UniqueConstraint("user_id", "class_id"))
+    item_kinds = ("course", "path", "class")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     path_id: Mapped[int | None] = mapped_column(ForeignKey("learning_paths.id"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("training_classes.id"))
     title: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

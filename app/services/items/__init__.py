@@ -1,6 +1,6 @@
 """The item-kind registry (see registry.py); importing the package declares the kinds."""
 
-from app.services.items import kinds as _kinds  # noqa: E402,F401  (registers the four kinds)
+from app.services.items import kinds as _kinds  # noqa: E402,F401  (registers the kinds)
 from app.services.items.registry import (
     KINDS,
     ItemKind,

@@ -1,4 +1,4 @@
-"""The four kinds of learning item, one declaration each.
+"""The kinds of learning item, one declaration each.
 
 Adding a kind: docs/architecture.md ("Worked example: adding a kind").
 
@@ -12,7 +12,7 @@ import importlib
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, select
 
-from app.models import Course, CourseVersion, Quiz, SopModule, SopVersion
+from app.models import Course, CourseVersion, Quiz, SopModule, SopVersion, TrainingClass
 from app.models.assignments import LearningPath, PathStage
 from app.services.content.audience import latest_course_numbers
 from app.services.items.registry import ItemKind, register
@@ -82,3 +82,16 @@ PATH = register(ItemKind(
     done_phrase=_l("has completed the learning path"), certificate_titles=_path_titles,
     task_details=_late(DETAILS, "path_details"),
     progress_template="learn/_task_progress/path.html"))
+
+CLASSES = "app.services.classes.progress"
+
+CLASS = register(ItemKind(
+    key="class", model=TrainingClass, label=_l("Offline class"), plural=_l("Offline classes"),
+    progress=_late(CLASSES, "class_progress"),
+    assignable=lambda: [TrainingClass.archived.is_(False)],
+    order=lambda: [TrainingClass.title],
+    endpoint="learn.training_class", url_arg="class_slug",
+    done_phrase=_l("has attended the offline class"),
+    certificate_titles=_late(CLASSES, "class_titles"),
+    task_details=_late(CLASSES, "class_details"),
+    progress_template="learn/_task_progress/class.html"))
