@@ -1,0 +1,75 @@
+"""Forms of the offline-class pages (trainer, learner, supervisor)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+
+from app.web.forms import GuardedForm, db_int
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class ClassForm(GuardedForm):
+    title = StringField(_l("Title"), validators=[InputRequired()])
+    description = TextAreaField(_l("Description"), validators=[Optional()])
+    pass_score = IntegerField(_l("Pass score (0–100, empty: attending is enough)"),
+                              validators=[Optional(), NumberRange(0, 100)])
+
+
+class SessionForm(GuardedForm):
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
+                                   validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT,
+                                 validators=[InputRequired()])
+    place = StringField(_l("Place"), validators=[InputRequired()])
+    capacity = IntegerField(_l("Capacity"), validators=[InputRequired(), NumberRange(1, 1000)])
+    trainer_id = SelectField(_l("Trainer"), coerce=db_int, validators=[Optional()])
+
+
+class EnrolForm(GuardedForm):
+    login = StringField(_l("Login of the person"), validators=[InputRequired()])
+
+
+class TeamEnrolForm(GuardedForm):
+    user_id = SelectField(_l("Person"), coerce=db_int, validators=[InputRequired()])
+    session_id = SelectField(_l("Session"), coerce=db_int, validators=[InputRequired()])
+
+
+class MarkForm(GuardedForm):
+    mark = SelectField(_l("Attendance"), choices=[("present", _l("Present")),
+                                                  ("absent", _l("Absent"))],
+                       validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional()])
+
+
+class GradeForm(GuardedForm):
+    score = IntegerField(_l("Score"), validators=[Optional(), NumberRange(0, 100)])
+    trainer_rating = SelectField(_l("Rating"), coerce=db_int, validators=[Optional()],
+                                 choices=[(0, "—")] + [(n, str(n)) for n in range(1, 6)])
+
+
+class LeaveForm(GuardedForm):
+    reason = TextAreaField(_l("Reason"), validators=[Optional()])
+
+
+class RateForm(GuardedForm):
+    rating = SelectField(_l("Rating"), coerce=db_int, validators=[InputRequired()],
+                         choices=[(n, str(n)) for n in range(5, 0, -1)])
+    comment = TextAreaField(_l("Comment"), validators=[Optional()])
+
+
+class DecideForm(GuardedForm):
+    decision = HiddenField(validators=[AnyOf(["approve", "reject"])])
+
+
+class ButtonForm(GuardedForm):
+    """A bare POST button (its CSRF token is the form)."""
