@@ -9,23 +9,25 @@ from app.extensions import db
 from app.models.assignments import Assignment, LearningPath, PathStage, PathStageItem
 from app.models.base import utcnow
 from app.services.assign.assignments import AssignmentData, create_assignment
+from app.services.items import KINDS
 from tests.learning_factories import person
 
-COLUMNS = {"course": "course_id", "quiz": "quiz_id", "sop": "sop_module_id"}
+
+def _kind_of(item) -> str:
+    """The registry's key of an item (a course, quiz, SOP module, path or class)."""
+    return next(kind.key for kind in KINDS.values() if isinstance(item, kind.model))
 
 
 def make_path(stages: list[tuple], *, title: str = "新人学习地图", mode: str = "free",
               description: str = "") -> LearningPath:
-    """`stages`: (title, [course/quiz/SOP module objects][, opens_after_days])."""
+    """`stages`: (title, [course/quiz/SOP module/class objects][, opens_after_days])."""
     path = LearningPath(title=title, mode=mode, description=description)
     for position, (stage_title, items, *days) in enumerate(stages):
         stage = PathStage(title=stage_title, rank=position,
                           opens_after_days=days[0] if days else 0)
         for index, item in enumerate(items):
-            kind = {"Course": "course", "Quiz": "quiz", "SopModule": "sop"}[
-                type(item).__name__]
-            row = PathStageItem(kind=kind, rank=index)
-            setattr(row, COLUMNS[kind], item.id)
+            row = PathStageItem(rank=index)
+            row.set_item(_kind_of(item), item.id)
             stage.items.append(row)
         path.stages.append(stage)
     db.session.add(path)
@@ -38,8 +40,7 @@ def assign(item, *logins: str, now: datetime | None = None, by: str = "admin",
     """Give `item` (a course, quiz, SOP module or path) to the demo people `logins`,
     started a day ago unless `starts_at` is given."""
     now = now or utcnow()
-    kind = {"Course": "course", "Quiz": "quiz", "SopModule": "sop",
-            "LearningPath": "path"}[type(item).__name__]
+    kind = _kind_of(item)
     fields.setdefault("starts_at", now - timedelta(days=1))
     data = AssignmentData(kind=kind, item_id=item.id,
                           user_ids=[person(login).id for login in logins], **fields)

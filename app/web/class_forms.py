@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
-from app.web.forms import GuardedForm, db_int
+from app.web.forms import GuardedForm, choices, db_int
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -45,8 +45,8 @@ class TeamEnrolForm(GuardedForm):
 
 
 class MarkForm(GuardedForm):
-    mark = SelectField(_l("Attendance"), choices=[("present", _l("Present")),
-                                                  ("absent", _l("Absent"))],
+    mark = SelectField(_l("Attendance"), choices=choices([("present", _l("Present")),
+                                                          ("absent", _l("Absent"))]),
                        validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[Optional()])
 
@@ -54,7 +54,7 @@ class MarkForm(GuardedForm):
 class GradeForm(GuardedForm):
     score = IntegerField(_l("Score"), validators=[Optional(), NumberRange(0, 100)])
     trainer_rating = SelectField(_l("Rating"), coerce=db_int, validators=[Optional()],
-                                 choices=[(0, "—")] + [(n, str(n)) for n in range(1, 6)])
+                                 choices=choices([(0, "—")] + [(n, str(n)) for n in range(1, 6)]))
 
 
 class LeaveForm(GuardedForm):
@@ -63,7 +63,7 @@ class LeaveForm(GuardedForm):
 
 class RateForm(GuardedForm):
     rating = SelectField(_l("Rating"), coerce=db_int, validators=[InputRequired()],
-                         choices=[(n, str(n)) for n in range(5, 0, -1)])
+                         choices=choices((n, str(n)) for n in range(5, 0, -1)))
     comment = TextAreaField(_l("Comment"), validators=[Optional()])
 
 
