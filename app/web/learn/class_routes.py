@@ -14,8 +14,8 @@ from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.classes import attendance, enrolment
 from app.services.errors import DomainError, NotFound
-from app.web.class_forms import ButtonForm, LeaveForm, RateForm
-from app.web.forms import committed, post_action
+from app.web.class_forms import ButtonForm, LeaveForm, RateForm, post_form
+from app.web.forms import committed
 from app.web.learn import bp
 
 
@@ -60,7 +60,7 @@ def class_enrol(session_id: int):
     if session is None:
         abort(404)
     slug = db.session.get(TrainingClass, session.class_id).slug
-    return post_action(ButtonForm(), lambda: enrolment.enrol(
+    return post_form(ButtonForm(), lambda: enrolment.enrol(
         current_user, session, current_user, utcnow()),
         url_for("learn.training_class", class_slug=slug), _("You are enrolled."))
 
@@ -70,7 +70,7 @@ def class_enrol(session_id: int):
 def class_cancel(enrolment_id: int):
     mine = _mine(enrolment_id)
     back = _back(mine)
-    return post_action(ButtonForm(), lambda: enrolment.cancel(current_user, mine, utcnow()),
+    return post_form(ButtonForm(), lambda: enrolment.cancel(current_user, mine, utcnow()),
                        back, _("Your enrolment is cancelled."))
 
 
@@ -79,7 +79,7 @@ def class_cancel(enrolment_id: int):
 def class_leave(enrolment_id: int):
     mine = _mine(enrolment_id)
     form = LeaveForm()
-    return post_action(form, lambda: enrolment.request_leave(
+    return post_form(form, lambda: enrolment.request_leave(
         current_user, mine, form.reason.data or "", utcnow()), _back(mine),
         _("Your leave request was sent to your supervisor."))
 
@@ -89,7 +89,7 @@ def class_leave(enrolment_id: int):
 def class_rate(enrolment_id: int):
     mine = _mine(enrolment_id)
     form = RateForm()
-    return post_action(form, lambda: attendance.rate(
+    return post_form(form, lambda: attendance.rate(
         current_user, mine, form.rating.data, form.comment.data or "", utcnow()),
         _back(mine), _("Thank you for your rating."))
 

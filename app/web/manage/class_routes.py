@@ -16,9 +16,16 @@ from app.services.classes import attendance, authoring, qr
 from app.services.classes.enrolment import enrol
 from app.services.errors import DomainError, NotFound
 from app.services.quiz.authoring import to_local, to_utc
-from app.web.class_forms import ClassForm, EnrolForm, GradeForm, MarkForm, SessionForm
+from app.web.class_forms import (
+    ClassForm,
+    EnrolForm,
+    GradeForm,
+    MarkForm,
+    SessionForm,
+    post_form,
+)
 from app.web.exporting import export_response
-from app.web.forms import choices, post_action, save_or_render
+from app.web.forms import choices, save_or_render
 from app.web.manage import bp
 
 
@@ -130,7 +137,7 @@ def class_session_enrol(session_id: int):
             raise DomainError(_("No active account has this login."))
         return enrol(current_user, session, person, utcnow())
 
-    return post_action(form, action, back, _("Enrolled."))
+    return post_form(form, action, back, _("Enrolled."))
 
 
 def _enrolment_or_404(enrolment_id: int):
@@ -145,7 +152,7 @@ def _enrolment_or_404(enrolment_id: int):
 def class_mark(enrolment_id: int):
     enrolment = _enrolment_or_404(enrolment_id)
     form = MarkForm()
-    return post_action(form, lambda: attendance.mark(
+    return post_form(form, lambda: attendance.mark(
         current_user, enrolment, form.mark.data, form.reason.data or "", utcnow()),
         url_for("manage.class_session", session_id=enrolment.session_id), _("Marked."))
 
@@ -155,7 +162,7 @@ def class_mark(enrolment_id: int):
 def class_grade(enrolment_id: int):
     enrolment = _enrolment_or_404(enrolment_id)
     form = GradeForm()
-    return post_action(form, lambda: attendance.grade(
+    return post_form(form, lambda: attendance.grade(
         current_user, enrolment, form.score.data, form.trainer_rating.data or None),
         url_for("manage.class_session", session_id=enrolment.session_id), _("Saved."))
 

@@ -15,8 +15,8 @@ from app.permissions import Permission, require
 from app.services.classes import enrolment
 from app.services.errors import DomainError
 from app.services.scope import get_team_member, team_members
-from app.web.class_forms import DecideForm, TeamEnrolForm
-from app.web.forms import choices, post_action
+from app.web.class_forms import DecideForm, TeamEnrolForm, post_form
+from app.web.forms import choices
 from app.web.team import bp
 
 
@@ -47,7 +47,7 @@ def class_leave_decide(enrolment_id: int):
     form = DecideForm()
     approve = form.decision.data == "approve"
     message = _("Leave approved.") if approve else _("Leave rejected.")
-    return post_action(form, lambda: enrolment.decide_leave(
+    return post_form(form, lambda: enrolment.decide_leave(
         current_user, enrolment_id, approve, utcnow()), url_for("team.classes"), message)
 
 
@@ -65,4 +65,4 @@ def class_team_enrol():
             raise DomainError(_("Choose a person of your team and a session."))
         return enrolment.enrol(current_user, session, person, utcnow())
 
-    return post_action(form, action, url_for("team.classes"), _("Enrolled."))
+    return post_form(form, action, url_for("team.classes"), _("Enrolled."))
