@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Course, Quiz, SopModule, User
-from app.models.assignments import Assignment, LearningPath, Notification
+from app.models import User
+from app.models.assignments import Assignment, Notification
+from app.services.items import join_titles
 
 PAGE_SIZE = 50
 
@@ -31,20 +32,16 @@ class Notice:
 
 def inbox(user: User, limit: int = PAGE_SIZE) -> list[Notice]:
     """The user's newest notifications, newest first."""
+    query, title = join_titles(
+        select(Notification, Assignment.kind)
+        .outerjoin(Assignment, Assignment.id == Notification.assignment_id), Assignment)
     rows = db.session.execute(
-        select(Notification, Assignment.kind, Course.title, Quiz.title, SopModule.title,
-               LearningPath.title)
-        .outerjoin(Assignment, Assignment.id == Notification.assignment_id)
-        .outerjoin(Course, Course.id == Assignment.course_id)
-        .outerjoin(Quiz, Quiz.id == Assignment.quiz_id)
-        .outerjoin(SopModule, SopModule.id == Assignment.sop_module_id)
-        .outerjoin(LearningPath, LearningPath.id == Assignment.path_id)
+        query.add_columns(title)
         .where(Notification.user_id == user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit))
     notices = []
-    for notification, kind, *titles in rows:
-        title = next((t for t in titles if t), None)
+    for notification, kind, title in rows:
         params = notification.params if isinstance(notification.params, dict) else {}
         notices.append(Notice(notification, kind, title or str(params.get("title") or "")))
     return notices

@@ -15,15 +15,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Course, Quiz, SopModule, User
-from app.models.assignments import Assignment, LearningPath
+from app.models import User
+from app.models.assignments import Assignment
 from app.services.assign import channels
 from app.services.assign.channels.base import ChannelReport, OwedItem, RunContext
 from app.services.assign.channels.text import zone
 from app.services.assign.status import status_query
+from app.services.items import join_titles
 from app.services.org import department_paths
 
 log = logging.getLogger("app.reminders")
@@ -71,18 +72,15 @@ def send_reminders(now: datetime, *, dry_run: bool, settings: Mapping,
 def owed_items(now: datetime, days: int) -> list[OwedItem]:
     """Every open item with a due date that is past or within `days` days (one statement)."""
     status = status_query(now, Assignment.starts_at <= now).subquery("owed_status")
-    title = func.coalesce(Course.title, Quiz.title, SopModule.title, LearningPath.title, "")
-    rows = db.session.execute(
+    query, title = join_titles(
         select(status.c.user_id, status.c.assignment_id, status.c.status, status.c.due_at,
                User.name, User.email, User.locale, User.department_id, Assignment.kind,
-               Assignment.required, title.label("title"))
+               Assignment.required)
         .select_from(status)
         .join(User, User.id == status.c.user_id)
-        .join(Assignment, Assignment.id == status.c.assignment_id)
-        .outerjoin(Course, Course.id == Assignment.course_id)
-        .outerjoin(Quiz, Quiz.id == Assignment.quiz_id)
-        .outerjoin(SopModule, SopModule.id == Assignment.sop_module_id)
-        .outerjoin(LearningPath, LearningPath.id == Assignment.path_id)
+        .join(Assignment, Assignment.id == status.c.assignment_id), Assignment, "")
+    rows = db.session.execute(
+        query.add_columns(title.label("title"))
         .where(status.c.status.in_(OPEN), status.c.due_at.is_not(None)))
     horizon = now + timedelta(days=days)
     return [OwedItem(user_id=r.user_id, user_name=r.name, email=r.email, locale=r.locale,

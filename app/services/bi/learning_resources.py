@@ -5,12 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from app.models import (
     Assignment,
-    Course,
-    LearningPath,
     PracticeRun,
     Quiz,
     QuizAttempt,
@@ -33,24 +30,22 @@ from app.services.bi.fields import (
     string,
     timestamp,
 )
+from app.services.items import KINDS, join_titles
 
 SCORES_SCHEMA = {"type": "object", "nullable": True, "additionalProperties": {"type": "integer"},
                  "description": "The latest review's rubric scores (1–5) by criterion."}
 
 
 def _assignments(now: datetime) -> Listing:
-    quiz, module = aliased(Quiz), aliased(SopModule)
-    title = func.coalesce(Course.title, quiz.title, module.title, LearningPath.title)
-    query = (select(Assignment.id, Assignment.kind, Assignment.course_id, Assignment.quiz_id,
-                    Assignment.sop_module_id, Assignment.path_id, title.label("item_title"),
+    """One id column per registered kind and the item's title, from the item registry."""
+    query = (select(Assignment.id, Assignment.kind,
+                    *(kind.reference(Assignment) for kind in KINDS.values()),
                     Assignment.acknowledge, Assignment.practice_runs, Assignment.starts_at,
                     Assignment.due_at, Assignment.due_days, Assignment.required,
                     Assignment.origin, Assignment.created_by_id, Assignment.cancelled_at,
-                    Assignment.created_at, Assignment.updated_at)
-             .outerjoin(Course, Course.id == Assignment.course_id)
-             .outerjoin(quiz, quiz.id == Assignment.quiz_id)
-             .outerjoin(module, module.id == Assignment.sop_module_id)
-             .outerjoin(LearningPath, LearningPath.id == Assignment.path_id))
+                    Assignment.created_at, Assignment.updated_at))
+    query, title = join_titles(query, Assignment)
+    query = query.add_columns(title.label("item_title"))
     return Listing(query, (Key("updated_at", Assignment.updated_at, "time"),
                            Key("id", Assignment.id, "int")), Assignment.updated_at)
 
@@ -58,11 +53,10 @@ def _assignments(now: datetime) -> Listing:
 ASSIGNMENTS = Resource(
     name="assignments", scope="assignments", summary="Assignments (学习任务)",
     description="Every assignment, cancelled ones included (`cancelled_at`). Exactly one of "
-                "course_id, quiz_id, sop_module_id and path_id is set, as `kind` says. Who "
-                "owes it and how far they are: /assignments/status.",
+                + ", ".join(kind.column for kind in KINDS.values()) + " is set, as `kind` "
+                "says. Who owes it and how far they are: /assignments/status.",
     fields=(integer("id"), string("kind", enum=ITEM_KINDS),
-            integer("course_id", nullable=True), integer("quiz_id", nullable=True),
-            integer("sop_module_id", nullable=True), integer("path_id", nullable=True),
+            *(integer(kind.column, nullable=True) for kind in KINDS.values()),
             string("item_title", nullable=True), boolean("acknowledge"),
             integer("practice_runs"), timestamp("starts_at"), timestamp("due_at", nullable=True),
             integer("due_days", "Onboarding paths: days after the person's start.",

@@ -4,6 +4,7 @@ from app.services.items import kinds as _kinds  # noqa: E402,F401  (registers th
 from app.services.items.registry import (
     KINDS,
     ItemKind,
+    join_titles,
     kind_of,
     kinds_for,
     label,
@@ -11,4 +12,5 @@ from app.services.items.registry import (
     register,
 )
 
-__all__ = ["KINDS", "ItemKind", "kind_of", "kinds_for", "label", "labels", "register"]
+__all__ = ["KINDS", "ItemKind", "join_titles", "kind_of", "kinds_for", "label", "labels",
+           "register"]
