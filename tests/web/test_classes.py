@@ -21,6 +21,7 @@ from app.services.classes import qr
 from tests.class_factories import make_class
 from tests.learning_factories import department, person
 from tests.races import held_until_done, signed_in
+from tests.web.api_helpers import get, make_token
 
 
 def _at(monkeypatch, when):
@@ -107,6 +108,9 @@ def test_a_class_assigned_to_a_department_is_enrolled_attended_and_seen_everywhe
     assert many() == few()
     issued = issue_due_certificates(utcnow(), [person("employee").id])
     assert [(c.kind, c.title) for c in issued] == [("class", "注射礼仪面授")]
+    api = get(client, "assignments", make_token()).get_json()["data"]
+    assert {(row["kind"], row["class_id"], row["item_title"]) for row in api} == {
+        ("class", class_id, "注射礼仪面授"), ("class", other.id, "第二门面授")}
 
 
 def test_a_qr_code_works_for_its_window_and_the_next_then_expires(app, client, auth, demo,
