@@ -18,6 +18,8 @@ from app.models.base import utcnow
 from app.services.assign.assignments import AssignmentData, create_assignment
 from app.services.certificates import issue_due_certificates
 from app.services.classes import qr
+from app.services.points.rules import load_settings
+from app.services.points.tally import points_of
 from tests.class_factories import make_class
 from tests.learning_factories import department, person
 from tests.races import held_until_done, signed_in
@@ -89,6 +91,8 @@ def test_a_class_assigned_to_a_department_is_enrolled_attended_and_seen_everywhe
     assert rows[0][:3] == ["姓名", "工号", "状态"]
     assert rows[1][:3] == ["王小雨", "employee", "已出勤"]
     assert rows[1][7:9] == [80, 5]
+    employee_id = person("employee").id
+    assert points_of([employee_id], load_settings().values) == {employee_id: 5}  # attended
     auth.logout()
 
     auth.as_role("supervisor")
