@@ -127,7 +127,8 @@ def test_stored_garbage_falls_back_to_the_defaults(app, demo):
                                    "run_signed_off": 4, "unknown": 9}, None)
     write_setting("leaderboard_enabled", "no", None)
     settings = load_settings()
-    assert settings.values == {"lesson_completed": 1, "quiz_passed": 5, "run_signed_off": 4}
+    assert settings.values == {"lesson_completed": 1, "quiz_passed": 5, "run_signed_off": 4,
+                               "class_attended": 5}
     assert settings.leaderboard_enabled is True
 
 
