@@ -193,3 +193,34 @@ def test_the_trainer_marks_by_hand_only_with_a_reason_and_it_is_logged(app, clie
     log = db.session.scalar(select(AttendanceMark))
     assert (log.reason, log.marked_by_id) == ("手机没电，讲师确认在场", person("trainer").id)
     assert re.search(r"已出勤", client.get(f"/manage/class-sessions/{session.id}").text)
+
+
+def test_the_roster_and_the_class_page_are_constant_in_people_and_sessions(
+        app, client, auth, demo, count_statements):
+    from app.services.classes import authoring
+    from app.services.classes.enrolment import enrol
+
+    training_class, session = make_class(capacity=20)
+    pages = [f"/manage/class-sessions/{session.id}", f"/manage/classes/{training_class.id}",
+             f"/learn/classes/{training_class.slug}"]
+
+    def statements():
+        counts = []
+        for url in pages:
+            with count_statements() as counted:
+                assert client.get(url).status_code == 200
+            counts.append(counted())
+        return counts
+
+    auth.as_role("trainer")
+    enrol(person("trainer"), session, person("employee"), utcnow())
+    db.session.commit()
+    few = statements()
+    for login in ("10005", "10006", "10007", "10008"):
+        enrol(person("trainer"), session, person(login), utcnow())
+    for hours in (30, 54):
+        authoring.add_session(person("admin"), training_class, authoring.SessionData(
+            utcnow() + timedelta(hours=hours), utcnow() + timedelta(hours=hours + 2), "二楼",
+            5), utcnow())
+    db.session.commit()
+    assert statements() == few

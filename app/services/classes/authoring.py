@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import ClassEnrolment, ClassSession, TrainingClass, User, UserRole
@@ -111,3 +112,11 @@ def trainers() -> list[User]:
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role.in_(("trainer", "admin")), User.active.is_(True))
         .distinct().order_by(User.name)))
+
+
+def sessions_of(training_class: TrainingClass) -> list[ClassSession]:
+    """The class's sessions not cancelled, with their trainers (one statement)."""
+    return list(db.session.scalars(
+        select(ClassSession).options(joinedload(ClassSession.trainer))
+        .where(ClassSession.class_id == training_class.id, ClassSession.cancelled_at.is_(None))
+        .order_by(ClassSession.starts_at)))

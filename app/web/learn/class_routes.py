@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import ClassEnrolment, ClassSession, TrainingClass
 from app.models.base import utcnow
 from app.permissions import Permission, require
-from app.services.classes import attendance, enrolment
+from app.services.classes import attendance, authoring, enrolment
 from app.services.errors import DomainError, NotFound
 from app.web.class_forms import ButtonForm, LeaveForm, RateForm, post_form
 from app.web.forms import committed
@@ -47,7 +47,7 @@ def training_class(class_slug: str):
     now = utcnow()
     return render_template(
         "learn/class.html", training_class=found, mine=mine, now=now,
-        sessions=[s for s in found.sessions if s.cancelled_at is None],
+        sessions=authoring.sessions_of(found),
         state=attendance.state(mine, mine.session, now) if mine else None,
         labels=attendance.STATE_LABELS, button=ButtonForm(), leave_form=LeaveForm(),
         rate_form=RateForm())
