@@ -224,3 +224,26 @@ def test_the_roster_and_the_class_page_are_constant_in_people_and_sessions(
             5), utcnow())
     db.session.commit()
     assert statements() == few
+
+
+def test_a_class_in_a_learning_path_links_to_its_page_and_counts_when_attended(
+        app, client, auth, demo):
+    from app.services.assign.tasks import my_tasks
+    from app.services.classes import attendance
+    from app.services.classes.enrolment import enrol
+    from tests.path_factories import assign, make_path
+
+    training_class, session = make_class("新人面授")
+    path = make_path([("第一关", [training_class])], title="新人地图")
+    assignment = assign(path, "employee")
+    auth.as_role("employee")
+    page = client.get(f"/learn/paths/{assignment.id}").text
+    assert "新人面授" in page and f"/learn/classes/{training_class.slug}" in page
+    def done_paths():
+        return [task.title for task in my_tasks(person("employee"), utcnow(), "Asia/Shanghai")[1]]
+
+    assert done_paths() == []
+    mine = enrol(person("employee"), session, person("employee"), utcnow())
+    attendance.mark(person("trainer"), mine, "present", "现场确认", utcnow())
+    db.session.commit()
+    assert done_paths() == ["新人地图"]
