@@ -79,6 +79,13 @@ def test_a_class_assigned_to_a_department_is_enrolled_attended_and_seen_everywhe
     assert _enrolment("employee").checked_out_at == out_at
     page = client.get(f"/learn/classes/{slug}").text
     assert "已出勤" in page  # attended, but the pass score is not entered yet
+    rate = f"/learn/class-enrolments/{_enrolment('employee').id}/rate"
+    refused = client.post(rate, data={"rating": "5", "comment": "顾客 13812345678 很满意"},
+                          follow_redirects=True).text
+    assert "手机号码" in refused and _enrolment("employee").rating is None
+    client.post(rate, data={"rating": "4", "comment": "实操很有用"})
+    assert (_enrolment("employee").rating, _enrolment("employee").rating_comment) == (
+        4, "实操很有用")
     auth.logout()
 
     auth.as_role("trainer")

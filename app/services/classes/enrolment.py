@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -81,12 +81,17 @@ def cancel(user: User, enrolment: ClassEnrolment, now: datetime) -> None:
     session = db.session.get(ClassSession, enrolment.session_id)
     if session.starts_at <= now or enrolment.checked_in_at is not None:
         raise DomainError(_l("The session has started: ask for leave instead."))
+    # claimed: of two cancels at once (two taps, two devices) one gives the seat back
+    gone = db.session.execute(delete(ClassEnrolment).where(
+        ClassEnrolment.id == enrolment.id, ClassEnrolment.checked_in_at.is_(None))
+        .execution_options(synchronize_session=False))
+    if gone.rowcount != 1:
+        raise DomainError(_l("Your enrolment is cancelled."))
+    db.session.expunge(enrolment)
     db.session.execute(update(ClassSession).where(ClassSession.id == session.id,
                                                   ClassSession.enrolled > 0)
                        .values(enrolled=ClassSession.enrolled - 1)
                        .execution_options(synchronize_session=False))
-    db.session.delete(enrolment)
-    db.session.flush()
 
 
 def request_leave(user: User, enrolment: ClassEnrolment, reason: str, now: datetime) -> None:
