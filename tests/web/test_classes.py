@@ -174,6 +174,12 @@ def test_leave_is_asked_for_approved_once_and_never_counted_absent(app, client, 
     outsider = signed_in(app, "admin")  # who also leads the employee: decides second
     auth.as_role("supervisor")
     assert "孩子发烧" in client.get("/team/classes").text
+    outside = client.post("/team/classes/enrol", data={
+        "user_id": person("10012").id, "session_id": session.id}, follow_redirects=True).text
+    assert "请选择你团队中的一位员工和一个场次" in outside and _enrolment("10012") is None
+    client.post("/team/classes/enrol", data={"user_id": person("10005").id,
+                                             "session_id": session.id})
+    assert _enrolment("10005").enrolled_by_id == person("supervisor").id
     client.post(f"/team/class-leave/{mine.id}", data={"decision": "approve"})
     again = outsider.post(f"/team/class-leave/{mine.id}", data={"decision": "reject"},
                           follow_redirects=True).text
@@ -182,7 +188,10 @@ def test_leave_is_asked_for_approved_once_and_never_counted_absent(app, client, 
     auth.logout()
     auth.as_role("trainer")
     roster = client.get(f"/manage/class-sessions/{session.id}").text
-    assert "<td>请假</td>" in roster and "<td>缺勤</td>" not in roster
+    def state_of(name):
+        return re.search(name + r"(?:(?!</tr>).)*?<td>(\S+?)</td>", roster, re.S).group(1)
+
+    assert (state_of("王小雨"), state_of("赵晴")) == ("请假", "缺勤")  # leave is never absent
 
 
 def test_the_trainer_marks_by_hand_only_with_a_reason_and_it_is_logged(app, client, auth,
