@@ -14,13 +14,13 @@ from tests.learning_factories import person
 
 
 def kind_key(item) -> str:
-    """The item registry's key of a course, quiz, SOP module, path or survey object."""
+    """The item registry's key of a course, quiz, SOP module, path, survey or offline class object."""
     return next(kind.key for kind in KINDS.values() if type(item) is kind.model)
 
 
 def make_path(stages: list[tuple], *, title: str = "新人学习地图", mode: str = "free",
               description: str = "") -> LearningPath:
-    """`stages`: (title, [course/quiz/SOP module objects][, opens_after_days])."""
+    """`stages`: (title, [course/quiz/SOP module/class objects][, opens_after_days])."""
     path = LearningPath(title=title, mode=mode, description=description)
     for position, (stage_title, items, *days) in enumerate(stages):
         stage = PathStage(title=stage_title, rank=position,

@@ -11,6 +11,7 @@ from app.models.assignments import (
     ReminderDelivery,
 )
 from app.models.attempts import AttemptQuestion, QuizAttempt, QuizTaker, WrongQuestion
+from app.models.classes import AttendanceMark, ClassEnrolment, ClassSession, TrainingClass
 from app.models.content import (
     Acknowledgement,
     Course,
@@ -68,6 +69,7 @@ from app.models.surveys import (
 
 __all__ = [
     "Acknowledgement", "Assignment", "AssignmentExtension", "AssignmentTarget",
+    "AttendanceMark", "ClassEnrolment", "ClassSession", "TrainingClass",
     "AttemptQuestion", "Course", "CourseChapter", "CourseLesson",
     "CourseVersion",
     "CourseVersionLesson", "Department", "Hospital", "LearningPath", "LessonProgress", "Media",

@@ -64,7 +64,7 @@ class PathStageItem(ItemReference, db.Model):
     database checks it)."""
 
     __tablename__ = "path_stage_items"
-    item_kinds = ("course", "quiz", "sop", "survey")
+    item_kinds = ("course", "quiz", "sop", "survey", "class")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("path_stages.id", ondelete="CASCADE"),
@@ -75,6 +75,7 @@ class PathStageItem(ItemReference, db.Model):
     quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id"))
     sop_module_id: Mapped[int | None] = mapped_column(ForeignKey("sop_modules.id"))
     survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("training_classes.id"))
 
     stage: Mapped[PathStage] = relationship(back_populates="items")
 
@@ -94,6 +95,7 @@ class Assignment(ItemReference, TimestampMixin, db.Model):
     sop_module_id: Mapped[int | None] = mapped_column(ForeignKey("sop_modules.id"), index=True)
     path_id: Mapped[int | None] = mapped_column(ForeignKey("learning_paths.id"), index=True)
     survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id"), index=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("training_classes.id"), index=True)
     # SOP modules: acknowledge (at least `sop_version_number` when set) and/or practise
     # `practice_runs` times, each run signed off by a supervisor after the assignment was given.
     acknowledge: Mapped[bool] = mapped_column(default=True)

@@ -1,5 +1,5 @@
-"""References to a learning item — a course, a quiz, an SOP module, a learning path or a
-survey — that the database enforces.
+"""References to a learning item — a course, a quiz, an SOP module, a learning path, a
+survey or an offline class — that the database enforces.
 
 `ITEM_REFERENCES` is the storage half of the item-kind registry (the domain half, with
 models, labels, URLs and progress, is `app.services.items`): for each kind key — the string
@@ -34,6 +34,7 @@ ITEM_REFERENCES: dict[str, tuple[str, str]] = {
     "sop": ("sop_module_id", "sop_modules"),
     "path": ("path_id", "learning_paths"),
     "survey": ("survey_id", "surveys"),
+    "class": ("class_id", "training_classes"),
 }
 ITEM_KINDS = tuple(ITEM_REFERENCES)
 

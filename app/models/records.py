@@ -39,8 +39,9 @@ class Certificate(ItemReference, db.Model):
     __tablename__ = "certificates"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),
                       UniqueConstraint("user_id", "path_id"),
-                      UniqueConstraint("user_id", "sop_module_id"))
-    item_kinds = ("course", "path", "sop")
+                      UniqueConstraint("user_id", "sop_module_id"),
+                      UniqueConstraint("user_id", "class_id"))
+    item_kinds = ("course", "path", "sop", "class")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -49,6 +50,7 @@ class Certificate(ItemReference, db.Model):
     path_id: Mapped[int | None] = mapped_column(ForeignKey("learning_paths.id"))
     # an SOP module's acknowledgement certificate: only for modules with a validity
     sop_module_id: Mapped[int | None] = mapped_column(ForeignKey("sop_modules.id"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("training_classes.id"))
     title: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -131,7 +131,8 @@ def test_the_issue_command(runner, course):
     complete_lessons("employee", course, ["l1", "l2", "l3"])
     result = runner.invoke(args=["certificates", "issue", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"issued": 1, "by_kind": {"course": 1, "sop": 0, "path": 0}}
+    assert json.loads(result.output) == {"issued": 1, "by_kind": {"course": 1, "sop": 0, "path": 0,
+                                                                  "class": 0}}
     again = runner.invoke(args=["certificates", "issue"])
     assert again.exit_code == 0 and "0" in again.output
     assert _count() == 1

@@ -67,7 +67,7 @@ def _points(ids, values=None, since=None):
 
 def test_defaults_are_the_one_table():
     assert {rule.key: rule.default for rule in RULES} == {
-        "lesson_completed": 1, "quiz_passed": 5, "run_signed_off": 10}
+        "lesson_completed": 1, "quiz_passed": 5, "run_signed_off": 10, "class_attended": 5}
 
 
 def test_known_records_give_known_points(organisation):
@@ -84,7 +84,7 @@ def test_points_by_rule_for_one_person(organisation):
     lines = {line.key: (line.count, line.count_in_period, line.points) for line in mine.lines}
     # March (Shanghai) holds b1, the first pass of the exam (1 March 00:30) and the run.
     assert lines == {"lesson_completed": (4, 1, 4), "quiz_passed": (1, 1, 5),
-                     "run_signed_off": (1, 1, 10)}
+                     "run_signed_off": (1, 1, 10), "class_attended": (0, 0, 0)}
     assert (mine.total, mine.total_in_period) == (19, 16)
 
 
@@ -101,11 +101,11 @@ def test_month_follows_the_clinic_calendar(organisation):
 
 def test_edited_rules_apply_to_everyone_at_once(organisation):
     admin = person("admin")
-    save_settings(admin, {"lesson_completed": "2", "quiz_passed": 0, "run_signed_off": " 3 "},
-                  True)
+    save_settings(admin, {"lesson_completed": "2", "quiz_passed": 0, "run_signed_off": " 3 ",
+                          "class_attended": "4"}, True)
     db.session.commit()
     assert load_settings().values == {"lesson_completed": 2, "quiz_passed": 0,
-                                      "run_signed_off": 3}
+                                      "run_signed_off": 3, "class_attended": 4}
     # employee: 4 × 2 + 1 × 0 + 1 × 3 = 11; 10005: 2 × 2 + 0 = 4; 10009: 2 × 3 = 6
     assert _points(organisation) == {"employee": 11, "10005": 4, "10009": 6, "10012": 0}
 
@@ -114,7 +114,7 @@ def test_edited_rules_apply_to_everyone_at_once(organisation):
 def test_rule_values_are_whole_numbers_from_0_to_1000(app, demo, bad):
     with pytest.raises(SettingsErrors) as caught:
         save_settings(person("admin"), {"lesson_completed": bad, "quiz_passed": "x",
-                                        "run_signed_off": "10"}, True)
+                                        "run_signed_off": "10", "class_attended": "5"}, True)
     assert [error.field for error in caught.value.errors] == ["lesson_completed", "quiz_passed"]
     assert isinstance(caught.value, DomainError)
     assert "1000" in str(caught.value.errors[0])
@@ -127,7 +127,8 @@ def test_stored_garbage_falls_back_to_the_defaults(app, demo):
                                    "run_signed_off": 4, "unknown": 9}, None)
     write_setting("leaderboard_enabled", "no", None)
     settings = load_settings()
-    assert settings.values == {"lesson_completed": 1, "quiz_passed": 5, "run_signed_off": 4}
+    assert settings.values == {"lesson_completed": 1, "quiz_passed": 5, "run_signed_off": 4,
+                               "class_attended": 5}
     assert settings.leaderboard_enabled is True
 
 

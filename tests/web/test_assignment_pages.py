@@ -19,6 +19,7 @@ from app.models.assignments import (
     PathStageItem,
 )
 from app.models.base import utcnow
+from tests.class_factories import make_class
 from tests.learning_factories import department, make_course, make_sop, person, position
 from tests.quiz_factories import make_quiz
 from tests.web.assignment_helpers import assign, count, follow_page, local, row_of
@@ -49,13 +50,13 @@ def _path(course) -> LearningPath:
 def _item(kind: str, course) -> str:
     item = {"course": lambda: course, "quiz": lambda: make_quiz(title="投诉处理测验"),
             "sop": lambda: make_sop("team-sop", title="术后随访 SOP"),
-            "path": lambda: _path(course)}[kind]()
+            "path": lambda: _path(course), "class": lambda: make_class("新人面授")[0]}[kind]()
     return f"{kind}:{item.id}"
 
 
 # ---- giving an assignment ----------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", ["course", "quiz", "sop", "path"])
+@pytest.mark.parametrize("kind", ["course", "quiz", "sop", "path", "class"])
 def test_a_supervisor_assigns_each_kind_through_the_form(supervisor, course, kind):
     item = _item(kind, course)
     form = supervisor.get("/team/assignments/new").text

@@ -373,6 +373,36 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/manage/surveys/<int:survey_id>/results", "GET"): AUTHOR,
     ("/manage/surveys/<int:survey_id>/results/export", "GET"): (LOGIN, DENY, DENY, 400, 400),
     # end of surveys
+    # offline classes: a class with a session the employee is enrolled in (asking for leave:
+    # the demo supervisor leads them). The enrolment is the employee's: 404 for everyone
+    # else. Empty POSTs: enrolling a second time, leave without a reason, a rating before
+    # attending, a hand mark without a reason and a person without a login are refused with
+    # a message; an empty grade clears the score; a scan with a bad token says it expired;
+    # an empty class or session form is shown again; a download without ?format= is a 400.
+    ("/learn/classes/<class_slug>", "GET"): LEARNER,
+    ("/learn/class-sessions/<int:session_id>/enrol", "POST"): LEARNER,
+    ("/learn/class-enrolments/<int:enrolment_id>/cancel", "POST"): (LOGIN, OK, 404, 404, 404),
+    ("/learn/class-enrolments/<int:enrolment_id>/leave", "POST"): (LOGIN, OK, 404, 404, 404),
+    ("/learn/class-enrolments/<int:enrolment_id>/rate", "POST"): (LOGIN, OK, 404, 404, 404),
+    ("/learn/class-scan/<int:session_id>/<action>/<token>", "GET"): LEARNER,
+    ("/learn/class-scan/<int:session_id>/<action>/<token>", "POST"): LEARNER,
+    ("/manage/classes", "GET"): AUTHOR,
+    ("/manage/classes/new", "GET"): AUTHOR,
+    ("/manage/classes/new", "POST"): AUTHOR,
+    ("/manage/classes/<int:class_id>", "GET"): AUTHOR,
+    ("/manage/classes/<int:class_id>", "POST"): AUTHOR,
+    ("/manage/classes/<int:class_id>/edit", "GET"): AUTHOR,
+    ("/manage/classes/<int:class_id>/edit", "POST"): AUTHOR,
+    ("/manage/class-sessions/<int:session_id>", "GET"): AUTHOR,
+    ("/manage/class-sessions/<int:session_id>/qr/<action>.svg", "GET"): AUTHOR,
+    ("/manage/class-sessions/<int:session_id>/enrol", "POST"): AUTHOR,
+    ("/manage/class-sessions/<int:session_id>/export", "GET"): (LOGIN, DENY, DENY, 400, 400),
+    ("/manage/class-enrolments/<int:enrolment_id>/mark", "POST"): AUTHOR,
+    ("/manage/class-enrolments/<int:enrolment_id>/grade", "POST"): AUTHOR,
+    ("/team/classes", "GET"): TEAM,
+    ("/team/class-leave/<int:enrolment_id>", "POST"): TEAM,
+    ("/team/classes/enrol", "POST"): TEAM,
+    # end of offline classes
 }
 
 
@@ -441,6 +471,8 @@ def _object_ids() -> dict[str, object]:
         **_certificate_ids(),
         # surveys
         **_survey_ids(),
+        # offline classes
+        **_class_ids(),
     }
 
 
@@ -659,6 +691,24 @@ def _certificate_ids() -> dict[str, object]:
     db.session.add(certificate)
     db.session.commit()
     return {"certificate_id": certificate.id, "code": certificate.code}
+
+
+# offline classes
+def _class_ids() -> dict[str, object]:
+    """A class and its session the employee is enrolled in, asking for leave."""
+    from app.models.base import utcnow
+    from app.services.classes.enrolment import enrol, request_leave
+    from tests.class_factories import make_class
+    from tests.learning_factories import person
+
+    training_class, session = make_class("权限矩阵面授")
+    employee = person("employee")
+    mine = enrol(employee, session, employee, utcnow())
+    request_leave(employee, mine, "家中有事", utcnow())
+    db.session.commit()
+    return {"class_id": training_class.id, "class_slug": training_class.slug,
+            "session_id": session.id, "enrolment_id": mine.id, "action": "in",
+            "token": "0" * 20}
 
 
 # The pages where evidence photos are taken (the run page, and the POSTs that show it again):

@@ -108,7 +108,8 @@ def test_an_admin_opens_any_board(client, records):
 def test_the_switch_hides_the_leaderboard_but_not_my_points(client, records):
     _login(client, "admin")
     response = client.post("/points/settings", data={
-        "lesson_completed": "1", "quiz_passed": "5", "run_signed_off": "10"})
+        "lesson_completed": "1", "quiz_passed": "5", "run_signed_off": "10",
+        "class_attended": "5"})
     assert response.status_code == 302
     assert load_settings().leaderboard_enabled is False
     _login(client, "employee")
@@ -136,7 +137,7 @@ def test_rule_values_are_checked(client, records, bad):
     _login(client, "admin")
     response = client.post("/points/settings", data={
         "lesson_completed": bad, "quiz_passed": "7", "run_signed_off": "x",
-        "leaderboard_enabled": "y"})
+        "class_attended": "5", "leaderboard_enabled": "y"})
     assert response.status_code == 200
     assert response.text.count('class="form-error"') == 2
     assert "1000" in response.text
@@ -149,10 +150,10 @@ def test_new_rule_values_change_everyones_points(client, records):
     assert 'value="10"' in form and 'name="leaderboard_enabled"' in form
     response = client.post("/points/settings", data={
         "lesson_completed": "３", "quiz_passed": "0", "run_signed_off": " 1 ",
-        "leaderboard_enabled": "y"}, follow_redirects=True)
+        "class_attended": "5", "leaderboard_enabled": "y"}, follow_redirects=True)
     assert 'value="3"' in response.text
     assert load_settings().values == {"lesson_completed": 3, "quiz_passed": 0,
-                                      "run_signed_off": 1}  # ３ typed full-width is 3
+                                      "run_signed_off": 1, "class_attended": 5}  # ３ is 3
     _login(client, "employee")
     assert 'data-testid="points-total"><strong>7<' in client.get("/points/").text  # 2×3 + 1
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import User
 from app.models.assignments import Assignment, Notification
-from app.services.items.titles import ItemTitle
+from app.services.items import join_titles
 
 PAGE_SIZE = 50
 
@@ -32,11 +32,12 @@ class Notice:
 
 def inbox(user: User, limit: int = PAGE_SIZE) -> list[Notice]:
     """The user's newest notifications, newest first."""
-    title = ItemTitle(Assignment)
-    query = (select(Notification, Assignment.kind, title.column)
-             .outerjoin(Assignment, Assignment.id == Notification.assignment_id))
+    query, title = join_titles(
+        select(Notification, Assignment.kind)
+        .outerjoin(Assignment, Assignment.id == Notification.assignment_id), Assignment)
     rows = db.session.execute(
-        title.join(query).where(Notification.user_id == user.id)
+        query.add_columns(title)
+        .where(Notification.user_id == user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit))
     notices = []

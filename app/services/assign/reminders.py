@@ -25,8 +25,8 @@ from app.services.assign import channels
 from app.services.assign.channels.base import ChannelReport, OwedItem, RunContext
 from app.services.assign.channels.text import zone
 from app.services.assign.status import status_query
-from app.services.items.titles import ItemTitle
 from app.services.certificate_expiry import reminders_due
+from app.services.items import join_titles
 from app.services.org import department_paths
 from app.services.webhooks import emit
 
@@ -91,15 +91,15 @@ def emit_overdue(owed: list[OwedItem], now: datetime) -> None:
 def owed_items(now: datetime, days: int) -> list[OwedItem]:
     """Every open item with a due date that is past or within `days` days (one statement)."""
     status = status_query(now, Assignment.starts_at <= now).subquery("owed_status")
-    title = ItemTitle(Assignment)
-    query = (select(status.c.user_id, status.c.assignment_id, status.c.status, status.c.due_at,
-                    User.name, User.login, User.email, User.locale, User.department_id,
-                    Assignment.kind, Assignment.required, title.column.label("title"))
-             .select_from(status)
-             .join(User, User.id == status.c.user_id)
-             .join(Assignment, Assignment.id == status.c.assignment_id))
+    query, title = join_titles(
+        select(status.c.user_id, status.c.assignment_id, status.c.status, status.c.due_at,
+               User.name, User.login, User.email, User.locale, User.department_id,
+               Assignment.kind, Assignment.required)
+        .select_from(status)
+        .join(User, User.id == status.c.user_id)
+        .join(Assignment, Assignment.id == status.c.assignment_id), Assignment, "")
     rows = db.session.execute(
-        title.join(query)
+        query.add_columns(title.label("title"))
         .where(status.c.status.in_(OPEN), status.c.due_at.is_not(None)))
     horizon = now + timedelta(days=days)
     return [OwedItem(user_id=r.user_id, user_name=r.name, email=r.email, locale=r.locale,

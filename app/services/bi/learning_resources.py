@@ -30,23 +30,22 @@ from app.services.bi.fields import (
     string,
     timestamp,
 )
-from app.services.items import KINDS
-from app.services.items.titles import ItemTitle
+from app.services.items import KINDS, join_titles
 
 SCORES_SCHEMA = {"type": "object", "nullable": True, "additionalProperties": {"type": "integer"},
                  "description": "The latest review's rubric scores (1–5) by criterion."}
 
 
 def _assignments(now: datetime) -> Listing:
-    """Every kind's id column and its item's title, from the item registry."""
-    title = ItemTitle(Assignment)
-    query = title.join(select(
-        Assignment.id, Assignment.kind, *(kind.reference(Assignment) for kind in KINDS.values()),
-        func.nullif(title.column, "").label("item_title"),
-        Assignment.acknowledge, Assignment.practice_runs, Assignment.starts_at,
-        Assignment.due_at, Assignment.due_days, Assignment.required,
-        Assignment.origin, Assignment.created_by_id, Assignment.cancelled_at,
-        Assignment.created_at, Assignment.updated_at))
+    """One id column per registered kind and the item's title, from the item registry."""
+    query = (select(Assignment.id, Assignment.kind,
+                    *(kind.reference(Assignment) for kind in KINDS.values()),
+                    Assignment.acknowledge, Assignment.practice_runs, Assignment.starts_at,
+                    Assignment.due_at, Assignment.due_days, Assignment.required,
+                    Assignment.origin, Assignment.created_by_id, Assignment.cancelled_at,
+                    Assignment.created_at, Assignment.updated_at))
+    query, title = join_titles(query, Assignment)
+    query = query.add_columns(title.label("item_title"))
     return Listing(query, (Key("updated_at", Assignment.updated_at, "time"),
                            Key("id", Assignment.id, "int")), Assignment.updated_at)
 
@@ -54,8 +53,8 @@ def _assignments(now: datetime) -> Listing:
 ASSIGNMENTS = Resource(
     name="assignments", scope="assignments", summary="Assignments (学习任务)",
     description="Every assignment, cancelled ones included (`cancelled_at`). Exactly one of "
-                f"{', '.join(kind.column for kind in KINDS.values())} is set, as `kind` says. "
-                "Who owes it and how far they are: /assignments/status.",
+                + ", ".join(kind.column for kind in KINDS.values()) + " is set, as `kind` "
+                "says. Who owes it and how far they are: /assignments/status.",
     fields=(integer("id"), string("kind", enum=ITEM_KINDS),
             *(integer(kind.column, nullable=True) for kind in KINDS.values()),
             string("item_title", nullable=True), boolean("acknowledge"),

@@ -1,9 +1,10 @@
 """The item-kind registry (see registry.py); importing the package declares the kinds."""
 
-from app.services.items import kinds as _kinds  # noqa: E402,F401  (registers the four kinds)
+from app.services.items import kinds as _kinds  # noqa: E402,F401  (registers the kinds)
 from app.services.items.registry import (
     KINDS,
     ItemKind,
+    join_titles,
     kind_of,
     kinds_for,
     label,
@@ -11,4 +12,5 @@ from app.services.items.registry import (
     register,
 )
 
-__all__ = ["KINDS", "ItemKind", "kind_of", "kinds_for", "label", "labels", "register"]
+__all__ = ["KINDS", "ItemKind", "join_titles", "kind_of", "kinds_for", "label", "labels",
+           "register"]

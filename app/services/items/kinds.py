@@ -1,4 +1,4 @@
-"""The five kinds of learning item, one declaration each.
+"""The kinds of learning item, one declaration each.
 
 Adding a kind: docs/architecture.md ("Worked example: adding a kind").
 
@@ -12,7 +12,7 @@ import importlib
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select
 
-from app.models import Course, CourseVersion, Quiz, SopModule, SopVersion
+from app.models import Course, CourseVersion, Quiz, SopModule, SopVersion, TrainingClass
 from app.models.assignments import LearningPath, PathStage
 from app.models.surveys import Survey
 from app.services.content.audience import latest_course_numbers
@@ -106,3 +106,16 @@ SURVEY = register(ItemKind(
     endpoint="learn.survey", url_arg="survey_slug",
     task_details=_late("app.services.surveys.progress", "survey_details"),
     progress_template="learn/_task_progress/survey.html"))
+
+CLASSES = "app.services.classes.progress"
+
+CLASS = register(ItemKind(
+    key="class", model=TrainingClass, label=_l("Offline class"), plural=_l("Offline classes"),
+    progress=_late(CLASSES, "class_progress"),
+    assignable=lambda: [TrainingClass.archived.is_(False)],
+    order=lambda: [TrainingClass.title],
+    endpoint="learn.training_class", url_arg="class_slug",
+    done_phrase=_l("has attended the offline class"),
+    certificate_titles=_late(CLASSES, "class_titles"),
+    task_details=_late(CLASSES, "class_details"),
+    progress_template="learn/_task_progress/class.html"))

@@ -20,6 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+
 from app.models.items import item_column_name
 
 Progress = Callable[[Any], Any]
@@ -96,3 +99,14 @@ def labels(model=None, plural: bool = False) -> dict[str, Any]:
     """kind key → label (or plural) of every kind (that `model` allows)."""
     kinds = kinds_for(model) if model is not None else KINDS.values()
     return {kind.key: kind.plural if plural else kind.label for kind in kinds}
+
+
+def join_titles(query, model, default=None):
+    """`query` outer-joined to the item of every kind `model` references (every item model
+    has a `title`); returns (query, SQL title of the row's item, or `default`)."""
+    titles = []
+    for kind in kinds_for(model):
+        item = aliased(kind.model)
+        query = query.outerjoin(item, item.id == kind.reference(model))
+        titles.append(item.title)
+    return query, func.coalesce(*titles, *([default] if default is not None else []))

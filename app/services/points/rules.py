@@ -35,6 +35,9 @@ RULES: tuple[Rule, ...] = (
             "quizzes and the wrong-question book do not count)."), 5),
     Rule("run_signed_off", _l("Practice run signed off"),
          _l("Each SOP practice run signed off by a supervisor."), 10),
+    Rule("class_attended", _l("Offline class attended"),
+         _l("Each offline class attended (checked in and out, or marked present), once per "
+            "class."), 5),
 )
 RULE_KEYS = tuple(rule.key for rule in RULES)
 

@@ -5,7 +5,9 @@
   counted once, dated by the first pass. Practice-mode and wrong-question-book attempts do
   not count (they can be repeated freely with the answers shown). A pass is never taken
   back by a later attempt, whatever the quiz's grading method, so points only go up;
-- run_signed_off: every PracticeRun signed off, dated by `signed_off_at`.
+- run_signed_off: every PracticeRun signed off, dated by `signed_off_at`;
+- class_attended: every offline-class enrolment attended (one per person and class), dated
+  by the hand mark or the check-out.
 
 `events()` is one row per point-earning event (user_id, rule index, at); the totals multiply
 the counts by the rules' current values inside the same statement.
@@ -20,11 +22,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, case, func, literal, literal_column, select, union_all
 
 from app.extensions import db
-from app.models import LessonProgress, PracticeRun, QuizAttempt
+from app.models import ClassEnrolment, LessonProgress, PracticeRun, QuizAttempt
+from app.services.classes.progress import attended
 from app.services.points.rules import RULES
 
 PERIODS = ("month", "all")
-LESSON, QUIZ, RUN = (literal_column(str(index), Integer) for index in range(3))
+LESSON, QUIZ, RUN, CLASS = (literal_column(str(index), Integer) for index in range(4))
 
 
 def period_start(period: str, now: datetime, zone: str) -> datetime | None:
@@ -47,11 +50,15 @@ def events(user_filter=None, since: datetime | None = None):
                .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id))
     runs = (select(PracticeRun.user_id, RUN, PracticeRun.signed_off_at)
             .where(PracticeRun.status == "signed_off", PracticeRun.signed_off_at.is_not(None)))
+    classes = (select(ClassEnrolment.user_id, CLASS,
+                      func.coalesce(ClassEnrolment.marked_at, ClassEnrolment.checked_out_at))
+               .where(attended()))
     if user_filter is not None:
         lessons = lessons.where(LessonProgress.user_id.in_(user_filter))
         quizzes = quizzes.where(QuizAttempt.user_id.in_(user_filter))
         runs = runs.where(PracticeRun.user_id.in_(user_filter))
-    rows = union_all(lessons, quizzes, runs).subquery("point_events")
+        classes = classes.where(ClassEnrolment.user_id.in_(user_filter))
+    rows = union_all(lessons, quizzes, runs, classes).subquery("point_events")
     if since is None:
         return rows
     return select(rows).where(rows.c.at >= since).subquery("point_events_since")

@@ -13,6 +13,7 @@ def _renderers() -> dict:
 
 
 from app.web.learn import (  # noqa: E402,F401
+    class_routes,
     quiz_routes,
     record_routes,
     routes,

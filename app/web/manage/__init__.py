@@ -15,6 +15,7 @@ def _renderers() -> dict:
 from app.web.manage import (  # noqa: E402,F401
     analytics_routes,
     bank_routes,
+    class_routes,
     course_routes,
     path_routes,
     question_routes,

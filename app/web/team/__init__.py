@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("team", __name__)
 
-from app.web.team import assignment_routes, dashboard_routes, routes  # noqa: E402,F401
+from app.web.team import (  # noqa: E402,F401
+    assignment_routes,
+    class_routes,
+    dashboard_routes,
+    routes,
+)

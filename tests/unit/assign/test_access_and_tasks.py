@@ -60,10 +60,10 @@ def test_direct_assignments_count_once_they_have_started(demo):
     assign(course, "employee", now=NOW)
     assign(module, "employee", now=NOW, starts_at=NOW + timedelta(hours=1))
     assert assigned_access(person("employee"), NOW) == {
-        "course": {course.id}, "quiz": set(), "sop": set(), "survey": set()}
+        "course": {course.id}, "quiz": set(), "sop": set(), "survey": set(), "class": set()}
     assert assigned_access(person("employee"), NOW + timedelta(hours=2))["sop"] == {module.id}
     assert assigned_access(person("10006"), NOW) == {"course": set(), "quiz": set(), "sop": set(),
-                                                     "survey": set()}
+                                                     "survey": set(), "class": set()}
 
 
 def test_only_the_open_stages_of_a_path_are_reachable(gated):
