@@ -15,7 +15,7 @@ from sqlalchemy import update
 from app.extensions import db
 from app.models import User
 from app.models.surveys import Survey, SurveyQuestion
-from app.services.content.working_copy import unique_slug
+from app.services.content.slugs import unique_slug
 from app.services.errors import DomainError
 from app.services.privacy import refuse_pii
 from app.services.surveys import events
