@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.services.coach.evaluate import read_labelled_set
-from app.services.coach.learned import ALARM_RATE, train_with_threshold
+from app.services.coach.learned import ALARM_RATE, piece_grams, train_with_threshold
 from app.services.coach.learned_layer import model_flags
 from app.services.coach.terms import find_terms, load_terms
 
@@ -57,7 +57,8 @@ def leave_one_out(sets: dict[str, dict], *, alarm_rate: float = ALARM_RATE,
                   terms_file=None) -> list[FoldResult]:
     results = []
     for name, held in sets.items():
-        model = train_with_threshold([s for n, s in sets.items() if n != name], alarm_rate)
+        model = train_with_threshold([s for n, s in sets.items() if n != name], alarm_rate,
+                                     only=piece_grams(held["risky"] + held["safe"]))
         results.append(measure(name, held, model, terms_file))
     return results
 
