@@ -14,7 +14,7 @@ from tests.learning_factories import person
 
 
 def kind_key(item) -> str:
-    """The item registry's key of a course, quiz, SOP module, path, survey or offline class object."""
+    """The item registry's key of a course, quiz, SOP module, path, survey or class object."""
     return next(kind.key for kind in KINDS.values() if type(item) is kind.model)
 
 

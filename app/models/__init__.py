@@ -56,7 +56,6 @@ from app.models.quiz import (
 from app.models.records import ApiToken, AppSetting, Certificate
 from app.models.results import Metric, MetricResult
 from app.models.sign_ins import IdentityToken, SignInEvent, SignInThrottle, UserSession
-from app.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.models.surveys import (
     Survey,
     SurveyAnswer,
@@ -66,6 +65,7 @@ from app.models.surveys import (
     SurveyRespondent,
     SurveyResponse,
 )
+from app.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "Acknowledgement", "Assignment", "AssignmentExtension", "AssignmentTarget",

@@ -22,7 +22,8 @@ UNIFORM = {"user_id", "item_id", "started", "done", "done_at", "failed"}
 
 
 def test_the_kinds_are_the_stored_keys_in_order():
-    assert list(items.KINDS) == ["course", "quiz", "sop", "path", "survey", "class"] == list(ITEM_REFERENCES)
+    assert list(items.KINDS) == ["course", "quiz", "sop", "path", "survey", "class"] \
+        == list(ITEM_REFERENCES)
 
 
 @pytest.mark.parametrize("key", list(items.KINDS))
@@ -51,7 +52,8 @@ def test_every_progress_subquery_has_the_uniform_columns_and_runs(app, key):
 
 def test_the_referencing_models_allow_subsets_of_the_registry():
     assert [k.key for k in items.kinds_for(Assignment)] == list(items.KINDS)
-    assert [k.key for k in items.kinds_for(PathStageItem)] == ["course", "quiz", "sop", "survey", "class"]
+    assert [k.key for k in items.kinds_for(PathStageItem)] == [
+        "course", "quiz", "sop", "survey", "class"]
     assert [k.key for k in items.kinds_for(Certificate)] == ["course", "sop", "path", "class"]
     assert [k.key for k in items.kinds_for(Quiz)] == ["course", "sop"]
 

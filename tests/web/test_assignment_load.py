@@ -12,6 +12,7 @@ from app.models import Department, User
 from app.models.base import utcnow
 from app.services.assign.assignments import AssignmentData, create_assignment
 from tests.learning_factories import department, make_course, person, position
+from tests.naughty import representative
 from tests.quiz_factories import make_quiz
 from tests.web.assignment_helpers import assign, follow_page
 
@@ -35,7 +36,7 @@ def naughty(shared_dir) -> list[str]:
     path = shared_dir / "testdata/blns/blns.json"
     if not path.is_file():
         pytest.skip("the naughty strings are not available")
-    return json.loads(path.read_text(encoding="utf-8")) + ["\x00", "NUL\x00inside"]
+    return representative(json.loads(path.read_text(encoding="utf-8"))) + ["\x00", "NUL\x00inside"]
 
 
 def test_every_naughty_message_is_stored_as_typed_or_refused(course, naughty):

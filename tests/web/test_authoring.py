@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Course, CourseVersion, SopModule, SopVersion
+from tests.naughty import representative
 from tests.web.authoring_helpers import (
     add_chapter,
     add_lesson,
@@ -286,7 +287,7 @@ def blns(shared_dir) -> list[str]:
     path = shared_dir / "testdata/blns/blns.json"
     if not path.is_file():
         pytest.skip("testdata/blns is absent from ../shared: the naughty strings are not there")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return representative(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _refused_with_a_message(page) -> bool:

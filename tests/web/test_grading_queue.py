@@ -17,6 +17,7 @@ from app.models.base import utcnow
 from app.services.quiz import attempts
 from tests.conftest import Auth
 from tests.learning_factories import person
+from tests.naughty import representative
 from tests.quiz_factories import make_quiz, single
 from tests.web.quiz_helpers import quiz_with_short_answer, short_row, shown, submit_attempt
 from tests.web.test_naughty_strings import BLNS, NUL_STRINGS, Sweep
@@ -238,7 +239,7 @@ def test_every_string_as_a_graders_comment(client, auth, waiting, shared_dir):
     path = shared_dir / BLNS
     if not path.is_file():
         pytest.skip(f"../shared/{BLNS} is absent")
-    strings = json.loads(path.read_text(encoding="utf-8")) + NUL_STRINGS
+    strings = representative(json.loads(path.read_text(encoding="utf-8"))) + NUL_STRINGS
     row_id = _row(waiting["employee"]).id
     auth.as_role("trainer")
 

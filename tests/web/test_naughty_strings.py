@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import Department, Hospital, Position, User
+from tests.naughty import representative
 
 BLNS = "testdata/blns/blns.json"
 PLAIN_EMAIL = re.compile(r"[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*"
@@ -43,7 +44,7 @@ def blns(shared_dir) -> list[str]:
         pytest.skip(f"../shared/{BLNS} is absent: the naughty strings are not available")
     strings = json.loads(path.read_text(encoding="utf-8"))
     assert len(strings) > 500
-    return strings + NUL_STRINGS
+    return representative(strings) + NUL_STRINGS
 
 
 @pytest.fixture

@@ -749,12 +749,26 @@ def _outcome(response) -> object:
     return response.status_code
 
 
-_matrix_data: tuple[dict, dict] | None = None  # (every row, _object_ids()) of this worker
+# (every row, _object_ids(), each role's sign-in cookies) of this worker
+_matrix_data: tuple[dict, dict, dict] | None = None
+
+
+def _signed_in_cookies(app) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Each role signs in once; the cookies of its signed-in device, to be set on the next
+    tests' clients (its device sign-in row is part of the rows they get back)."""
+    cookies = {}
+    for role in ROLES[1:]:
+        client = app.test_client()
+        login = client.post("/auth/login", data={"login": role, "password": "demo1234"})
+        assert login.status_code == 302, f"{role} could not sign in"
+        cookies[role] = [(c.key, c.value, c.domain, c.path) for c in client._cookies.values()]
+    return cookies
 
 
 @pytest.fixture
-def matrix_ids(app, request) -> dict[str, object]:
-    """The demo organisation and the objects of `_object_ids`, committed; their ids.
+def matrix_ids(app, request) -> tuple[dict[str, object], dict]:
+    """The demo organisation and the objects of `_object_ids`, committed, with every role
+    signed in: their ids and each role's cookies.
 
     The first test builds them; every later one gets the very same rows back in a few bulk
     INSERTs (the tables are emptied after each test, so each rule starts from the same data
@@ -763,16 +777,17 @@ def matrix_ids(app, request) -> dict[str, object]:
     if _matrix_data is None:
         request.getfixturevalue("demo")
         ids = _object_ids()
-        _matrix_data = (snapshot_rows(), ids)
-        return ids
-    rows, ids = _matrix_data
+        cookies = _signed_in_cookies(app)
+        _matrix_data = (snapshot_rows(), ids, cookies)
+        return ids, cookies
+    rows, ids, cookies = _matrix_data
     restore_rows(rows)
-    return ids
+    return ids, cookies
 
 
 @pytest.mark.parametrize("rule,method", sorted(EXPECTATIONS))
 def test_permission_matrix(app, matrix_ids, rule, method):
-    ids = matrix_ids
+    ids, cookies = matrix_ids
     url = rule
     for name, value in ids.items():
         for converter in ("int:", "path:", ""):
@@ -780,9 +795,8 @@ def test_permission_matrix(app, matrix_ids, rule, method):
     outcomes = {}
     for role in ROLES:  # admin last: its POSTs may change data
         client = app.test_client()
-        if role != "anonymous":
-            login = client.post("/auth/login", data={"login": role, "password": "demo1234"})
-            assert login.status_code == 302, f"{role} could not sign in"
+        for key, value, domain, path in cookies.get(role, ()):
+            client.set_cookie(key, value, domain=domain, path=path)
         response = client.open(url, method=method, data={})
         outcomes[role] = _outcome(response)
         _assert_security_headers(response, (rule, method), f"{role} {method} {url}")

@@ -13,6 +13,7 @@ from app.services.errors import DomainError
 from app.services.practice import run_start, runs
 from tests.html_safety import read_payloads, unsafe_parts
 from tests.learning_factories import person
+from tests.naughty import representative
 from tests.practice_factories import make_practice_sop, make_run
 
 BLNS = "testdata/blns/blns.json"
@@ -26,7 +27,7 @@ def blns(shared_dir) -> list[str]:
     path = shared_dir / BLNS
     if not path.is_file():
         pytest.skip(f"../shared/{BLNS} is absent")
-    return json.loads(path.read_text(encoding="utf-8")) + ["\x00", "NUL\x00inside"]
+    return representative(json.loads(path.read_text(encoding="utf-8"))) + ["\x00", "NUL\x00inside"]
 
 
 def _try(action) -> str:

@@ -15,6 +15,7 @@ from app.models import Quiz, QuizAttempt, QuizDrawRule, QuizItem
 from app.models.base import utcnow
 from app.services.quiz import attempts
 from tests.learning_factories import person
+from tests.naughty import representative
 from tests.quiz_factories import make_bank, make_quiz, short_answer, single, true_false
 from tests.web.quiz_helpers import shown, submit_attempt
 from tests.web.test_naughty_strings import (
@@ -266,7 +267,7 @@ def blns(shared_dir) -> list[str]:
     path = shared_dir / BLNS
     if not path.is_file():
         pytest.skip(f"../shared/{BLNS} is absent: the naughty strings are not available")
-    return json.loads(path.read_text(encoding="utf-8")) + NUL_STRINGS
+    return representative(json.loads(path.read_text(encoding="utf-8"))) + NUL_STRINGS
 
 
 def test_every_string_as_the_title_of_a_new_quiz(trainer, blns):

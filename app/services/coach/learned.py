@@ -16,8 +16,8 @@ import json
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from app.services.coach.context_rules import fold
