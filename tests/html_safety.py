@@ -54,9 +54,9 @@ def unsafe_parts(html: str, *, allow_our_scripts: bool = False) -> list[str]:
 
 
 def read_payloads(shared_dir) -> list[str]:
-    from tests.naughty import payload_signature, representative
-
     import pytest
+
+    from tests.naughty import payload_signature, representative
 
     path = shared_dir / PAYLOADS
     if not path.is_file():

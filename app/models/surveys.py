@@ -124,7 +124,7 @@ class SurveyAttachment(ItemReference, db.Model):
     declares its column, `item_foreign_keys`) and write the migration."""
 
     __tablename__ = "survey_attachments"
-    item_kinds = ("course", "path")
+    item_kinds = ("course", "path", "class")
     item_foreign_keys = True
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,5 @@
 """offline classes (线下课): classes, sessions, enrolments, hand-mark log; the item kind
-"class" on assignments, path stage items and certificates (their item CHECK constraints are
+"class" on assignments, path stage items, certificates and survey attachments (their item CHECK constraints are
 re-created: "every other id IS NULL" now names class_id too)
 
 Revision ID: a7c1a55e0019
@@ -25,6 +25,7 @@ TABLES = {  # table → allowed kinds before, after (all with the kind column "k
                     ('course', 'quiz', 'sop', 'path', 'survey', 'class')),
     'path_stage_items': (('course', 'quiz', 'sop', 'survey'), ('course', 'quiz', 'sop', 'survey', 'class')),
     'certificates': (('course', 'path', 'sop'), ('course', 'path', 'sop', 'class')),
+    'survey_attachments': (('course', 'path'), ('course', 'path', 'class')),  # a class's evaluation
 }
 
 
@@ -139,6 +140,11 @@ def upgrade():
         batch_op.create_unique_constraint(batch_op.f('uq_certificates_user_id_class_id'), ['user_id', 'class_id'])
         batch_op.create_foreign_key(batch_op.f('fk_certificates_class_id_training_classes'), 'training_classes', ['class_id'], ['id'])
 
+    with op.batch_alter_table('survey_attachments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('class_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_survey_attachments_class_id'), ['class_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_survey_attachments_class_id_training_classes'), 'training_classes', ['class_id'], ['id'], ondelete='CASCADE')
+
     with op.batch_alter_table('path_stage_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('class_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_path_stage_items_class_id_training_classes'), 'training_classes', ['class_id'], ['id'])
@@ -154,6 +160,11 @@ def downgrade():
         op.execute(f"DELETE FROM {table} WHERE kind = 'class'")
         with op.batch_alter_table(table, schema=None) as batch_op:
             _replace_checks(table, after, before, batch_op)
+    with op.batch_alter_table('survey_attachments', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_survey_attachments_class_id_training_classes'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_survey_attachments_class_id'))
+        batch_op.drop_column('class_id')
+
     with op.batch_alter_table('path_stage_items', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_path_stage_items_class_id_training_classes'), type_='foreignkey')
         batch_op.drop_column('class_id')

@@ -255,3 +255,48 @@ def test_the_openapi_document_describes_every_event(client):
     assert body["example"]["type"] == "attempt.graded"
     headers = {p["name"] for p in hooks["attempt.graded"]["post"]["parameters"]}
     assert "X-SOPA-Signature" in headers
+
+
+def test_expiry_attendance_and_closing_a_survey_emit_their_events_once(app, demo):
+    from app.services.certificate_expiry import run_expiry
+    from app.services.certificates import issue_due_certificates
+    from app.services.classes import attendance, enrolment
+    from app.services.surveys import authoring
+    from tests.class_factories import make_class
+    from tests.learning_factories import make_course
+    from tests.points_factories import complete_lessons
+    from tests.survey_factories import answer, make_survey
+
+    create_endpoint(person("admin"), "http://127.0.0.1:9/hook",
+                    ["certificate.expired", "class.attended", "survey.closed"], "", utcnow())
+    course = make_course("valid-course", [("l1", "一", "x")], title="院内急救规范")
+    course.validity_months = 12
+    db.session.commit()
+    complete_lessons("employee", course, ["l1"])
+    cert, = issue_due_certificates(utcnow())
+    cert.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    for _ in range(2):  # a second daily run emits nothing more
+        run_expiry(utcnow())
+        db.session.commit()
+
+    training, session = make_class()
+    mine = enrolment.enrol(person("trainer"), session, person("employee"), utcnow())
+    for _ in range(2):  # marked present twice: attended once
+        attendance.mark(person("trainer"), mine, "present", "讲师确认在场", utcnow())
+        db.session.commit()
+
+    survey = make_survey(title="满意度调查")
+    answer(survey, "employee", {0: 0, 1: [0], 2: 4, 3: 9, 4: "好"})
+    authoring.close(person("trainer"), survey, utcnow())
+    db.session.commit()
+
+    events = {e.type: e.payload for e in db.session.scalars(select(WebhookEvent))}
+    assert set(events) == {"certificate.expired", "class.attended", "survey.closed"}
+    assert db.session.scalar(select(func.count(WebhookEvent.id))) == 3
+    assert (events["certificate.expired"]["certificate_id"],
+            events["certificate.expired"]["user_login"]) == (cert.id, "employee")
+    assert (events["class.attended"]["class_id"], events["class.attended"]["user_login"]) == (
+        training.id, "employee")
+    assert (events["survey.closed"]["survey_id"], events["survey.closed"]["responses"]) == (
+        survey.id, 1)

@@ -55,7 +55,16 @@ def scanned(user: User, session: ClassSession, action: str, token: str | None,
                        .values({column.key: now})
                        .execution_options(synchronize_session=False))
     db.session.expire(enrolment)
+    _announce_if_attended(enrolment, now)
     return enrolment
+
+
+def _announce_if_attended(enrolment: ClassEnrolment, now: datetime) -> None:
+    """The class.attended webhook, once per enrolment (its dedupe key), when it first counts."""
+    if state(enrolment, enrolment.session, now) == "present":
+        from app.services.webhooks.feature_events import class_attended
+
+        class_attended(enrolment, now)
 
 
 def mark(actor: User, enrolment: ClassEnrolment, value: str, reason: str,
@@ -73,6 +82,7 @@ def mark(actor: User, enrolment: ClassEnrolment, value: str, reason: str,
                                   reason=reason[:MAX_TEXT], marked_by_id=actor.id,
                                   marked_at=now))
     db.session.flush()
+    _announce_if_attended(enrolment, now)
 
 
 def grade(actor: User, enrolment: ClassEnrolment, score: int | None,

@@ -9,7 +9,8 @@ from app.models.surveys import Survey
 
 
 def survey_closed(actor: User, survey: Survey, now: datetime) -> None:
-    """A survey was closed (called once per survey, inside the closing transaction).
+    """A survey was closed (called once per survey, inside the closing transaction): the
+    "survey.closed" webhook."""
+    from app.services.webhooks.feature_events import survey_closed as announce
 
-    The event point for the webhook helper: send "survey.closed" with the survey's id,
-    slug, title and `now` from here. Nothing else happens yet."""
+    announce(survey, now)

@@ -7,6 +7,7 @@ back sends nothing. After the commit the task queue is nudged (app/tasks.py); th
 retries failures with backoff. Event types and their payloads: events.py.
 """
 
+from app.services.webhooks import feature_events  # noqa: F401  (subscribes its listeners)
 from app.services.webhooks.outbox import emit, subscribed, user_synced
 
 __all__ = ["emit", "subscribed", "user_synced"]

@@ -14,6 +14,8 @@ from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.classes import attendance, authoring, enrolment
 from app.services.errors import DomainError, NotFound
+from app.services.items.kinds import CLASS
+from app.services.surveys.attachments import evaluations_due
 from app.web.class_forms import ButtonForm, LeaveForm, RateForm, post_form
 from app.web.forms import committed
 from app.web.learn import bp
@@ -50,7 +52,7 @@ def training_class(class_slug: str):
         sessions=authoring.sessions_of(found),
         state=attendance.state(mine, mine.session, now) if mine else None,
         labels=attendance.STATE_LABELS, button=ButtonForm(), leave_form=LeaveForm(),
-        rate_form=RateForm())
+        rate_form=RateForm(), evaluations=evaluations_due(current_user, CLASS.key, found.id))
 
 
 @bp.post("/class-sessions/<int:session_id>/enrol")
