@@ -41,8 +41,11 @@ from app.models.quiz import (
     Quiz,
     QuizDrawRule,
 )
+from app.models.classes import AttendanceMark, ClassEnrolment, ClassSession, TrainingClass
 from app.models.records import ApiToken, Certificate
 from app.models.results import Metric, MetricResult
+from app.models.surveys import Survey, SurveyAnswer, SurveyQuestion
+from app.models.webhooks import WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,17 @@ STORED_TEXT: tuple[StoredText, ...] = (
     StoredText(Position, ("name",), _l("Position")),
     StoredText(User, ("name",), _l("Staff name")),
     StoredText(ApiToken, ("name",), _l("API token")),
+    StoredText(TrainingClass, ("title", "description"), _l("Offline class"),
+               lambda row: row.slug),
+    StoredText(ClassSession, ("place",), _l("Offline class session")),
+    StoredText(ClassEnrolment, ("leave_reason", "rating_comment"), _l("Offline class enrolment"),
+               lambda row: _employee(row.user_id)),
+    StoredText(AttendanceMark, ("reason",), _l("Attendance marked by hand"), history=True),
+    StoredText(Survey, ("title", "description"), _l("Survey"), lambda row: row.slug),
+    StoredText(SurveyQuestion, ("text", "options"), _l("Survey question")),
+    # no detail: an anonymous answer names nobody, not even to the scan
+    StoredText(SurveyAnswer, ("text",), _l("Survey answer"), history=True),
+    StoredText(WebhookEndpoint, ("description",), _l("Webhook endpoint")),
 )
 
 _CODES = "a value the program chooses from a fixed list (kind, status, mode, source …)"
@@ -148,6 +162,9 @@ NOT_FREE_TEXT: dict[str, str] = {
         "sop_steps.evidence_type", "sop_version_steps.evidence_type", "sop_steps.timing_from",
         "sop_version_steps.timing_from", "user_roles.role",
         "users.locale", "sign_in_events.method", "user_sessions.method",
+        "attendance_marks.mark", "class_enrolments.leave_status", "class_enrolments.marked",
+        "survey_attachments.kind", "survey_questions.type", "surveys.state",
+        "webhook_deliveries.status", "webhook_events.type", "webhook_endpoints.events",
     ), _CODES),
     **dict.fromkeys((
         "courses.slug", "courses.source_hash", "course_lessons.key", "course_version_lessons.key",
@@ -159,8 +176,18 @@ NOT_FREE_TEXT: dict[str, str] = {
         "evidence_photos.sha256", "certificates.code", "notifications.key", "notifications.url",
         "reminder_deliveries.key", "api_tokens.prefix", "api_tokens.token_hash",
         "api_tokens.scopes", "locks.name", "locks.holder", "users.password_hash",
-        "identity_tokens.key",
+        "identity_tokens.key", "survey_answers.id", "survey_answers.response_id",
+        "survey_respondents.response_id", "survey_responses.id", "surveys.slug",
+        "training_classes.slug", "webhook_events.public_id", "webhook_events.dedupe_key",
     ), _KEYS),
+    "certificates.reminded_on": "the day (YYYYMMDD) an expiry reminder was claimed",
+    "survey_answers.choices": "the numbers of the options chosen, no text",
+    "webhook_attempts.error": "an error text from the receiving server",
+    "webhook_deliveries.last_error": "an error text from the receiving server",
+    "webhook_endpoints.secret": "the signing secret the program made",
+    "webhook_endpoints.url": "the receiving server's address, typed by an admin",
+    "webhook_events.payload": "ids, codes and titles copied from rows scanned where they are "
+                              "stored",
     "hospitals.wecom_department_id": "a department id from the WeCom directory (a number)",
     "hospitals.dingtalk_department_id": "a department id from the DingTalk directory (a number)",
     "departments.wecom_department_id": "a department id from the WeCom directory (a number)",

@@ -82,15 +82,21 @@ def live_server(live_app):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright per worker (a second one in the same thread is refused)."""
     if not CHROMIUM.exists():
         pytest.skip("Chromium not installed: apt-get install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def sign_in(browser, base_url: str, login: str, device: dict,

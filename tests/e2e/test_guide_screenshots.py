@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -95,10 +95,8 @@ def live_app(make_app, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def guide_browser(tmp_path_factory):
+def guide_browser(playwright, tmp_path_factory):
     """Chromium with the fonts of `pylopdf-fonts-zh-cn` (Noto Sans SC) added to the system's."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium not installed: apt-get install chromium")
     from pylopdf_fonts_zh_cn import sans_path
 
     config = tmp_path_factory.mktemp("fonts") / "fonts.conf"
@@ -106,14 +104,13 @@ def guide_browser(tmp_path_factory):
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
         '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
         f"  <dir>{sans_path().parent}</dir>\n</fontconfig>\n", encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-            env={**os.environ, "FONTCONFIG_FILE": str(config)})
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+        env={**os.environ, "FONTCONFIG_FILE": str(config)})
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def _ids() -> dict[str, int]:

@@ -46,6 +46,7 @@ RAW_INPUT_VIEWS = {
     "app/web/learn/quiz_routes.py": "answers: quiz.attempts.save_answer refuses typed text",
     "app/web/learn/routes.py": "lesson progress: an event name and numbers, no text stored",
     "app/web/learn/sop_routes.py": "the version number acknowledged, no text",
+    "app/web/learn/survey_routes.py": "survey answers: surveys.questions (clean_multiline)",
     "app/web/manage/routes.py": "the Markdown preview: rendered, never stored",
     "app/web/practice/routes.py": "steps: practice.runs / evidence (clean_* and refuse_pii)",
     "app/web/results/admin_routes.py": "an archive switch, no text",

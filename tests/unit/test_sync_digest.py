@@ -30,6 +30,8 @@ def _digest_before(sop_module_file) -> str:
     snapshot = {**vars(sop_module_file), "steps": steps}
     snapshot.pop("path")
     snapshot.pop("reack_days")
+    snapshot.pop("validity_months", None)  # settings of the item, not of a version
+    snapshot.pop("recert_days", None)
     if snapshot["rubric"] is None:
         snapshot.pop("rubric")
     return digest(snapshot)

@@ -212,7 +212,7 @@ def test_the_sign_in_log_shows_the_method(app, client, wecom):
     assert page.status_code == 200 and "wangxiaoyu" in page.text
     assert '<span class="small muted" data-testid="sign-in-method">企业微信</span>' in page.text
     export = admin.get("/admin/sign-ins/export?format=csv&account=wangxiaoyu")
-    assert "(企业微信)" in export.data.decode("utf-8-sig")
+    assert "（企业微信）" in export.data.decode("utf-8-sig")
 
 
 def test_the_callback_is_rate_limited_like_the_sign_in_form(app, client, wecom):
