@@ -1,6 +1,6 @@
 """A stored link becomes an href only when it is an http(s) address or a path of this site;
-every XSS payload of ../shared/testdata/xss, stored as a practice run's evidence link, is
-shown as text where a browser would run it (app/web/links.py)."""
+an XSS payload of each shape of ../shared/testdata/xss (tests/naughty.py), stored as a
+practice run's evidence link, is shown as text where a browser would run it (app/web/links.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""Every text field of the user and organisation forms survives every naughty string (BLNS)."""
+"""Every text field of the user and organisation forms survives every kind of naughty string
+(BLNS: one string of each kind, tests/naughty.py)."""
 
-# Each string of ../shared/testdata/blns/blns.json is posted once to each field. The app must
+# One string of each kind of ../shared/testdata/blns/blns.json (tests/naughty.py) is posted
+# once to each field. The app must
 # never answer 500. A value it accepts is stored exactly as typed (or in the field's documented
 # normal form) and shown back, escaped, on the list or edit page. A value it refuses comes back
 # as the form with a visible message, nothing is written, and the refusal has a documented
