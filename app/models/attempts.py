@@ -26,7 +26,8 @@ OPEN_RECHECK = text("state = 'in_progress' AND recheck_version_id IS NOT NULL")
 
 class QuizAttempt(db.Model):
     """One sitting of a quiz by one employee (or, with no quiz, a round of their
-    wrong-question book or the re-check of an SOP version's changed steps). `state`: in_progress → grading (short answers wait for a person) → finished.
+    wrong-question book or the re-check of an SOP version's changed steps). `state`:
+    in_progress → grading (short answers wait for a person) → finished.
 
     The database keeps one open attempt per person and quiz (and one open round of the
     wrong-question book per person): two 开始 at once land on the same attempt."""

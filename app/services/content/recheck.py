@@ -49,7 +49,8 @@ from app.services.records import insert_or_none
 @dataclass
 class Recheck:
     version: SopVersion
-    items: list[tuple[QuizItem, QuestionVersion]]  # the questions to answer, in order
+    # the questions to answer, in order, each with its quiz's shuffle-the-options setting
+    items: list[tuple[QuizItem, QuestionVersion, bool]]
     pass_percent: float
     latest: QuizAttempt | None  # the learner's latest re-check of this version
 
@@ -70,7 +71,7 @@ def recheck_for(user: User, module: SopModule, version: SopVersion,
     if not keys:
         return None
     rows = db.session.execute(
-        select(QuizItem, QuestionVersion, Quiz.pass_percent)
+        select(QuizItem, QuestionVersion, Quiz.shuffle_options, Quiz.pass_percent)
         .join(Quiz, Quiz.id == QuizItem.quiz_id)
         .join(Question, Question.id == QuizItem.question_id)
         .join(QuestionVersion, and_(QuestionVersion.question_id == Question.id,
@@ -85,8 +86,8 @@ def recheck_for(user: User, module: SopModule, version: SopVersion,
         select(QuizAttempt).where(QuizAttempt.user_id == user.id,
                                   QuizAttempt.recheck_version_id == version.id)
         .order_by(QuizAttempt.number.desc()).limit(1))
-    return Recheck(version, [(item, question) for item, question, _mark in rows],
-                   max(mark for _item, _question, mark in rows), latest)
+    return Recheck(version, [(item, question, shuffle) for item, question, shuffle, _m in rows],
+                   max(row.pass_percent for row in rows), latest)
 
 
 def current_recheck(user: User, module: SopModule, version: SopVersion) -> Recheck | None:
@@ -105,7 +106,7 @@ def start_recheck(user: User, module: SopModule, version: SopVersion, now: datet
         return check.latest
     rng = rng or random.Random()
     points = [float(item.points if item.points is not None
-                    else question.data.get("points", 1.0)) for item, question in check.items]
+                    else question.data.get("points", 1.0)) for item, question, _s in check.items]
     done = db.session.scalar(select(func.count()).where(
         QuizAttempt.user_id == user.id, QuizAttempt.recheck_version_id == version.id))
     attempt_id = insert_or_none(QuizAttempt, dict(
@@ -118,8 +119,8 @@ def start_recheck(user: User, module: SopModule, version: SopVersion, now: datet
     attempt.questions = [AttemptQuestion(
         rank=rank, question_id=question.question_id, version_id=question.id,
         points=points[rank], must_pass=item.must_pass,
-        layout=make_layout(question.data, True, rng))
-        for rank, (item, question) in enumerate(check.items)]
+        layout=make_layout(question.data, shuffle, rng))
+        for rank, (item, question, shuffle) in enumerate(check.items)]
     db.session.flush()
     return attempt
 
