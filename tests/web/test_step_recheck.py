@@ -32,9 +32,14 @@ def test_only_the_changed_steps_questions_are_asked_again_and_gate_the_confirmat
     module = make_sop("recheck-sop", STEPS)
     quiz = make_quiz([single(stem=stem) for stem in ("编号题一", "编号题二", "问候题", "总题")],
                      sop_module_id=module.id)
-    for item, step in zip(quiz.items, ["record", "record", "greet", None], strict=True):
-        item.step_key = step
-    db.session.commit()
+    auth.as_role("trainer")  # the trainer attaches questions to steps on the quiz's page
+    assert 'data-testid="item-step"' in client.get(f"/manage/quizzes/{quiz.id}").text
+    items = [item.id for item in quiz.items]
+    for item_id, step in zip(items, ["record", "record", "greet", "nope"], strict=True):
+        client.post(f"/manage/quiz-items/{item_id}/points", data={"step": step})
+    db.session.expire_all()
+    assert [item.step_key for item in quiz.items] == ["record", "record", "greet", None]
+    auth.logout()
     auth.as_role("employee")
     page = client.get(f"/learn/sop/{module.slug}").text
     assert 'data-testid="recheck-box"' not in page  # a first-time reader: the whole quiz

@@ -34,6 +34,7 @@ from app.models import (
     QuizAttempt,
     QuizItem,
     SopModule,
+    SopStep,
     SopVersion,
     User,
 )
@@ -132,3 +133,14 @@ def acknowledge(user: User, module: SopModule, version: SopVersion):
         raise DomainError(_l("Answer the questions on the changed steps and pass them first, "
                              "then confirm."))
     return ack.acknowledge(user, module, version)
+
+
+def set_item_step(item: QuizItem, step_key: str | None) -> None:
+    """The SOP step a question of an SOP module's quiz belongs to (None: no step)."""
+    if step_key is not None:
+        keys = set(db.session.scalars(select(SopStep.key).where(
+            SopStep.module_id == item.quiz.sop_module_id))) if item.quiz.sop_module_id else set()
+        if step_key not in keys:
+            raise DomainError(_l("Choose one of this SOP's steps."), "step")
+    item.step_key = step_key
+    db.session.flush()
