@@ -38,7 +38,7 @@ from app.models import (
     SopVersion,
     User,
 )
-from app.models.attempts import IN_PROGRESS
+from app.models.attempts import FINISHED, IN_PROGRESS
 from app.services.content import acknowledgement as ack
 from app.services.content.diff import ADDED, CHANGED
 from app.services.content.reread import RereadPlan, reread_plan
@@ -61,7 +61,8 @@ class Recheck:
 
     @property
     def open(self) -> bool:
-        return self.latest is not None and self.latest.state == IN_PROGRESS
+        """Being taken, or handed in and waiting for a person to grade a written answer."""
+        return self.latest is not None and self.latest.state != FINISHED
 
 
 def recheck_for(user: User, module: SopModule, version: SopVersion,
