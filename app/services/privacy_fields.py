@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models.assignments import Assignment, LearningPath, Notification, PathStage
 from app.models.attempts import AttemptQuestion, QuizAttempt
+from app.models.classes import AttendanceMark, ClassEnrolment, ClassSession, TrainingClass
 from app.models.content import (
     Course,
     CourseChapter,
@@ -41,7 +42,6 @@ from app.models.quiz import (
     Quiz,
     QuizDrawRule,
 )
-from app.models.classes import AttendanceMark, ClassEnrolment, ClassSession, TrainingClass
 from app.models.records import ApiToken, Certificate
 from app.models.results import Metric, MetricResult
 from app.models.surveys import Survey, SurveyAnswer, SurveyQuestion
