@@ -11,15 +11,15 @@ from app.extensions import db
 from app.models import Acknowledgement, QuizAttempt
 from tests.learning_factories import make_sop, person, republish_sop
 from tests.quiz_factories import make_quiz, single
-from tests.web.quiz_web_helpers import RIGHT, answer, fresh, start, submit
+from tests.web.quiz_web_helpers import RIGHT, WRONG, answer, fresh, start, submit
 
 STEPS = [{"key": "greet", "title": "问候客户", "instructions": "微笑问候"},
          {"key": "record", "title": "登记案例编号", "instructions": "只写编号"}]
 
 
-def _take(client, attempt_id: int, count: int) -> None:
+def _take(client, attempt_id: int, count: int, fields=RIGHT["single_choice"]) -> None:
     for position in range(count):
-        answer(client, attempt_id, position, RIGHT["single_choice"])
+        answer(client, attempt_id, position, fields)
     submit(client, attempt_id)
 
 
@@ -59,9 +59,16 @@ def test_only_the_changed_steps_questions_are_asked_again_and_gate_the_confirmat
     assert _acknowledged(module) == [1]
 
     started = client.post(f"/learn/sop/{module.slug}/recheck")
-    recheck = int(started.location.rsplit("/", 1)[1])
-    assert _stems(recheck) == ["编号题一", "编号题二"]  # not the greeting's, not the general one
+    failed = int(started.location.rsplit("/", 1)[1])
+    assert _stems(failed) == ["编号题一", "编号题二"]  # not the greeting's, not the general one
     assert client.post(f"/learn/sop/{module.slug}/recheck").location == started.location
+    _take(client, failed, 2, WRONG["single_choice"])
+    page = client.get(f"/learn/sop/{module.slug}").text
+    assert 'data-testid="recheck-failed"' in page and 'data-testid="acknowledge"' not in page
+
+    again = client.post(f"/learn/sop/{module.slug}/recheck").location  # retried at once
+    recheck = int(again.rsplit("/", 1)[1])
+    assert recheck != failed and len(_stems(recheck)) == 2
     _take(client, recheck, 2)
     result = client.get(f"/learn/attempts/{recheck}").text
     assert 'data-testid="recheck-back"' in result
