@@ -14,17 +14,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
+from app.models.content import SopVersion
 from app.models.org import User
 from app.models.quiz import Question, QuestionVersion, Quiz
 
 IN_PROGRESS, GRADING, FINISHED = "in_progress", "grading", "finished"
 OPEN_ATTEMPT = text("state = 'in_progress'")
-OPEN_ROUND = text("state = 'in_progress' AND quiz_id IS NULL")
+OPEN_ROUND = text("state = 'in_progress' AND quiz_id IS NULL AND recheck_version_id IS NULL")
+OPEN_RECHECK = text("state = 'in_progress' AND recheck_version_id IS NOT NULL")
 
 
 class QuizAttempt(db.Model):
-    """One sitting of a quiz by one employee (or a round of their wrong-question book, with
-    no quiz). `state`: in_progress → grading (short answers wait for a person) → finished.
+    """One sitting of a quiz by one employee (or, with no quiz, a round of their
+    wrong-question book or the re-check of an SOP version's changed steps). `state`:
+    in_progress → grading (short answers wait for a person) → finished.
 
     The database keeps one open attempt per person and quiz (and one open round of the
     wrong-question book per person): two 开始 at once land on the same attempt."""
@@ -36,6 +39,8 @@ class QuizAttempt(db.Model):
               postgresql_where=OPEN_ATTEMPT, sqlite_where=OPEN_ATTEMPT),
         Index("uq_quiz_attempts_open_round", "user_id", unique=True,
               postgresql_where=OPEN_ROUND, sqlite_where=OPEN_ROUND),
+        Index("uq_quiz_attempts_open_recheck", "user_id", "recheck_version_id", unique=True,
+              postgresql_where=OPEN_RECHECK, sqlite_where=OPEN_RECHECK),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,8 +64,14 @@ class QuizAttempt(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
                                                  onupdate=utcnow, index=True)
 
+    # A re-check after an SOP version that requires re-acknowledgement (no quiz): the
+    # questions attached to the steps that changed (services/content/recheck.py).
+    recheck_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sop_versions.id"), index=True)
+
     quiz: Mapped[Quiz | None] = relationship()
     user: Mapped[User] = relationship()
+    recheck_version: Mapped[SopVersion | None] = relationship()
     questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.rank",
         cascade="all, delete-orphan")

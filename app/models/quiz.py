@@ -139,6 +139,9 @@ class QuizItem(db.Model):
     rank: Mapped[int] = mapped_column(default=0)
     points: Mapped[float | None]
     must_pass: Mapped[bool] = mapped_column(default=False)
+    # The key of the SOP step the question belongs to (SOP quizzes only): after a version that
+    # requires re-acknowledgement, only the questions of changed steps are asked again.
+    step_key: Mapped[str | None] = mapped_column(String(80))
 
     quiz: Mapped[Quiz] = relationship(back_populates="items")
     question: Mapped[Question] = relationship()

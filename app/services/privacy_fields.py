@@ -172,6 +172,7 @@ NOT_FREE_TEXT: dict[str, str] = {
         "sop_steps.key", "sop_version_steps.key", "sop_versions.content_hash",
         "quizzes.slug", "quizzes.source_hash", "question_banks.slug", "questions.source_key",
         "lesson_progress.lesson_key", "run_steps.step_key", "run_step_comments.step_key",
+        "quiz_items.step_key",
         "media.stored_name", "media.sha256", "evidence_photos.stored_name",
         "evidence_photos.sha256", "certificates.code", "notifications.key", "notifications.url",
         "reminder_deliveries.key", "api_tokens.prefix", "api_tokens.token_hash",

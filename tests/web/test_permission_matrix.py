@@ -56,6 +56,7 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/learn/courses/<course_slug>/<lesson_key>/progress", "POST"): LEARNER,
     ("/learn/sop/<sop_slug>", "GET"): LEARNER,
     ("/learn/sop/<sop_slug>/acknowledge", "POST"): LEARNER,
+    ("/learn/sop/<sop_slug>/recheck", "POST"): LEARNER,
     ("/media/<int:media_id>", "GET"): SIGNED_IN,
     ("/manage/", "GET"): AUTHOR,
     # authoring

@@ -33,6 +33,7 @@ class QuizFile:
     settings: dict
     questions: list[tuple[str, QuestionData]] = field(default_factory=list)
     must_pass: set[str] = field(default_factory=set)  # keys of the must-pass questions
+    steps: dict[str, str] = field(default_factory=dict)  # question key → its SOP step's key
 
     @property
     def digest(self) -> str:
@@ -40,6 +41,8 @@ class QuizFile:
                     "questions": [[key, q.to_dict()] for key, q in self.questions]}
         if self.must_pass:  # absent when unused: older files keep their digest
             snapshot["must_pass"] = sorted(self.must_pass)
+        if self.steps:
+            snapshot["steps"] = sorted(self.steps.items())
         return digest(snapshot)
 
 
@@ -83,15 +86,41 @@ def _read(path: Path, root: Path, owner: str, owner_slug: str,
         src.error(src.line_of("questions"), _l("'questions' must be a list of [[questions]]"))
         return None
     headers = src.table_lines("questions")
+    step_keys = _step_keys(data) if owner == "sop" else None
     for index, raw in enumerate(raw_questions):
         at = headers[index] if index < len(headers) else 1
-        _question(src, quiz, raw, index, at)
+        _question(src, quiz, raw, index, at, step_keys)
     if owner == "course" and not quiz.questions and not any(e.file == src.name for e in errors):
         src.error(1, _l("quiz.toml has no [[questions]]"))
     return quiz
 
 
-def _question(src: SourceFile, quiz: QuizFile, raw, index: int, at: int) -> None:
+def _step_keys(data: dict) -> set[str]:
+    """The step keys of an SOP file, as the module's reader gives them (default s1, s2…)."""
+    steps = data.get("steps", [])
+    steps = steps if isinstance(steps, list) else []
+    return {(raw.get("key") if isinstance(raw, dict) else None) or f"s{index + 1}"
+            for index, raw in enumerate(steps)}
+
+
+def _step_of(src: SourceFile, raw: dict, at: int, step_keys: set[str] | None):
+    """The question's `step` (SOP files only): one of the module's step keys. False: refused."""
+    step = raw.get("step")
+    if step is None:
+        return None
+    if step_keys is None:
+        src.error(src.line_of("step", at), _l("'step' is for the questions of an SOP file"))
+        return False
+    if not isinstance(step, str) or step not in step_keys:
+        src.error(src.line_of("step", at), _l(
+            "'step' must be the key of one of this SOP's steps (%(keys)s)",
+            keys=", ".join(sorted(step_keys))))
+        return False
+    return step
+
+
+def _question(src: SourceFile, quiz: QuizFile, raw, index: int, at: int,
+              step_keys: set[str] | None = None) -> None:
     if not isinstance(raw, dict):
         src.error(at, _l("each [[questions]] must be a table"))
         return
@@ -107,11 +136,16 @@ def _question(src: SourceFile, quiz: QuizFile, raw, index: int, at: int) -> None
     if not isinstance(must_pass, bool):
         src.error(src.line_of("must_pass", at), _l("'must_pass' is true or false"))
         return
+    step = _step_of(src, raw, at, step_keys)
+    if step is False:
+        return
     try:
         quiz.questions.append((key, question_from_table(
-            {name: value for name, value in raw.items() if name != "must_pass"})))
+            {name: value for name, value in raw.items() if name not in ("must_pass", "step")})))
         if must_pass:
             quiz.must_pass.add(key)
+        if step:
+            quiz.steps[key] = step
     except QuestionError as error:
         name = _key_of(error.field or "")
         line = src.line_of(name, at) if name in raw else at

@@ -93,6 +93,7 @@ def _apply(quiz: Quiz, quiz_file: QuizFile) -> None:
     keys = [key for key, _data in quiz_file.questions]
     for rank, (item, key) in enumerate(zip(quiz.items, keys, strict=True)):
         item.rank, item.must_pass = rank, key in quiz_file.must_pass
+        item.step_key = quiz_file.steps.get(key)
     db.session.add(quiz)
     db.session.flush()
 

@@ -5,10 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
+from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services.content import acknowledgement as ack
+from app.services.content import recheck
 from app.services.content.audience import find_sop_module
 from app.services.content.reread import reread_plan
+from app.services.errors import DomainError
 from app.services.items.kinds import SOP
 from app.services.quiz.quizzes import visible_quizzes
 from app.web.forms import db_int
@@ -30,9 +33,10 @@ def sop(sop_slug: str):
     state = ack.ack_state(current_user, module.id)
     changes = ack.changes_since(module.id, state.number) \
         if state.status == ack.AckStatus.REACK else []
+    plan = reread_plan(module, version, state)
     return render_template("learn/sop.html", module=module, version=version, state=state,
-                           steps=ack.version_steps(version), changes=changes,
-                           plan=reread_plan(module, version, state),
+                           steps=ack.version_steps(version), changes=changes, plan=plan,
+                           recheck=recheck.recheck_for(current_user, module, version, plan),
                            Status=ack.AckStatus,
                            quizzes=visible_quizzes(current_user, sop_module_id=module.id))
 
@@ -47,7 +51,25 @@ def acknowledge(sop_slug: str):
         flash(_("A newer version of this SOP has been published. Read it, then confirm."),
               "error")
         return redirect(here)
-    ack.acknowledge(current_user, module, version)
+    try:
+        recheck.acknowledge(current_user, module, version)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(here)
     db.session.commit()
     flash(_("You confirmed version %(number)d.", number=version.number), "success")
     return redirect(here)
+
+
+@bp.post("/sop/<sop_slug>/recheck")
+@require(Permission.LEARN)
+def start_recheck(sop_slug: str):
+    """Start (or resume) the re-check of the steps changed since the learner's confirmation."""
+    module, version = _module_or_404(sop_slug)
+    try:
+        attempt = recheck.start_recheck(current_user, module, version, utcnow())
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".sop", sop_slug=module.slug))
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))

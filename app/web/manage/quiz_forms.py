@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, Optional
+from wtforms.validators import AnyOf, Length, Optional
 
 from app.web.forms import GuardedForm, MultiCheckboxField, choices, db_int
 
@@ -63,6 +63,7 @@ class PickerAddForm(GuardedForm):
 class ItemPointsForm(GuardedForm):
     points = FloatField(_l("Points in this quiz"), validators=[Optional()])
     must_pass = BooleanField(_l("Must pass (a wrong answer fails the exam)"))
+    step = StringField(_l("Step of the SOP"), validators=[Optional(), Length(max=80)])
 
 
 class DrawRuleForm(GuardedForm):

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models.quiz import Quiz, QuizDrawRule, QuizItem
 from app.permissions import Permission, require
+from app.services.content import recheck
 from app.services.quiz import authoring, quiz_picker
 from app.services.quiz.data import TYPE_NAMES
 from app.services.quiz.types import get_type
@@ -100,9 +101,10 @@ def quiz_item_move(item_id: int):
 @require(Permission.AUTHOR_CONTENT)
 def quiz_item_points(item_id: int):
     item, form = db.get_or_404(QuizItem, item_id), ItemPointsForm()
-    return post_action(form, lambda: authoring.set_item_rules(item, form.points.data,
-                                                              form.must_pass.data),
-                       _back_to_quiz(item.quiz_id, f"item-{item.id}"), _("Saved."))
+    def save() -> None:
+        authoring.set_item_rules(item, form.points.data, form.must_pass.data)
+        recheck.set_item_step(item, form.step.data or None)
+    return post_action(form, save, _back_to_quiz(item.quiz_id, f"item-{item.id}"), _("Saved."))
 
 
 @bp.post("/quiz-items/<int:item_id>/delete")

@@ -92,7 +92,8 @@ def quiz_detail(quiz_id: int):
         selectinload(Quiz.course), selectinload(Quiz.sop_module)))
     return render_template("manage/quizzes/detail.html", quiz=quiz,
                            fixed=quiz_picker.fixed_questions(quiz),
-                           count=question_count(quiz), points_form=ItemPointsForm(), **LABELS)
+                           count=question_count(quiz), points_form=ItemPointsForm(),
+                           sop_steps=quiz.sop_module.steps if quiz.sop_module else [], **LABELS)
 
 
 @bp.post("/quizzes/<int:quiz_id>/publish")

@@ -136,3 +136,18 @@ def test_an_sop_file_can_set_its_quiz(app, demo, content):
     assert _sync(content).errors == []
     quiz = _quiz("sop-referral-invitation")
     assert (quiz.mode, quiz.title) == ("practice", "老带新练习")
+
+
+def test_a_question_names_its_step_and_a_wrong_step_names_the_line(app, demo, content):
+    path = content / "sop" / "referral-invitation.toml"
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split("[[questions]]\n", 1)
+    path.write_text(head + '[[questions]]\nstep = "s9"\n' + rest, encoding="utf-8")
+    report = _sync(content)
+    [error] = report.errors
+    assert error.file == "sop/referral-invitation.toml"
+    assert error.line == len(head.splitlines()) + 2 and "s1" in error.message
+    assert _count(QuizItem) == 0
+    path.write_text(head + '[[questions]]\nstep = "s2"\n' + rest, encoding="utf-8")
+    assert _sync(content).errors == []
+    assert [item.step_key for item in _quiz("sop-referral-invitation").items][:2] == ["s2", None]
