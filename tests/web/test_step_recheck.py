@@ -8,7 +8,9 @@ import re
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Acknowledgement, QuizAttempt
+from app.models import Acknowledgement, QuizAttempt, WebhookEvent
+from app.models.base import utcnow
+from app.services.webhooks.endpoints import create_endpoint
 from tests.learning_factories import make_sop, person, republish_sop
 from tests.quiz_factories import make_quiz, single
 from tests.web.quiz_web_helpers import RIGHT, WRONG, answer, fresh, start, submit
@@ -32,6 +34,8 @@ def test_only_the_changed_steps_questions_are_asked_again_and_gate_the_confirmat
     module = make_sop("recheck-sop", STEPS)
     quiz = make_quiz([single(stem=stem) for stem in ("编号题一", "编号题二", "问候题", "总题")],
                      sop_module_id=module.id)
+    create_endpoint(person("admin"), "http://127.0.0.1:9/hook", ["attempt.graded"], "",
+                    utcnow())
     auth.as_role("trainer")  # the trainer attaches questions to steps on the quiz's page
     assert 'data-testid="item-step"' in client.get(f"/manage/quizzes/{quiz.id}").text
     items = [item.id for item in quiz.items]
@@ -80,6 +84,9 @@ def test_only_the_changed_steps_questions_are_asked_again_and_gate_the_confirmat
     client.post(f"/learn/sop/{module.slug}/acknowledge", data={"version": "2"})
     assert _acknowledged(module) == [1, 2]
     assert 'data-testid="ack-done"' in client.get(f"/learn/sop/{module.slug}").text
+    graded = db.session.scalars(select(WebhookEvent).where(
+        WebhookEvent.type == "attempt.graded")).all()
+    assert [e.payload["attempt_id"] for e in graded] == [first]  # a re-check announces nothing
 
 
 def _acknowledged(module) -> list[int]:

@@ -55,9 +55,10 @@ def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
 def finished(attempt: QuizAttempt) -> None:
     """What follows an attempt becoming finished, however it was totalled (here, or by 交卷's
     single conditional UPDATE in attempts): its place among the quiz's takers, and the
-    `attempt.graded` webhook of an exam attempt (practice rounds are the learner's own)."""
+    `attempt.graded` webhook of a quiz's exam attempt (practice rounds and an SOP re-check,
+    which belongs to no quiz, are the learner's own)."""
     taker_rows.attempt_finished(attempt)
-    if attempt.mode == "exam" and attempt.state == FINISHED:
+    if attempt.mode == "exam" and attempt.state == FINISHED and attempt.quiz_id is not None:
         emit("attempt.graded", lambda: graded_payload(attempt), now=attempt.finished_at)
 
 
