@@ -41,8 +41,11 @@ def start_job(actor: User, endpoint: str, view_args: dict, args: list, fmt: str,
     The unique `active_key` is the claim: two clicks at once make one job."""
     key = _key(actor.id, endpoint, view_args, args, fmt)
     existing = db.session.scalar(select(ExportJob).where(ExportJob.active_key == key))
-    if existing is not None:
+    if existing is not None and not _stale(existing, now):
         return existing, False
+    if existing is not None:  # its worker died with it: give up on it, start afresh
+        fail_job(existing, "failed", now)
+        db.session.flush()
     job = ExportJob(user_id=actor.id, endpoint=endpoint, view_args=view_args, args=args,
                     fmt=fmt, locale=locale, state=QUEUED, active_key=key, created_at=now)
     try:
@@ -51,6 +54,15 @@ def start_job(actor: User, endpoint: str, view_args: dict, args: list, fmt: str,
     except IntegrityError:  # the other click won
         return db.session.scalar(select(ExportJob).where(ExportJob.active_key == key)), False
     return job, True
+
+
+STALE = timedelta(hours=2)
+
+
+def _stale(job: ExportJob, now: datetime) -> bool:
+    """A job running for hours (or queued for a day) was lost with its worker."""
+    since = job.started_at if job.state == RUNNING else job.created_at
+    return since is not None and since < now - (STALE if job.state == RUNNING else 12 * STALE)
 
 
 def find_job(actor: User, job_id: int) -> ExportJob | None:
