@@ -7,13 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import ExportJob
+from app.models.base import utcnow
 from app.services import export_jobs
-from app.web.export_runner import run_export_job
+from app.web.export_runner import run_export_job, sweep
 from tests.practice_factories import make_practice_sop, make_run
 
 OUTSIDER = "10012"  # 马丽, 美容皮肤科: outside the demo supervisor's team
@@ -94,3 +97,11 @@ def test_a_large_download_is_built_by_the_worker_as_the_viewer(app, client, auth
     status = client.get(built.headers["Location"] + "/status").json
     assert status["state"] == "done" and status["rows_total"] == 3  # the admin sees all three
     assert client.get(status["download_url"]).status_code == 200
+
+    job = db.session.get(ExportJob, job_id)
+    path = Path(job.file_path)
+    assert path.exists()
+    job.created_at = utcnow() - timedelta(hours=25)  # the hourly sweep: gone after a day
+    db.session.commit()
+    assert sweep(app) == 1
+    assert not path.exists() and db.session.get(ExportJob, job_id) is None
