@@ -114,4 +114,7 @@ def _peek(rows: Iterable, threshold: int) -> tuple[Iterable, bool]:
         return rows, len(rows) > threshold
     iterator = iter(rows)
     head = list(islice(iterator, threshold + 1))
-    return chain(head, iterator), len(head) > threshold
+    if len(head) > threshold:
+        getattr(iterator, "close", lambda: None)()  # a database cursor behind it: closed
+        return (), True
+    return chain(head, iterator), False
