@@ -97,7 +97,8 @@ def _own(job_id: int):
 @bp.get("/jobs/<int:job_id>")
 @require(Permission.LEARN)
 def job(job_id: int):
-    return render_template("exports/job.html", job=_own(job_id), status=_status(_own(job_id)))
+    job = _own(job_id)
+    return render_template("exports/job.html", job=job, status=_status(job))
 
 
 @bp.get("/jobs/<int:job_id>/status")

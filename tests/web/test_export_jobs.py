@@ -65,6 +65,9 @@ def test_a_large_download_is_built_by_the_worker_as_the_viewer(app, client, auth
     status = client.get(f"/exports/jobs/{job_id}/status").json
     assert status["state"] == "queued" and status["download_url"] is None
     assert [task.args for task in _queued(app)] == [(job_id,)]
+    export_jobs.report_progress(job_id, 1, 2)  # what the worker writes as it goes
+    status = client.get(f"/exports/jobs/{job_id}/status").json
+    assert (status["rows_done"], status["rows_total"], status["percent"]) == (1, 2, 50)
 
     progress = []
     real = export_jobs.report_progress
