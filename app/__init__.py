@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.auth import bp as auth_bp
     from app.web.certificates import bp as certificates_bp
     from app.web.coach import bp as coach_bp
+    from app.web.export_jobs import bp as exports_bp
     from app.web.grading import bp as grading_bp
     from app.web.home import bp as home_bp
     from app.web.learn import bp as learn_bp
@@ -128,3 +129,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(certificates_bp, url_prefix="/certificates")
     app.register_blueprint(points_bp, url_prefix="/points")
+    app.register_blueprint(exports_bp, url_prefix="/exports")

@@ -125,6 +125,11 @@ def load_settings(instance_path: str) -> dict:
         "HUEY_IMMEDIATE": _bool("HUEY_IMMEDIATE", False),
         # HH:MM (TIMEZONE): the worker runs the daily reminders then (unset: cron does).
         "REMINDERS_AT": os.environ.get("REMINDERS_AT") or None,
+        # Table downloads of more rows than this are built in the worker (docs/exports.md);
+        # 0 turns that off. Their files are kept EXPORT_KEEP_HOURS.
+        "EXPORT_ASYNC_ROWS": int(os.environ.get("EXPORT_ASYNC_ROWS", "5000")),
+        "EXPORT_PROGRESS_EVERY": int(os.environ.get("EXPORT_PROGRESS_EVERY", "500")),
+        "EXPORT_KEEP_HOURS": int(os.environ.get("EXPORT_KEEP_HOURS", "24")),
         # Seconds a webhook receiver has to answer (in the worker, never in a request).
         "WEBHOOK_TIMEOUT": float(os.environ.get("WEBHOOK_TIMEOUT", "5")),
         "REMINDER_DUE_SOON_DAYS": int(os.environ.get("REMINDER_DUE_SOON_DAYS", "2")),

@@ -9,6 +9,8 @@ that queues them (a laptop without a worker: then deliveries do slow the request
 Tasks:
 - `deliver_webhooks`: send every due webhook delivery. Queued after each commit that wrote
   deliveries (the nudge) and run every minute anyway (retries, lost nudges).
+- `build_export`: build a large table download (docs/exports.md) as the person who asked;
+  `sweep_exports` (hourly) deletes those files and jobs after EXPORT_KEEP_HOURS.
 - `send_reminders_daily`: the reminder run at REMINDERS_AT (HH:MM, TIMEZONE), only when
   REMINDERS_AT is set: the alternative to the cron/systemd timer of `flask reminders send`,
   which stays as it is. Both are idempotent per day, so running both does no harm.
@@ -65,7 +67,7 @@ def _register(huey: Huey, app: Flask) -> dict:
     deliver = huey.task(name="deliver_webhooks")(deliver_webhooks)
     sweep = huey.periodic_task(crontab(minute="*"), name="deliver_webhooks_sweep")(
         deliver_webhooks)
-    tasks = {"deliver_webhooks": deliver, "deliver_webhooks_sweep": sweep}
+    tasks = {"deliver_webhooks": deliver, "deliver_webhooks_sweep": sweep, **_exports(huey, app)}
     at = app.config.get("REMINDERS_AT")
     if at:
         hour, minute = _utc_time(at, app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
@@ -73,6 +75,14 @@ def _register(huey: Huey, app: Flask) -> dict:
             crontab(minute=str(minute), hour=str(hour)), name="send_reminders_daily")(
             lambda: _send_reminders(app))
     return tasks
+
+
+def _exports(huey: Huey, app: Flask) -> dict:
+    from app.web.export_runner import run_export_job, sweep
+
+    build = huey.task(name="build_export")(lambda job_id: run_export_job(app, job_id))
+    clean = huey.periodic_task(crontab(minute="17"), name="sweep_exports")(lambda: sweep(app))
+    return {"build_export": build, "sweep_exports": clean}
 
 
 def _utc_time(at: str, zone: str) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from app.models.content import (
     SopVersion,
     SopVersionStep,
 )
+from app.models.export_jobs import ExportJob
 from app.models.locks import Lock
 from app.models.org import (
     Department,
@@ -79,7 +80,7 @@ __all__ = [
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads", "EvidencePhoto", "PracticeRun", "RunReview", "RunStep",
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",
-    "ApiToken", "AppSetting", "Certificate", "Lock", "IdentityToken", "SignInEvent",
+    "ApiToken", "AppSetting", "ExportJob", "Certificate", "Lock", "IdentityToken", "SignInEvent",
     "SignInThrottle",
     "UserSession", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent",
     "UserSession", "Survey", "SurveyAnswer", "SurveyAttachment", "SurveyCompletion",

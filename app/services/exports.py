@@ -17,7 +17,8 @@ API (pure functions; no request globals — the view helper is `app.web.exportin
   table growing in memory), saved to a temporary file and read back in 64 KiB chunks. Bold
   header row, frozen under the header, column widths from the header and the first row.
 - ``stream_rows(stmt, batch=500)``: execute a SELECT with ``yield_per`` so the database driver
-  hands rows over in batches (a server-side cursor on PostgreSQL) instead of all at once.
+  hands rows over in batches (a server-side cursor on PostgreSQL) instead of all at once;
+  ``stream_scalars`` likewise for ORM objects. Both close the cursor when dropped unread.
 
 Cells may be ``str``, ``int``, ``float``, ``Decimal``, ``bool``, ``date``, ``datetime`` or
 ``None`` (anything else is written as ``str(value)``, e.g. lazy translations):
@@ -83,8 +84,22 @@ def export_chunks(fmt: str, headers: Sequence[object], rows: Iterable[Sequence[C
 
 
 def stream_rows(stmt, batch: int = 500) -> Iterator:
-    """The rows of a SELECT, fetched from the database `batch` at a time."""
-    yield from db.session.execute(stmt.execution_options(yield_per=batch))
+    """The rows of a SELECT, fetched from the database `batch` at a time. The cursor is
+    closed when the rows are dropped unread too (a large download's first rows, counted)."""
+    result = db.session.execute(stmt.execution_options(yield_per=batch))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+def stream_scalars(stmt, batch: int = 500) -> Iterator:
+    """`stream_rows` of the first column (ORM objects), closed likewise."""
+    result = db.session.scalars(stmt.execution_options(yield_per=batch))
+    try:
+        yield from result
+    finally:
+        result.close()
 
 
 def local_time(value: datetime, zone: str) -> datetime:

@@ -165,6 +165,8 @@ NOT_FREE_TEXT: dict[str, str] = {
         "attendance_marks.mark", "class_enrolments.leave_status", "class_enrolments.marked",
         "survey_attachments.kind", "survey_questions.type", "surveys.state",
         "webhook_deliveries.status", "webhook_events.type", "webhook_endpoints.events",
+        "export_jobs.endpoint", "export_jobs.fmt", "export_jobs.locale", "export_jobs.state",
+        "export_jobs.error",
     ), _CODES),
     **dict.fromkeys((
         "courses.slug", "courses.source_hash", "course_lessons.key", "course_version_lessons.key",
@@ -181,6 +183,13 @@ NOT_FREE_TEXT: dict[str, str] = {
         "survey_respondents.response_id", "survey_responses.id", "surveys.slug",
         "training_classes.slug", "webhook_events.public_id", "webhook_events.dedupe_key",
     ), _KEYS),
+    "export_jobs.active_key": _KEYS,
+    "export_jobs.file_path": _KEYS,
+    "export_jobs.filename": "a download's name: the table's label, a title and the date "
+                            "(deleted with the job after EXPORT_KEEP_HOURS)",
+    "export_jobs.view_args": "the ids in a download's address (deleted with the job)",
+    "export_jobs.args": "a download's filters as the page's query string, e.g. a user-list "
+                        "search (deleted with the job after EXPORT_KEEP_HOURS)",
     "certificates.reminded_on": "the day (YYYYMMDD) an expiry reminder was claimed",
     "survey_answers.choices": "the numbers of the options chosen, no text",
     "webhook_attempts.error": "an error text from the receiving server",

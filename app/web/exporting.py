@@ -18,6 +18,8 @@
   registry ``{"name": (label, build)}`` where ``build(*args) -> (headers, rows)``; the table
   named by ``?table=`` (404 when unknown) as ``?format=`` (400 when unknown), the file named
   "label-title-date". A page with one table passes ``{"": (label, build)}`` and no default.
+  More than EXPORT_ASYNC_ROWS rows: a page offering to build the file as a job in the worker
+  (app.web.export_jobs); the job replays this view as the same person (app.web.export_runner).
 
 The links: ``{% from "_macros/downloads.html" import downloads %}`` then
 ``{{ downloads("bp.endpoint", "table", filter_args) }}`` (Excel and CSV, the page's filters).
@@ -28,13 +30,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from itertools import chain, islice
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, request, stream_with_context
+from flask import Response, abort, current_app, g, request, stream_with_context
 
 from app.services.exports import FORMATS, export_chunks
 
+JOB_SINK = "export_job_sink"  # g: set while the worker replays a download as a job
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
 
 
@@ -90,4 +94,27 @@ def table_download(tables: Mapping[str, tuple[object, Build]], default: str, *ar
     headers, rows = build(*args)
     today = datetime.now(ZoneInfo(_zone())).date().isoformat()
     stem = "-".join(part for part in (str(label), title, today) if part)
+    sink = g.get(JOB_SINK)
+    if sink is not None:  # running as an export job in the worker (app.web.export_runner)
+        return sink(stem, headers, rows, lambda: build(*args)[1])
+    rows, large = _peek(rows, current_app.config.get("EXPORT_ASYNC_ROWS") or 0)
+    if large:
+        from app.web.export_jobs import offer_job
+
+        return offer_job(fmt, stem)
     return export_response(fmt, stem, headers, rows)
+
+
+def _peek(rows: Iterable, threshold: int) -> tuple[Iterable, bool]:
+    """The rows again, and whether there are more than `threshold` (0: never). A list is
+    measured; a stream is read up to threshold + 1 rows (kept, and given back first)."""
+    if threshold <= 0:
+        return rows, False
+    if hasattr(rows, "__len__"):
+        return rows, len(rows) > threshold
+    iterator = iter(rows)
+    head = list(islice(iterator, threshold + 1))
+    if len(head) > threshold:
+        getattr(iterator, "close", lambda: None)()  # a database cursor behind it: closed
+        return (), True
+    return chain(head, iterator), False

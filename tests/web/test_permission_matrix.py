@@ -404,6 +404,11 @@ EXPECTATIONS: dict[tuple[str, str], tuple] = {
     ("/team/class-leave/<int:enrolment_id>", "POST"): TEAM,
     ("/team/classes/enrol", "POST"): TEAM,
     # end of offline classes
+    # large table downloads (export jobs): only for the person who asked; no token → 400
+    ("/exports/jobs", "POST"): (LOGIN, 400, 400, 400, 400),
+    ("/exports/jobs/<int:job_id>", "GET"): (LOGIN, OK, 404, 404, 404),
+    ("/exports/jobs/<int:job_id>/status", "GET"): (LOGIN, OK, 404, 404, 404),
+    ("/exports/jobs/<int:job_id>/file", "GET"): (LOGIN, OK, 404, 404, 404),
 }
 
 
@@ -474,7 +479,30 @@ def _object_ids() -> dict[str, object]:
         **_survey_ids(),
         # offline classes
         **_class_ids(),
+        "job_id": _export_job_id(),
     }
+
+
+def _export_job_id() -> int:
+    """A finished export job of the employee's, its file on disk."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from app.models import ExportJob
+    from app.models.base import utcnow
+    from tests.learning_factories import person
+
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "matrix.csv"
+    path.write_bytes("\ufeff工号\r\n".encode())
+    job = ExportJob(user_id=person("employee").id, endpoint="review.index_export", fmt="csv",
+                    state="done", filename="matrix.csv", file_path=str(path), rows_done=0,
+                    rows_total=0, finished_at=utcnow())
+    db.session.add(job)
+    db.session.commit()
+    return job.id
 
 
 def _media_id() -> int:

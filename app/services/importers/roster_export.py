@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.models import Department, Hospital, User, UserRole
 from app.permissions import ROLE_ALIASES, ROLE_CHINESE, Role
+from app.services.exports import stream_scalars
 from app.services.importers.roster import COLUMNS, STATUS
 from app.services.org import department_paths, subtree_ids
 from app.services.validation import like_contains
@@ -100,7 +101,7 @@ def _rows(filters: UserFilters) -> Iterator[list]:
     query = user_query(filters).options(
         joinedload(User.position), selectinload(User.role_rows),
         selectinload(User.led_departments))
-    for user in db.session.scalars(query.execution_options(yield_per=BATCH)):
+    for user in stream_scalars(query, BATCH):
         ids = [user.department_id] if user.department_id else []
         led = sorted(d.id for d in user.led_departments)
         places = {hospitals[i] for i in (*ids, *led)}

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
 from app.models import User
+from app.services.exports import stream_scalars
 from app.services.org import department_paths
 from app.services.practice import review_queue
 from app.services.quiz import grading_queue
@@ -23,7 +23,7 @@ STEM_CHARS = 200
 
 
 def _scalars(stmt) -> Iterator:
-    yield from db.session.scalars(stmt.execution_options(yield_per=BATCH))
+    yield from stream_scalars(stmt, BATCH)  # its cursor closed when the rows are dropped
 
 
 def _days(since: datetime | None, now: datetime) -> int | None:
