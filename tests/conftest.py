@@ -33,13 +33,6 @@ ROLE_LOGINS = {"employee": "employee", "supervisor": "supervisor", "trainer": "t
 _tmp = tempfile.mkdtemp(prefix="sop-academy-tests-")
 
 
-def pytest_xdist_auto_num_workers(config) -> int:
-    """`-n auto`: one worker more than there are cores. A worker spends part of its time
-    waiting (for Chromium in the browser tests, for the PostgreSQL server), and the extra
-    worker keeps the cores busy then (on 2 cores: 3 workers, the suite ~15 % quicker)."""
-    return (os.cpu_count() or 1) + 1
-
-
 def _worker_database(url: str | None) -> str:
     """SQLite: a file in this process's temporary folder. PostgreSQL under pytest-xdist: one
     database per worker (`test_gw0`, `test_gw1` …), created beside TEST_DATABASE_URL's."""

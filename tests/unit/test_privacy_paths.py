@@ -42,6 +42,7 @@ RAW_INPUT_VIEWS = {
                                          "(clean_text)",
     "app/web/admin/user_routes.py": "a yes/no switch (active), no text",
     "app/web/auth/routes.py": "the login throttle reads the 工号, never stored (LoginForm opt-out)",
+    "app/web/export_jobs.py": "a signed token naming a download (checked, never stored as text)",
     "app/web/coach/routes.py": "the reply: refuse_pii in _read; coach.llm never sends one out",
     "app/web/learn/quiz_routes.py": "answers: quiz.attempts.save_answer refuses typed text",
     "app/web/learn/routes.py": "lesson progress: an event name and numbers, no text stored",

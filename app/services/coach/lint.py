@@ -17,7 +17,8 @@ from app.services.coach.key_points import check_key_points
 from app.services.coach.model import Finding
 from app.services.coach.terms import TermBook, find_terms, load_terms
 from app.services.content.file_plans import SyncError
-from app.services.content.files import LESSON_FILE, SourceFile, read_sop_module
+from app.services.content.files import LESSON_FILE, read_sop_module
+from app.services.content.source_file import SourceFile
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from app.services.content.file_plans import SyncError
-from app.services.content.files import SLUG, SourceFile
+from app.services.content.files import SLUG
 from app.services.content.publishing import digest
+from app.services.content.source_file import SourceFile
 from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.toml_questions import question_from_table
 
