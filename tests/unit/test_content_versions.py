@@ -13,7 +13,8 @@ from app.models import Course, CourseLesson, Media, Position, User
 from app.services.content import authoring, history
 from app.services.content import sop_authoring as sop
 from app.services.content.kinds import COURSE, SOP_MODULE
-from app.services.content.working_copy import Upload, first_free, store_uploads
+from app.services.content.slugs import first_free
+from app.services.content.working_copy import Upload, store_uploads
 from app.services.errors import DomainError
 from app.services.validation import clean_multiline
 from tests.helpers import upload_settings
@@ -36,15 +37,15 @@ def _course(title: str = "私域运营入门", lessons: int = 2) -> Course:
 
 @pytest.mark.parametrize("title,taken,expected", [
     ("Private Domain 101", set(), "private-domain-101"),
-    ("RFM 与复购", {"rfm"}, "rfm-2"),
-    ("RFM 进阶", {"rfm", "rfm-2"}, "rfm-3"),
-    ("私域运营入门", set(), "course-1"),
-    ("私域运营进阶", {"course-1", "course-2"}, "course-3"),
-    ("ＷｅＣｏｍ 企业微信", set(), "wecom"),
+    ("RFM 与复购", {"rfm"}, "rfm-yu-fu-gou"),
+    ("RFM 进阶", {"rfm-jin-jie", "rfm-jin-jie-2"}, "rfm-jin-jie-3"),
+    ("私域运营入门", set(), "si-yu-yun-ying-ru-men"),
+    ("私域运营入门", {"si-yu-yun-ying-ru-men"}, "si-yu-yun-ying-ru-men-2"),
+    ("ＷｅＣｏｍ 企业微信", set(), "wecom-qi-ye-wei-xin"),
     ("!!!", set(), "course-1"),
-    ("第1课 2024", set(), "course-1"),
+    ("2024", {"course-1", "course-2"}, "course-3"),
 ])
-def test_slugs_are_ascii_from_the_title_or_numbered(title, taken, expected):
+def test_slugs_and_keys_are_read_from_the_title_or_numbered(title, taken, expected):
     assert first_free(title, "course", taken) == expected
 
 
@@ -58,15 +59,15 @@ def test_course_slugs_are_unique_and_never_change(demo):
 def test_lesson_keys_are_unique_in_a_course_and_a_published_key_is_never_reused(demo):
     course = _course(lessons=2)
     chapter = course.chapters[0]
-    assert [lesson.key for lesson in chapter.lessons] == ["lesson-1", "lesson-2"]
+    assert [lesson.key for lesson in chapter.lessons] == ["di-1-ke", "di-2-ke"]  # 第1课, 第2课
     other = _course("另一门课", lessons=1)
-    assert other.chapters[0].lessons[0].key == "lesson-1"  # keys are per course
+    assert other.chapters[0].lessons[0].key == "di-1-ke"  # keys are per course
     history.publish(COURSE, course, _trainer(), "第一版")
     authoring.delete_lesson(chapter.lessons[1])
-    added = authoring.save_lesson(None, chapter, authoring.LessonData("新课", ""), _trainer())
-    assert added.key == "lesson-3"
+    added = authoring.save_lesson(None, chapter, authoring.LessonData("第2课", ""), _trainer())
+    assert added.key == "di-2-ke-2"  # the published key of the deleted lesson is not reused
     authoring.save_lesson(added, chapter, authoring.LessonData("Renamed lesson", "x"), None)
-    assert added.key == "lesson-3"
+    assert added.key == "di-2-ke-2"
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -128,12 +129,12 @@ def test_lessons_move_within_and_across_chapters_and_positions_stay_dense(demo):
     second_chapter = authoring.add_chapter(course, "第二章")
     first, second = first_chapter.lessons
     authoring.move_lesson(first, "down")
-    assert [lesson.key for lesson in first_chapter.lessons] == ["lesson-2", "lesson-1"]
+    assert [lesson.key for lesson in first_chapter.lessons] == ["di-2-ke", "di-1-ke"]
     authoring.move_lesson(first, "down")  # past the end: first place of the next chapter
-    assert [lesson.key for lesson in second_chapter.lessons] == ["lesson-1"]
+    assert [lesson.key for lesson in second_chapter.lessons] == ["di-1-ke"]
     assert [lesson.rank for lesson in first_chapter.lessons] == [0]
     authoring.move_lesson(first, "up")  # back: last place of the previous chapter
-    assert [lesson.key for lesson in first_chapter.lessons] == ["lesson-2", "lesson-1"]
+    assert [lesson.key for lesson in first_chapter.lessons] == ["di-2-ke", "di-1-ke"]
     assert [lesson.rank for lesson in first_chapter.lessons] == [0, 1]
     authoring.move_chapter(second_chapter, "up")
     assert [c.title for c in course.chapters] == ["第二章", "第一章"]

@@ -57,12 +57,12 @@ def _course_with_two_lessons(client) -> tuple[Course, list]:
 def test_trainer_writes_publishes_revises_and_compares_a_course(trainer):
     course, (first, second) = _course_with_two_lessons(trainer)
     assert course.slug == "si-yu-yun-ying-ru-men" and course.source == "web"
-    assert first.key == "lesson-1" and second.key == "lesson-2"
+    assert first.key == "shen-me-shi-si-yu" and second.key == "wei-shen-me-shi-xian-zai"
 
     assert publish_course(trainer, course.id, "首次发布").status_code == 302
     v1 = _versions(CourseVersion, course_id=course.id)
     assert [v.number for v in v1] == [1] and [lesson.key for lesson in v1[0].lessons] == [
-        "lesson-1", "lesson-2"]
+        first.key, second.key]
 
     body = first.body.replace("可以反复触达。", "可以低成本地反复触达。")
     assert edit_lesson(trainer, first, body=body).status_code == 302
@@ -78,7 +78,7 @@ def test_trainer_writes_publishes_revises_and_compares_a_course(trainer):
     assert page.status_code == 200
     assert re.search(r'class="diff-line added">.*?可以低成本地反复触达。', page.text)
     assert re.search(r'class="diff-line removed">.*?可以反复触达。', page.text)
-    assert 'data-key="lesson-1" data-diff-status="changed"' in page.text
+    assert 'data-key="shen-me-shi-si-yu" data-diff-status="changed"' in page.text
     assert 'data-diff-status="unchanged"' not in page.text  # lesson-2 is only listed
 
 
@@ -139,11 +139,11 @@ def test_chapters_and_lessons_can_be_renamed_reordered_moved_and_deleted(trainer
     course, (first, second) = _course_with_two_lessons(trainer)
     other = add_chapter(trainer, course.id, "第二章")
     trainer.post(f"/manage/lessons/{second.id}/move", data={"direction": "up"})
-    assert [lesson.key for lesson in newest(Course).chapters[0].lessons] == ["lesson-2",
-                                                                             "lesson-1"]
+    assert [lesson.key for lesson in newest(Course).chapters[0].lessons] == [second.key,
+                                                                             first.key]
     trainer.post(f"/manage/lessons/{first.id}/move", data={"direction": "down"})  # next chapter
     chapters = db.session.get(Course, course.id).chapters
-    assert [lesson.key for lesson in chapters[1].lessons] == ["lesson-1"]
+    assert [lesson.key for lesson in chapters[1].lessons] == [first.key]
     trainer.post(f"/manage/chapters/{other.id}/move", data={"direction": "up"})
     assert [c.title for c in db.session.get(Course, course.id).chapters] == ["第二章",
                                                                             "第一章 认识私域"]
@@ -225,7 +225,7 @@ def test_sop_module_authoring_and_publish_with_reacknowledgement(trainer):
                      script="{客户称呼}您好，我是{机构名称}的客服。",
                      key_points="说明医生资质：执业医师，主诊医生\n邀约到院")
     add_step(trainer, module.id, "到院前一天提醒", timing="到院前一天")
-    assert first.key == "step-1"
+    assert first.key == "san-fen-zhong-nei-shou-ci-hui-fu"  # read from the title
     assert first.key_points == [{"point": "说明医生资质", "synonyms": ["执业医师", "主诊医生"]},
                                 {"point": "邀约到院", "synonyms": []}]
     page = trainer.get(f"/manage/sop/{module.id}").text
@@ -240,7 +240,7 @@ def test_sop_module_authoring_and_publish_with_reacknowledgement(trainer):
     assert response.status_code == 302
     v1, v2 = _versions(SopVersion, module_id=module.id)
     assert not v1.requires_reack and v2.requires_reack and v2.change_note == "回复时限缩短"
-    assert v2.steps[0].title == "两分钟内首次回复" and v2.steps[0].key == "step-1"
+    assert v2.steps[0].title == "两分钟内首次回复" and v2.steps[0].key == first.key
     diff = trainer.get(f"/manage/sop/{module.id}/diff").text
     assert re.search(r'class="diff-line added">.*?两分钟内首次回复', diff)
 
@@ -264,9 +264,9 @@ def test_steps_reorder_and_delete(trainer):
     trainer.post(f"/manage/steps/{second.id}/move", data={"direction": "up"})
     assert [s.title for s in db.session.get(SopModule, module.id).steps] == ["第二步", "第一步"]
     trainer.post(f"/manage/steps/{first.id}/delete", data={"confirm": "yes"})
-    assert [s.key for s in db.session.get(SopModule, module.id).steps] == ["step-2"]
-    third = add_step(trainer, module.id, "第三步")
-    assert third.key == "step-1"  # never published, so the old key is free again
+    assert [s.key for s in db.session.get(SopModule, module.id).steps] == ["di-er-bu"]
+    third = add_step(trainer, module.id, "第一步")
+    assert third.key == "di-yi-bu"  # never published, so the old key is free again
 
 
 def test_a_deleted_step_key_that_was_published_is_never_reused(trainer):
@@ -275,7 +275,7 @@ def test_a_deleted_step_key_that_was_published_is_never_reused(trainer):
     add_step(trainer, module.id, "第二步")
     trainer.post(f"/manage/sop/{module.id}/publish", data={"change_note": "v1"})
     trainer.post(f"/manage/steps/{first.id}/delete", data={"confirm": "yes"})
-    assert add_step(trainer, module.id, "新的一步").key == "step-3"
+    assert add_step(trainer, module.id, "第一步").key == "di-yi-bu-2"
 
 
 # ---- naughty strings -------------------------------------------------------------------------

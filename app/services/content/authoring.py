@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Course, CourseChapter, CourseLesson, CourseVersion, CourseVersionLesson, User
 from app.services.certificate_validity import apply_validity
 from app.services.content import working_copy as wc
-from app.services.content.slugs import choose_slug
+from app.services.content.slugs import choose_slug, first_free
 from app.services.errors import DomainError
 from app.services.media import UploadSettings
 from app.services.validation import clean_multiline, clean_text
@@ -156,7 +156,7 @@ def save_lesson(lesson: CourseLesson | None, chapter: CourseChapter, data: Lesso
                            max_length=BODY_LIMIT) or ""
     target = _target_chapter(chapter, data.chapter_id)
     if lesson is None:
-        key = wc.first_free(title, "lesson", _lesson_keys(chapter.course_id))
+        key = first_free(title, "lesson", _lesson_keys(chapter.course_id))
         lesson = CourseLesson(course_id=chapter.course_id, key=key, title=title,
                               rank=len(target.lessons))
         target.lessons.append(lesson)

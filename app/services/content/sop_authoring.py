@@ -13,7 +13,7 @@ from app.services.certificate_validity import apply_validity
 from app.services.content import working_copy as wc
 from app.services.content.files import EVIDENCE_TYPES
 from app.services.content.key_points import format_key_points, parse_key_points  # noqa: F401
-from app.services.content.slugs import choose_slug
+from app.services.content.slugs import choose_slug, first_free
 from app.services.errors import DomainError
 from app.services.practice.timing import PREVIOUS_STEP, TIMING_FROM
 from app.services.validation import clean_multiline, clean_text
@@ -106,7 +106,7 @@ def save_step(sop_module: SopModule, step: SopStep | None, data: StepData) -> So
     responsible = wc.optional_position(data.responsible_position_id, "responsible_position_id")
     key_points = parse_key_points(data.key_points)
     if step is None:
-        step = SopStep(key=wc.first_free(title, "step", _step_keys(sop_module.id)),
+        step = SopStep(key=first_free(title, "step", _step_keys(sop_module.id)),
                        rank=len(sop_module.steps), title=title)
         sop_module.steps.append(step)
     step.title, step.instructions, step.script = title, instructions, script

@@ -1,10 +1,9 @@
-"""Rules shared by the course and SOP editors: slugs and keys, audiences, order, uploads."""
+"""Rules shared by the course and SOP editors: audiences, order, uploads (addresses and keys:
+app/services/content/slugs.py)."""
 
 from __future__ import annotations
 
-import itertools
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import BinaryIO
@@ -17,8 +16,6 @@ from app.models import Department, Media, Position, User
 from app.services.errors import DomainError
 from app.services.media import UploadSettings, media_path, save_upload
 
-NOT_SLUG = re.compile(r"[^a-z0-9]+")
-SLUG_LENGTH = 60
 ORDER_LIMIT = 100_000
 TITLE = _l("Title")
 IMAGE_NAME_NOISE = re.compile(r"[\[\]()\\\s]+")
@@ -32,26 +29,6 @@ class Upload:
     kind: str
     stream: BinaryIO
     filename: str
-
-
-def ascii_slug(text: str) -> str:
-    """The ASCII letters and digits of `text` as a lowercase slug ("" when there are none)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return NOT_SLUG.sub("-", plain).strip("-")[:SLUG_LENGTH].strip("-")
-
-
-def first_free(title: str, prefix: str, taken: set[str]) -> str:
-    """An ASCII slug of the title, or "<prefix>-<n>", not in `taken` (-2, -3 … when needed).
-
-    Digits alone ("第1课", "2024 新规") are ordinals that mislead once things move: they count
-    as no ASCII title.
-    """
-    base = ascii_slug(title)
-    base = base if re.search("[a-z]", base) else ""
-    if base and base not in taken:
-        return base
-    stem, start = (base, 2) if base else (prefix, 1)
-    return next(f"{stem}-{n}" for n in itertools.count(start) if f"{stem}-{n}" not in taken)
 
 
 def clean_order(value: int | None, field: str = "sort_order") -> int:
