@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import ClassEnrolment, ClassSession, TrainingClass, User, UserRole
+from app.services.content.slugs import unique_slug
 from app.services.errors import DomainError, NotFound
 from app.services.privacy import refuse_pii
 
@@ -44,7 +44,7 @@ def save_class(actor: User, training_class: TrainingClass | None, data: ClassDat
     if data.pass_score is not None and not 0 <= data.pass_score <= 100:
         raise DomainError(_l("The pass score is between 0 and 100."), field="pass_score")
     if training_class is None:
-        training_class = TrainingClass(slug=f"class-{secrets.token_hex(5)}",
+        training_class = TrainingClass(slug=unique_slug(TrainingClass, title, "class"),
                                        created_by_id=actor.id)
         db.session.add(training_class)
     training_class.title = title[:200]
