@@ -6,7 +6,7 @@ between the request and its clock): the steadiest figure on a shared machine.
 
 Signs in the last generated employee (the runner uses the first ones) with the Flask test
 client (CSRF on, as in production), opens a fresh attempt of bench-pool-1 for the question
-page and autosave, and prepares `--submits` attempts with every answer saved for 交卷. Each
+page and autosave, and prepares a fresh attempt with every answer saved before each of `--submits` 交卷. Each
 page is requested 20 times to warm up, then `--requests` times; prints the median CPU and
 wall milliseconds per request and the statements of the last request. (Two runs at once on
 one database disturb each other: each opens that employee's attempts anew.)
@@ -103,13 +103,15 @@ def measure(app, credentials: dict, pages, requests: int, submits: int) -> dict:
 
 
 def _submit(app, client, token, user_id, submits, counter) -> dict:
-    attempts = []
-    with app.app_context():
-        for _ in range(submits // len(SUBMIT_POOLS) + 1):
-            for slug in SUBMIT_POOLS:
-                attempts.append(prepare.open_attempts(slug, [user_id])[user_id])
+    """Each 交卷 on a fresh attempt with every answer saved, prepared just before it (out of
+    the clock): `prepare.open_attempts` hands in the person's open attempt of the pool, so
+    attempts prepared all at once would all but the last of each pool be submitted already
+    (and timed as a double submit)."""
     cpu, wall, counts = [], [], []
-    for attempt in attempts:
+    for number in range(submits + 3):
+        with app.app_context():
+            slug = SUBMIT_POOLS[number % len(SUBMIT_POOLS)]
+            attempt = prepare.open_attempts(slug, [user_id])[user_id]
         before = counter.count
         c0, w0 = time.process_time(), time.perf_counter()
         reply = client.post(f"/learn/attempts/{attempt}/submit",
@@ -118,7 +120,10 @@ def _submit(app, client, token, user_id, submits, counter) -> dict:
         wall.append(time.perf_counter() - w0)
         counts.append(counter.count - before)
         assert reply.status_code == 302, reply.status_code
-    skip = min(3, len(cpu) - 1)  # warm-up
+        with app.app_context():
+            state = prepare.handed_in([attempt])
+        assert state.get("finished") == 1, state  # graded by this request, not before
+    skip = 3  # warm-up
     return {"cpu_ms": round(statistics.median(cpu[skip:]) * 1000, 2),
             "wall_ms": round(statistics.median(wall[skip:]) * 1000, 2),
             "statements": counts[-1]}

@@ -25,14 +25,13 @@ QUESTION_PAGE = 4
 # the write (6; 8 before session 7, 16 before issue 15); the user is not read again after
 # the commit.
 AUTOSAVE = 6
-# user, attempt, the answers with their versions (read and graded before any lock), the
-# claim that hands in and totals, the grades, the wrong-question book's entries (6); a wrong
-# answer adds its question to the book (the INSERT) and notes it (one UPDATE executemany for
-# every entry), and the exam's taker row for the quiz analytics (one INSERT … ON CONFLICT,
-# analytics.taker_rows), and the active webhook endpoints (is anyone listening to
-# attempt.graded? app/services/webhooks/outbox.py; nothing more is written when nobody is):
-# 10 here (9 before webhooks, 10 before session 7, 20 before issue 15).
-SUBMIT = 10
+# user, then the attempt ⟕ its answers ⟕ their versions and whether a webhook endpoint is
+# active (one statement, read and graded before any write), the claim that hands in and
+# totals, the grades (one executemany), the wrong-question book (one upsert executemany:
+# right and wrong answers alike), the exam's taker row for the quiz analytics (one INSERT …
+# ON CONFLICT, analytics.taker_rows): 6 (10 before, 20 before issue 15). Nothing more is
+# read or written when no webhook endpoint is active.
+SUBMIT = 6
 # a practice answer is graded at once: + the wrong-question book's entries (7; 9 before)
 PRACTICE_AUTOSAVE = 7
 

@@ -13,6 +13,8 @@ the attempts (`flask --app wsgi analytics rebuild`); `differences` compares the 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import delete, func, insert, select
 
 from app.extensions import db
@@ -34,15 +36,20 @@ def attempt_finished(attempt: QuizAttempt) -> None:
     quiz unless an attempt with a lower number is there already (one statement)."""
     if not counts(attempt):
         return
-    values = {"quiz_id": attempt.quiz_id, "user_id": attempt.user_id,
-              "attempt_id": attempt.id, "number": attempt.number,
-              "percent": attempt.percent, "passed": attempt.passed}
-    statement = insert_statement(QuizTaker).values(values)
+    db.session.execute(_upsert(db.session.get_bind().dialect.name), {
+        "quiz_id": attempt.quiz_id, "user_id": attempt.user_id, "attempt_id": attempt.id,
+        "number": attempt.number, "percent": attempt.percent, "passed": attempt.passed})
+
+
+@lru_cache(maxsize=2)
+def _upsert(_dialect: str):
+    """Built once per worker and database (building it cost more than running it)."""
+    statement = insert_statement(QuizTaker.__table__)  # Core: no ORM bulk handling
     new, row = statement.excluded, QuizTaker.__table__.c
-    db.session.execute(statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["quiz_id", "user_id"],
         set_={name: new[name] for name in ("attempt_id", "number", "percent", "passed")},
-        where=(new.number < row.number) | (new.attempt_id == row.attempt_id)))
+        where=(new.number < row.number) | (new.attempt_id == row.attempt_id))
 
 
 def recomputed():

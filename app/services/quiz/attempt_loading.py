@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from app.models import AttemptQuestion, QuestionVersion, QuizAttempt, User
 from app.services.errors import NotFound
+from app.services.webhooks import outbox
 
 
 def load_attempt_at(attempt_id: int, user: User, position: int | None) -> QuizAttempt:
@@ -69,6 +70,36 @@ def _attempt_statement(questions: bool, versions: bool) -> Select:
         query = query.options(rows.joinedload(AttemptQuestion.version, innerjoin=True)
                               if versions else rows)
     return query
+
+
+def load_for_submit(attempt_id: int, user: User) -> QuizAttempt:
+    """交卷's one read: the user's own attempt (NotFound otherwise) with its questions and their
+    versions, in one statement — so the answers are exactly those of the `updated_at` read
+    with them, which 交卷's claim checks — and whether any webhook endpoint is active (when
+    none is, `emit` reads nothing more). The quiz is not read (loaded if asked for)."""
+    rows = db.session.execute(_submit_statement(), {
+        "attempt_id": attempt_id, "attempt_user": user.id}).all()
+    if not rows:
+        raise NotFound(_l("This attempt does not exist."))
+    attempt = rows[0][0]
+    for _attempt, row, version, _listening in rows:
+        if row is not None:
+            set_committed_value(row, "version", version)
+    set_committed_value(attempt, "questions", [row for _a, row, _v, _l in rows if row is not None])
+    if not rows[0][3]:
+        outbox.none_active()
+    return attempt
+
+
+@lru_cache(maxsize=1)
+def _submit_statement() -> Select:
+    return (select(QuizAttempt, AttemptQuestion, QuestionVersion,
+                   outbox.any_active().label("listening"))
+            .outerjoin(AttemptQuestion, AttemptQuestion.attempt_id == QuizAttempt.id)
+            .outerjoin(QuestionVersion, QuestionVersion.id == AttemptQuestion.version_id)
+            .where(QuizAttempt.id == bindparam("attempt_id"),
+                   QuizAttempt.user_id == bindparam("attempt_user"))
+            .order_by(AttemptQuestion.rank).execution_options(populate_existing=True))
 
 
 def with_versions(attempt: QuizAttempt) -> QuizAttempt:

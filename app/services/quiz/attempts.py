@@ -28,13 +28,15 @@ from app.models.attempts import GRADING, IN_PROGRESS
 from app.models.quiz import Quiz
 from app.services.errors import DomainError, NotFound
 from app.services.privacy import refuse_pii
+from app.services.quiz import hand_in
 from app.services.quiz.attempt_loading import (  # noqa: F401  (the attempt's readers)
     load_attempt,
+    load_for_submit,
     questions_as_stored,
     with_versions,
 )
 from app.services.quiz.data import QuestionData, QuestionError
-from app.services.quiz.grading import final_values, finish_if_graded, finished, grade_question
+from app.services.quiz.grading import finish_if_graded, grade_question
 from app.services.quiz.layout import make_layout
 from app.services.quiz.quizzes import draw_questions, window_problem
 from app.services.quiz.types import get_type
@@ -210,15 +212,20 @@ def question_at(attempt: QuizAttempt, position: int) -> AttemptQuestion:
     raise NotFound(_l("This question is not part of the attempt."))
 
 
-def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False) -> QuizAttempt:
+def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False,
+           rows: list[AttemptQuestion] | None = None) -> QuizAttempt:
     """Hand the attempt in and grade it; doing it again changes nothing.
 
     Graded first, then claimed only if no answer was saved since they were read
-    (`_graded_then_claimed`); otherwise claimed first (a conditional UPDATE that waits for a
-    racing answer's commit), then the answers are read as stored now, with their versions:
-    an answer saved just before the claim is graded, one after it is refused (`claim_open`)."""
+    (`hand_in.graded_then_claimed`); otherwise claimed first (a conditional UPDATE that waits
+    for a racing answer's commit), then the answers are read as stored now, with their
+    versions: an answer saved just before the claim is graded, one after it is refused
+    (`claim_open`). `rows`: the answers with their versions, read with the attempt
+    (`load_for_submit`); without them they are read first."""
     values = dict(state=GRADING, submitted_at=now, auto_submitted=auto, updated_at=now)
-    if attempt.state == IN_PROGRESS and _graded_then_claimed(attempt, now, values):
+    if attempt.state == IN_PROGRESS and hand_in.graded_then_claimed(
+            attempt, questions_as_stored(attempt, versions=True) if rows is None else rows,
+            now, values):
         return attempt
     claimed = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id,
@@ -230,49 +237,10 @@ def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False) -> QuizAt
     for name, value in values.items():
         set_committed_value(attempt, name, value)
     rows = questions_as_stored(attempt, versions=True)
-    outcomes = [(row, grade_question(row)) for row in rows
-                if row.fraction is None and not row.needs_review]
-    _record(attempt, outcomes, now)
+    hand_in.write(attempt, hand_in.grade(rows), now)
     finish_if_graded(attempt, now)
     db.session.flush()
     return attempt
-
-
-def _graded_then_claimed(attempt: QuizAttempt, now: datetime, values: dict) -> bool:
-    """Read and grade the answers before taking any lock, then hand in and total with one
-    conditional UPDATE that holds only while the attempt's `updated_at` is the one read
-    (every saved answer moves it, `claim_open`): on SQLite the write lock is held for the
-    writes alone, not while 20 answers are graded. False (nothing written, the grades
-    forgotten) when an answer or 交卷 came in between."""
-    seen = attempt.updated_at
-    rows = questions_as_stored(attempt, versions=True)
-    with db.session.no_autoflush:  # the grades are written after the claim, not before
-        outcomes = [(row, grade_question(row)) for row in rows
-                    if row.fraction is None and not row.needs_review]
-        final = dict(values, **final_values(attempt, rows, now))
-        claimed = db.session.execute(
-            update(QuizAttempt).where(QuizAttempt.id == attempt.id,
-                                      QuizAttempt.state == IN_PROGRESS,
-                                      QuizAttempt.updated_at == seen)
-            .values(**final).execution_options(synchronize_session=False)).rowcount
-    if claimed != 1:
-        for row, _outcome in outcomes:
-            db.session.expire(row)  # read again by the claim-first path
-        return False
-    for name, value in final.items():
-        set_committed_value(attempt, name, value)
-    _record(attempt, outcomes, now)
-    if "state" in final:
-        finished(attempt)
-    db.session.flush()
-    return True
-
-
-def _record(attempt: QuizAttempt, outcomes: list, now: datetime) -> None:
-    """Only answers given count for the wrong-question book: a question left blank (not
-    reached before the deadline, skipped in a practice round) was not answered wrongly."""
-    record_outcomes(attempt.user_id, [outcome for row, outcome in outcomes
-                                      if outcome is not None and row.response is not None], now)
 
 
 def expire_overdue_attempts(now: datetime, *, quiz_id: int | None = None,

@@ -30,14 +30,23 @@ FULL = 1.0 - 1e-9
 def grade_question(row: AttemptQuestion) -> Outcome | None:
     """Grade a saved response by machine (short answers are marked as waiting for a person);
     the outcome for the wrong-question book, when there is a grade."""
-    data = QuestionData.from_dict(row.version.data)
+    values, outcome = machine_grade(row)
+    row.fraction, row.feedback, row.needs_review = (
+        values["fraction"], values["feedback"], values["needs_review"])
+    return outcome
+
+
+def machine_grade(row: AttemptQuestion) -> tuple[dict, Outcome | None]:
+    """What `grade_question` writes for a saved response — {fraction, feedback,
+    needs_review} — and the outcome for the wrong-question book, without touching the row
+    (交卷 writes the grades of all its answers in one statement)."""
+    data = QuestionData.from_dict(row.version.data, copy_data=False)  # only read here
     kind = get_type(data.type)
-    response = kind.normalise_response(data, row.response)
-    grade = kind.grade(data, response)
-    row.fraction = grade.fraction
-    row.feedback = [str(text) for text in grade.feedback]
-    row.needs_review = grade.needs_review
-    return None if grade.fraction is None else (row.question_id, data.type, grade.fraction)
+    grade = kind.grade(data, kind.normalise_response(data, row.response))
+    values = {"fraction": grade.fraction, "feedback": [str(text) for text in grade.feedback],
+              "needs_review": grade.needs_review}
+    return values, None if grade.fraction is None else (row.question_id, data.type,
+                                                         grade.fraction)
 
 
 def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:

@@ -20,18 +20,19 @@ from __future__ import annotations
 
 import random
 from datetime import datetime
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import Integer, and_, bindparam, case, exists, func, literal, null, or_, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import AttemptQuestion, Question, QuestionVersion, QuizAttempt, User
 from app.models.attempts import WrongQuestion
+from app.models.base import UTCDateTime
 from app.services.errors import DomainError
 from app.services.quiz.layout import make_layout
-from app.services.records import insert_if_absent, insert_or_none
+from app.services.records import insert_or_none, insert_statement
 
 STREAK_TO_LEAVE = 2
 ROUND_SIZE = 10
@@ -48,63 +49,55 @@ def record_outcomes(user_id: int, outcomes: list[tuple[int, str, float]],
                     now: datetime) -> None:
     """Note graded answers (question id, type, fraction) in the user's book: a wrong answer
     adds the question (or brings it back) and resets its streak; a right one counts towards
-    leaving. A constant number of statements however many outcomes: the entries read, and
-    written back in one executemany (the ORM's flush sent one UPDATE per set of changed
-    columns: up to seven for a 20-question exam)."""
-    outcomes = [o for o in outcomes if o is not None and practisable(o[1])]
-    if not outcomes:
+    leaving. One statement however many outcomes (`_NOTE`, an executemany of one
+    INSERT … SELECT … ON CONFLICT DO UPDATE per outcome, in order): nothing is read first,
+    so nothing read can be stale when two requests note the same question."""
+    params = [{"entry_user": user_id, "entry_question": qid, "now": now,
+               "wrong": 0 if fraction >= FULL_CREDIT else 1}
+              for qid, kind, fraction in (o for o in outcomes if o is not None)
+              if practisable(kind)]
+    if not params:
         return
-    wrong_ids = sorted({qid for qid, _type, fraction in outcomes if fraction < FULL_CREDIT})
-    if wrong_ids:
-        _insert_missing(user_id, wrong_ids, now)
-    entries = {entry.question_id: entry for entry in db.session.execute(
-        select(WrongQuestion).where(WrongQuestion.user_id == user_id,
-                                    WrongQuestion.question_id.in_({o[0] for o in outcomes}))
-    ).scalars()}
-    noted = {}
-    for question_id, _type, fraction in outcomes:
-        entry = entries.get(question_id)
-        if entry is not None:
-            _note(entry, fraction >= FULL_CREDIT, now)
-            noted[entry.id] = entry
-    if noted:
-        _write(noted.values())
+    db.session.execute(_note_statement(db.session.get_bind().dialect.name), params)
+    for entry in [o for o in db.session.identity_map.values() if isinstance(o, WrongQuestion)]:
+        db.session.expire(entry)  # written behind the ORM's back: read again when asked
 
 
-NOTED = ("last_answered_at", "cleared_at", "added_at", "wrong_count", "correct_streak")
+@lru_cache(maxsize=2)
+def _note_statement(_dialect: str):
+    """The book's rule as one upsert, built once per worker and database. The row inserted
+    for a wrong answer (`wrong` = 1) is a new entry; a right answer inserts nothing (the
+    SELECT's WHERE) unless the question is in the book, where it only conflicts. On
+    conflict, every SET expression reads the entry as it was:
 
-
-def _write(entries) -> None:
-    """The noted entries in one UPDATE … WHERE id = ? executemany; the objects then hold
-    what was written (nothing left for the ORM to flush)."""
+    - wrong: `wrong_count` + 1, streak 0, back in the book (`cleared_at` NULL; `added_at`
+      now if it had left);
+    - right, in the book: streak + 1, and out of it (`cleared_at` now) at STREAK_TO_LEAVE;
+    - right, already out: only `last_answered_at` moves."""
     table = WrongQuestion.__table__
-    with db.session.no_autoflush:  # the noted objects are written here, not flushed first
-        db.session.execute(update(table).where(table.c.id == bindparam("entry_id")),
-                           [{"entry_id": entry.id,
-                             **{name: getattr(entry, name) for name in NOTED}}
-                            for entry in entries])
-    for entry in entries:
-        for name in NOTED:
-            set_committed_value(entry, name, getattr(entry, name))
-
-
-def _insert_missing(user_id: int, question_ids: list[int], now: datetime) -> None:
-    rows = [{"user_id": user_id, "question_id": qid, "wrong_count": 0, "correct_streak": 0,
-             "added_at": now, "last_answered_at": now} for qid in question_ids]
-    insert_if_absent(WrongQuestion, rows, ["user_id", "question_id"])
-
-
-def _note(entry: WrongQuestion, correct: bool, now: datetime) -> None:
-    entry.last_answered_at = now
-    if not correct:
-        if entry.cleared_at is not None:
-            entry.cleared_at, entry.added_at = None, now
-        entry.wrong_count += 1
-        entry.correct_streak = 0
-    elif entry.cleared_at is None:
-        entry.correct_streak += 1
-        if entry.correct_streak >= STREAK_TO_LEAVE:
-            entry.cleared_at = now
+    user = bindparam("entry_user", type_=Integer)
+    question = bindparam("entry_question", type_=Integer)
+    wrong = bindparam("wrong", type_=Integer)
+    now = bindparam("now", type_=UTCDateTime())
+    known = exists().where(table.c.user_id == user, table.c.question_id == question)
+    source = select(user, question, wrong, literal(0, Integer), now, now).where(
+        or_(wrong == 1, known))
+    statement = insert_statement(table).from_select(
+        ["user_id", "question_id", "wrong_count", "correct_streak", "added_at",
+         "last_answered_at"], source)
+    new, old, is_wrong = statement.excluded, table.c, statement.excluded.wrong_count == 1
+    in_book = old.cleared_at.is_(None)
+    return statement.on_conflict_do_update(index_elements=["user_id", "question_id"], set_={
+        "last_answered_at": new.last_answered_at,
+        "wrong_count": old.wrong_count + new.wrong_count,
+        "correct_streak": case((is_wrong, 0), (in_book, old.correct_streak + 1),
+                               else_=old.correct_streak),
+        "cleared_at": case((is_wrong, null()),
+                           (and_(in_book, old.correct_streak + 1 >= STREAK_TO_LEAVE),
+                            new.last_answered_at),
+                           else_=old.cleared_at),
+        "added_at": case((and_(is_wrong, old.cleared_at.is_not(None)), new.added_at),
+                         else_=old.added_at)})
 
 
 def open_entries(user: User):

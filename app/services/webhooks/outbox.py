@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -73,6 +73,18 @@ def _endpoints() -> list[tuple[int, list[str]]]:
             .where(WebhookEndpoint.active.is_(True)))]
         db.session.info[ENDPOINTS] = cached
     return cached
+
+
+def any_active():
+    """EXISTS (an active endpoint): a column another statement may carry, saving the read of
+    the endpoints when it is false (`none_active`)."""
+    return exists().where(WebhookEndpoint.active.is_(True))
+
+
+def none_active() -> None:
+    """A statement of this transaction found no active endpoint (`any_active`): `emit` reads
+    and writes nothing until the transaction ends (the usual case)."""
+    db.session.info.setdefault(ENDPOINTS, [])
 
 
 def forget_endpoints() -> None:

@@ -38,13 +38,6 @@ def _quiz_or_404(quiz_slug: str):
     return find_or_assigned(find_quiz, QUIZ.key, quiz_slug) or abort(404)
 
 
-def _attempt_or_404(attempt_id: int, **load):
-    try:
-        return quiz_attempts.load_attempt(attempt_id, current_user, **load)
-    except NotFound:
-        abort(404)
-
-
 def _attempt_at_or_404(attempt_id: int, position: int | None):
     """The attempt with the version of the question at `position` only (`load_attempt_at`)."""
     try:
@@ -171,15 +164,21 @@ def _answer_json(found, row) -> dict:
 @require(Permission.LEARN)
 def submit(attempt_id: int):
     """交卷: asks first while questions are unanswered; submitting again changes nothing.
-    Confirmed (quiz.js, the confirmation page), the answers are read once, after the claim."""
-    confirmed = bool(request.form.get("confirm"))
-    found = _attempt_or_404(attempt_id, questions=not confirmed, versions=False)
-    if not confirmed and found.state == IN_PROGRESS and (
+    The attempt is read with its answers and their versions in one statement, graded, then
+    handed in with a few writes (services/quiz/hand_in.py); a double submit reads that it
+    was handed in and writes nothing."""
+    try:
+        found = quiz_attempts.load_for_submit(attempt_id, current_user)
+    except NotFound:
+        abort(404)
+    if found.state != IN_PROGRESS:  # handed in already (states never go back)
+        return redirect(url_for(".attempt", attempt_id=attempt_id))
+    if not request.form.get("confirm") and (
             quiz_attempts.answered_count(found) < len(found.questions)):
         return render_template("learn/attempt_confirm.html", attempt=found,
                                views=taking.question_views(found))
     now = utcnow()
-    if not quiz_attempts.expire_if_overdue(found, now):
-        quiz_attempts.submit(found, now)
+    quiz_attempts.submit(found, now, auto=quiz_attempts.is_overdue(found, now),
+                         rows=found.questions)
     db.session.commit()
     return redirect(url_for(".attempt", attempt_id=attempt_id))

@@ -1,0 +1,89 @@
+"""交卷's writes, few and short: the answers are graded in Python before anything is written,
+then one conditional UPDATE hands the attempt in and totals it, one executemany writes the
+grades, one upsert notes the wrong-question book, one the quiz's taker row (and the webhook,
+when an endpoint listens). On SQLite the write lock is taken by the first of them and held
+for these few statements only (the reads came before, outside any transaction).
+
+`attempts.submit` decides which path runs: `graded_then_claimed` when nothing was written
+since the answers were read, else the claim-first path, which uses `grade` and `write` too."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.extensions import db
+from app.models import AttemptQuestion, QuizAttempt
+from app.models.attempts import IN_PROGRESS
+from app.models.base import UTCDateTime
+from app.services.quiz.grading import final_values, finished, machine_grade
+from app.services.quiz.wrong_book import record_outcomes
+from app.services.webhooks import subscribed
+
+Graded = list[tuple[AttemptQuestion, dict, tuple | None]]  # row, its grade, book outcome
+
+
+def grade(rows: list[AttemptQuestion]) -> Graded:
+    """Grade every answer not graded yet (a short answer waits for a person) and hold the
+    grades on the rows as if stored: nothing for the ORM to flush (`write` stores them)."""
+    graded = [(row, *machine_grade(row)) for row in rows
+              if row.fraction is None and not row.needs_review]
+    for row, values, _outcome in graded:
+        for name, value in values.items():
+            set_committed_value(row, name, value)
+    return graded
+
+
+def write(attempt: QuizAttempt, graded: Graded, now: datetime) -> None:
+    """The grades in one UPDATE … WHERE id = ? executemany, then the wrong-question book:
+    only answers given count there — a question left blank (not reached before the
+    deadline, skipped in a practice round) was not answered wrongly."""
+    if graded:
+        db.session.execute(_grades_statement(), [
+            {"row_id": row.id, **values} for row, values, _outcome in graded])
+    record_outcomes(attempt.user_id, [outcome for row, _values, outcome in graded
+                                      if outcome is not None and row.response is not None],
+                    now)
+
+
+@lru_cache(maxsize=1)
+def _grades_statement():
+    table = AttemptQuestion.__table__
+    return update(table).where(table.c.id == bindparam("row_id"))
+
+
+def graded_then_claimed(attempt: QuizAttempt, rows: list[AttemptQuestion], now: datetime,
+                        values: dict) -> bool:
+    """Grade `rows` — read no earlier than the attempt's `updated_at` — then hand in and
+    total with one conditional UPDATE that holds only while `updated_at` is still the one
+    read (every saved answer moves it, `claim_open`): an answer or 交卷 that came in between
+    makes it match nothing, and False is returned (nothing written, the grades forgotten)."""
+    graded = grade(rows)
+    final = dict(values, **final_values(attempt, rows, now))
+    if "state" in final and attempt.mode == "exam" and attempt.quiz_id is not None:
+        subscribed("attempt.graded")  # the endpoints are read before the lock, if at all
+    claimed = db.session.execute(_claim_statement(), {
+        **final, "attempt_id": attempt.id, "open_state": IN_PROGRESS,
+        "seen": attempt.updated_at}).rowcount
+    if claimed != 1:
+        for row, _values, _outcome in graded:
+            db.session.expire(row)  # read again by the claim-first path
+        return False
+    for name, value in final.items():
+        set_committed_value(attempt, name, value)
+    write(attempt, graded, now)
+    if "state" in final:
+        finished(attempt)
+    return True
+
+
+@lru_cache(maxsize=1)
+def _claim_statement():
+    """UPDATE quiz_attempts SET (the columns given) WHERE it is open and unchanged."""
+    table = QuizAttempt.__table__
+    return update(table).where(table.c.id == bindparam("attempt_id"),
+                               table.c.state == bindparam("open_state"),
+                               table.c.updated_at == bindparam("seen", type_=UTCDateTime()))
