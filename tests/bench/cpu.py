@@ -6,9 +6,10 @@ between the request and its clock): the steadiest figure on a shared machine.
 
 Signs in the last generated employee (the runner uses the first ones) with the Flask test
 client (CSRF on, as in production), opens a fresh attempt of bench-pool-1 for the question
-page and autosave, and prepares a fresh attempt with every answer saved before each of `--submits` 交卷. Each
-page is requested 20 times to warm up, then `--requests` times; prints the median CPU and
-wall milliseconds per request and the statements of the last request. (Two runs at once on
+page and autosave, and prepares a fresh attempt with every answer saved before each of the
+`--submits` 交卷 (out of the clock). Each page is requested 20 times to warm up, then
+`--requests` times; prints the median CPU and wall milliseconds per request and the
+statements of the last request. (Two runs at once on
 one database disturb each other: each opens that employee's attempts anew.)
 """
 
