@@ -11,13 +11,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, bindparam, inspect, select
+from sqlalchemy import Select, Text, and_, bindparam, cast, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import AttemptQuestion, QuestionVersion, QuizAttempt, User
 from app.services.errors import NotFound
+from app.services.quiz.data import QuestionData
+from app.services.quiz.grading import stored_question
 from app.services.webhooks import outbox
 
 
@@ -72,34 +74,38 @@ def _attempt_statement(questions: bool, versions: bool) -> Select:
     return query
 
 
-def load_for_submit(attempt_id: int, user: User) -> QuizAttempt:
-    """交卷's one read: the user's own attempt (NotFound otherwise) with its questions and their
-    versions, in one statement — so the answers are exactly those of the `updated_at` read
-    with them, which 交卷's claim checks — and whether any webhook endpoint is active (when
-    none is, `emit` reads nothing more). The quiz is not read (loaded if asked for)."""
+def load_for_submit(attempt_id: int, user: User
+                    ) -> tuple[QuizAttempt, dict[int, QuestionData]]:
+    """交卷's one read: the user's own attempt (NotFound otherwise) with its questions, each
+    version's question by version id, and whether any webhook endpoint is active (when none
+    is, `emit` reads nothing more) — in one statement, so the answers are exactly those of
+    the `updated_at` read with them, which 交卷's claim checks. The versions come as their
+    stored text, parsed once per worker (`grading.stored_question`); `row.version` and the
+    quiz are not loaded (read if asked for)."""
     rows = db.session.execute(_submit_statement(), {
         "attempt_id": attempt_id, "attempt_user": user.id}).all()
     if not rows:
         raise NotFound(_l("This attempt does not exist."))
-    attempt = rows[0][0]
-    for _attempt, row, version, _listening in rows:
+    attempt, questions = rows[0][0], {}
+    for _attempt, row, text, _listening in rows:
         if row is not None:
-            set_committed_value(row, "version", version)
-    set_committed_value(attempt, "questions", [row for _a, row, _v, _l in rows if row is not None])
+            questions[row.version_id] = stored_question(text)
+    set_committed_value(attempt, "questions", [row for _a, row, _t, _l in rows if row is not None])
     if not rows[0][3]:
         outbox.none_active()
-    return attempt
+    return attempt, questions
 
 
 @lru_cache(maxsize=1)
 def _submit_statement() -> Select:
-    return (select(QuizAttempt, AttemptQuestion, QuestionVersion,
+    """The first read of the request: nothing of it is in the session yet."""
+    return (select(QuizAttempt, AttemptQuestion, cast(QuestionVersion.data, Text),
                    outbox.any_active().label("listening"))
             .outerjoin(AttemptQuestion, AttemptQuestion.attempt_id == QuizAttempt.id)
             .outerjoin(QuestionVersion, QuestionVersion.id == AttemptQuestion.version_id)
             .where(QuizAttempt.id == bindparam("attempt_id"),
                    QuizAttempt.user_id == bindparam("attempt_user"))
-            .order_by(AttemptQuestion.rank).execution_options(populate_existing=True))
+            .order_by(AttemptQuestion.rank))
 
 
 def with_versions(attempt: QuizAttempt) -> QuizAttempt:

@@ -213,19 +213,20 @@ def question_at(attempt: QuizAttempt, position: int) -> AttemptQuestion:
 
 
 def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False,
-           rows: list[AttemptQuestion] | None = None) -> QuizAttempt:
+           rows: list[AttemptQuestion] | None = None,
+           questions: dict[int, QuestionData] | None = None) -> QuizAttempt:
     """Hand the attempt in and grade it; doing it again changes nothing.
 
     Graded first, then claimed only if no answer was saved since they were read
     (`hand_in.graded_then_claimed`); otherwise claimed first (a conditional UPDATE that waits
     for a racing answer's commit), then the answers are read as stored now, with their
     versions: an answer saved just before the claim is graded, one after it is refused
-    (`claim_open`). `rows`: the answers with their versions, read with the attempt
-    (`load_for_submit`); without them they are read first."""
+    (`claim_open`). `rows`: the answers read with the attempt, and `questions` their
+    versions by id (`load_for_submit`); without them they are read first."""
     values = dict(state=GRADING, submitted_at=now, auto_submitted=auto, updated_at=now)
     if attempt.state == IN_PROGRESS and hand_in.graded_then_claimed(
             attempt, questions_as_stored(attempt, versions=True) if rows is None else rows,
-            now, values):
+            now, values, questions):
         return attempt
     claimed = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id,

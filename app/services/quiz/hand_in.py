@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt
 from app.models.attempts import IN_PROGRESS
 from app.models.base import UTCDateTime
+from app.services.quiz.data import QuestionData
 from app.services.quiz.grading import final_values, finished, machine_grade
 from app.services.quiz.wrong_book import record_outcomes
 from app.services.webhooks import subscribed
@@ -26,10 +27,13 @@ from app.services.webhooks import subscribed
 Graded = list[tuple[AttemptQuestion, dict, tuple | None]]  # row, its grade, book outcome
 
 
-def grade(rows: list[AttemptQuestion]) -> Graded:
+def grade(rows: list[AttemptQuestion], questions: dict[int, QuestionData] | None = None
+          ) -> Graded:
     """Grade every answer not graded yet (a short answer waits for a person) and hold the
-    grades on the rows as if stored: nothing for the ORM to flush (`write` stores them)."""
-    graded = [(row, *machine_grade(row)) for row in rows
+    grades on the rows as if stored: nothing for the ORM to flush (`write` stores them).
+    `questions`: version id → its parsed question (`load_for_submit`), else `row.version`."""
+    questions = questions or {}
+    graded = [(row, *machine_grade(row, questions.get(row.version_id))) for row in rows
               if row.fraction is None and not row.needs_review]
     for row, values, _outcome in graded:
         for name, value in values.items():
@@ -56,12 +60,13 @@ def _grades_statement():
 
 
 def graded_then_claimed(attempt: QuizAttempt, rows: list[AttemptQuestion], now: datetime,
-                        values: dict) -> bool:
+                        values: dict, questions: dict[int, QuestionData] | None = None
+                        ) -> bool:
     """Grade `rows` — read no earlier than the attempt's `updated_at` — then hand in and
     total with one conditional UPDATE that holds only while `updated_at` is still the one
     read (every saved answer moves it, `claim_open`): an answer or 交卷 that came in between
     makes it match nothing, and False is returned (nothing written, the grades forgotten)."""
-    graded = grade(rows)
+    graded = grade(rows, questions)
     final = dict(values, **final_values(attempt, rows, now))
     if "state" in final and attempt.mode == "exam" and attempt.quiz_id is not None:
         subscribed("attempt.graded")  # the endpoints are read before the lock, if at all

@@ -168,7 +168,7 @@ def submit(attempt_id: int):
     handed in with a few writes (services/quiz/hand_in.py); a double submit reads that it
     was handed in and writes nothing."""
     try:
-        found = quiz_attempts.load_for_submit(attempt_id, current_user)
+        found, questions = quiz_attempts.load_for_submit(attempt_id, current_user)
     except NotFound:
         abort(404)
     if found.state != IN_PROGRESS:  # handed in already (states never go back)
@@ -179,6 +179,6 @@ def submit(attempt_id: int):
                                views=taking.question_views(found))
     now = utcnow()
     quiz_attempts.submit(found, now, auto=quiz_attempts.is_overdue(found, now),
-                         rows=found.questions)
+                         rows=found.questions, questions=questions)
     db.session.commit()
     return redirect(url_for(".attempt", attempt_id=attempt_id))
