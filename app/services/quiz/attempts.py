@@ -224,10 +224,11 @@ def submit(attempt: QuizAttempt, now: datetime, *, auto: bool = False,
     (`claim_open`). `rows`: the answers read with the attempt, and `questions` their
     versions by id (`load_for_submit`); without them they are read first."""
     values = dict(state=GRADING, submitted_at=now, auto_submitted=auto, updated_at=now)
-    if attempt.state == IN_PROGRESS and hand_in.graded_then_claimed(
-            attempt, questions_as_stored(attempt, versions=True) if rows is None else rows,
-            now, values, questions):
-        return attempt
+    if attempt.state == IN_PROGRESS:  # the attempt (its `updated_at`) is read before its answers
+        if rows is None:
+            rows = questions_as_stored(attempt, versions=True)
+        if hand_in.graded_then_claimed(attempt, rows, now, values, questions):
+            return attempt
     claimed = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id,
                                   QuizAttempt.state == IN_PROGRESS)
