@@ -12,6 +12,9 @@ from app.models import CourseLesson
 from app.services.demo import DEMO_PASSWORD
 from tests.e2e.conftest import PHONE, demo_app, sign_in
 
+# Drafts saved as one types and kept through a lost session: database behaviour.
+pytestmark = pytest.mark.both_databases
+
 TYPED = "\n\n新增一段：先问清顾客的顾虑，再介绍方案。"
 
 

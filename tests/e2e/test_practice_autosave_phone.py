@@ -19,6 +19,9 @@ from tests.e2e.conftest import PHONE, sign_in
 from tests.helpers import TEST_HASH
 from tests.practice_factories import make_practice_sop, make_run
 
+# Two quick saves, an offline queue and a double tap write rows: database behaviour.
+pytestmark = pytest.mark.both_databases
+
 STEPS = [
     {"key": "write", "title": "记录添加结果", "timing": "", "evidence_type": "text"},
     {"key": "count", "title": "回访时长", "timing": "", "evidence_type": "number"},
