@@ -18,7 +18,8 @@ def test_the_quick_stamp_is_babels_across_a_dst_change(app, monkeypatch, zone, l
     monkeypatch.setattr(flask_babel, "get_timezone", lambda: tz)
     monkeypatch.setattr(stamps, "get_timezone", lambda: tz)
     start = datetime(2026, 1, 1, 0, 7, 30, 123456, tzinfo=UTC)
-    moments = [start + timedelta(minutes=97 * n) for n in range(1500)]  # 100 days, every time of day
+    # 100 days from New Year (New York moves its clocks on 8 March), every time of day
+    moments = [start + timedelta(minutes=97 * n) for n in range(1500)]
     moments += [m.replace(tzinfo=None) for m in moments[:50]]  # naive: taken as UTC, like Babel
     with app.test_request_context("/"), flask_babel.force_locale(locale):
         for moment in moments:
