@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import format_datetime, gettext, ngettext
+from flask_babel import gettext, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
@@ -18,6 +18,7 @@ from app.services.practice.timing import TIMING_FROM_LABELS, timing_rule
 from app.web.badges import register_badges
 from app.web.i18n import select_locale
 from app.web.links import safe_href
+from app.web.stamps import STAMP, format_stamp
 
 
 def treat_lazy_strings_as_text() -> None:
@@ -68,8 +69,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(safe_href, "safe_href")
 
     @app.template_filter("datetime")
-    def datetime_filter(value, fmt: str = "yyyy-MM-dd HH:mm"):
-        return format_datetime(value, fmt) if value else "—"
+    def datetime_filter(value, fmt: str = STAMP):
+        return format_stamp(value, fmt) if value else "—"
 
     @app.template_filter("duration")
     def duration_filter(seconds: int) -> str:

@@ -4,7 +4,8 @@
 
 Signs in as the generated supervisor (`bench-sup`, ~200 people) with the Flask test client
 and opens, after one warm-up request each: the team dashboard, its .xlsx export, the list of
-assignments and the follow-up page of the 全员考试's assignment. No server, no load tool: the
+assignments, the follow-up page of the 全员考试's assignment and a team member's record
+(the generated employee's, as the load test opens it). No server, no load tool: the
 steadiest figure on a shared machine (the CPU time is the process's own).
 """
 
@@ -39,6 +40,7 @@ def pages(app, credentials: dict) -> dict[str, str]:
     assignment = _exam_assignment(app, credentials["exam"]["id"])
     if assignment is not None:
         found["follow-up"] = f"/team/assignments/{assignment}"
+    found["record"] = f"/team/members/{credentials['employee']['id']}/record"
     return found
 
 

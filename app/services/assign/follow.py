@@ -11,14 +11,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, false, func, literal, or_, select, true, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Position, User
 from app.models.assignments import Assignment, AssignmentTarget
+from app.models.base import UTCDateTime
 from app.services import org
 from app.services.assign.members import assignee_pairs
 from app.services.assign.status import STATUSES, status_query
@@ -146,12 +160,20 @@ def count_statuses(rows) -> tuple[dict[str, int], Summary]:
 def owed_by(user: User, now: datetime) -> list:
     """What one person owes now: (assignment, status, done_at, due_at), newest first (one
     statement)."""
-    rows = status_query(now, User.id == user.id,
-                        user_filter=select(literal(user.id))).subquery("rows")
-    query = (select(Assignment, rows.c.status, rows.c.done_at, rows.c.due_at)
-             .join(rows, rows.c.assignment_id == Assignment.id)
-             .order_by(Assignment.created_at.desc(), Assignment.id.desc()))
-    return list(db.session.execute(query))
+    return list(db.session.execute(_owed_statement(), {"owed_user": user.id, "owed_now": now}))
+
+
+@lru_cache(maxsize=1)
+def _owed_statement() -> Select:
+    """`owed_by`'s statement, built once per worker with the person and the moment as bound
+    parameters: building the status statement (every kind's progress, the targets) took
+    three times as long as running it (the employee record, a member's page)."""
+    person = bindparam("owed_user", type_=Integer)
+    rows = status_query(bindparam("owed_now", type_=UTCDateTime()), User.id == person,
+                        user_filter=select(person)).subquery("rows")
+    return (select(Assignment, rows.c.status, rows.c.done_at, rows.c.due_at)
+            .join(rows, rows.c.assignment_id == Assignment.id)
+            .order_by(Assignment.created_at.desc(), Assignment.id.desc()))
 
 
 def describe_targets(assignments) -> dict[int, list[str]]:

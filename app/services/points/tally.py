@@ -17,12 +17,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, case, func, literal, literal_column, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 
 from app.extensions import db
 from app.models import ClassEnrolment, LessonProgress, PracticeRun, QuizAttempt
+from app.models.base import UTCDateTime
 from app.services.classes.progress import attended
 from app.services.points.rules import RULES
 
@@ -117,11 +129,20 @@ class MyPoints:
 
 
 def my_points(user_id: int, values: dict[str, int], since: datetime) -> MyPoints:
-    """One person's points by rule, all time and since `since` (one statement)."""
-    rows = events([user_id])
+    """One person's points by rule, all time and since `since` (one statement: the events
+    of that person alone, each part read by its `user_id` index)."""
     counts = {rule: (total, recent) for rule, total, recent in db.session.execute(
-        select(rows.c.rule, func.count(), func.count(case((rows.c.at >= since, 1))))
-        .group_by(rows.c.rule))}
+        _my_counts(), {"points_user": user_id, "points_since": since})}
     return MyPoints([RuleLine(rule.key, rule.label, values[rule.key],
                               *counts.get(index, (0, 0)))
                      for index, rule in enumerate(RULES)])
+
+
+@lru_cache(maxsize=1)
+def _my_counts() -> Select:
+    """(rule, events, events since) of one person, built once per worker with the person and
+    the period's start as bound parameters."""
+    rows = events([bindparam("points_user", type_=Integer)])
+    since = bindparam("points_since", type_=UTCDateTime())
+    return (select(rows.c.rule, func.count(), func.count(case((rows.c.at >= since, 1))))
+            .group_by(rows.c.rule))

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.extensions import db
@@ -58,8 +59,10 @@ def _latest_lessons():
             .group_by(CourseVersion.course_id, CourseVersion.id).subquery("totals"))
 
 
-def course_lines(user: User, assigned_ids: set[int]) -> list[CourseLine]:
-    """Every course the person opened or owes, with lessons done of the latest version."""
+@lru_cache(maxsize=1)
+def _courses_statement():
+    """`course_lines`' statement, built once per worker (the person and the courses they owe
+    as bound parameters): building it cost more than running it."""
     totals = _latest_lessons()
     lesson = aliased(CourseVersionLesson)
     mine = (select(LessonProgress.course_id,
@@ -70,16 +73,23 @@ def course_lines(user: User, assigned_ids: set[int]) -> list[CourseLine]:
             .outerjoin(totals, totals.c.course_id == LessonProgress.course_id)
             .outerjoin(lesson, and_(lesson.version_id == totals.c.version_id,
                                     lesson.key == LessonProgress.lesson_key))
-            .where(LessonProgress.user_id == user.id)
+            .where(LessonProgress.user_id == bindparam("courses_user", type_=Integer))
             .group_by(LessonProgress.course_id).subquery("mine"))
-    query = (select(Course.id, Course.slug, Course.title, totals.c.lessons, mine.c.done,
-                    mine.c.started_at, mine.c.last_at)
-             .outerjoin(totals, totals.c.course_id == Course.id)
-             .outerjoin(mine, mine.c.course_id == Course.id)
-             .where(or_(mine.c.course_id.is_not(None), Course.id.in_(assigned_ids)))
-             .order_by(mine.c.last_at.desc().nulls_last(), Course.sort_order, Course.id))
+    return (select(Course.id, Course.slug, Course.title, totals.c.lessons, mine.c.done,
+                   mine.c.started_at, mine.c.last_at)
+            .outerjoin(totals, totals.c.course_id == Course.id)
+            .outerjoin(mine, mine.c.course_id == Course.id)
+            .where(or_(mine.c.course_id.is_not(None),
+                       Course.id.in_(bindparam("courses_owed", expanding=True))))
+            .order_by(mine.c.last_at.desc().nulls_last(), Course.sort_order, Course.id))
+
+
+def course_lines(user: User, assigned_ids: set[int]) -> list[CourseLine]:
+    """Every course the person opened or owes, with lessons done of the latest version."""
     lines = []
-    for cid, slug, title, lessons, done, started, last in db.session.execute(query):
+    for cid, slug, title, lessons, done, started, last in db.session.execute(
+            _courses_statement(), {"courses_user": user.id,
+                                   "courses_owed": sorted(assigned_ids)}):
         lessons, done = int(lessons or 0), int(done or 0)
         finished = last if lessons and done >= lessons else None
         lines.append(CourseLine(cid, slug, title, lessons, done, started, finished))
