@@ -21,10 +21,11 @@ from tests.web.quiz_web_helpers import JSON, RIGHT, WRONG, answer, fresh, start,
 # user ⋈ device ⟕ roles, the attempt with its quiz, its questions ⟕ the version asked, the
 # unread notifications of the header (4; 6 before session 7, 9 before issue 15).
 QUESTION_PAGE = 4
-# user, attempt, questions ⟕ the version answered, the claim, the answers as stored now,
-# the write (6; 8 before session 7, 16 before issue 15); the user is not read again after
-# the commit.
-AUTOSAVE = 6
+# user ⋈ device ⟕ roles, the attempt ⟕ the answer row ⟕ its version (services/quiz/
+# quick_save.py), the claim (counting the answers as stored now), the write (4; 6 before
+# session 8, 8 before session 7, 16 before issue 15); the user is not read again after the
+# commit.
+AUTOSAVE = 4
 # user, attempt, the answers with their versions (read and graded before any lock), the
 # claim that hands in and totals, the grades, the wrong-question book's entries (6); a wrong
 # answer adds its question to the book (the INSERT) and notes it (one UPDATE executemany for
@@ -33,8 +34,11 @@ AUTOSAVE = 6
 # attempt.graded? app/services/webhooks/outbox.py; nothing more is written when nobody is):
 # 10 here (9 before webhooks, 10 before session 7, 20 before issue 15).
 SUBMIT = 10
-# a practice answer is graded at once: + the wrong-question book's entries (7; 9 before)
-PRACTICE_AUTOSAVE = 7
+# a practice answer is graded at once, on the full path: the exam's one-statement look at
+# the attempt first (quick_save.target: not an exam), then user, attempt, questions ⟕ the
+# version answered, the claim, the answers as stored now, the wrong-question book's
+# entries, the write with the grade (8; 7 before session 8, 9 before session 7)
+PRACTICE_AUTOSAVE = 8
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from app.permissions import Permission, require
 from app.services.errors import DomainError, NotFound
 from app.services.items.kinds import QUIZ
 from app.services.quiz import attempts as quiz_attempts
-from app.services.quiz import taking
+from app.services.quiz import quick_save, taking
 from app.services.quiz.attempt_loading import load_attempt_at
 from app.services.quiz.grading import review_allowed
 from app.services.quiz.quizzes import find_quiz
@@ -117,6 +117,9 @@ def _question_page(found, position: int | None, now, status: int = 200, typed=No
 def answer(attempt_id: int):
     """Save one answer (quiz.js: JSON; a plain form: go on to the question asked for)."""
     position, now = request.form.get("position", type=db_int), utcnow()
+    quick = _quick_answer(attempt_id, position, now)
+    if quick is not None:
+        return quick
     found = _attempt_at_or_404(attempt_id, position)  # with the version answered only
     try:
         kind = quiz_attempts.question_at(found, position).version.data["type"]
@@ -130,6 +133,29 @@ def answer(attempt_id: int):
     if reply is not None:
         return jsonify(reply)
     target = position if checked_now else next_position(request.form.get("go"), position, total)
+    if target is None:
+        return redirect(url_for(".attempt", attempt_id=attempt_id, confirm=1))
+    return redirect(url_for(".attempt", attempt_id=attempt_id, q=target))
+
+
+def _quick_answer(attempt_id: int, position: int | None, now):
+    """An exam's answer in three statements (`quick_save`); None: nothing was written and
+    the full path below decides (practice, handed in, overdue, refused answers)."""
+    found = quick_save.target(attempt_id, current_user.id, position, now)
+    try:
+        saved = found and quick_save.save(
+            found, raw_response(found.question.type, request.form), now)
+    except DomainError:  # a malformed ordering form: the full path says why
+        saved = None
+    if saved is None:
+        if found is not None:
+            db.session.rollback()
+        return None
+    db.session.commit()
+    if wants_json():
+        return jsonify(saved=True, position=position, answered_here=saved.here,
+                       answered=saved.answered, total=saved.total, locked=False)
+    target = next_position(request.form.get("go"), position, saved.total)
     if target is None:
         return redirect(url_for(".attempt", attempt_id=attempt_id, confirm=1))
     return redirect(url_for(".attempt", attempt_id=attempt_id, q=target))
