@@ -15,12 +15,20 @@ from app.services.quiz import attempts as quiz_attempts
 from app.services.quiz import quick_save, taking
 from app.services.quiz.attempt_loading import load_attempt_at
 from app.services.quiz.grading import review_allowed
+from app.services.quiz.question_page import question_page
 from app.services.quiz.quizzes import find_quiz
 from app.services.quiz.types import TYPES
 from app.services.quiz.wrong_book import STREAK_TO_LEAVE
 from app.web.forms import db_int
 from app.web.learn import bp
-from app.web.learn.quiz_forms import inline, next_position, raw_response, rich, wants_json
+from app.web.learn.quiz_forms import (
+    inline,
+    next_position,
+    question_map,
+    raw_response,
+    rich,
+    wants_json,
+)
 from app.web.learn.task_routes import find_or_assigned
 
 TYPED_KINDS = ("short_answer", "fill_blank", "numerical")  # a refused answer is shown again
@@ -83,6 +91,12 @@ def start_quiz(quiz_slug: str):
 def attempt(attempt_id: int):
     """The question ?q=N of an open attempt, the 交卷 confirmation (?confirm=1), or the result."""
     asked = request.args.get("q", type=db_int)
+    if not request.args.get("confirm"):  # a question of an open attempt: one statement
+        now = utcnow()
+        page = question_page(attempt_id, current_user.id, asked, now)
+        if page is not None:
+            return _render_question(page.attempt, page.answered, page.view, now,
+                                    page.attempt.quiz_title, page.attempt.recheck_title)
     found = _attempt_at_or_404(attempt_id, asked)  # a question page reads its own version only
     now = utcnow()
     overdue = quiz_attempts.expire_if_overdue(found, now)
@@ -101,15 +115,27 @@ def attempt(attempt_id: int):
 
 
 def _question_page(found, position: int | None, now, status: int = 200, typed=None):
+    """The question page from the attempt's ORM graph (the full path: a refused answer's
+    page, a position outside the attempt)."""
     views = taking.question_views(found)
     if position is None:
         position = found.current_rank
     view = views[min(max(position, 0), len(views) - 1)]
-    return render_template("learn/attempt.html", attempt=found, views=views, view=view,
-                           answered=quiz_attempts.answered_count(found),
-                           remaining=taking.remaining_seconds(found, now), typed=typed,
-                           TYPED_KINDS=TYPED_KINDS, map_label=gettext("Question %(n)d"),
-                           answered_label=gettext("answered")), status
+    recheck = found.recheck_version.title if found.recheck_version_id else None
+    return _render_question(found, [v.answered for v in views], view, now,
+                            found.quiz.title if found.quiz else None, recheck, status, typed)
+
+
+def _render_question(attempt, answered: list[bool], view, now, quiz_title, recheck_title,
+                     status: int = 200, typed=None):
+    """learn/attempt.html for `attempt` (an ORM attempt or `question_page.PageAttempt`)."""
+    buttons = question_map(answered, view.row.rank, gettext("Question %(n)d"),
+                           gettext("answered"))
+    return render_template("learn/attempt.html", attempt=attempt, view=view,
+                           total=len(answered), answered=sum(answered), question_map=buttons,
+                           quiz_title=quiz_title, recheck_title=recheck_title,
+                           remaining=taking.remaining_seconds(attempt, now), typed=typed,
+                           TYPED_KINDS=TYPED_KINDS), status
 
 
 @bp.post("/attempts/<int:attempt_id>/answer")
