@@ -21,6 +21,7 @@ from app.services.quiz.types import TYPES
 from app.services.quiz.wrong_book import STREAK_TO_LEAVE
 from app.web.forms import db_int
 from app.web.learn import bp
+from app.web.learn.attempt_labels import attempt_labels
 from app.web.learn.quiz_forms import (
     inline,
     next_position,
@@ -129,9 +130,10 @@ def _question_page(found, position: int | None, now, status: int = 200, typed=No
 def _render_question(attempt, answered: list[bool], view, now, quiz_title, recheck_title,
                      status: int = 200, typed=None):
     """learn/attempt.html for `attempt` (an ORM attempt or `question_page.PageAttempt`)."""
+    labels = attempt_labels()
     buttons = question_map(answered, view.row.rank, gettext("Question %(n)d"),
-                           gettext("answered"))
-    return render_template("learn/attempt.html", attempt=attempt, view=view,
+                           labels["answered"])
+    return render_template("learn/attempt.html", attempt=attempt, view=view, labels=labels,
                            total=len(answered), answered=sum(answered), question_map=buttons,
                            quiz_title=quiz_title, recheck_title=recheck_title,
                            remaining=taking.remaining_seconds(attempt, now), typed=typed,
