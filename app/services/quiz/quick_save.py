@@ -1,6 +1,6 @@
 """Autosaving one answer of an open exam attempt in three statements: the attempt with the
 one answer row and the version it asks (`target`), the claim (`attempts.claim_open`'s
-conditional UPDATE, which also counts the answers as stored now) and the write of the row
+conditional UPDATE) and the write of the row, which counts the answers as stored now
 (`save`). Core statements built once per worker, row tuples instead of ORM objects.
 
 Everything else — a practice round (graded at once), an attempt handed in, past its
@@ -101,9 +101,9 @@ def save(found: Target, raw: Any, now: datetime) -> Saved | None:
         "attempt_id": found.attempt_id, "pos": found.position, "at": now}).first()
     if claimed is None:  # handed in meanwhile (a racing 交卷, the deadline)
         return None
-    total, others = claimed
-    connection.execute(_write(), {"row_id": found.row_id, "answer": response,
-                                  "answered_at": now if response is not None else None})
+    total, others = connection.execute(_write(), {
+        "row_id": found.row_id, "of_attempt": found.attempt_id, "pos": found.position,
+        "answer": response, "answered_at": now if response is not None else None}).one()
     here = response is not None
     return Saved(here, others + here, total)
 
@@ -129,22 +129,25 @@ def _load():
 
 @lru_cache(maxsize=1)
 def _claim():
-    """`claim_open`'s UPDATE (it waits for a racing 交卷's commit, then matches nothing),
-    returning the attempt's questions and the other answered ones, counted after the lock."""
-    others = (select(func.count()).where(ROWS.c.attempt_id == bindparam("attempt_id"),
-                                          ROWS.c.rank != bindparam("pos"),
-                                          answered(ROWS.c.response)).scalar_subquery())
-    total = (select(func.count()).where(ROWS.c.attempt_id == bindparam("attempt_id"))
-             .scalar_subquery())
+    """`claim_open`'s UPDATE: it waits for a racing 交卷's commit, then matches nothing."""
     return (update(ATTEMPTS)
             .where(ATTEMPTS.c.id == bindparam("attempt_id"), ATTEMPTS.c.state == IN_PROGRESS)
             .values(updated_at=bindparam("at", type_=ATTEMPTS.c.updated_at.type),
                     current_rank=bindparam("pos"))
-            .returning(total, others))
+            .returning(ATTEMPTS.c.id))
 
 
 @lru_cache(maxsize=1)
 def _write():
+    """The answer, returning the attempt's questions and the other answered ones. Counted
+    here, not in the claim: a statement after the claim sees what a racing autosave
+    committed while the claim waited (PostgreSQL's statement snapshot)."""
+    others = (select(func.count()).where(ROWS.c.attempt_id == bindparam("of_attempt"),
+                                          ROWS.c.rank != bindparam("pos"),
+                                          answered(ROWS.c.response)).scalar_subquery())
+    total = (select(func.count()).where(ROWS.c.attempt_id == bindparam("of_attempt"))
+             .scalar_subquery())
     return (update(ROWS).where(ROWS.c.id == bindparam("row_id"))
             .values(response=bindparam("answer", type_=ROWS.c.response.type),
-                    answered_at=bindparam("answered_at", type_=ROWS.c.answered_at.type)))
+                    answered_at=bindparam("answered_at", type_=ROWS.c.answered_at.type))
+            .returning(total, others))
