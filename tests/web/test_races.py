@@ -123,8 +123,8 @@ def test_two_autosaves_of_one_attempt_at_once_are_both_stored_and_counted(app, d
     for _ in range(3):
         attempt_id = start(phone, "both")
         with pause_before_write(together(), "quiz_attempts"):
-            replies = race(app, *(lambda c=c, p=p: c.post(
-                f"/learn/attempts/{attempt_id}/answer", headers=JSON,
+            replies = race(app, *(lambda c=c, p=p, a=attempt_id: c.post(
+                f"/learn/attempts/{a}/answer", headers=JSON,
                 data={"position": str(p), "response": "1" if p == 0 else "false"})
                 for c, p in ((phone, 0), (laptop, 1))))
         assert [r.status_code for r in replies] == [200, 200]
