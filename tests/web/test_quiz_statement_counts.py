@@ -18,13 +18,15 @@ from tests.learning_factories import person
 from tests.quiz_factories import make_quiz, single
 from tests.web.quiz_web_helpers import JSON, RIGHT, WRONG, answer, fresh, start, submit
 
-# user ⋈ device ⟕ roles, the attempt with its quiz, its questions ⟕ the version asked, the
-# unread notifications of the header (4; 6 before session 7, 9 before issue 15).
-QUESTION_PAGE = 4
-# user, attempt, questions ⟕ the version answered, the claim, the answers as stored now,
-# the write (6; 8 before session 7, 16 before issue 15); the user is not read again after
-# the commit.
-AUTOSAVE = 6
+# user ⋈ device ⟕ roles, the attempt ⟕ its title ⋈ its questions (answered or not) ⟕ the
+# one asked ⟕ its version (services/quiz/question_page.py), the unread notifications of the
+# header (3; 4 before session 8, 6 before session 7, 9 before issue 15).
+QUESTION_PAGE = 3
+# user ⋈ device ⟕ roles, the attempt ⟕ the answer row ⟕ its version (services/quiz/
+# quick_save.py), the claim (counting the answers as stored now), the write (4; 6 before
+# session 8, 8 before session 7, 16 before issue 15); the user is not read again after the
+# commit.
+AUTOSAVE = 4
 # user, then the attempt ⟕ its answers ⟕ their versions and whether a webhook endpoint is
 # active (one statement, read and graded before any write), the claim that hands in and
 # totals, the grades (one executemany), the wrong-question book (one upsert executemany:
@@ -32,8 +34,11 @@ AUTOSAVE = 6
 # ON CONFLICT, analytics.taker_rows): 6 (10 before, 20 before issue 15). Nothing more is
 # read or written when no webhook endpoint is active.
 SUBMIT = 6
-# a practice answer is graded at once: + the wrong-question book's entries (7; 9 before)
-PRACTICE_AUTOSAVE = 7
+# a practice answer is graded at once, on the full path: the exam's one-statement look at
+# the attempt first (quick_save.target: not an exam), then user, attempt, questions ⟕ the
+# version answered, the claim, the answers as stored now, the wrong-question book's
+# entries, the write with the grade (8; 7 before session 8, 9 before session 7)
+PRACTICE_AUTOSAVE = 8
 
 
 @pytest.fixture

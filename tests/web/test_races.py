@@ -113,6 +113,27 @@ def test_autosave_racing_submit_is_counted_or_refused_never_stored_after(app, de
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == REPEATS
 
 
+def test_two_autosaves_of_one_attempt_at_once_are_both_stored_and_counted(app, devices):
+    """Phone and laptop save two questions of one exam at the same moment: both reached
+    their first write (the claim) having read the attempt; one waits for the other's
+    commit. Both answers are stored and the second reply counts the first one's answer
+    (the progress bar of quiz.js), whichever came second."""
+    make_quiz([single(), true_false(), single(stem="第三题")], slug="both", mode="exam")
+    phone, laptop = devices
+    for _ in range(3):
+        attempt_id = start(phone, "both")
+        with pause_before_write(together(), "quiz_attempts"):
+            replies = race(app, *(lambda c=c, p=p, a=attempt_id: c.post(
+                f"/learn/attempts/{a}/answer", headers=JSON,
+                data={"position": str(p), "response": "1" if p == 0 else "false"})
+                for c, p in ((phone, 0), (laptop, 1))))
+        assert [r.status_code for r in replies] == [200, 200]
+        assert sorted(r.json["answered"] for r in replies) == [1, 2]
+        assert {r.json["total"] for r in replies} == {3}
+        assert [row.response for row in fresh(attempt_id).questions] == [1, False, None]
+        submit(phone, attempt_id)
+
+
 def test_an_autosave_that_read_the_attempt_before_submit_committed_is_refused(app, devices):
     """The autosave has loaded the open attempt; 交卷 on the laptop commits; only then does
     the autosave write: it must find the attempt handed in (409) and store nothing."""

@@ -102,3 +102,26 @@ def inline(text: str | None, text_format: str = "markdown") -> Markup:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
+
+
+def question_map(answered: list[bool], position: int, label: str, answered_label: str
+                 ) -> Markup:
+    """The question map's buttons (第 n 题, · 已答 once answered, the current one marked),
+    built in one pass: as a Jinja loop they were a third of the question page's rendering
+    (eight escaped values and a format call per button). `label` is "Question %(n)d"
+    translated, `answered_label` "answered"."""
+    label, suffix = str(label), str(escape(" · " + str(answered_label)))
+    buttons = []
+    for index, done in enumerate(answered):
+        here = index == position
+        buttons.append(
+            f'\n        <button type="submit" name="go" value="{index}"\n'
+            f'                class="map-item {"answered" if done else ""} '
+            f'{"current" if here else ""}"\n'
+            f'                data-map="{index}" aria-label="{escape(label % {"n": index + 1})}'
+            f'{suffix if done else ""}"\n'
+            f'                {ARIA_CURRENT if here else ""}>{index + 1}</button>\n      ')
+    return Markup("\n      " + "".join(buttons) + "\n      ")
+
+
+ARIA_CURRENT = 'aria-current="step"'

@@ -12,15 +12,24 @@ from app.permissions import Permission, require
 from app.services.errors import DomainError, NotFound
 from app.services.items.kinds import QUIZ
 from app.services.quiz import attempts as quiz_attempts
-from app.services.quiz import taking
+from app.services.quiz import quick_save, taking
 from app.services.quiz.attempt_loading import load_attempt_at
 from app.services.quiz.grading import review_allowed
+from app.services.quiz.question_page import question_page
 from app.services.quiz.quizzes import find_quiz
 from app.services.quiz.types import TYPES
 from app.services.quiz.wrong_book import STREAK_TO_LEAVE
 from app.web.forms import db_int
 from app.web.learn import bp
-from app.web.learn.quiz_forms import inline, next_position, raw_response, rich, wants_json
+from app.web.learn.attempt_labels import attempt_labels
+from app.web.learn.quiz_forms import (
+    inline,
+    next_position,
+    question_map,
+    raw_response,
+    rich,
+    wants_json,
+)
 from app.web.learn.task_routes import find_or_assigned
 
 TYPED_KINDS = ("short_answer", "fill_blank", "numerical")  # a refused answer is shown again
@@ -76,6 +85,12 @@ def start_quiz(quiz_slug: str):
 def attempt(attempt_id: int):
     """The question ?q=N of an open attempt, the 交卷 confirmation (?confirm=1), or the result."""
     asked = request.args.get("q", type=db_int)
+    if not request.args.get("confirm"):  # a question of an open attempt: one statement
+        now = utcnow()
+        page = question_page(attempt_id, current_user.id, asked, now)
+        if page is not None:
+            return _render_question(page.attempt, page.answered, page.view, now,
+                                    page.attempt.quiz_title, page.attempt.recheck_title)
     found = _attempt_at_or_404(attempt_id, asked)  # a question page reads its own version only
     now = utcnow()
     overdue = quiz_attempts.expire_if_overdue(found, now)
@@ -94,15 +109,28 @@ def attempt(attempt_id: int):
 
 
 def _question_page(found, position: int | None, now, status: int = 200, typed=None):
+    """The question page from the attempt's ORM graph (the full path: a refused answer's
+    page, a position outside the attempt)."""
     views = taking.question_views(found)
     if position is None:
         position = found.current_rank
     view = views[min(max(position, 0), len(views) - 1)]
-    return render_template("learn/attempt.html", attempt=found, views=views, view=view,
-                           answered=quiz_attempts.answered_count(found),
-                           remaining=taking.remaining_seconds(found, now), typed=typed,
-                           TYPED_KINDS=TYPED_KINDS, map_label=gettext("Question %(n)d"),
-                           answered_label=gettext("answered")), status
+    recheck = found.recheck_version.title if found.recheck_version_id else None
+    return _render_question(found, [v.answered for v in views], view, now,
+                            found.quiz.title if found.quiz else None, recheck, status, typed)
+
+
+def _render_question(attempt, answered: list[bool], view, now, quiz_title, recheck_title,
+                     status: int = 200, typed=None):
+    """learn/attempt.html for `attempt` (an ORM attempt or `question_page.PageAttempt`)."""
+    labels = attempt_labels()
+    buttons = question_map(answered, view.row.rank, gettext("Question %(n)d"),
+                           labels["answered"])
+    return render_template("learn/attempt.html", attempt=attempt, view=view, labels=labels,
+                           total=len(answered), answered=sum(answered), question_map=buttons,
+                           quiz_title=quiz_title, recheck_title=recheck_title,
+                           remaining=taking.remaining_seconds(attempt, now), typed=typed,
+                           TYPED_KINDS=TYPED_KINDS), status
 
 
 @bp.post("/attempts/<int:attempt_id>/answer")
@@ -110,6 +138,9 @@ def _question_page(found, position: int | None, now, status: int = 200, typed=No
 def answer(attempt_id: int):
     """Save one answer (quiz.js: JSON; a plain form: go on to the question asked for)."""
     position, now = request.form.get("position", type=db_int), utcnow()
+    quick = _quick_answer(attempt_id, position, now)
+    if quick is not None:
+        return quick
     found = _attempt_at_or_404(attempt_id, position)  # with the version answered only
     try:
         kind = quiz_attempts.question_at(found, position).version.data["type"]
@@ -123,6 +154,29 @@ def answer(attempt_id: int):
     if reply is not None:
         return jsonify(reply)
     target = position if checked_now else next_position(request.form.get("go"), position, total)
+    if target is None:
+        return redirect(url_for(".attempt", attempt_id=attempt_id, confirm=1))
+    return redirect(url_for(".attempt", attempt_id=attempt_id, q=target))
+
+
+def _quick_answer(attempt_id: int, position: int | None, now):
+    """An exam's answer in three statements (`quick_save`); None: nothing was written and
+    the full path below decides (practice, handed in, overdue, refused answers)."""
+    found = quick_save.target(attempt_id, current_user.id, position, now)
+    try:
+        saved = found and quick_save.save(
+            found, raw_response(found.question.type, request.form), now)
+    except DomainError:  # a malformed ordering form: the full path says why
+        saved = None
+    if saved is None:
+        if found is not None:
+            db.session.rollback()
+        return None
+    db.session.commit()
+    if wants_json():
+        return jsonify(saved=True, position=position, answered_here=saved.here,
+                       answered=saved.answered, total=saved.total, locked=False)
+    target = next_position(request.form.get("go"), position, saved.total)
     if target is None:
         return redirect(url_for(".attempt", attempt_id=attempt_id, confirm=1))
     return redirect(url_for(".attempt", attempt_id=attempt_id, q=target))

@@ -1,0 +1,153 @@
+"""Autosaving one answer of an open exam attempt in three statements: the attempt with the
+one answer row and the version it asks (`target`), the claim (`attempts.claim_open`'s
+conditional UPDATE) and the write of the row, which counts the answers as stored now
+(`save`). Core statements built once per worker, row tuples instead of ORM objects.
+
+Everything else — a practice round (graded at once), an attempt handed in, past its
+deadline or not the user's, a question not in it, an answer its type refuses — returns None
+before anything is written, and the caller takes `taking.answer`'s full path, which says why
+in the same words as before. The rules are the full path's: the claim waits for a racing
+交卷 and finds it handed in (nothing stored after the grading), moves `updated_at` (交卷's
+grade-then-claim sees the answer came in), and holds the attempt until the commit, so two
+quick autosaves of one attempt take turns.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from sqlalchemy import Text, and_, bindparam, cast, func, select, update
+
+from app.extensions import db
+from app.models import AttemptQuestion, QuestionVersion, QuizAttempt
+from app.models.attempts import IN_PROGRESS
+from app.services.errors import DomainError
+from app.services.privacy import refuse_pii
+from app.services.quiz.attempts import ANSWER, is_overdue
+from app.services.quiz.data import QuestionData, QuestionError
+from app.services.quiz.types import get_type
+
+ATTEMPTS = QuizAttempt.__table__
+ROWS = AttemptQuestion.__table__
+VERSIONS = QuestionVersion.__table__
+# A version's JSON text → its question, parsed once per worker (keyed by the text, not the
+# id: a restored or recreated database may give an id to another question).
+_QUESTIONS: dict[str, QuestionData] = {}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The answer row to write and the question that checks the answer."""
+
+    attempt_id: int
+    position: int
+    row_id: int
+    question: QuestionData
+
+
+@dataclass(frozen=True)
+class _Attempt:  # what `is_overdue` reads
+    state: str
+    deadline: datetime | None
+
+
+def target(attempt_id: int, user_id: int, position: int | None, now: datetime
+           ) -> Target | None:
+    """The row at `position` of the user's open exam attempt (one statement); None when the
+    full path must decide (see the module's docstring)."""
+    if position is None:
+        return None
+    found = db.session.connection().execute(_load(), {
+        "attempt_id": attempt_id, "user_id": user_id, "pos": position}).first()
+    if found is None:
+        return None
+    state, mode, deadline, row_id, text = found
+    if (mode != "exam" or state != IN_PROGRESS or row_id is None
+            or is_overdue(_Attempt(state, deadline), now)):
+        return None
+    question = _QUESTIONS.get(text)
+    if question is None:
+        try:
+            question = QuestionData.from_dict(json.loads(text))
+        except (QuestionError, ValueError):
+            return None
+        if len(_QUESTIONS) >= 2048:
+            _QUESTIONS.clear()
+        _QUESTIONS[text] = question
+    return Target(attempt_id, position, row_id, question)
+
+
+class Saved(NamedTuple):
+    here: bool  # this question is answered (not cleared)
+    answered: int  # the attempt's answered questions, as stored now
+    total: int
+
+
+def save(found: Target, raw: Any, now: datetime) -> Saved | None:
+    """Claim the attempt and store the answer. None, with nothing written, when the answer
+    is refused or the attempt is no longer open."""
+    try:
+        response = get_type(found.question.type).normalise_response(found.question, raw)
+        if isinstance(response, str):  # a typed answer (short answer, fill-in, numerical)
+            refuse_pii(response, field="response", label=ANSWER)
+    except DomainError:  # the full path refuses it and says why
+        return None
+    connection = db.session.connection()
+    claimed = connection.execute(_claim(), {
+        "attempt_id": found.attempt_id, "pos": found.position, "at": now}).first()
+    if claimed is None:  # handed in meanwhile (a racing 交卷, the deadline)
+        return None
+    total, others = connection.execute(_write(), {
+        "row_id": found.row_id, "of_attempt": found.attempt_id, "pos": found.position,
+        "answer": response, "answered_at": now if response is not None else None}).one()
+    here = response is not None
+    return Saved(here, others + here, total)
+
+
+def answered(column) -> Any:
+    """SQL for `response is not None` as Python reads it: a cleared answer is stored as
+    JSON null by the ORM and by `_write` alike."""
+    return and_(column.is_not(None), cast(column, Text) != "null")
+
+
+@lru_cache(maxsize=1)
+def _load():
+    """Built once per worker: the attempt ⟕ its row at the position ⟕ the version (as
+    text: parsed once per worker, `_QUESTIONS`)."""
+    return (select(ATTEMPTS.c.state, ATTEMPTS.c.mode, ATTEMPTS.c.deadline, ROWS.c.id,
+                   cast(VERSIONS.c.data, Text))
+            .select_from(ATTEMPTS.outerjoin(ROWS, and_(ROWS.c.attempt_id == ATTEMPTS.c.id,
+                                                       ROWS.c.rank == bindparam("pos")))
+                         .outerjoin(VERSIONS, VERSIONS.c.id == ROWS.c.version_id))
+            .where(ATTEMPTS.c.id == bindparam("attempt_id"),
+                   ATTEMPTS.c.user_id == bindparam("user_id")))
+
+
+@lru_cache(maxsize=1)
+def _claim():
+    """`claim_open`'s UPDATE: it waits for a racing 交卷's commit, then matches nothing."""
+    return (update(ATTEMPTS)
+            .where(ATTEMPTS.c.id == bindparam("attempt_id"), ATTEMPTS.c.state == IN_PROGRESS)
+            .values(updated_at=bindparam("at", type_=ATTEMPTS.c.updated_at.type),
+                    current_rank=bindparam("pos"))
+            .returning(ATTEMPTS.c.id))
+
+
+@lru_cache(maxsize=1)
+def _write():
+    """The answer, returning the attempt's questions and the other answered ones. Counted
+    here, not in the claim: a statement after the claim sees what a racing autosave
+    committed while the claim waited (PostgreSQL's statement snapshot)."""
+    others = (select(func.count()).where(ROWS.c.attempt_id == bindparam("of_attempt"),
+                                          ROWS.c.rank != bindparam("pos"),
+                                          answered(ROWS.c.response)).scalar_subquery())
+    total = (select(func.count()).where(ROWS.c.attempt_id == bindparam("of_attempt"))
+             .scalar_subquery())
+    return (update(ROWS).where(ROWS.c.id == bindparam("row_id"))
+            .values(response=bindparam("answer", type_=ROWS.c.response.type),
+                    answered_at=bindparam("answered_at", type_=ROWS.c.answered_at.type))
+            .returning(total, others))
