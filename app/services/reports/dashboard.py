@@ -21,11 +21,10 @@ from app.models.assignments import Assignment
 from app.models.attempts import FINISHED
 from app.services.assign import follow
 from app.services.assign.members import assignee_pairs
-from app.services.assign.status import STATUSES, status_query
+from app.services.assign.status import STATUSES
 from app.services.items.kinds import QUIZ
-from app.services.reports import percent
+from app.services.reports import percent, status_rows
 from app.services.reports.filters import View, people_ids
-from app.services.scope import resolved_ids
 
 PAGE_SIZE = 50
 MAX_COLUMNS = 30  # the page shows the newest; the export has them all
@@ -101,10 +100,7 @@ def team_status(view: View) -> list:
     if "status" not in view.memo:
         rows = []
         if view.assignment_ids:
-            people = resolved_ids(people_ids(view, owing=False))
-            rows = list(db.session.execute(status_query(
-                view.now, Assignment.id.in_(view.assignment_ids), User.id.in_(people),
-                user_filter=people)))
+            rows = list(db.session.execute(*status_rows.view_status(view)))
         view.memo["status"] = rows
     return view.memo["status"]
 
