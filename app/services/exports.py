@@ -83,10 +83,11 @@ def export_chunks(fmt: str, headers: Sequence[object], rows: Iterable[Sequence[C
     raise UnknownFormat(fmt)
 
 
-def stream_rows(stmt, batch: int = 500) -> Iterator:
-    """The rows of a SELECT, fetched from the database `batch` at a time. The cursor is
-    closed when the rows are dropped unread too (a large download's first rows, counted)."""
-    result = db.session.execute(stmt.execution_options(yield_per=batch))
+def stream_rows(stmt, params=None, batch: int = 500) -> Iterator:
+    """The rows of a SELECT (with its parameters), fetched from the database `batch` at a
+    time. The cursor is closed when the rows are dropped unread too (a large download's
+    first rows, counted)."""
+    result = db.session.execute(stmt, params, execution_options={"yield_per": batch})
     try:
         yield from result
     finally:

@@ -72,10 +72,12 @@ def scoped(actor: User) -> tuple:
     return User.id.in_(team), team
 
 
-def visible_assignments(actor: User) -> Select:
-    """SELECT of the assignments the actor may follow, newest first."""
+def visible_assignments(actor: User, scope: set[int] | None | bool = False) -> Select:
+    """SELECT of the assignments the actor may follow, newest first (`scope`: the actor's
+    `led_department_ids` when the caller has them already)."""
     query = select(Assignment).order_by(Assignment.created_at.desc(), Assignment.id.desc())
-    scope = led_department_ids(actor)
+    if scope is False:
+        scope = led_department_ids(actor)
     if scope is None:
         return query
     team = select(User.id).where(User.department_id.in_(scope))

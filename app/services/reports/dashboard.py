@@ -21,11 +21,10 @@ from app.models.assignments import Assignment
 from app.models.attempts import FINISHED
 from app.services.assign import follow
 from app.services.assign.members import assignee_pairs
-from app.services.assign.status import STATUSES, status_query
+from app.services.assign.status import STATUSES
 from app.services.items.kinds import QUIZ
-from app.services.reports import percent
-from app.services.reports.filters import View, people_ids
-from app.services.scope import resolved_ids
+from app.services.reports import percent, status_rows
+from app.services.reports.filters import View, live_assignments, people_ids
 
 PAGE_SIZE = 50
 MAX_COLUMNS = 30  # the page shows the newest; the export has them all
@@ -101,10 +100,7 @@ def team_status(view: View) -> list:
     if "status" not in view.memo:
         rows = []
         if view.assignment_ids:
-            people = resolved_ids(people_ids(view, owing=False))
-            rows = list(db.session.execute(status_query(
-                view.now, Assignment.id.in_(view.assignment_ids), User.id.in_(people),
-                user_filter=people)))
+            rows = list(db.session.execute(*status_rows.view_status(view)))
         view.memo["status"] = rows
     return view.memo["status"]
 
@@ -138,11 +134,18 @@ def columns(view: View, *, rates: bool = True) -> list[Column]:
     found = column_rates(view) if rates else owed_assignments(view)
     if not found:
         return []
-    assignments = list(db.session.scalars(
-        select(Assignment).where(Assignment.id.in_(found))
-        .order_by(Assignment.created_at.desc(), Assignment.id.desc())))
-    titles = follow.item_titles(assignments)
-    return [Column(a, titles[a.id], found[a.id]) for a in assignments]
+    titles = live_titles(view)
+    return [Column(a, titles[a.id], found[a.id]) for a in live_assignments(view)
+            if a.id in found]
+
+
+def live_titles(view: View) -> dict[int, str]:
+    """assignment id → its item's title, for the live assignments the actor may follow (one
+    statement per request: the columns and the filter's choices)."""
+    if "titles" not in view.memo:
+        live = live_assignments(view)
+        view.memo["titles"] = follow.item_titles(live) if live else {}
+    return view.memo["titles"]
 
 
 def overall(found: list[Column]) -> Rates:

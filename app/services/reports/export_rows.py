@@ -16,17 +16,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.models import Position, User
-from app.models.assignments import Assignment
-from app.services.assign.status import status_query
 from app.services.exports import stream_rows
 from app.services.items.kinds import QUIZ
 from app.services.org import department_paths
 from app.services.practice.run_pages import STATUS_LABELS as RUN_LABELS
-from app.services.reports import dashboard, team_extra
+from app.services.reports import dashboard, status_rows, team_extra
 from app.services.reports.filters import View, people_ids
 from app.services.reports.record import EXAM_LABELS, Record
 from app.services.results.measures import AVERAGE, SUM, measure, rounded
-from app.services.scope import resolved_ids
 
 STATUS_LABELS = {"not_started": _l("Not started"), "in_progress": _l("In progress"),
                  "completed": _l("Completed"), "overdue": _l("Overdue"), "failed": _l("Failed")}
@@ -58,10 +55,8 @@ def _matrix_rows(view: View, ids: list[int]) -> Iterator[list]:
     people = (select(User.id, User.login, User.name, User.department_id, Position.name)
               .outerjoin(Position, Position.id == User.position_id)
               .where(User.id.in_(people_ids(view))).order_by(*order))
-    team = resolved_ids(people_ids(view, owing=False))
-    statuses = status_query(view.now, Assignment.id.in_(view.assignment_ids),
-                            User.id.in_(team), user_filter=team).order_by(*order)
-    cells = iter(stream_rows(statuses) if view.assignment_ids else ())
+    cells = iter(stream_rows(*status_rows.view_status(view, order))
+                 if view.assignment_ids else ())
     pending = next(cells, None)
     for user_id, login, name, department_id, position in stream_rows(people):
         status = {}

@@ -65,18 +65,25 @@ class View:
 def make_view(actor: User, raw: Filters, now: datetime, zone: str = ZONE) -> View:
     """The view with the filters the actor may use (see the module docstring)."""
     scope = led_department_ids(actor)
+    # the live assignments the actor may follow, read once: the assignments in view, the
+    # filter's choices and the matrix's columns are all taken from them
+    live = list(db.session.scalars(follow.visible_assignments(actor, scope)
+                                   .where(Assignment.cancelled_at.is_(None))))
     filters = raw
     if raw.department_id is not None and scope is not None and raw.department_id not in scope:
         filters = replace(filters, department_id=None)
-    if raw.assignment_id is not None:
-        found = follow.get_visible(actor, raw.assignment_id)
-        if found is None or found.cancelled_at is not None:
-            filters = replace(filters, assignment_id=None)
+    if raw.assignment_id is not None and raw.assignment_id not in {a.id for a in live}:
+        filters = replace(filters, assignment_id=None)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         filters = replace(filters, date_from=filters.date_to, date_to=filters.date_from)
     view = View(actor, filters, scope, now, zone)
-    return replace(view, assignment_ids=tuple(db.session.scalars(_assignments_in_view(view))),
-                   memo={})
+    return replace(view, assignment_ids=_assignments_in_view(view, live),
+                   memo={"live": live})
+
+
+def live_assignments(view: View) -> list[Assignment]:
+    """The live assignments the actor may follow, newest first (read by `make_view`)."""
+    return view.memo["live"]
 
 
 def bounds(view: View) -> tuple[datetime | None, datetime | None]:
@@ -108,19 +115,22 @@ def people_ids(view: View, *, owing: bool = True) -> Select:
     return query
 
 
-def _assignments_in_view(view: View) -> Select:
-    """SELECT of the ids of the live assignments in view (the matrix's candidate columns)."""
-    query = (follow.visible_assignments(view.actor).with_only_columns(Assignment.id)
-             .order_by(None).where(Assignment.cancelled_at.is_(None)))
-    if view.filters.assignment_id:
-        query = query.where(Assignment.id == view.filters.assignment_id)
+def _assignments_in_view(view: View, live: list[Assignment]) -> tuple[int, ...]:
+    """The ids of the live assignments in view (the matrix's candidate columns): those the
+    actor may follow, the one chosen, those due (or, without a fixed due date, created)
+    within the date range (a statement only then)."""
+    ids = [a.id for a in live
+           if not view.filters.assignment_id or a.id == view.filters.assignment_id]
     start, end = bounds(view)
+    if not ids or (start is None and end is None):
+        return tuple(ids)
+    query = select(Assignment.id).where(Assignment.id.in_(ids))
     for edge, after in ((start, True), (end, False)):
         if edge is not None:
             query = query.where(_on_side(Assignment.due_at, edge, after)
                                 | and_(Assignment.due_at.is_(None),
                                        _on_side(Assignment.created_at, edge, after)))
-    return query
+    return tuple(db.session.scalars(query))
 
 
 def _on_side(column, edge: datetime, after: bool):

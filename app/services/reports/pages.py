@@ -7,14 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.extensions import db
-from app.models.assignments import Assignment
 from app.models.results import PERIODS
-from app.services.assign import follow
 from app.services.items.kinds import QUIZ
 from app.services.org import department_labels, list_positions
 from app.services.reports import dashboard, team_extra
-from app.services.reports.filters import View
+from app.services.reports.filters import View, live_assignments
 
 ASSIGNMENT_CHOICES = 200  # the newest live assignments the filter offers
 CHART_BARS = 12
@@ -29,13 +26,11 @@ class Choices:
 
 def choices(view: View, paths: dict[int, str]) -> Choices:
     """The filters' options: the actor's departments, every position, the live assignments
-    they may follow (three statements)."""
+    they may follow (read once per request by `make_view`; their titles one statement)."""
     departments = [(i, p) for i, p in paths.items() if view.scope is None or i in view.scope]
     positions = [(p.id, p.name) for p in list_positions()]
-    live = list(db.session.scalars(
-        follow.visible_assignments(view.actor).where(Assignment.cancelled_at.is_(None))
-        .limit(ASSIGNMENT_CHOICES)))
-    titles = follow.item_titles(live) if live else {}
+    live = live_assignments(view)[:ASSIGNMENT_CHOICES]
+    titles = dashboard.live_titles(view)
     return Choices(departments, positions, [(a.id, titles[a.id]) for a in live])
 
 
