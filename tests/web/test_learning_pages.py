@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.engine.interfaces import CacheStats
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Acknowledgement, LessonProgress, Media
@@ -147,29 +146,6 @@ def test_a_lesson_view_reads_four_statements_and_writes_only_when_resume_moves(
     assert view("a") == 4 and _progress("a").opened_at > first
     employee.post("/learn/courses/c/a/progress", data={"event": "complete"})
     assert view("a") == 4 and resume() == "b"  # a finished lesson reread moves nothing
-
-
-def test_another_course_s_lesson_reuses_the_compiled_statements(employee):
-    """Every statement of a lesson view (the user loader, the course's audience, its lessons ⟕
-    progress, the first open's INSERT, the bell) takes its values as bound parameters and is
-    cacheable: opening another course reuses what the first one compiled instead of compiling
-    anew (SQLAlchemy caches by the statement's shape; a literal value or an uncacheable
-    construct would miss)."""
-    make_course("c", [("a", "A", "x")])
-    make_course("d", [("a", "A", "y")])
-    assert employee.get("/learn/courses/c/a").status_code == 200  # compiles (first open)
-    hits: list = []
-
-    def executed(conn, cursor, statement, parameters, context, executemany):
-        hits.append((context.cache_hit, statement))
-
-    event.listen(db.engine, "after_cursor_execute", executed)
-    try:
-        assert employee.get("/learn/courses/d/a").status_code == 200  # first open of d
-    finally:
-        event.remove(db.engine, "after_cursor_execute", executed)
-    assert len(hits) == 5
-    assert [statement for hit, statement in hits if hit != CacheStats.CACHE_HIT] == []
 
 
 def test_reading_to_the_end_completes_the_lesson(employee):
