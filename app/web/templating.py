@@ -70,6 +70,8 @@ def cached_url_for(app: Flask):
                 app.url_default_functions.values())):
             return build(endpoint, **values)
         adapter = request_context.url_adapter
+        if adapter is None:  # the request's host was refused: Flask says why
+            return build(endpoint, **values)
         key = (endpoint, values.get("filename"), adapter.script_name, adapter.server_name,
                adapter.subdomain, adapter.url_scheme)
         url = cache.get(key)
