@@ -73,11 +73,16 @@ def _permissions_of(roles: frozenset[str]) -> frozenset[Permission]:
     return frozenset(granted)
 
 
+def granted_permissions(user) -> frozenset[Permission]:
+    """Every permission of an authenticated, active user (none for anybody else)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return permissions_of(user.roles)
+
+
 def has_permission(user, permission: Permission) -> bool:
     """True when an authenticated, active user holds the permission."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return permission in permissions_of(user.roles)
+    return permission in granted_permissions(user)
 
 
 def sorted_roles(roles: Iterable[str]) -> list[Role]:

@@ -33,16 +33,26 @@ def badges(user: User) -> Badges:
     """The user's counters; a tab they do not have counts 0 and costs nothing."""
     permissions = permissions_of(user.roles)
     if not permissions & {Permission.VIEW_TEAM, Permission.AUTHOR_CONTENT}:
-        unread = db.session.scalar(_unread_only(), {"badges_user": user.id})
+        unread = _run(_unread_only(), {"badges_user": user.id}).scalar()
         return Badges(unread=int(unread or 0))
     counts = {"unread": unread_count_query(user)}
     if Permission.VIEW_TEAM in permissions or Permission.AUTHOR_CONTENT in permissions:
         counts["grading"] = grading_queue.waiting_count_query(user)
     if Permission.VIEW_TEAM in permissions:
         counts["review"] = review_queue.waiting_count_query(user)
-    row = db.session.execute(select(*(query.scalar_subquery().label(name)
-                                      for name, query in counts.items()))).one()
+    row = _run(select(*(query.scalar_subquery().label(name)
+                        for name, query in counts.items()))).one()
     return Badges(**{name: int(value or 0) for name, value in row._mapping.items()})
+
+
+def _run(statement, params=None):
+    """A count on the request's connection and transaction, without the ORM's handling of a
+    statement naming mapped columns (a third of the time of this one-row count); pending
+    changes are flushed first, as the session's autoflush would."""
+    session = db.session
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 @lru_cache(maxsize=1)

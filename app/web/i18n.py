@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app, g, has_request_context, session
 from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 
 def select_locale() -> str:
@@ -41,13 +45,60 @@ def request_translations():
     return translations
 
 
+def _newstyle(lookup):
+    """Jinja's newstyle gettext family (jinja2.ext._make_new_*: the text escaped when the
+    template autoescapes, always %-formatted with its variables), each text looked up through
+    `lookup()`, the translations to use. One function call instead of three (`_` resolved
+    `gettext`, which called our function through the context)."""
+
+    def finish(eval_ctx, text, variables):
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    @pass_eval_context
+    def gettext(eval_ctx, __string, **variables):
+        return finish(eval_ctx, lookup().ugettext(__string), variables)
+
+    @pass_eval_context
+    def ngettext(eval_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        return finish(eval_ctx, lookup().ungettext(__singular, __plural, __num), variables)
+
+    @pass_eval_context
+    def pgettext(eval_ctx, __string_ctx, __string, **variables):
+        variables.setdefault("context", __string_ctx)
+        return finish(eval_ctx, lookup().upgettext(__string_ctx, __string), variables)
+
+    @pass_eval_context
+    def npgettext(eval_ctx, __string_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("context", __string_ctx)
+        variables.setdefault("num", __num)
+        return finish(eval_ctx, lookup().unpgettext(__string_ctx, __singular, __plural, __num),
+                      variables)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext,
+            "npgettext": npgettext}
+
+
+@lru_cache(maxsize=16)
+def _bound_to(translations) -> dict:
+    """The gettext family of one translations object (Flask-Babel keeps one per locale)."""
+    return _newstyle(lambda: translations)
+
+
+def template_gettext() -> dict:
+    """Context processor: a rendered template's `_()`/gettext/… bound to the translations of
+    the moment it is rendered (`force_locale` included), looked up once instead of per text.
+    Templates rendered without the processors, and macros imported without context, use the
+    globals below (the same texts, the translations looked up per call)."""
+    return _bound_to(request_translations())
+
+
 def install_template_gettext(app) -> None:
     """Jinja's _()/gettext/ngettext through `request_translations` (Flask-Babel installs
-    the same calls, each looking the translations up anew)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
-    )
+    the same calls, each looking the translations up anew; its i18n extension stays, for
+    newstyle {% trans %} blocks)."""
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(_newstyle(request_translations))
+    app.context_processor(template_gettext)

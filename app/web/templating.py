@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
+from flask.globals import _cv_request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from app.models.base import utcnow
-from app.permissions import ROLE_LABELS, Permission, Role, has_permission, sorted_roles
+from app.permissions import ROLE_LABELS, Permission, Role, granted_permissions, sorted_roles
 from app.services.certificate_validity import validity_of
 from app.services.items import KINDS
 from app.services.items import label as item_label
@@ -40,6 +41,50 @@ class JSONProvider(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
+def _can():
+    """`can(name)` of one rendering: whether the signed-in user holds that permission. Their
+    permissions are read at the first call (not before: a template that never asks loads
+    nothing) and kept for the rest of the page, which asks about ten times."""
+    granted = None
+
+    def can(name: str) -> bool:
+        nonlocal granted
+        if granted is None:
+            granted = granted_permissions(current_user)
+        return Permission(name) in granted
+
+    return can
+
+
+def cached_url_for(app: Flask):
+    """Templates' `url_for`, remembering the address of an endpoint without arguments and of
+    a static file (a page asks for about fifteen, most of them the same on every page): the
+    address depends only on the endpoint, the file and the request's root, host and scheme,
+    which are part of the key. Anything else (arguments, _external, relative endpoints,
+    outside a request, URL defaults) is built by Flask each time."""
+    build, cache = app.url_for, {}
+
+    def url_for(endpoint: str, **values):
+        request_context = _cv_request.get(None)
+        if (request_context is None or endpoint[:1] == "." or (values and (
+                len(values) > 1 or "filename" not in values)) or any(
+                app.url_default_functions.values())):
+            return build(endpoint, **values)
+        adapter = request_context.url_adapter
+        if adapter is None:  # the request's host was refused: Flask says why
+            return build(endpoint, **values)
+        key = (endpoint, values.get("filename"), adapter.script_name, adapter.server_name,
+               adapter.subdomain, adapter.url_scheme)
+        url = cache.get(key)
+        if url is None:
+            url = build(endpoint, **values)
+            if len(cache) < 4096:
+                cache[key] = url
+        return url
+
+    return url_for
+
+
 def register_template_helpers(app: Flask) -> None:
     treat_lazy_strings_as_text()
     app.json = JSONProvider(app)
@@ -56,10 +101,12 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(timing_rule=timing_rule, timing_from_labels=TIMING_FROM_LABELS,
                                  number_text=number_text)
     register_badges(app)  # the header's counters, one statement
+    app.jinja_env.globals["url_for"] = cached_url_for(app)
+
     @app.context_processor
     def globals_for_templates():
         return {
-            "can": lambda name: has_permission(current_user, Permission(name)),
+            "can": _can(),
             "role_label": lambda name: ROLE_LABELS.get(Role(name), name),
             "sorted_roles": sorted_roles,
             "languages": current_app.config["LANGUAGES"],

@@ -12,8 +12,9 @@ nothing and, on SQLite, never takes the write lock.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, bindparam, select
 
 from app.extensions import db
 from app.models import Course, CourseVersion, CourseVersionLesson, LessonProgress, Media, User
@@ -41,13 +42,21 @@ class LessonPage:
 def _lessons_with_progress(user: User, course: Course, version: CourseVersion
                            ) -> list[tuple[CourseVersionLesson, LessonProgress | None]]:
     """The version's lessons in order, each beside the user's progress row (one statement)."""
-    return [tuple(row) for row in db.session.execute(
-        select(CourseVersionLesson, LessonProgress)
-        .outerjoin(LessonProgress, and_(LessonProgress.user_id == user.id,
-                                        LessonProgress.course_id == course.id,
-                                        LessonProgress.lesson_key == CourseVersionLesson.key))
-        .where(CourseVersionLesson.version_id == version.id)
-        .order_by(CourseVersionLesson.rank))]
+    return [tuple(row) for row in db.session.execute(_lessons_statement(), {
+        "lesson_user": user.id, "lesson_course": course.id, "lesson_version": version.id})]
+
+
+@lru_cache(maxsize=1)
+def _lessons_statement() -> Select:
+    """`_lessons_with_progress`'s statement, built once per worker with bound parameters
+    (building it took longer than running it)."""
+    return (select(CourseVersionLesson, LessonProgress)
+            .outerjoin(LessonProgress,
+                       and_(LessonProgress.user_id == bindparam("lesson_user"),
+                            LessonProgress.course_id == bindparam("lesson_course"),
+                            LessonProgress.lesson_key == CourseVersionLesson.key))
+            .where(CourseVersionLesson.version_id == bindparam("lesson_version"))
+            .order_by(CourseVersionLesson.rank))
 
 
 def lesson_page(user: User, course: Course, version: CourseVersion,
