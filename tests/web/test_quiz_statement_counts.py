@@ -30,9 +30,11 @@ AUTOSAVE = 6
 # answer adds its question to the book (the INSERT) and notes it (one UPDATE executemany for
 # every entry), and the exam's taker row for the quiz analytics (one INSERT … ON CONFLICT,
 # analytics.taker_rows), and the active webhook endpoints (is anyone listening to
-# attempt.graded? app/services/webhooks/outbox.py; nothing more is written when nobody is):
-# 10 here (9 before webhooks, 10 before session 7, 20 before issue 15).
-SUBMIT = 10
+# attempt.graded? app/services/webhooks/outbox.py; nothing more is written when nobody is),
+# and the new taker's answers added to the quiz's answer tallies (one INSERT … SELECT … ON
+# CONFLICT, analytics.answer_tallies): 11 here (10 before the tallies, 9 before webhooks,
+# 20 before issue 15).
+SUBMIT = 11
 # a practice answer is graded at once: + the wrong-question book's entries (7; 9 before)
 PRACTICE_AUTOSAVE = 7
 

@@ -17,8 +17,20 @@ changes the grade) remembers the fraction that was counted. `recomputed` is the 
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
-from sqlalchemy import Text, bindparam, case, cast, delete, func, insert, select
+from sqlalchemy import (
+    Double,
+    Integer,
+    Text,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+)
 
 from app.extensions import db
 from app.models import AttemptQuestion, Question, QuizAnswerTally, QuizTaker
@@ -90,10 +102,36 @@ def apply(counter: Counter) -> None:
             QuizAnswerTally.quiz_id == changes[0]["quiz_id"], QuizAnswerTally.people <= 0))
 
 
+@cache
+def _added(_dialect: str):
+    """INSERT … SELECT … ON CONFLICT DO UPDATE: a new taker's answers added in SQL, rows in
+    key order. Parameters quiz_id, percent, attempt_id. Built once per database dialect (the
+    first call, inside the app)."""
+    graded = AttemptQuestion.fraction.is_not(None)
+    columns = (bindparam("quiz_id", type_=Integer), AttemptQuestion.question_id,
+               AttemptQuestion.version_id, bindparam("percent", type_=Double),
+               case((graded, True), else_=False),
+               func.coalesce(AttemptQuestion.fraction, 0.0), _response_key())
+    rows = (select(*columns, func.count())
+            .join(Question, Question.id == AttemptQuestion.question_id)
+            .where(AttemptQuestion.attempt_id == bindparam("attempt_id"))
+            .group_by(*columns[1:3], *columns[4:]).order_by(*columns[1:3], *columns[4:]))
+    table = QuizAnswerTally.__table__  # a Core INSERT: parameters, not rows to insert
+    statement = insert_statement(table).from_select([*KEY, "people"], rows)
+    return statement.on_conflict_do_update(
+        index_elements=list(KEY),
+        set_={"people": table.c.people + statement.excluded.people})
+
+
 def taker_changed(quiz_id: int, new: tuple | None, old: tuple | None) -> None:
     """The person's taker of the quiz changed from `old` to `new`, each (attempt id,
-    percent) or None: the tallies follow (2–4 statements)."""
+    percent) or None: the tallies follow (a new taker: one statement; a replacement or a
+    regrade: 2–4)."""
     regraded = db.session.info.pop(_REGRADED, {})
+    if old is None and new is not None:
+        db.session.execute(_added(db.session.get_bind().dialect.name),
+                           {"quiz_id": quiz_id, "percent": new[1], "attempt_id": new[0]})
+        return
     counter: Counter = Counter()
     if old is not None:
         old_answers = (_answers_of(old[0]) if new is None or new[0] != old[0] else None)
