@@ -13,6 +13,8 @@ the attempts (`flask --app wsgi analytics rebuild`); `differences` compares the 
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from app.extensions import db
@@ -75,9 +77,15 @@ def attempt_finished(attempt: QuizAttempt) -> None:
 
 def _inserted(values: dict) -> bool:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: whether the row is new (one statement)."""
-    statement = (insert_statement(QuizTaker).values(values).on_conflict_do_nothing()
-                 .returning(QuizTaker.attempt_id))
-    return db.session.execute(statement).first() is not None
+    statement = _insert(db.session.get_bind().dialect.name)
+    return db.session.execute(statement, values).first() is not None
+
+
+@cache
+def _insert(_dialect: str):
+    """Built once per database dialect; Core, so the values are parameters, not ORM rows."""
+    return (insert_statement(QuizTaker.__table__).on_conflict_do_nothing()
+            .returning(QuizTaker.__table__.c.attempt_id))
 
 
 def recomputed():
