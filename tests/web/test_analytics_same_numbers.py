@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AttemptQuestion, Department, Question, QuestionVersion
-from app.services.analytics import quizzes, tallied, takers
+from app.services.analytics import quizzes, takers, tallied
 from app.services.analytics.filters import make_filters
 from app.services.analytics.quiz_options import CHOICE_TYPES, Tally, _chosen, _options
 from app.services.exports import stream_rows
