@@ -48,8 +48,9 @@ def _values(attempt: QuizAttempt) -> dict:
 def attempt_finished(attempt: QuizAttempt) -> None:
     """Record a just finished (or regraded) attempt: it becomes the person's taker row of the
     quiz unless an attempt with a lower number is there already, and the answer tallies
-    follow (answer_tallies). A first attempt: 3 statements (the row inserted, its answers, the
-    tallies); a later one: 1 (the row, locked, read); a replacement or regrade: 4–5."""
+    follow (answer_tallies). A first attempt: 2 statements (the row inserted, its answers added
+    to the tallies by one INSERT … SELECT); a later one: 1 (the row, locked, read); a
+    replacement or a regrade: 4–5."""
     if not counts(attempt):
         answer_tallies.forget_regrades()
         return
