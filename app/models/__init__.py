@@ -10,7 +10,13 @@ from app.models.assignments import (
     PathStageItem,
     ReminderDelivery,
 )
-from app.models.attempts import AttemptQuestion, QuizAttempt, QuizTaker, WrongQuestion
+from app.models.attempts import (
+    AttemptQuestion,
+    QuizAnswerTally,
+    QuizAttempt,
+    QuizTaker,
+    WrongQuestion,
+)
 from app.models.classes import AttendanceMark, ClassEnrolment, ClassSession, TrainingClass
 from app.models.content import (
     Acknowledgement,
@@ -76,7 +82,7 @@ __all__ = [
     "CourseVersionLesson", "Department", "Hospital", "LearningPath", "LessonProgress", "Media",
     "Notification", "PathStage", "PathStageItem", "Position", "PositionAlias", "ReminderDelivery",
     "Question", "QuestionBank", "QuestionCategory", "QuestionVersion", "Quiz", "QuizAttempt",
-    "QuizTaker", "QuizDrawRule", "QuizItem", "WrongQuestion",
+    "QuizAnswerTally", "QuizTaker", "QuizDrawRule", "QuizItem", "WrongQuestion",
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads", "EvidencePhoto", "PracticeRun", "RunReview", "RunStep",
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",

@@ -147,3 +147,24 @@ class QuizTaker(db.Model):
     number: Mapped[int]
     percent: Mapped[float]
     passed: Mapped[bool | None]
+
+
+class QuizAnswerTally(db.Model):
+    """Maintained (app.services.analytics.answer_tallies): how many of a quiz's takers (the
+    rows of quiz_takers) gave an answer of this kind — question, version asked, the taker's
+    percent, the grade and, for choice questions, the response as JSON text — so the item
+    analysis and the option distribution add up a few thousand rows instead of reading every
+    taker's answers. Integer counts only: exact whatever the order of events; rebuilt by
+    `flask --app wsgi analytics rebuild`."""
+
+    __tablename__ = "quiz_answer_tallies"
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"),
+                                            primary_key=True)
+    percent: Mapped[float] = mapped_column(primary_key=True)  # the taker's attempt percent
+    graded: Mapped[bool] = mapped_column(primary_key=True)  # fraction not NULL
+    fraction: Mapped[float] = mapped_column(primary_key=True)  # 0 when not graded
+    response: Mapped[str] = mapped_column(Text, primary_key=True)  # choice types, else ''
+    people: Mapped[int]

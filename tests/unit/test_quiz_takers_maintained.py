@@ -1,6 +1,7 @@
 """The quiz analytics' maintained takers (quiz_takers: each person's first finished exam
-attempt per quiz) equal the ones recomputed from the attempts after every event that
-finishes or regrades an attempt, and `flask analytics rebuild` restores them."""
+attempt per quiz) and their answer tallies (quiz_answer_tallies) equal the ones recomputed
+from the attempts after every event that finishes or regrades an attempt, and `flask
+analytics rebuild` restores them."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from app.extensions import db
-from app.models import QuizTaker
-from app.services.analytics import taker_rows
+from app.models import QuizAnswerTally, QuizTaker
+from app.services.analytics import answer_tallies, taker_rows
 from app.services.quiz import attempts, grading
 from tests.learning_factories import person
 from tests.quiz_factories import make_quiz, short_answer, single
@@ -22,6 +23,7 @@ def _exact() -> list[tuple]:
     """The maintained rows, after checking they are the recomputed ones."""
     db.session.flush()
     assert taker_rows.differences() == (set(), set())
+    assert answer_tallies.differences() == (set(), set())
     return list(db.session.execute(select(QuizTaker.user_id, QuizTaker.number,
                                           QuizTaker.percent, QuizTaker.passed)))
 
@@ -73,7 +75,9 @@ def test_rebuild_restores_the_rows_and_check_reports_differences(demo, app):
     expected = _exact()
     db.session.execute(delete(QuizTaker).where(QuizTaker.user_id == person("employee").id))
     db.session.execute(update(QuizTaker).values(percent=1.0))
+    db.session.execute(update(QuizAnswerTally).values(people=QuizAnswerTally.people + 1))
     db.session.commit()
+    assert all(answer_tallies.differences())
     runner = app.test_cli_runner()
     checked = runner.invoke(args=["analytics", "rebuild", "--check"])
     assert checked.exit_code == 1 and "1" in checked.output

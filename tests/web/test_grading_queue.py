@@ -189,6 +189,26 @@ def test_the_header_counts_in_one_statement_what_the_queues_list(waiting, count_
     assert (badges(person("supervisor")).grading, badges(person("supervisor")).review) == (2, 1)
 
 
+def test_a_trainers_count_starts_from_the_waiting_attempts(waiting):
+    """Trainers and administrators see every attempt: their 阅卷 count has no scope condition
+    (`id IN (every attempt id)` made SQLite visit every attempt — 100,000 at 1,000 staff —
+    instead of the few in 待批改 found by an index); a team lead's keeps it."""
+    from app.services.quiz import grading_queue
+
+    for login, scoped in (("trainer", False), ("admin", False), ("supervisor", True)):
+        user = person(login)
+        sql = str(grading_queue.waiting_count_query(user).compile(db.engine))
+        assert ("quiz_attempts.id IN" in sql) is scoped, login
+        assert db.session.scalar(grading_queue.waiting_count_query(user)) == \
+            grading_queue.waiting_page(user, None, 1).total, login
+    if db.engine.dialect.name == "sqlite":
+        query = grading_queue.waiting_count_query(person("trainer")).compile(
+            db.engine, compile_kwargs={"literal_binds": True})
+        plan = " ".join(str(row[-1]) for row in db.session.execute(
+            db.text(f"EXPLAIN QUERY PLAN {query}")))
+        assert "IN-OPERATOR" not in plan and "SCAN quiz_attempts" not in plan, plan
+
+
 def test_a_quiz_without_short_answers_never_waits(client, auth, demo):
     quiz = make_quiz([single()])
     attempt = attempts.start(quiz, person("employee"), utcnow())

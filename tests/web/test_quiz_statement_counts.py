@@ -31,9 +31,10 @@ AUTOSAVE = 4
 # active (one statement, read and graded before any write), the claim that hands in and
 # totals, the grades (one executemany), the wrong-question book (one upsert executemany:
 # right and wrong answers alike), the exam's taker row for the quiz analytics (one INSERT …
-# ON CONFLICT, analytics.taker_rows): 6 (10 before, 20 before issue 15). Nothing more is
-# read or written when no webhook endpoint is active.
-SUBMIT = 6
+# ON CONFLICT, analytics.taker_rows), a first taker's answers added to the quiz's answer
+# tallies (one INSERT … SELECT … ON CONFLICT, analytics.answer_tallies): 7 (10 before, 20
+# before issue 15). Nothing more is read or written when no webhook endpoint is active.
+SUBMIT = 7
 # a practice answer is graded at once, on the full path: the exam's one-statement look at
 # the attempt first (quick_save.target: not an exam), then user, attempt, questions ⟕ the
 # version answered, the claim, the answers as stored now, the wrong-question book's

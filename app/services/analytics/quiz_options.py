@@ -21,6 +21,7 @@ from sqlalchemy import Text, cast, func, select
 
 from app.extensions import db
 from app.models import AttemptQuestion, Question, QuestionVersion
+from app.services.analytics import tallied
 from app.services.analytics.filters import Filters
 from app.services.analytics.quiz_stats import ItemStat, OptionCount
 from app.services.analytics.takers import grouped_takers
@@ -94,8 +95,12 @@ def _parsed(text: str | None):
 
 def option_tallies(filters: Filters, quiz_id: int) -> dict[int, Tally]:
     """question id → its options and how many takers chose each (two statements: the
-    responses counted in SQL, then the versions asked)."""
-    counted = db.session.execute(_responses(grouped_takers(filters, quiz_id))).all()
+    responses counted in SQL — from the maintained tallies without filters — then the
+    versions asked)."""
+    if tallied.applies(filters):
+        counted = db.session.execute(tallied.RESPONSES, {"quiz_id": quiz_id}).all()
+    else:
+        counted = db.session.execute(_responses(grouped_takers(filters, quiz_id))).all()
     versions, tallies = _versions({row.version_id for row in counted})
     for question_id, version_id, kind, text, people in counted:
         tally = tallies.setdefault(question_id, Tally())

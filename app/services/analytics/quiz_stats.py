@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from app.extensions import db
 from app.models import AttemptQuestion, Question, QuestionVersion
 from app.models.quiz import QuizItem
+from app.services.analytics import tallied
 from app.services.analytics.filters import Filters
 from app.services.analytics.takers import LOWER, UPPER, bucket_of, grouped_takers, in_group
 
@@ -123,10 +124,11 @@ def question_label(data: dict) -> str:
     return " ".join(str(data.get("title") or data.get("stem") or "").split())
 
 
-def _item_query(filters: Filters, quiz_id: int):
+def _live_per_question(filters: Filters, quiz_id: int):
+    """Subquery: the item figures per question, from the takers' answers."""
     takers = grouped_takers(filters, quiz_id)
     aq, grp = AttemptQuestion, takers.c.grp
-    per_question = (
+    return (
         select(aq.question_id.label("question_id"), func.count(aq.id).label("answered"),
                func.sum(aq.fraction).label("total"),
                func.sum(case((aq.fraction >= FULL, 1), else_=0)).label("full"),
@@ -137,6 +139,11 @@ def _item_query(filters: Filters, quiz_id: int):
                func.count(aq.version_id.distinct()).label("versions"))
         .join(takers, takers.c.id == aq.attempt_id).where(aq.fraction.is_not(None))
         .group_by(aq.question_id).subquery("per_question"))
+
+
+def _with_questions(per_question, quiz_id):
+    """The per-question figures with the question's type and current wording, in the quiz's
+    order (questions no longer in it last)."""
     return (select(per_question, Question.type, QuestionVersion.data)
             .join(Question, Question.id == per_question.c.question_id)
             .join(QuestionVersion, and_(QuestionVersion.question_id == Question.id,
@@ -146,14 +153,34 @@ def _item_query(filters: Filters, quiz_id: int):
             .order_by(QuizItem.rank.is_(None), QuizItem.rank, Question.id))
 
 
+def _item_query(filters: Filters, quiz_id: int):
+    return _with_questions(_live_per_question(filters, quiz_id), quiz_id)
+
+
+_TALLIED = _with_questions(tallied.per_question(), bindparam("quiz_id"))  # built once
+
+
 def _mean(total, count) -> float | None:
     return float(total or 0) / int(count) if count else None
 
 
 def item_stats(filters: Filters, quiz_id: int) -> list[ItemStat]:
-    """Every question the takers were asked, in the quiz's order (one statement)."""
-    return [ItemStat(row.question_id, row.type, question_label(row.data), int(row.answered),
-                     float(row.total or 0) / int(row.answered), int(row.full or 0),
-                     _mean(row.upper_sum, row.upper_n), _mean(row.lower_sum, row.lower_n),
-                     int(row.versions))
-            for row in db.session.execute(_item_query(filters, quiz_id))]
+    """Every question the takers were asked, in the quiz's order: one statement from the
+    answers, or without filters three from the maintained tallies (`tallied`)."""
+    if tallied.applies(filters):
+        params = tallied.bounds(quiz_id)
+        tied = tallied.boundary_sums(params)
+        rows = db.session.execute(_TALLIED, params)
+    else:
+        tied, rows = {}, db.session.execute(_item_query(filters, quiz_id))
+    items = []
+    for row in rows:
+        upper_sum, upper_n = tied.get((row.question_id, UPPER), (0.0, 0))
+        lower_sum, lower_n = tied.get((row.question_id, LOWER), (0.0, 0))
+        items.append(ItemStat(
+            row.question_id, row.type, question_label(row.data), int(row.answered),
+            float(row.total or 0) / int(row.answered), int(row.full or 0),
+            _mean(float(row.upper_sum or 0) + upper_sum, int(row.upper_n or 0) + upper_n),
+            _mean(float(row.lower_sum or 0) + lower_sum, int(row.lower_n or 0) + lower_n),
+            int(row.versions)))
+    return items

@@ -13,14 +13,17 @@ the attempts (`flask --app wsgi analytics rebuild`); `differences` compares the 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from app.extensions import db
 from app.models import QuizAttempt, QuizTaker
 from app.models.attempts import FINISHED
+from app.services.analytics import answer_tallies
 from app.services.records import insert_statement
+
+regrading = answer_tallies.regrading  # grading.grade_by_hand, before it changes a grade
 
 COLUMNS = ("quiz_id", "user_id", "attempt_id", "number", "percent", "passed")
 
@@ -31,25 +34,59 @@ def counts(attempt: QuizAttempt) -> bool:
             and attempt.state == FINISHED and attempt.percent is not None)
 
 
+_CURRENT = (select(QuizTaker.attempt_id, QuizTaker.number, QuizTaker.percent)
+            .where(QuizTaker.quiz_id == bindparam("quiz_id"),
+                   QuizTaker.user_id == bindparam("user_id"))
+            .with_for_update())  # built once
+
+
+def _values(attempt: QuizAttempt) -> dict:
+    return {"quiz_id": attempt.quiz_id, "user_id": attempt.user_id, "attempt_id": attempt.id,
+            "number": attempt.number, "percent": attempt.percent, "passed": attempt.passed}
+
+
 def attempt_finished(attempt: QuizAttempt) -> None:
     """Record a just finished (or regraded) attempt: it becomes the person's taker row of the
-    quiz unless an attempt with a lower number is there already (one statement)."""
+    quiz unless an attempt with a lower number is there already, and the answer tallies
+    follow (answer_tallies). A first attempt: 2 statements (the row inserted, its answers added
+    to the tallies by one INSERT … SELECT); a later one: 1 (the row, locked, read); a
+    replacement or a regrade: 4–5."""
     if not counts(attempt):
+        answer_tallies.forget_regrades()
         return
-    db.session.execute(_upsert(db.session.get_bind().dialect.name), {
-        "quiz_id": attempt.quiz_id, "user_id": attempt.user_id, "attempt_id": attempt.id,
-        "number": attempt.number, "percent": attempt.percent, "passed": attempt.passed})
+    values = _values(attempt)
+    if attempt.number == 1 and _inserted(values):
+        answer_tallies.taker_changed(attempt.quiz_id, (attempt.id, attempt.percent), None)
+        return
+    row = db.session.execute(_CURRENT, {"quiz_id": attempt.quiz_id,
+                                        "user_id": attempt.user_id}).first()
+    if row is None:  # none yet (or one that a racing transaction inserted: locked now)
+        if _inserted(values):
+            answer_tallies.taker_changed(attempt.quiz_id, (attempt.id, attempt.percent), None)
+            return
+        row = db.session.execute(_CURRENT, {"quiz_id": attempt.quiz_id,
+                                            "user_id": attempt.user_id}).one()
+    if row.attempt_id != attempt.id and row.number < attempt.number:
+        answer_tallies.forget_regrades()
+        return  # an earlier attempt stays the taker
+    db.session.execute(update(QuizTaker).where(
+        QuizTaker.quiz_id == attempt.quiz_id, QuizTaker.user_id == attempt.user_id)
+        .values({name: values[name] for name in ("attempt_id", "number", "percent", "passed")}))
+    answer_tallies.taker_changed(attempt.quiz_id, (attempt.id, attempt.percent),
+                                 (row.attempt_id, row.percent))
 
 
-@lru_cache(maxsize=2)
-def _upsert(_dialect: str):
-    """Built once per worker and database (building it cost more than running it)."""
-    statement = insert_statement(QuizTaker.__table__)  # Core: no ORM bulk handling
-    new, row = statement.excluded, QuizTaker.__table__.c
-    return statement.on_conflict_do_update(
-        index_elements=["quiz_id", "user_id"],
-        set_={name: new[name] for name in ("attempt_id", "number", "percent", "passed")},
-        where=(new.number < row.number) | (new.attempt_id == row.attempt_id))
+def _inserted(values: dict) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: whether the row is new (one statement)."""
+    statement = _insert(db.session.get_bind().dialect.name)
+    return db.session.execute(statement, values).first() is not None
+
+
+@cache
+def _insert(_dialect: str):
+    """Built once per database dialect; Core, so the values are parameters, not ORM rows."""
+    return (insert_statement(QuizTaker.__table__).on_conflict_do_nothing()
+            .returning(QuizTaker.__table__.c.attempt_id))
 
 
 def recomputed():

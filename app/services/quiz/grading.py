@@ -153,6 +153,7 @@ def grade_by_hand(row: AttemptQuestion, grader: User, points: float, comment: st
             "Nothing was saved; read their grade, then save again to replace it.",
             name=row.graded_by.name if row.graded_by else "—", points=f"{row.score or 0:g}"))
     was_waiting = row.needs_review
+    taker_rows.regrading(row)  # the fraction the quiz analytics counted (a regrade)
     row.fraction, row.feedback, row.needs_review = grade.fraction, grade.feedback, False
     row.graded_by_id, row.graded_at = grader.id, now
     row.grader_comment, row.rubric_marks = comment, [bool(mark) for mark in rubric_marks]

@@ -1,0 +1,112 @@
+"""The quiz analysis without filters comes from the maintained answer tallies
+(quiz_answer_tallies) and gives exactly what the answers give (the statement of every
+filtered view, kept as the reference): with ties at the 27 % cut, one taker, two, everyone
+tied, partial credit, an edited question and a regraded short answer. It runs a fixed number
+of statements and reads the answers of the takers tied at the cut only."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from app.extensions import db
+from app.services.analytics import tallied
+from app.services.analytics.filters import make_filters
+from app.services.analytics.quizzes import quiz_analysis
+from app.services.quiz import grading
+from tests.analytics_factories import ANSWERS, DAY1, exam_fixture, org, people, take
+from tests.learning_factories import person
+from tests.quiz_factories import make_quiz, multiple, short_answer, single, true_false
+
+
+def _figures(analysis) -> list[tuple]:
+    return [(item.question_id, item.type, item.label, item.answered, item.full, item.versions,
+             item.facility, item.p_upper, item.p_lower,
+             [(str(o.text), o.count, o.correct) for o in item.options], item.no_answer)
+            for item in analysis.items]
+
+
+def _same(quiz_id: int, monkeypatch) -> list[tuple]:
+    """The tallied analysis, after checking it equals the one from the answers."""
+    db.session.flush()
+    new = _figures(quiz_analysis(make_filters(), quiz_id))
+    with monkeypatch.context() as patched:
+        patched.setattr(tallied, "applies", lambda _filters: False)
+        old = _figures(quiz_analysis(make_filters(), quiz_id))
+    assert len(new) == len(old)
+    for mine, theirs in zip(new, old, strict=True):
+        assert mine[:6] == theirs[:6] and mine[9:] == theirs[9:]
+        for a, b in zip(mine[6:9], theirs[6:9], strict=True):  # floating sums, another order
+            assert (a is None) == (b is None) and (a is None or math.isclose(a, b,
+                                                                            rel_tol=1e-12))
+    return new
+
+
+def _exam(slug: str):
+    return make_quiz([single("单选"), multiple("多选"), true_false("判断"), single("送分")],
+                     slug=slug, pass_percent=60.0, shuffle_options=True)
+
+
+def test_the_fixture_exam_with_ties_at_both_cuts(demo, monkeypatch):
+    exam = exam_fixture()  # 11 takers: the lower 3 cut through five tied at 50 %
+    figures = _same(exam.quiz.id, monkeypatch)
+    assert [round(f[6], 3) for f in figures] == [0.545, 0.455, 0.182, 1.0]
+
+
+def test_one_two_and_all_tied_takers(demo, monkeypatch):
+    east, _west, _team = org("tt")
+    one, two, tied = _exam("tally-one"), _exam("tally-two"), _exam("tally-tied")
+    users = people(6, east, "tt")
+    take(one, users[0], ANSWERS[0], DAY1)
+    assert _same(one.id, monkeypatch)[0][8] is None  # one taker: upper, no lower group
+    for number, user in enumerate(users[:2]):
+        take(two, user, ANSWERS[number * 4], DAY1, seed=number)
+    _same(two.id, monkeypatch)
+    for number, user in enumerate(users):
+        take(tied, user, ANSWERS[0], DAY1 + timedelta(minutes=number), seed=number)
+    _same(tied.id, monkeypatch)  # everyone at 75 %: both groups cut by attempt id
+
+
+def test_a_regraded_short_answer_moves_its_taker(demo, monkeypatch):
+    quiz = make_quiz([single(right=1), short_answer(), true_false()], slug="tally-short",
+                     pass_percent=60.0)
+    east, _west, _team = org("ts")
+    trainer = person("trainer")
+    for number, user in enumerate(people(5, east, "ts")):
+        attempt = take(quiz, user, ["1" if number % 2 else "0", "先冰敷。", "错"], DAY1,
+                       seed=number)
+        grading.grade_by_hand(attempt.questions[1], trainer, number / 4, "", [], DAY1)
+    _same(quiz.id, monkeypatch)
+    grading.grade_by_hand(attempt.questions[1], trainer, 0.0, "改分", [], DAY1)  # a regrade
+    _same(quiz.id, monkeypatch)
+
+
+def _statements(quiz_id: int, filters) -> list[str]:
+    seen: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        quiz_analysis(filters, quiz_id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return seen
+
+
+def test_statements_and_what_they_read(demo):
+    exam = exam_fixture()
+    db.session.expire_all()
+    plain = _statements(exam.quiz.id, make_filters())
+    # the cut, the tied takers' answers, the items, the responses, their versions, the scores
+    assert len(plain) == 6, plain
+    reading_answers = [sql for sql in plain if "FROM attempt_questions" in sql
+                       or "JOIN attempt_questions" in sql]
+    assert len(reading_answers) == 1 and "quiz_takers.percent =" in reading_answers[0]
+    assert "quiz_attempts" not in " ".join(plain)  # no attempt ranked
+    # a department: from the answers of its takers, as before (items, responses, versions,
+    # scores)
+    assert len(_statements(exam.quiz.id, make_filters(department_id=exam.west.id))) == 4
