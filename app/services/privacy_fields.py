@@ -211,6 +211,8 @@ NOT_FREE_TEXT: dict[str, str] = {
                              "(staff data)",
     "attempt_questions.layout": "the order options were shown in (numbers made by the program)",
     "attempt_questions.rubric_marks": "true/false marks of a grader, no text",
+    "quiz_answer_tallies.response": "the option keys a choice question's takers chose (made "
+                                    "by the program), counted; typed answers are never kept",
     "run_reviews.scores": "criterion (copied from the rubric, scanned in sop_modules.rubric) "
                           "→ a score 1..5; scores are never rewritten",
     "app_settings.key": _KEYS,
