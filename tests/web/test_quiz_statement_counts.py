@@ -20,11 +20,11 @@ from tests.web.quiz_web_helpers import JSON, RIGHT, WRONG, answer, fresh, start,
 
 # user ⋈ device ⟕ roles, the attempt ⟕ its title ⋈ its questions (answered or not) ⟕ the
 # one asked ⟕ its version (services/quiz/question_page.py), the unread notifications of the
-# header (3; 4 before session 8, 6 before session 7, 9 before issue 15).
+# header (3; 4 before session 9, 6 before session 7, 9 before issue 15).
 QUESTION_PAGE = 3
 # user ⋈ device ⟕ roles, the attempt ⟕ the answer row ⟕ its version (services/quiz/
 # quick_save.py), the claim (counting the answers as stored now), the write (4; 6 before
-# session 8, 8 before session 7, 16 before issue 15); the user is not read again after the
+# session 9, 8 before session 7, 16 before issue 15); the user is not read again after the
 # commit.
 AUTOSAVE = 4
 # user, then the attempt ⟕ its answers ⟕ their versions and whether a webhook endpoint is
@@ -38,7 +38,7 @@ SUBMIT = 7
 # a practice answer is graded at once, on the full path: the exam's one-statement look at
 # the attempt first (quick_save.target: not an exam), then user, attempt, questions ⟕ the
 # version answered, the claim, the answers as stored now, the wrong-question book's
-# entries, the write with the grade (8; 7 before session 8, 9 before session 7)
+# entries, the write with the grade (8; 7 before session 9, 9 before session 7)
 PRACTICE_AUTOSAVE = 8
 
 
