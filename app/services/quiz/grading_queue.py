@@ -24,6 +24,7 @@ from app.permissions import Permission, permissions_of
 from app.services.errors import DomainError, NotFound
 from app.services.quiz.grading import grade_by_hand
 from app.services.scope import team_members
+from app.services.sql_hints import unindexed
 from app.services.validation import clean_multiline
 
 RECENT = 20
@@ -116,11 +117,14 @@ def waiting_count_query(actor: User) -> Select:
     count), so both planners read each member's attempts in 待批改 by
     ix_quiz_attempts_grading_user and nobody else's: with `user_id IN (team)` PostgreSQL,
     which cannot tell how many departments a recursive CTE finds, started from every
-    waiting answer of the organisation."""
+    waiting answer of the organisation; SQLite without statistics from every answer
+    waiting (`unindexed`)."""
     count = func.count(AttemptQuestion.id)
     if _sees_everyone(actor):
         return _waiting(actor).with_only_columns(count)
-    of_one = (_waiting_only(_answers(actor)).where(QuizAttempt.user_id == User.id)
+    of_one = (_answers(actor).where(QuizAttempt.user_id == User.id,
+                                    QuizAttempt.state == literal_column(f"'{GRADING}'"),
+                                    unindexed(AttemptQuestion.needs_review).is_(True))
               .with_only_columns(count).correlate(User).scalar_subquery())
     return (team_members(actor, in_sql=True)
             .with_only_columns(cast(func.coalesce(func.sum(of_one), 0), Integer))
