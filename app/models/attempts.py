@@ -22,6 +22,7 @@ IN_PROGRESS, GRADING, FINISHED = "in_progress", "grading", "finished"
 OPEN_ATTEMPT = text("state = 'in_progress'")
 OPEN_ROUND = text("state = 'in_progress' AND quiz_id IS NULL AND recheck_version_id IS NULL")
 OPEN_RECHECK = text("state = 'in_progress' AND recheck_version_id IS NOT NULL")
+WAITING_FOR_GRADING = text("state = 'grading'")
 
 
 class QuizAttempt(db.Model):
@@ -41,6 +42,9 @@ class QuizAttempt(db.Model):
               postgresql_where=OPEN_ROUND, sqlite_where=OPEN_ROUND),
         Index("uq_quiz_attempts_open_recheck", "user_id", "recheck_version_id", unique=True,
               postgresql_where=OPEN_RECHECK, sqlite_where=OPEN_RECHECK),
+        # A team lead's 阅卷 count: each team member's attempts in 待批改 (a few in a hundred).
+        Index("ix_quiz_attempts_grading_user", "user_id",
+              postgresql_where=WAITING_FOR_GRADING, sqlite_where=WAITING_FOR_GRADING),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

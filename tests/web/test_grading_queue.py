@@ -192,13 +192,14 @@ def test_the_header_counts_in_one_statement_what_the_queues_list(waiting, count_
 def test_a_trainers_count_starts_from_the_waiting_attempts(waiting):
     """Trainers and administrators see every attempt: their 阅卷 count has no scope condition
     (`id IN (every attempt id)` made SQLite visit every attempt — 100,000 at 1,000 staff —
-    instead of the few in 待批改 found by an index); a team lead's keeps it."""
+    instead of the few in 待批改 found by an index); a team lead's sums their team's."""
     from app.services.quiz import grading_queue
 
     for login, scoped in (("trainer", False), ("admin", False), ("supervisor", True)):
         user = person(login)
         sql = str(grading_queue.waiting_count_query(user).compile(db.engine))
-        assert ("quiz_attempts.id IN" in sql) is scoped, login
+        assert "quiz_attempts.id IN" not in sql, login
+        assert ("led_departments" in sql) is scoped, login
         assert db.session.scalar(grading_queue.waiting_count_query(user)) == \
             grading_queue.waiting_page(user, None, 1).total, login
     if db.engine.dialect.name == "sqlite":
@@ -207,6 +208,50 @@ def test_a_trainers_count_starts_from_the_waiting_attempts(waiting):
         plan = " ".join(str(row[-1]) for row in db.session.execute(
             db.text(f"EXPLAIN QUERY PLAN {query}")))
         assert "IN-OPERATOR" not in plan and "SCAN quiz_attempts" not in plan, plan
+
+
+def test_a_team_leads_count_reads_only_the_teams_waiting_attempts(waiting):
+    """A team lead's 阅卷 count (every page they open) reads the attempts in 待批改 of their
+    own team by the partial index, whatever the size of the organisation: on PostgreSQL no
+    scan of quiz_attempts returns or filters more rows than the team's waiting attempts (the
+    outsider's is not read), on SQLite every read of it goes through
+    ix_quiz_attempts_grading_user. Before, PostgreSQL started from every waiting answer of
+    the organisation and SQLite walked every attempt of the team's people."""
+    from app.services.quiz import grading_queue
+
+    lead = person("supervisor")
+    finished = submit_attempt(quiz_with_short_answer(title="另一测验"), INSIDER, "回答")
+    finished.state = "finished"  # graded: an attempt of the team that waits for nobody
+    db.session.commit()
+    team_waiting = grading_queue.waiting_page(lead, None, 1).total
+    assert team_waiting == 2  # the employee's and the insider's; the outsider's is not theirs
+    statement = grading_queue.waiting_count_query(lead)
+    assert db.session.scalar(statement) == team_waiting
+    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    if db.engine.dialect.name == "postgresql":
+        connection = db.session.connection()
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + sql
+                                          ).scalar()[0]["Plan"]
+        scans = [node for node in _plan_nodes(plan)
+                 if node.get("Relation Name") == "quiz_attempts"]
+        # one look-up of a team member's waiting attempts per team member, never a read of
+        # every waiting attempt (the outsider's among them)
+        assert scans and all(node.get("Index Name") == "ix_quiz_attempts_grading_user"
+                             and "(user_id = users.id)" in node.get("Index Cond", "")
+                             for node in scans), scans
+        db.session.rollback()
+    else:
+        plan = [row[-1] for row in db.session.execute(db.text("EXPLAIN QUERY PLAN " + sql))]
+        reads = [line for line in plan if "quiz_attempts" in line]
+        assert reads and all("ix_quiz_attempts_grading_user (user_id=?)" in line
+                             for line in reads), plan
+
+
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
 
 
 def test_a_quiz_without_short_answers_never_waits(client, auth, demo):

@@ -38,3 +38,46 @@ def test_another_course_s_lesson_reuses_the_compiled_statements(employee):
         event.remove(db.engine, "after_cursor_execute", executed)
     assert len(hits) == 5
     assert [statement for hit, statement in hits if hit != CacheStats.CACHE_HIT] == []
+
+
+def _audience_statements(client, path: str) -> tuple[int, list]:
+    """The status of a GET and (cache hit?, parameters) of each audience statement it ran."""
+    found: list = []
+
+    def executed(conn, cursor, statement, parameters, context, executemany):
+        if "department_chain" in statement:
+            found.append((context.cache_hit, parameters))
+
+    event.listen(db.engine, "after_cursor_execute", executed)
+    try:
+        status = client.get(path).status_code
+    finally:
+        event.remove(db.engine, "after_cursor_execute", executed)
+    return status, found
+
+
+def test_the_cached_audience_statement_answers_for_each_learner(client, auth, demo):
+    """The audience statement is built once per worker and compiled once: a learner outside
+    the course's department gets the same cached statement with their own values — and the
+    404 (the course does not exist for them), not the previous learner's answer; the first
+    learner, in a sub-department of it (the recursive chain), still reads it afterwards."""
+    from app.services.content import audience
+
+    make_course("cs", [("a", "A", "x")], departments=("客服中心",))
+    path = "/learn/courses/cs/a"
+    auth.login("employee")  # 客服中心/网络咨询组
+    assert client.get(path).status_code == 200  # compiled here, with the first open
+    status, first = _audience_statements(client, path)
+    assert status == 200 and [hit for hit, _params in first] == [CacheStats.CACHE_HIT]
+    built = dict(audience._FIND_STATEMENTS)
+    auth.logout()
+    auth.login("10006")  # 前台: a position and a department too, so the same statement
+    status, second = _audience_statements(client, path)
+    assert status == 404
+    assert second and all(hit == CacheStats.CACHE_HIT for hit, _params in second)
+    assert second[0][1] != first[0][1]  # the second learner's own values
+    auth.logout()
+    auth.login("employee")
+    status, again = _audience_statements(client, path)
+    assert status == 200 and [hit for hit, _params in again] == [CacheStats.CACHE_HIT]
+    assert audience._FIND_STATEMENTS == built  # no statement built anew for either learner

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Integer, Select, cast, false, func, literal_column, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
@@ -24,6 +24,7 @@ from app.permissions import Permission, permissions_of
 from app.services.errors import DomainError, NotFound
 from app.services.quiz.grading import grade_by_hand
 from app.services.scope import team_members
+from app.services.sql_hints import unindexed
 from app.services.validation import clean_multiline
 
 RECENT = 20
@@ -38,30 +39,48 @@ class GradeData:
     seen: str | None = None  # grading.grade_token of the grade the page showed
 
 
+def _sees_everyone(actor: User) -> bool:
+    return Permission.AUTHOR_CONTENT in permissions_of(actor.roles)
+
+
+def _team(actor: User, *, in_sql: bool = False) -> Select | None:
+    """SELECT of the ids of the people whose attempts the actor sees; None: everyone."""
+    if _sees_everyone(actor):
+        return None
+    return team_members(actor, in_sql=in_sql).with_only_columns(User.id)
+
+
 def attempts_in_scope(actor: User, *, in_sql: bool = False) -> Select:
     """SELECT of the quiz attempts the actor may see (`in_sql`: see scope.team_members)."""
-    query = select(QuizAttempt)
-    if Permission.AUTHOR_CONTENT in permissions_of(actor.roles):
-        return query
-    team = team_members(actor, in_sql=in_sql).with_only_columns(User.id)
-    return query.where(QuizAttempt.user_id.in_(team))
+    query, team = select(QuizAttempt), _team(actor, in_sql=in_sql)
+    return query if team is None else query.where(QuizAttempt.user_id.in_(team))
+
+
+def _answers(actor: User) -> Select:
+    """SELECT of the answers of every submitted attempt but the actor's own (attempt joined)."""
+    return (select(AttemptQuestion).join(AttemptQuestion.attempt)
+            .where(QuizAttempt.user_id != actor.id,
+                   QuizAttempt.state.in_((GRADING, FINISHED))))
 
 
 def gradable_answers(actor: User, *, in_sql: bool = False) -> Select:
     """SELECT of the answers of submitted attempts in the actor's scope, not their own
-    (attempt joined)."""
-    query = (select(AttemptQuestion).join(AttemptQuestion.attempt)
-             .where(QuizAttempt.user_id != actor.id,
-                    QuizAttempt.state.in_((GRADING, FINISHED))))
-    if Permission.AUTHOR_CONTENT in permissions_of(actor.roles):
-        return query  # every attempt: no `id IN (every id)`, which the planners drove from
-    in_scope = attempts_in_scope(actor, in_sql=in_sql).with_only_columns(QuizAttempt.id)
-    return query.where(QuizAttempt.id.in_(in_scope))
+    (attempt joined). The scope is the attempt's person (`user_id IN team`): trainers and
+    administrators get no condition at all (`id IN (every id)` was what the planners drove
+    from)."""
+    query, team = _answers(actor), _team(actor, in_sql=in_sql)
+    return query if team is None else query.where(QuizAttempt.user_id.in_(team))
+
+
+def _waiting_only(query: Select) -> Select:
+    # 'grading' written out, not bound: a plan prepared once (PostgreSQL's generic plan)
+    # can then still use the partial index ix_quiz_attempts_grading_user
+    return query.where(AttemptQuestion.needs_review.is_(True),
+                       QuizAttempt.state == literal_column(f"'{GRADING}'"))
 
 
 def _waiting(actor: User, quiz_id: int | None = None, *, in_sql: bool = False) -> Select:
-    query = gradable_answers(actor, in_sql=in_sql).where(AttemptQuestion.needs_review.is_(True),
-                                          QuizAttempt.state == GRADING)
+    query = _waiting_only(gradable_answers(actor, in_sql=in_sql))
     if quiz_id and not 0 < quiz_id <= MAX_ID:
         return query.where(false())  # no quiz has such an id
     return query.where(QuizAttempt.quiz_id == quiz_id) if quiz_id else query
@@ -93,8 +112,23 @@ def waiting_quizzes(actor: User) -> list[tuple[int, str]]:
 
 
 def waiting_count_query(actor: User) -> Select:
-    """SELECT COUNT of the answers waiting for the actor, scope included (the 阅卷 badge)."""
-    return _waiting(actor, in_sql=True).with_only_columns(func.count(AttemptQuestion.id))
+    """SELECT COUNT of the answers waiting for the actor, scope included (the 阅卷 badge):
+    `_waiting`'s answers, counted. A team lead's is summed per team member (a correlated
+    count), so both planners read each member's attempts in 待批改 by
+    ix_quiz_attempts_grading_user and nobody else's: with `user_id IN (team)` PostgreSQL,
+    which cannot tell how many departments a recursive CTE finds, started from every
+    waiting answer of the organisation; SQLite without statistics from every answer
+    waiting (`unindexed`)."""
+    count = func.count(AttemptQuestion.id)
+    if _sees_everyone(actor):
+        return _waiting(actor).with_only_columns(count)
+    of_one = (_answers(actor).where(QuizAttempt.user_id == User.id,
+                                    QuizAttempt.state == literal_column(f"'{GRADING}'"),
+                                    unindexed(AttemptQuestion.needs_review).is_(True))
+              .with_only_columns(count).correlate(User).scalar_subquery())
+    return (team_members(actor, in_sql=True)
+            .with_only_columns(cast(func.coalesce(func.sum(of_one), 0), Integer))
+            .select_from(User))
 
 
 def waiting_count(actor: User) -> int:
