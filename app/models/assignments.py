@@ -128,7 +128,8 @@ class AssignmentTarget(db.Model):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"),
                                                index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # indexed: a team's people meet their department targets through it (members.py)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"))
 
     assignment: Mapped[Assignment] = relationship(back_populates="targets")

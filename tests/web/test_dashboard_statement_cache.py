@@ -17,7 +17,7 @@ from sqlalchemy.engine.interfaces import CacheStats
 from app.extensions import db
 from app.models import Department, User, department_leads
 from app.services.assign import status
-from app.services.reports import status_rows
+from app.services.reports import filters, status_rows
 from app.services.scope import led_department_ids
 from tests.bench.seed import seed
 
@@ -48,7 +48,7 @@ def test_two_supervisors_one_after_the_other_see_their_own_figures(app, monkeypa
         .where(User.id != first_id).order_by(User.id).limit(1))
     assert second is not None
     if people == "selected":  # as past RESOLVE_LIMIT: the people selected in the statement
-        monkeypatch.setattr(status_rows, "resolved_ids", lambda query: query)
+        monkeypatch.setattr(filters, "resolved_ids", lambda query: query)
     lead = db.session.scalar(select(User).where(User.login == second))
     sub = db.session.scalar(  # a sub-department of theirs with people
         select(Department.id).join(User, User.department_id == Department.id)

@@ -24,7 +24,7 @@ from app.services.assign.members import assignee_pairs
 from app.services.assign.status import STATUSES
 from app.services.items.kinds import QUIZ
 from app.services.reports import percent, status_rows
-from app.services.reports.filters import View, live_assignments, people_ids
+from app.services.reports.filters import View, live_assignments, people_ids, people_in_view
 
 PAGE_SIZE = 50
 MAX_COLUMNS = 30  # the page shows the newest; the export has them all
@@ -120,7 +120,7 @@ def column_rates(view: View) -> dict[int, Rates]:
 def owed_assignments(view: View) -> dict[int, Rates]:
     """assignment id → empty rates, for the assignments in view someone in view owes."""
     pairs = assignee_pairs(Assignment.id.in_(view.assignment_ids),
-                           User.id.in_(people_ids(view, owing=False))).subquery("owed")
+                           User.id.in_(people_in_view(view, owing=False))).subquery("owed")
     return {i: Rates() for i in db.session.scalars(select(pairs.c.assignment_id).distinct())}
 
 
@@ -222,7 +222,7 @@ def quiz_table(view: View, found: list[Column]) -> list[QuizRow]:
         select(QuizAttempt.quiz_id, func.count(), func.avg(QuizAttempt.percent),
                func.sum(case((QuizAttempt.passed.is_(True), 1), else_=0)))
         .where(QuizAttempt.state == FINISHED, QuizAttempt.quiz_id.in_(titles),
-               QuizAttempt.user_id.in_(people_ids(view)))
+               QuizAttempt.user_id.in_(people_in_view(view)))
         .group_by(QuizAttempt.quiz_id))}
     table = []
     for quiz_id, title in titles.items():
@@ -271,7 +271,7 @@ def weakest_questions(view: View, quiz_ids: list[int],
                       func.count().label("answers"))
                .join(QuizAttempt, QuizAttempt.id == AttemptQuestion.attempt_id)
                .where(QuizAttempt.state == FINISHED, QuizAttempt.quiz_id.in_(quiz_ids),
-                      QuizAttempt.user_id.in_(people_ids(view)),
+                      QuizAttempt.user_id.in_(people_in_view(view)),
                       AttemptQuestion.fraction.is_not(None))
                .group_by(AttemptQuestion.question_id)
                .having(func.count() >= WEAKEST_MIN_ANSWERS).subquery("answers"))

@@ -25,7 +25,7 @@ from app.models.assignments import Assignment
 from app.services.assign import follow
 from app.services.assign.members import assignee_pairs
 from app.services.org import subtree_ids
-from app.services.scope import led_department_ids
+from app.services.scope import led_department_ids, resolved_ids
 
 ZONE = "Asia/Shanghai"
 
@@ -113,6 +113,18 @@ def people_ids(view: View, *, owing: bool = True) -> Select:
         pairs = assignee_pairs(Assignment.id == f.assignment_id).subquery("owing")
         query = query.where(User.id.in_(select(pairs.c.user_id)))
     return query
+
+
+def people_in_view(view: View, *, owing: bool = True) -> Select | list[int]:
+    """`people_ids` resolved once per request (`scope.resolved_ids`): their ids as a list —
+    every history table (attempts, results, practice runs) is then read through its user
+    index, for the team's people only — or, past the list's limit (an administrator's
+    organisation), the SELECT itself. Without an assignment filter `owing` selects the
+    same people, and one statement serves both."""
+    key = ("people", owing and bool(view.filters.assignment_id))
+    if key not in view.memo:
+        view.memo[key] = resolved_ids(people_ids(view, owing=owing))
+    return view.memo[key]
 
 
 def _assignments_in_view(view: View, live: list[Assignment]) -> tuple[int, ...]:

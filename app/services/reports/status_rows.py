@@ -23,8 +23,7 @@ from app.services.assign.status import (
     status_query,
 )
 from app.services.org import subtree_ids
-from app.services.reports.filters import View, people_ids
-from app.services.scope import resolved_ids
+from app.services.reports.filters import View, people_in_view
 
 
 def view_status(view: View, order_by: tuple = ()) -> tuple[Select, dict]:
@@ -33,7 +32,7 @@ def view_status(view: View, order_by: tuple = ()) -> tuple[Select, dict]:
     as a list they narrow every history table by its user index; more than the list's limit
     (an administrator's organisation) are selected in the statement by department and
     position, as `filters.people_ids` does."""
-    people = resolved_ids(people_ids(view, owing=False))
+    people = people_in_view(view, owing=False)
     if isinstance(people, list):
         return (listed_status_query(order_by),
                 listed_status_params(view.now, view.assignment_ids, people))

@@ -27,7 +27,7 @@ from app.models.results import Metric, MetricResult
 from app.services.practice.rubric import criterion_label
 from app.services.reports import percent
 from app.services.reports.dashboard import team_status
-from app.services.reports.filters import View, bounds, people_ids
+from app.services.reports.filters import View, bounds, people_in_view
 from app.services.results import measures
 from app.services.results.metrics import list_metrics
 from app.services.results.periods import period_end, recent_starts, short_label
@@ -63,7 +63,7 @@ def review_query(view: View):
              .select_from(RunReview)
              .join(PracticeRun, PracticeRun.id == RunReview.run_id)
              .join(SopModule, SopModule.id == PracticeRun.module_id)
-             .where(PracticeRun.user_id.in_(people_ids(view))))
+             .where(PracticeRun.user_id.in_(people_in_view(view))))
     if start is not None:
         query = query.where(RunReview.created_at >= start)
     if end is not None:
@@ -151,7 +151,7 @@ def _team_totals(view: View, metrics: list[Metric], first: date,
                     func.sum(MetricResult.value), func.count(MetricResult.id),
                     func.count(MetricResult.user_id.distinct()))
              .where(MetricResult.metric_id.in_([m.id for m in metrics]),
-                    MetricResult.user_id.in_(people_ids(view)),
+                    MetricResult.user_id.in_(people_in_view(view)),
                     MetricResult.period_start >= first, MetricResult.period_start <= last)
              .group_by(MetricResult.metric_id, MetricResult.period_start))
     return {(metric_id, start): (float(total), int(figures), int(people))
