@@ -4,7 +4,7 @@ ancestors → the targets of those departments). Without it SQLite paired every 
 every person of the team (1.5–2 s for a supervisor of 200 at 10,000 staff).
 
 Revision ID: a7d3c9e1f402
-Revises: 3fef7d9398d8
+Revises: 91c447b9529f
 Create Date: 2026-12-07 02:20:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7d3c9e1f402'
-down_revision = '3fef7d9398d8'
+down_revision = '91c447b9529f'
 branch_labels = None
 depends_on = None
 
