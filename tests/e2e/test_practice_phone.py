@@ -51,14 +51,18 @@ def test_a_run_on_a_phone(browser, live_server, tmp_path):
     first = page.locator("#step-write")
     first.locator("textarea[name$='.evidence_text']").fill("已通过企业微信添加")
     first.locator("input[name$='.done'][type=checkbox]").check()
-    first.get_by_test_id("save-step").click()
+    # 保存 posts the whole page; the step's autosave may show it done before that page is
+    # back, and a tap on the page being left would be lost: wait for the new page.
+    with page.expect_navigation():
+        first.get_by_test_id("save-step").click()
     expect(page.locator("#step-write")).to_have_attribute("data-done", "yes")
     photo = tmp_path / "screen.jpg"
     photo.write_bytes(jpeg_bytes())
     second = page.locator("#step-shot")
     second.locator("input[name$='.photo']").set_input_files(str(photo))
     second.locator("input[name$='.done'][type=checkbox]").check()
-    second.get_by_test_id("save-step").click()
+    with page.expect_navigation():
+        second.get_by_test_id("save-step").click()
     expect(page.get_by_test_id("evidence-photo")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 391, f"{width}px wide"

@@ -41,14 +41,16 @@ def _employee_fills_and_hands_in(page, tmp_path) -> None:
     greet.locator("textarea[name$='.evidence_text']").fill("已添加企业微信")
     greet.locator("textarea[name$='.script_draft']").fill("王女士您好，我是小李，之后由我跟进您的术后恢复。")
     greet.locator("input[name$='.done'][type=checkbox]").check()
-    greet.get_by_test_id("save-step").click()
+    with page.expect_navigation():  # 保存 posts the page: wait for the new one
+        greet.get_by_test_id("save-step").click()
     expect(page.locator("#step-greet")).to_have_attribute("data-done", "yes")
     photo = tmp_path / "chat.jpg"
     photo.write_bytes(jpeg_bytes())
     shot = page.locator("#step-shot")
     shot.locator("input[name$='.photo']").set_input_files(str(photo))
     shot.locator("input[name$='.done'][type=checkbox]").check()
-    shot.get_by_test_id("save-step").click()
+    with page.expect_navigation():  # 保存 posts the page: wait for the new one
+        shot.get_by_test_id("save-step").click()
     expect(page.get_by_test_id("evidence-photo")).to_be_visible()
     page.get_by_test_id("submit-run").click()
     expect(page.get_by_test_id("waiting")).to_be_visible()
@@ -80,7 +82,8 @@ def test_submit_return_rework_sign_off(browser, live_server, tmp_path):
     greet = phone.locator("#step-greet")
     greet.locator("textarea[name$='.script_draft']").fill(
         "王女士您好，我是小李，之后由我跟进您的术后恢复；有任何不适请随时联系医生团队。")
-    greet.get_by_test_id("save-step").click()
+    with phone.expect_navigation():  # 保存 posts the page: a tap on the old one is lost
+        greet.get_by_test_id("save-step").click()
     phone.get_by_test_id("submit-run").click()
     expect(phone.get_by_test_id("waiting")).to_be_visible()
 
