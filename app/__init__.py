@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app import db_liveness, db_psycopg  # noqa: F401  (PostgreSQL connections: checked, prepared)
 from app.config import engine_options, load_settings
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 

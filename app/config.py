@@ -75,7 +75,9 @@ def load_settings(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL") or default_db
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No `pool_pre_ping`: app/db_liveness.py checks each pooled connection without a
+        # round trip (and pings one that sat idle).
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # Redis down: count attempts in this process's memory instead (flask-limiter logs

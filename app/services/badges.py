@@ -29,10 +29,14 @@ class Badges:
     review: int = 0
 
 
-def badges(user: User) -> Badges:
-    """The user's counters; a tab they do not have counts 0 and costs nothing."""
+def badges(user: User, unread: int | None = None) -> Badges:
+    """The user's counters; a tab they do not have counts 0 and costs nothing. `unread`: the
+    bell's count when the caller already has it (read with the user), saving the statement
+    of someone with the bell only."""
     permissions = permissions_of(user.roles)
     if not permissions & {Permission.VIEW_TEAM, Permission.AUTHOR_CONTENT}:
+        if unread is not None:
+            return Badges(unread=unread)
         unread = _run(_unread_only(), {"badges_user": user.id}).scalar()
         return Badges(unread=int(unread or 0))
     counts = {"unread": unread_count_query(user)}

@@ -81,24 +81,28 @@ def open_sign_in(user: User, client: Client, remember: bool, now: datetime,
 
 
 def find(user_id: int, version: int, token: str, now: datetime, lifetimes: Lifetimes
-         ) -> tuple[User, UserSession] | None:
-    """The active account with this id and session version, with its roles, and its live
-    device with this token, in one statement; None when any of it does not hold."""
+         ) -> tuple[User, UserSession, int] | None:
+    """The active account with this id and session version, with its roles, its live device
+    with this token and its count of unread notifications (the header's bell), in one
+    statement; None when any of it does not hold."""
     if not _TOKEN.fullmatch(token):
         return None
     found = db.session.execute(_find_statement(), {
         "device_user": user_id, "device_version": version, "device_token": token_hash(token),
         "device_created_after": now - lifetimes.remember,
         "device_seen_after": now - lifetimes.idle}).unique().first()
-    return (found[0], found[1]) if found is not None else None
+    return (found[0], found[1], int(found[2] or 0)) if found is not None else None
 
 
 @lru_cache(maxsize=1)
 def _find_statement() -> Select:
     """`find`'s statement, built once per worker with bound parameters: every signed-in
     request runs it, and constructing it anew cost more than running it."""
+    from app.services.assign.notify import unread_count_of
+
+    unread = unread_count_of(bindparam("device_user")).scalar_subquery().label("unread")
     return (
-        select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+        select(User, UserSession, unread).join(UserSession, UserSession.user_id == User.id)
         .where(User.id == bindparam("device_user"), User.active.is_(True),
                User.session_version == bindparam("device_version"),
                UserSession.token_hash == bindparam("device_token"),

@@ -23,6 +23,7 @@ from app.models.base import utcnow
 from app.models.sign_ins import UserSession
 from app.services import devices
 from app.web.auth.sign_in_view import client
+from app.web.badges import note_unread
 from app.web.forms import MAX_ID
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,11 @@ def load_user(login_id: str) -> User | None:
     found = devices.find(user_id, version, token, now, lifetimes())
     if found is None:
         return None
-    user, device = found
+    user, device, unread = found
     user.device, user.device_token = device, token
     if devices.needs_touch(device, now):
         _touch(device, now)
+    note_unread(user, unread)  # after the touch: that write changes no notification
     return user
 
 
