@@ -21,7 +21,8 @@ def engine_options(uri: str, options: dict) -> dict:
     PostgreSQL spent 12 s compiling 862 functions for one 0.2 s dashboard statement
     (docs/performance.md, "Team dashboard"). Server options already given — in the URL
     (`?options=-csearch_path%3Dx`) or as the `options` connect argument — are kept after it
-    (a later `-c jit=on` there wins)."""
+    (a later `-c jit=on` there wins). And the app's cursor, which runs a read before a
+    transaction's first write outside it (app/db_psycopg.py), unless one is given."""
     if not uri.startswith("postgresql"):
         return options
     from sqlalchemy.engine import make_url
@@ -31,6 +32,10 @@ def engine_options(uri: str, options: dict) -> dict:
     if isinstance(given, tuple):  # a repeated query parameter
         given = " ".join(given)
     connect["options"] = f"-c jit=off {given}".strip()
+    if "cursor_factory" not in connect:  # reads outside a transaction (app/db_psycopg.py)
+        from app.db_psycopg import ReadAwareCursor
+
+        connect["cursor_factory"] = ReadAwareCursor
     return {**options, "connect_args": connect}
 
 

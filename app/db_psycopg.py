@@ -1,31 +1,29 @@
-"""PostgreSQL connections that keep their prepared statements from one request to the next,
-and do not open a transaction for statements that only read.
+"""PostgreSQL: statements that only read run without a transaction until the first write, so
+a request that only reads sends no BEGIN and no ROLLBACK — and keeps psycopg's prepared
+statements.
 
 psycopg prepares a statement on the server once it has run five times on a connection; the
-server then stops parsing and planning it (a generic plan), which on the hot pages is most
+server then stops parsing and planning it (a generic plan), which on the hot pages was most
 of the database's work per request (0.6 ms of planning for 0.2 ms of execution for the
-question page's statement). But psycopg forgets every prepared statement on each ROLLBACK
-(and deallocates them on the server), and every request that only read ends with one: the
-session is closed, which rolls its transaction back. So nothing ever stayed prepared.
+question page's statement). But psycopg forgets every prepared statement on each ROLLBACK,
+and every request that only read ended with one (closing the session rolls its transaction
+back): nothing ever stayed prepared. BEGIN and ROLLBACK were also two of the lesson page's
+six round trips.
 
-For a transaction that has only read, COMMIT and ROLLBACK are the same to the database.
-`AppConnection` therefore ends such a transaction with a COMMIT when asked to roll back,
-and keeps the prepared statements; a transaction that wrote anything — or might have: any
-statement not plainly a SELECT — is rolled back as asked. `_reads_only` is deliberately
-narrow: a statement counts as a read only when it starts with SELECT or WITH and has none of
-the words of a write in it (a false "write" costs the prepared statements, a false "read"
-would be a commit where a rollback was meant).
+Under READ COMMITTED — PostgreSQL's default and the app's — every statement takes its own
+snapshot inside a transaction as outside one, so a read run before the transaction's first
+write sees exactly what it would have seen inside it. While no transaction is open,
+`ReadAwareCursor` runs such a read on its own (autocommit for that one statement: a switch
+on the client, no round trip) and leaves BEGIN to the first statement that may write, which
+psycopg then sends as before; everything after it runs inside the transaction, and a
+transaction that wrote is committed or rolled back as the app asks. A request that only read
+never opened a transaction, so its end sends nothing and psycopg keeps what it prepared.
 
-Nor does a request that only reads need its transaction at all: psycopg sends BEGIN before
-the first statement and the request's end sends ROLLBACK (or COMMIT) — two of the lesson
-page's six round trips. Under READ COMMITTED, PostgreSQL's default and the app's, every
-statement takes its own snapshot inside a transaction as outside one, so a read run before
-the transaction's first write sees exactly what it would have seen inside it. While no
-transaction is open, `ReadAwareCursor` runs such a read on its own (autocommit for that
-statement only) and leaves BEGIN to the first statement that may write, which psycopg then
-sends as before; reads after it run inside the transaction. A stricter isolation level (a
-REPEATABLE READ backup, a server whose default is not READ COMMITTED) keeps the usual BEGIN
-before any statement, as does an explicit lock (`FOR UPDATE` and the like count as writes).
+`_reads_only` is deliberately narrow: a statement is a read only when it starts with SELECT
+or WITH and has none of the words of a write or of a lock in it (`FOR UPDATE`, advisory
+locks, `nextval`, data-modifying CTEs …); anything else opens the transaction first, as
+before. A stricter isolation level (the backup's REPEATABLE READ, a server whose default is
+not READ COMMITTED) keeps BEGIN before every first statement.
 """
 
 from __future__ import annotations
@@ -52,63 +50,43 @@ def _reads_only(query) -> bool:
             and _WRITE_WORDS.search(query) is None)
 
 
+def _outside_transaction_is_the_same(connection) -> bool:
+    """No transaction open, none asked for by autocommit, and READ COMMITTED."""
+    return (not connection.autocommit
+            and connection.info.transaction_status == TransactionStatus.IDLE
+            and (connection.isolation_level == IsolationLevel.READ_COMMITTED
+                 or (connection.isolation_level is None
+                     and getattr(connection, "read_committed_by_default", False))))
+
+
 class ReadAwareCursor(psycopg.Cursor):
-    """Notes on its connection any statement that is not plainly a read."""
+    """The app's cursor (`engine_options` gives it as the `cursor_factory`): a read before
+    the transaction's first write runs on its own."""
 
     def execute(self, query, params=None, **kwargs):
         connection = self.connection
-        if not _reads_only(query):
-            connection.wrote = True
-        elif connection.read_outside_transaction():
-            connection.autocommit = True  # this statement alone; no round trip to switch
+        if _reads_only(query) and _outside_transaction_is_the_same(connection):
+            connection.autocommit = True
             try:
                 return super().execute(query, params, **kwargs)
             finally:
                 connection.autocommit = False
         return super().execute(query, params, **kwargs)
 
-    def executemany(self, query, params_seq, **kwargs):
-        self.connection.wrote = True
-        return super().executemany(query, params_seq, **kwargs)
 
-
-class AppConnection(psycopg.Connection):
-    wrote = False  # since the transaction began: a statement that may have written
-    read_committed_by_default = False  # the server's default isolation (asked at connect)
-
-    def read_outside_transaction(self) -> bool:
-        """Whether a read may run without opening the transaction (see the module)."""
-        return (not self.autocommit
-                and self.info.transaction_status == TransactionStatus.IDLE
-                and (self.isolation_level == IsolationLevel.READ_COMMITTED
-                     or (self.isolation_level is None and self.read_committed_by_default)))
-
-    def commit(self) -> None:
-        super().commit()
-        self.wrote = False
-
-    def rollback(self) -> None:
-        try:
-            if not self.wrote and self.info.transaction_status == TransactionStatus.INTRANS:
-                try:
-                    super().commit()  # only read: the same to the server, statements kept
-                    return
-                except psycopg.Error:
-                    pass  # then roll back as asked
-            super().rollback()
-        finally:
-            self.wrote = False
-
-
-@event.listens_for(Engine, "do_connect")
-def _connect(dialect, _record, cargs, cparams):
-    """psycopg connections of the app are `AppConnection`s (SQLite's are left alone)."""
-    if dialect.name != "postgresql" or dialect.driver != "psycopg" or "cursor_factory" in cparams:
-        return None  # a cursor of the operator's own would not tell reads from writes
-    connection = AppConnection.connect(*cargs, cursor_factory=ReadAwareCursor, **cparams)
-    connection.prepared_max = PREPARED_MAX
-    connection.autocommit = True
-    default = connection.execute("SHOW default_transaction_isolation").fetchone()[0]
-    connection.autocommit = False
-    connection.read_committed_by_default = default == "read committed"
-    return connection
+@event.listens_for(Engine, "connect")
+def _on_connect(dbapi_connection, _record) -> None:
+    """A new psycopg connection of the app: ask the server's default isolation once, keep
+    more statements prepared."""
+    if not isinstance(dbapi_connection, psycopg.Connection):
+        return
+    if dbapi_connection.cursor_factory is not ReadAwareCursor:
+        return  # an operator's own cursor_factory: left as psycopg makes it
+    dbapi_connection.prepared_max = PREPARED_MAX
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        default = dbapi_connection.execute("SHOW default_transaction_isolation").fetchone()[0]
+    finally:
+        dbapi_connection.autocommit = autocommit
+    dbapi_connection.read_committed_by_default = default == "read committed"

@@ -114,3 +114,13 @@ def test_a_row_lock_holds_until_the_transaction_ends(app, demo):
     with _second_connection() as other, pytest.raises(psycopg.errors.LockNotAvailable):
         other.execute("SELECT id FROM users WHERE id = %s FOR UPDATE NOWAIT", (user_id,))
     db.session.rollback()
+
+
+def test_the_app_s_cursor_is_used_unless_the_operator_gives_one():
+    from app.config import engine_options
+    from app.db_psycopg import ReadAwareCursor
+
+    url = "postgresql+psycopg://u@h/db"
+    assert engine_options(url, {})["connect_args"]["cursor_factory"] is ReadAwareCursor
+    own = {"connect_args": {"cursor_factory": psycopg.ClientCursor}}
+    assert engine_options(url, own)["connect_args"]["cursor_factory"] is psycopg.ClientCursor

@@ -71,8 +71,13 @@ def test_readyz_is_503_and_healthz_still_ok(client, monkeypatch):
 
 
 @pytest.mark.fresh_app  # adds a route
+@pytest.mark.parametrize("role,status,sentence", [
+    ("supervisor", 503, "服务暂时不可用"),  # the header's counters need the database: the 503 page
+    ("employee", 500, "出错了"),  # the bell's count came with the user: the 500 page, drawn
+])
 def test_a_bug_while_the_database_goes_away_is_still_a_chinese_page(app, client, auth, demo,
-                                                                     monkeypatch):
+                                                                     monkeypatch, role,
+                                                                     status, sentence):
     @app.get("/bug-then-outage-for-test")
     def bug():
         db.session.close()  # the user stays loaded; the connection goes back to be closed
@@ -80,10 +85,10 @@ def test_a_bug_while_the_database_goes_away_is_still_a_chinese_page(app, client,
         monkeypatch.setattr(db.engine.dialect, "connect", _refuse)
         raise RuntimeError("a bug")
 
-    auth.as_role("employee")
+    auth.as_role(role)
     page = client.get("/bug-then-outage-for-test")
     monkeypatch.undo()
-    assert page.status_code == 503 and "服务暂时不可用" in page.text
+    assert page.status_code == status and sentence in page.text
     assert "Traceback" not in page.text and "a bug" not in page.text
 
 
