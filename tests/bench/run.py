@@ -8,7 +8,9 @@ written by the seed), and in each round measures every workload right after /hea
 (healthz, lesson, healthz, question page, …): a workload's figure is its requests/s as a
 ratio to the /healthz run just before it, so a shared machine's load cancels out; each
 figure is the median of the rounds. Also measures the load tool's own ceiling (a server
-that answers at once). Writes OUT/results-<db>.json and OUT/results-<db>.md.
+that answers at once), and the workers' resident memory when ready, after signing in, after
+each workload of each round and after each burst (the table's last column: the largest
+worker, the most over the rounds). Writes OUT/results-<db>.json and OUT/results-<db>.md.
 """
 
 from __future__ import annotations
