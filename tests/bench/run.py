@@ -8,7 +8,9 @@ written by the seed), and in each round measures every workload right after /hea
 (healthz, lesson, healthz, question page, …): a workload's figure is its requests/s as a
 ratio to the /healthz run just before it, so a shared machine's load cancels out; each
 figure is the median of the rounds. Also measures the load tool's own ceiling (a server
-that answers at once). Writes OUT/results-<db>.json and OUT/results-<db>.md.
+that answers at once), and the workers' resident memory when ready, after signing in, after
+each workload of each round and after each burst (the table's last column: the largest
+worker, the most over the rounds). Writes OUT/results-<db>.json and OUT/results-<db>.md.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from tests.bench.server import Gunicorn
 from tests.bench.workloads import WORKLOADS, Context, healthz
 
 
-def measure(ctx: Context, args, echo=print) -> dict:
+def measure(ctx: Context, args, echo=print, rss=None) -> dict:
+    """Each workload's median over the rounds; `rss`, when given, is read after each
+    workload's run (the workers' resident memory, MB)."""
     rounds: dict[str, list[dict]] = {w.key: [] for w in WORKLOADS}
     chosen = [w for w in WORKLOADS if not args.only or w.key in args.only]
     for number in range(args.rounds):
@@ -45,10 +49,14 @@ def measure(ctx: Context, args, echo=print) -> dict:
                            args.client_processes).summary()
             got["healthz_rps"] = base["rps"]
             got["ratio"] = round(got["rps"] / base["rps"], 4) if base["rps"] else None
+            if rss is not None:
+                got["worker_rss_mb"] = rss()
             rounds[workload.key].append(got)
             echo(f"  round {number + 1} {workload.key:<10} {got['rps']:8.1f}/s "
                  f"(healthz {base['rps']:7.1f}/s) ratio {got['ratio']}  "
-                 f"p50 {got['p50_ms']} ms p99 {got['p99_ms']} ms errors {got['errors']}")
+                 f"p50 {got['p50_ms']} ms p99 {got['p99_ms']} ms errors {got['errors']}"
+                 + (f" RSS max {max(got['worker_rss_mb'])} MB" if got.get("worker_rss_mb")
+                    else ""))
     return {w.key: _median(w, rounds[w.key]) for w in chosen}
 
 
@@ -63,7 +71,15 @@ def _median(workload, runs: list[dict]) -> dict:
             "errors": sum(r["errors"] for r in runs),
             "requests": sum(r["requests"] for r in runs),
             "exhausted": any(r["exhausted"] for r in runs),
-            "error_samples": [s for r in runs for s in r["error_samples"]][:5], "rounds": runs}
+            "error_samples": [s for r in runs for s in r["error_samples"]][:5],
+            "worker_rss_mb_max": _max_rss(r.get("worker_rss_mb") for r in runs),
+            "rounds": runs}
+
+
+def _max_rss(readings) -> float | None:
+    """The largest worker's RSS over several readings (lists of MB), None without any."""
+    values = [mb for reading in readings if reading for mb in reading]
+    return max(values) if values else None
 
 
 def markdown(results: dict) -> str:
@@ -76,21 +92,35 @@ def markdown(results: dict) -> str:
              f"{meta['load_average']}; {meta['when']}.", "",
              f"/healthz: {results['healthz_rps']:.0f} requests/s (median); the load tool's "
              f"own ceiling here: {results['ceiling']['rps']:.0f} requests/s.", "",
-             "| workload | goal | ratio to /healthz | requests/s | p50 | p99 | errors |",
-             "|---|---|---|---|---|---|---|"]
+             "| workload | goal | ratio to /healthz | requests/s | p50 | p99 | errors "
+             "| worker RSS after |",
+             "|---|---|---|---|---|---|---|---|"]
     for item in results["workloads"].values():
         ratio = f"{item['ratio']:.3f}×" if item["ratio"] is not None else "—"
         lines.append(f"| {item['label']} | {item['goal']} | {ratio} | {item['rps']:.1f} | "
-                     f"{_ms(item['p50_ms'])} | {_ms(item['p99_ms'])} | {item['errors']} |")
+                     f"{_ms(item['p50_ms'])} | {_ms(item['p99_ms'])} | {item['errors']} | "
+                     f"{_mb(item.get('worker_rss_mb_max'))} |")
     rss = results.get("worker_rss_mb")
     if rss:
-        lines.append(f"| worker RSS after the run | ≤ 150 MB | | | | | {max(rss):.0f} MB max |")
+        lines.append(f"| worker RSS after the run | ≤ 150 MB | | | | | {max(rss):.0f} MB max "
+                     f"| {_mb(max(rss))} |")
     for key, burst in results.get("bursts", {}).items():
         lines.append(f"| {key} burst, {burst['people']} people | {burst.get('goal', '')} | "
                      f"{'passed' if burst['passed'] else 'FAILED'} | | "
                      f"{_ms(burst.get('p50_ms'))} | {_ms(burst.get('p99_ms'))} | "
-                     f"{burst.get('errors', '—')} |")
+                     f"{burst.get('errors', '—')} | "
+                     f"{_mb(_max_rss([burst.get('worker_rss_mb')]))} |")
+    at = results.get("worker_rss_mb_at")
+    if at:
+        lines += ["", "Worker RSS (the largest worker, MB; the workload column: after that "
+                  "workload, the most over the rounds): "
+                  + "; ".join(f"{key.replace('_', ' ')} {_mb(_max_rss([mbs]))}"
+                              for key, mbs in at.items()) + "."]
     return "\n".join(lines) + "\n"
+
+
+def _mb(value) -> str:
+    return "—" if value is None else f"{value:.0f} MB"
 
 
 def _ms(value) -> str:
@@ -137,20 +167,25 @@ def _run(ctx: Context, server: Gunicorn, args, credentials: dict, name: str) -> 
     began = time.monotonic()
     load = os.getloadavg()
     print(f"gunicorn on port {server.port}; signing in …")
+    at = {"ready": server.worker_rss_mb()}
     ctx.sign_in(max(args.connections, args.submit_users, args.bursts))
     ctx.open_hot_attempts()
+    at["signed_in"] = server.worker_rss_mb()
     print("the load tool's ceiling …")
     ctx.forget_connections()
     tool = ceiling(args.connections, min(args.duration, 5), args.client_processes).summary()
     print(f"  {tool['rps']:.0f} requests/s")
-    workloads = measure(ctx, args)
+    at["ceiling"] = server.worker_rss_mb()
+    workloads = measure(ctx, args, rss=server.worker_rss_mb)
     found = {}
     if args.bursts:
         print(f"start burst of {args.bursts} …")
         found["start"] = bursts.start_burst(ctx, args.bursts)
+        found["start"]["worker_rss_mb"] = server.worker_rss_mb()
         print(f"  {found['start']}")
         print(f"deadline burst of {args.bursts} …")
         found["deadline"] = bursts.deadline_burst(ctx, args.bursts)
+        found["deadline"]["worker_rss_mb"] = server.worker_rss_mb()
         print(f"  {found['deadline']}")
     healthz_rates = [w["healthz_rps"] for w in workloads.values() if w["healthz_rps"]]
     return {
@@ -166,6 +201,7 @@ def _run(ctx: Context, server: Gunicorn, args, credentials: dict, name: str) -> 
         "ceiling": tool,
         "healthz_rps": statistics.median(healthz_rates) if healthz_rates else 0.0,
         "workloads": workloads, "bursts": found, "worker_rss_mb": server.worker_rss_mb(),
+        "worker_rss_mb_at": at,
     }
 
 

@@ -12,7 +12,6 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from pypinyin import Style, lazy_pinyin
 from sqlalchemy import select
 
 from app.extensions import db
@@ -30,6 +29,10 @@ def readable(title: str, length: int = SLUG_LENGTH) -> str:
     as ASCII, joined by hyphens, cut on a hyphen ("" when nothing is left)."""
     plain = unicodedata.normalize("NFKC", title)
     if HAN.search(plain):
+        # imported here, not with the module: pypinyin's dictionaries take ~50 MB in every
+        # worker, and only an author naming a new item in Chinese needs them
+        from pypinyin import Style, lazy_pinyin
+
         plain = " ".join(lazy_pinyin(plain, style=Style.NORMAL, errors="default"))
     plain = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode().lower()
     slug = NOT_SLUG.sub("-", plain).strip("-")

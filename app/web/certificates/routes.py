@@ -10,7 +10,6 @@ from app.extensions import db, limiter
 from app.models.base import utcnow
 from app.permissions import Permission, require
 from app.services import certificates
-from app.services.certificate_pdf import render_pdf
 from app.services.certificate_validity import validity_of
 from app.services.errors import NotFound
 from app.web.certificates import bp
@@ -50,6 +49,9 @@ def show(certificate_id: int):
 @require(Permission.LEARN)
 def pdf(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
+    # reportlab and fontTools (~4 MB) load with the first PDF a worker draws
+    from app.services.certificate_pdf import render_pdf
+
     body = render_pdf(pdf_text(certificate_view(certificate), certificate.kind))
     response = make_response(body)
     response.headers["Content-Type"] = "application/pdf"

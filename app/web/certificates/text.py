@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.models import Certificate
-from app.services.certificate_pdf import CertificateText
 from app.services.items import kind_of, label
+
+if TYPE_CHECKING:  # reportlab loads with a worker's first PDF, not with the app
+    from app.services.certificate_pdf import CertificateText
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ def certificate_view(certificate: Certificate) -> CertificateView:
 
 
 def pdf_text(view: CertificateView, kind: str) -> CertificateText:
+    from app.services.certificate_pdf import CertificateText
+
     completed = str(kind_of(kind).done_phrase)
     return CertificateText(
         issuer=view.issuer, heading=_("Certificate of completion"), intro=_("This certifies that"),
