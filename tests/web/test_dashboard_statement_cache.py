@@ -116,7 +116,8 @@ def _status_statement(client, path: str = "/team/dashboard") -> tuple[str, dict]
 def test_the_status_statement_joins_only_the_progress_of_the_kinds_in_view(app):
     """The generated organisation assigns courses, quizzes and SOP modules: the statement
     leaves out the progress of paths (every kind's again), surveys and classes, and with a
-    quiz chosen it joins the quizzes' only — the same rows as the statement of every kind."""
+    quiz chosen it joins the quizzes' only; each kind's progress only for the items
+    assigned — the same rows as the statement of every kind and item."""
     seeded = seed(STAFF, ATTEMPTS, seed_value=5, echo=lambda *_args: None)
     client = app.test_client()
     client.post("/auth/login", data={"login": seeded.credentials["supervisor"]["login"],
@@ -139,6 +140,10 @@ def test_the_status_statement_joins_only_the_progress_of_the_kinds_in_view(app):
         select(Assignment).where(Assignment.id.in_(params["status_assignments"]))))
     assert kinds == ("course", "quiz", "sop")
     assert narrowed is status.listed_status_query((), kinds)
+    in_view = list(db.session.scalars(select(Assignment).where(
+        Assignment.id.in_(params["status_assignments"]))))
+    # each kind's progress only for the items assigned (the team's other attempts unread)
+    assert params["status_items_quiz"] == sorted({a.quiz_id for a in in_view if a.quiz_id})
     rows = sorted(db.session.execute(narrowed, params).all())
     assert rows and rows == sorted(db.session.execute(status.listed_status_query(),
                                                       params).all())

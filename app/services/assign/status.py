@@ -25,7 +25,7 @@ from app.services.assign.sqlfuncs import day_start, shift_days
 from app.services.items import KINDS
 from app.services.sql_hints import IdsParam, among
 
-__all__ = ["STATUSES", "kinds_of", "listed_status_params", "listed_status_query",
+__all__ = ["STATUSES", "items_params", "kinds_of", "listed_status_params", "listed_status_query",
            "path_progress", "personal_due", "status_query"]
 
 STATUSES = ("not_started", "in_progress", "completed", "overdue", "failed")
@@ -43,12 +43,14 @@ def personal_due():
     return func.coalesce(AssignmentExtension.due_at, fixed, relative)
 
 
-def status_query(now: datetime, *where, user_filter=None, kinds=None) -> Select:
+def status_query(now: datetime, *where, user_filter=None, kinds=None,
+                 items: bool = False) -> Select:
     """SELECT (assignment_id, user_id, status, started, done_at, due_at) for every person
     owing a live assignment; `where` narrows (Assignment.id == …, User.id == …);
     `user_filter` (a SELECT of user ids) narrows the progress subqueries to those people;
-    `kinds` (keys) when `where` keeps only assignments of those kinds (`_status_select`)."""
-    return _status_select(now, *where, user_filter=user_filter, kinds=kinds)
+    `kinds` and `items` when `where` keeps only assignments of those kinds and of the items
+    given as parameters (`_status_select`)."""
+    return _status_select(now, *where, user_filter=user_filter, kinds=kinds, items=items)
 
 
 @cache
@@ -61,11 +63,13 @@ def listed_status_query(order_by: tuple = (), kinds: tuple[str, ...] | None = No
     form. Nothing of a request is in it — the scope is only in the parameters (on
     PostgreSQL each list is one array parameter, `sql_hints.among`, so the text is the same
     for any number of ids). `kinds` (sorted keys, `kinds_of`): only the progress of those
-    kinds is joined — the assignments given must all be of them."""
+    kinds is joined, and only of the items given (`listed_status_params(assignments=…)`)
+    — the assignments given must all be of them."""
     people = IdsParam("status_people")
     query = _status_select(bindparam("status_now", type_=Assignment.due_at.type),
                            among(Assignment.id, IdsParam("status_assignments")),
-                           among(User.id, people), user_filter=people, kinds=kinds)
+                           among(User.id, people), user_filter=people, kinds=kinds,
+                           items=kinds is not None)
     return query.order_by(*order_by) if order_by else query
 
 
@@ -74,17 +78,35 @@ def kinds_of(assignments) -> tuple[str, ...]:
     return tuple(sorted({a.kind for a in assignments}))
 
 
-def listed_status_params(now: datetime, assignment_ids, user_ids) -> dict:
-    """The parameters of `listed_status_query`."""
-    return {"status_now": now, "status_assignments": list(assignment_ids),
-            "status_people": list(user_ids)}
+def items_params(assignments) -> dict[str, list[int]]:
+    """The ids of their items, one parameter per kind, for a statement built with
+    `kinds_of` these assignments and `items`."""
+    found: dict[str, set[int]] = {}
+    for assignment in assignments:
+        found.setdefault(_items_param(assignment.kind), set()).add(assignment.item_id)
+    return {name: sorted(ids) for name, ids in found.items()}
 
 
-def _status_select(now, *where, user_filter=None, kinds=None) -> Select:
+def _items_param(kind: str) -> str:
+    return f"status_items_{kind}"
+
+
+def listed_status_params(now: datetime, assignment_ids, user_ids, assignments=None) -> dict:
+    """The parameters of `listed_status_query` (`assignments`: those of the ids, with
+    `kinds`: their items, `items_params`)."""
+    params = {"status_now": now, "status_assignments": list(assignment_ids),
+              "status_people": list(user_ids)}
+    return params if assignments is None else {**params, **items_params(assignments)}
+
+
+def _status_select(now, *where, user_filter=None, kinds=None, items=None) -> Select:
     """The status statement; `kinds`: the keys of the kinds whose progress it joins (None:
     every kind). A kind's progress is joined on `Assignment.kind == key`, so leaving out a
     kind no assignment of the statement has changes no row: it only spares the planner
-    that subquery (a path's progress holds every other kind's again)."""
+    that subquery (a path's progress holds every other kind's again). `items`: each kind's
+    progress joined only for the items given (`items_params`) — a condition of the join on
+    the subquery's item id alone, which PostgreSQL pushes into the progress subquery (the
+    team's attempts of the assigned quizzes, not all of them, aggregated)."""
     pairs = assignee_pairs(*where).subquery("pairs")
     query = (select(pairs.c.assignment_id, pairs.c.user_id)
              .select_from(pairs)
@@ -100,7 +122,10 @@ def _status_select(now, *where, user_filter=None, kinds=None) -> Select:
         sub = kind.progress(user_filter)
         query = query.outerjoin(sub, and_(Assignment.kind == kind.key,
                                           sub.c.item_id == kind.reference(Assignment),
-                                          sub.c.user_id == pairs.c.user_id))
+                                          sub.c.user_id == pairs.c.user_id,
+                                          *([among(sub.c.item_id,
+                                                   IdsParam(_items_param(kind.key)))]
+                                            if items else [])))
         query, kind_started, kind_done, kind_done_at = (kind.assignment_terms or default_terms)(
             kind, query, sub, pairs, user_filter)
         started.append(kind_started)
