@@ -25,6 +25,7 @@ from app.models import (
 )
 from app.models.quiz import Quiz
 from app.services.content.audience import latest_course_numbers
+from app.services.sql_hints import among
 
 
 def _flag(condition):
@@ -53,7 +54,7 @@ def course_progress(user_filter=None):
                                      lesson.key == LessonProgress.lesson_key))
              .group_by(LessonProgress.user_id, LessonProgress.course_id))
     if user_filter is not None:
-        query = query.where(LessonProgress.user_id.in_(user_filter))
+        query = query.where(among(LessonProgress.user_id, user_filter))
     return query.subquery("course_progress")
 
 
@@ -79,7 +80,7 @@ def quiz_progress(user_filter=None):
              .where(QuizAttempt.quiz_id.is_not(None))
              .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id))
     if user_filter is not None:
-        stats = stats.where(QuizAttempt.user_id.in_(user_filter))
+        stats = stats.where(among(QuizAttempt.user_id, user_filter))
     stats = stats.subquery("quiz_stats")
     score = case((Quiz.grading_method == "last", _percent_of(stats, stats.c.last_n)),
                  (Quiz.grading_method == "first", _percent_of(stats, stats.c.first_n)),
@@ -140,7 +141,7 @@ def sop_progress(user_filter=None):
              .join(SopVersion, SopVersion.id == Acknowledgement.version_id)
              .group_by(Acknowledgement.user_id, Acknowledgement.module_id))
     if user_filter is not None:
-        acked = acked.where(Acknowledgement.user_id.in_(user_filter))
+        acked = acked.where(among(Acknowledgement.user_id, user_filter))
     acked = acked.subquery("acked")
     done = func.coalesce(required.c.number, 0) <= acked.c.acked_number
     return (select(acked.c.user_id, acked.c.module_id.label("item_id"),
@@ -158,7 +159,7 @@ def practice_progress(user_filter=None):
                     func.max(PracticeRun.signed_off_at).label("last_signed_off_at"))
              .group_by(PracticeRun.user_id, PracticeRun.module_id))
     if user_filter is not None:
-        query = query.where(PracticeRun.user_id.in_(user_filter))
+        query = query.where(among(PracticeRun.user_id, user_filter))
     return query.subquery("practice_progress")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 
 from app.extensions import db
 from app.models import ClassEnrolment, ClassSession, TrainingClass, User
+from app.services.sql_hints import among
 
 
 def attended():
@@ -36,7 +37,7 @@ def class_progress(user_filter=None):
                     case((and_(attended(), below), 1), else_=0).label("failed"))
              .join(TrainingClass, TrainingClass.id == ClassEnrolment.class_id))
     if user_filter is not None:
-        query = query.where(ClassEnrolment.user_id.in_(user_filter))
+        query = query.where(among(ClassEnrolment.user_id, user_filter))
     return query.subquery("class_progress")
 
 

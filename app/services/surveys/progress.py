@@ -10,6 +10,7 @@ from sqlalchemy import literal, select
 
 from app.models import User
 from app.models.surveys import SurveyCompletion
+from app.services.sql_hints import among
 
 
 def survey_progress(user_filter=None):
@@ -18,7 +19,7 @@ def survey_progress(user_filter=None):
                    literal(1).label("started"), literal(1).label("done"),
                    SurveyCompletion.completed_at.label("done_at"), literal(0).label("failed"))
     if user_filter is not None:
-        query = query.where(SurveyCompletion.user_id.in_(user_filter))
+        query = query.where(among(SurveyCompletion.user_id, user_filter))
     return query.subquery("survey_progress")
 
 
