@@ -27,7 +27,7 @@ from app.extensions import db
 from app.models import User
 from app.models.base import utcnow
 from app.services.analytics import answer_tallies, taker_rows
-from tests.bench.bulk import BulkWriter
+from tests.bench.bulk import BulkWriter, LaterKeys
 from tests.bench.seed_activity import seed_learning, seed_practice, seed_results
 from tests.bench.seed_assign import seed_assignments
 from tests.bench.seed_attempts import seed_attempts
@@ -68,6 +68,8 @@ def seed(staff: int, attempts_per_person: int, seed_value: int = 1, echo=print) 
     catalog = phase("curriculum", lambda: seed_content(rng, now - timedelta(days=120),
                                                        org.admin_id))
     plan = phase("assignments", lambda: seed_assignments(writer, rng, org, catalog, now))
+    keys = LaterKeys(db.session.connection)  # PostgreSQL: made again after the bulk rows
+    phase("keys off", keys.drop)
     phase("learning", lambda: seed_learning(writer, rng, org, plan, now))
     stats = phase("attempts", lambda: seed_attempts(
         writer, rng, org, catalog, plan, attempts_per_person, now,
@@ -75,6 +77,7 @@ def seed(staff: int, attempts_per_person: int, seed_value: int = 1, echo=print) 
                                    f"{s.answers} answers, {time.perf_counter() - started:.1f} s")))
     phase("practice", lambda: seed_practice(writer, rng, org, plan, now))
     phase("results", lambda: seed_results(writer, org, now))
+    phase("keys", keys.make)
     # the figures the app maintains on each event
     phase("maintained", lambda: (taker_rows.rebuild(), answer_tallies.rebuild()))
     result.rows = dict(sorted(writer.written.items()))

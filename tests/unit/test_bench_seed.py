@@ -55,3 +55,28 @@ def test_the_seed_writes_what_was_asked(app, seeded):
 def test_the_seed_refuses_a_database_with_people(app, seeded):
     with pytest.raises(SystemExit, match="empty database"):
         seed(STAFF, ATTEMPTS, echo=lambda *_args: None)
+
+
+def test_the_seed_leaves_every_key_and_index_of_the_schema(app):
+    """On PostgreSQL the seed drops the foreign keys, unique constraints and indexes for its
+    bulk rows and makes them again (tests/bench/bulk.py `LaterKeys`): afterwards the schema
+    has every one of them, with the same definition."""
+    from sqlalchemy import inspect
+
+    def keys():
+        inspector = inspect(db.engine)
+        found = set()
+        for table in inspector.get_table_names():
+            found |= {("fk", table, fk["name"], tuple(fk["constrained_columns"]),
+                       fk["referred_table"]) for fk in inspector.get_foreign_keys(table)}
+            found |= {("uq", table, uq["name"], tuple(uq["column_names"]))
+                      for uq in inspector.get_unique_constraints(table)}
+            found |= {("ix", table, ix["name"], tuple(ix["column_names"]), ix["unique"])
+                      for ix in inspector.get_indexes(table)}
+        return found
+
+    before = keys()
+    assert len(before) > 100
+    seed(STAFF, ATTEMPTS, seed_value=5, echo=lambda *_args: None)
+    db.session.remove()
+    assert keys() == before
