@@ -173,4 +173,4 @@ def test_a_lessons_pdf_is_offered_under_its_file_name(client, auth, demo, count_
     with count_statements() as counted:
         page = client.get("/learn/courses/pdf-course/one").text
     assert f'href="/media/{pdf.id}"' in page and "· 讲义.pdf</a>" in page
-    assert counted() == 4  # a lesson without a PDF: 3 (tests/web/test_learning_pages.py)
+    assert counted() == 3  # a lesson without a PDF: 2 (tests/web/test_learning_pages.py)

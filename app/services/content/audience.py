@@ -82,8 +82,8 @@ def _visible(kind: VersionedKind, meant: ColumnElement[bool], extra_ids) -> Sele
 _FIND_STATEMENTS: dict[tuple, Select] = {}
 
 
-def _find_statement(kind: VersionedKind, position: bool, department: bool, extra: bool
-                    ) -> Select:
+def find_statement(kind: VersionedKind, position: bool, department: bool, extra: bool
+                   ) -> Select:
     """`visible(…).where(slug)` built once per worker for each shape of person (with or
     without a position, a department, assigned extras), with bound parameters for the
     values: SQLAlchemy spent half a lesson page's time constructing this statement (the
@@ -103,8 +103,8 @@ def _find_statement(kind: VersionedKind, position: bool, department: bool, extra
 def find(kind: VersionedKind, user: User, slug: str, extra_ids: Collection[int] = ()):
     """(item, latest version) of the item with this slug, if it is meant for the user (or its
     id is among `extra_ids`: assigned to them); else None."""
-    statement = _find_statement(kind, user.position_id is not None,
-                                user.department_id is not None, bool(extra_ids))
+    statement = find_statement(kind, user.position_id is not None,
+                               user.department_id is not None, bool(extra_ids))
     params = {"audience_slug": slug, "audience_position": user.position_id,
               "audience_department": user.department_id}
     if extra_ids:

@@ -1,5 +1,6 @@
-"""A learner opening a lesson: the lesson, its neighbours and their progress in one statement,
-and a write only when opening it changes something the learner would notice.
+"""A learner opening a lesson: the course (found as the catalogue finds it: meant for the
+learner, latest version), the lesson, its neighbours and their progress in one statement, and a
+write only when opening it changes something the learner would notice.
 
 What a learner notices of "opened": a course they opened shows as started, and the course
 page resumes at the unfinished lesson they opened last. So opening a lesson writes when it is
@@ -19,6 +20,8 @@ from sqlalchemy import Select, and_, bindparam, select
 from app.extensions import db
 from app.models import Course, CourseVersion, CourseVersionLesson, LessonProgress, Media, User
 from app.models.base import utcnow
+from app.services.content.audience import find_statement
+from app.services.content.kinds import COURSE
 from app.services.records import insert_statement
 
 
@@ -59,11 +62,55 @@ def _lessons_statement() -> Select:
             .order_by(CourseVersionLesson.rank))
 
 
+def open_meant_for(user: User, slug: str, lesson_key: str) -> LessonPage | bool:
+    """The lesson page of the course with this slug when it is meant for the user (the
+    audience test of `audience.find`, in the same statement as the lessons and the user's
+    progress: one statement when nothing changes); False when the course is not meant for
+    them (the caller then looks among what they were assigned), True when it is but has no
+    lesson with this key (404)."""
+    params = {"audience_slug": slug, "audience_position": user.position_id,
+              "audience_department": user.department_id, "lesson_user": user.id}
+    rows = db.session.execute(_meant_for_statement(user.position_id is not None,
+                                                   user.department_id is not None),
+                              params).all()
+    if not rows:
+        return False
+    course, version = rows[0][0], rows[0][1]
+    pairs = [(lesson, row) for _course, _version, lesson, row in rows if lesson is not None]
+    return _opened(user, course, version, lesson_key, pairs) or True
+
+
+_MEANT_FOR: dict[tuple[bool, bool], Select] = {}
+
+
+def _meant_for_statement(position: bool, department: bool) -> Select:
+    """`audience.find`'s statement with the version's lessons and the user's progress rows
+    joined (one row per lesson, in order), built once per worker and shape of person."""
+    key = (position, department)
+    statement = _MEANT_FOR.get(key)
+    if statement is None:
+        statement = _MEANT_FOR[key] = (
+            find_statement(COURSE, position, department, False)
+            .add_columns(CourseVersionLesson, LessonProgress)
+            .outerjoin(CourseVersionLesson, CourseVersionLesson.version_id == CourseVersion.id)
+            .outerjoin(LessonProgress,
+                       and_(LessonProgress.user_id == bindparam("lesson_user"),
+                            LessonProgress.course_id == Course.id,
+                            LessonProgress.lesson_key == CourseVersionLesson.key))
+            .order_by(CourseVersionLesson.rank))
+    return statement
+
+
 def lesson_page(user: User, course: Course, version: CourseVersion,
                 lesson_key: str) -> LessonPage | None:
     """The lesson with this key in the latest version, opened by the user; None if absent.
     One statement when nothing changes (two with a PDF's name)."""
-    rows = _lessons_with_progress(user, course, version)
+    return _opened(user, course, version, lesson_key,
+                   _lessons_with_progress(user, course, version))
+
+
+def _opened(user: User, course: Course, version: CourseVersion, lesson_key: str,
+            rows: list[tuple[CourseVersionLesson, LessonProgress | None]]) -> LessonPage | None:
     index = next((i for i, (item, _row) in enumerate(rows) if item.key == lesson_key), None)
     if index is None:
         return None

@@ -13,7 +13,7 @@ from app.services.assign.tasks import owed_count
 from app.services.certificates import needing_renewal
 from app.services.content import acknowledgement, learning, search
 from app.services.content.audience import find_course
-from app.services.content.lesson_page import lesson_page
+from app.services.content.lesson_page import LessonPage, lesson_page, open_meant_for
 from app.services.errors import DomainError
 from app.services.items.kinds import COURSE
 from app.services.quiz.quizzes import visible_quizzes
@@ -63,9 +63,11 @@ def course(course_slug: str):
 @bp.get("/courses/<course_slug>/<lesson_key>")
 @require(Permission.LEARN)
 def lesson(course_slug: str, lesson_key: str):
-    course, version = _course_or_404(course_slug)
-    page = lesson_page(current_user, course, version, lesson_key)
-    if page is None:
+    page = open_meant_for(current_user, course_slug, lesson_key)
+    if page is False:  # not meant for them: perhaps assigned to them
+        course, version = _course_or_404(course_slug)
+        page = lesson_page(current_user, course, version, lesson_key)
+    if not isinstance(page, LessonPage):
         abort(404)
     html = render_template("learn/lesson.html", page=page)
     if page.changed:  # a first open, or 继续学习 moves here; after rendering, since a
