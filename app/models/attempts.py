@@ -23,6 +23,10 @@ OPEN_ATTEMPT = text("state = 'in_progress'")
 OPEN_ROUND = text("state = 'in_progress' AND quiz_id IS NULL AND recheck_version_id IS NULL")
 OPEN_RECHECK = text("state = 'in_progress' AND recheck_version_id IS NOT NULL")
 WAITING_FOR_GRADING = text("state = 'grading'")
+# An answer waiting for a grader, written as the queries write `needs_review.is_(True)` on
+# each database, so both planners see the partial index below answers them.
+ANSWER_WAITING_SQLITE = text("needs_review IS 1")
+ANSWER_WAITING_POSTGRESQL = text("needs_review IS true")
 
 
 class QuizAttempt(db.Model):
@@ -43,7 +47,9 @@ class QuizAttempt(db.Model):
         Index("uq_quiz_attempts_open_recheck", "user_id", "recheck_version_id", unique=True,
               postgresql_where=OPEN_RECHECK, sqlite_where=OPEN_RECHECK),
         # A team lead's 阅卷 count: each team member's attempts in 待批改 (a few in a hundred).
-        Index("ix_quiz_attempts_grading_user", "user_id",
+        # With the id (PostgreSQL: INCLUDE; SQLite's index entries carry the rowid), so the
+        # organisation-wide count of a trainer's 阅卷 badge reads the index alone.
+        Index("ix_quiz_attempts_grading_user", "user_id", postgresql_include=["id"],
               postgresql_where=WAITING_FOR_GRADING, sqlite_where=WAITING_FOR_GRADING),
     )
 
@@ -86,7 +92,13 @@ class AttemptQuestion(db.Model):
     the saved response and its grade (by the machine, or by a person for short answers)."""
 
     __tablename__ = "attempt_questions"
-    __table_args__ = (UniqueConstraint("attempt_id", "rank"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "rank"),
+        # The answers waiting for a grader (a few in ten thousand), by attempt: the 阅卷
+        # badge of a trainer or admin counts them on every page (grading_queue).
+        Index("ix_attempt_questions_waiting", "attempt_id",
+              postgresql_where=ANSWER_WAITING_POSTGRESQL, sqlite_where=ANSWER_WAITING_SQLITE),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"),

@@ -210,6 +210,38 @@ def test_a_trainers_count_starts_from_the_waiting_attempts(waiting):
         assert "IN-OPERATOR" not in plan and "SCAN quiz_attempts" not in plan, plan
 
 
+def test_a_trainers_count_reads_the_waiting_answers_by_their_partial_index(waiting):
+    """The organisation-wide 阅卷 count of a trainer (every page they open) reads the answers
+    waiting for a grader by ix_attempt_questions_waiting and the attempts in 待批改 by
+    ix_quiz_attempts_grading_user or their key, never every question of every attempt in
+    待批改 (at 10,000 staff: 130 ms on SQLite, 110 ms on PostgreSQL; now a few ms)."""
+    from app.services.quiz import grading_queue
+
+    trainer = person("trainer")
+    statement = grading_queue.waiting_count_query(trainer)
+    assert db.session.scalar(statement) == grading_queue.waiting_page(trainer, None, 1).total
+    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    if db.engine.dialect.name == "postgresql":
+        connection = db.session.connection()
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+        plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql).scalar()[0]["Plan"]
+        used = {(node["Relation Name"], node.get("Index Name")) for node in _plan_nodes(plan)
+                if node.get("Relation Name") in ("attempt_questions", "quiz_attempts")}
+        db.session.rollback()
+        assert ("attempt_questions", "ix_attempt_questions_waiting") in used, used
+        assert {index for table, index in used if table == "quiz_attempts"} <= {
+            "ix_quiz_attempts_grading_user", "pk_quiz_attempts"}, used
+    else:
+        plan = [row[-1] for row in db.session.execute(db.text("EXPLAIN QUERY PLAN " + sql))]
+        questions = [line for line in plan if "attempt_questions" in line]
+        # without statistics SQLite takes the needs_review index; with them the partial one
+        assert questions and all("ix_attempt_questions_waiting" in line
+                                 or "ix_attempt_questions_needs_review" in line
+                                 for line in questions), plan
+        assert not any(line.startswith("SCAN") for line in plan), plan
+
+
 def test_a_team_leads_count_reads_only_the_teams_waiting_attempts(waiting):
     """A team lead's 阅卷 count (every page they open) reads the attempts in 待批改 of their
     own team by the partial index, whatever the size of the organisation: on PostgreSQL no
