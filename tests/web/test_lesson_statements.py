@@ -19,10 +19,10 @@ def employee(client, auth, demo):
 
 def test_another_course_s_lesson_reuses_the_compiled_statements(employee):
     """Every statement of a lesson view (the user loader; the course meant for them ⋈ its
-    lessons ⟕ progress; the first open's INSERT, the bell) takes its values as bound parameters and is
-    cacheable: opening another course reuses what the first one compiled instead of compiling
-    anew (SQLAlchemy caches by the statement's shape; a literal value or an uncacheable
-    construct would miss)."""
+    lessons ⟕ progress; the first open's INSERT, the bell) takes its values as bound
+    parameters and is cacheable: opening another course reuses what the first one compiled
+    instead of compiling anew (SQLAlchemy caches by the statement's shape; a literal value
+    or an uncacheable construct would miss)."""
     make_course("c", [("a", "A", "x")])
     make_course("d", [("a", "A", "y")])
     assert employee.get("/learn/courses/c/a").status_code == 200  # compiles (first open)
