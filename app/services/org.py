@@ -58,8 +58,9 @@ def list_hospitals() -> list[Hospital]:
 
 # ---- departments -----------------------------------------------------------------------------
 
-def _tree_rows(departments: list[Department]) -> list[TreeRow]:
-    """The departments in tree order (each parent before its children, siblings as given)."""
+def _tree_rows(departments: list) -> list[TreeRow]:
+    """The departments in tree order (each parent before its children, siblings as given):
+    `Department` objects, or rows with their id, parent_id and name."""
     children: dict[int | None, list[Department]] = {}
     for dept in departments:
         children.setdefault(dept.parent_id, []).append(dept)
@@ -98,13 +99,14 @@ def department_labels() -> dict[int, str]:
     """Department id → "院区 / parent / child", in picker order: hospitals as the admin ordered
     them, then each hospital's tree (one query). Two departments of the same name in two
     hospitals therefore read differently wherever a department is chosen."""
-    found = db.session.execute(
-        select(Department, Hospital.name, Hospital.sort_order).join(Department.hospital)
-        .order_by(Department.sort_order, Department.name)
+    found = db.session.execute(  # rows, not ORM objects: a group has hundreds of departments
+        select(Department.id, Department.parent_id, Department.name, Department.hospital_id,
+               Hospital.name.label("hospital_name"), Hospital.sort_order.label("hospital_order"))
+        .join(Department.hospital).order_by(Department.sort_order, Department.name)
     ).all()
-    hospitals = {dept.hospital_id: (order, dept.hospital_id, name) for dept, name, order in found}
-    rows = sorted(_tree_rows([dept for dept, _name, _order in found]),
-                  key=lambda row: hospitals[row.department.hospital_id][:2])
+    hospitals = {dept.hospital_id: (dept.hospital_order, dept.hospital_id, dept.hospital_name)
+                 for dept in found}
+    rows = sorted(_tree_rows(found), key=lambda row: hospitals[row.department.hospital_id][:2])
     return {row.department.id: f"{hospitals[row.department.hospital_id][2]} / {row.path}"
             for row in rows}
 
