@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from app.extensions import db
 from app.models import Department, Hospital, Position, User, department_leads
@@ -95,20 +96,36 @@ def department_paths() -> dict[int, str]:
             for rows in department_tree().values() for row in rows}
 
 
+@lru_cache(maxsize=1)
+def _labels_statement() -> Select:
+    return (select(Department.id, Department.parent_id, Department.name, Department.hospital_id,
+                   Hospital.name, Hospital.sort_order)
+            .join(Department.hospital).order_by(Department.sort_order, Department.name))
+
+
 def department_labels() -> dict[int, str]:
     """Department id → "院区 / parent / child", in picker order: hospitals as the admin ordered
     them, then each hospital's tree (one query). Two departments of the same name in two
-    hospitals therefore read differently wherever a department is chosen."""
-    found = db.session.execute(  # rows, not ORM objects: a group has hundreds of departments
-        select(Department.id, Department.parent_id, Department.name, Department.hospital_id,
-               Hospital.name.label("hospital_name"), Hospital.sort_order.label("hospital_order"))
-        .join(Department.hospital).order_by(Department.sort_order, Department.name)
-    ).all()
-    hospitals = {dept.hospital_id: (dept.hospital_order, dept.hospital_id, dept.hospital_name)
-                 for dept in found}
-    rows = sorted(_tree_rows(found), key=lambda row: hospitals[row.department.hospital_id][:2])
-    return {row.department.id: f"{hospitals[row.department.hospital_id][2]} / {row.path}"
-            for row in rows}
+    hospitals therefore read differently wherever a department is chosen. Plain tuples, not
+    ORM objects nor named rows: a group has hundreds of departments, on every picker page."""
+    children: dict[int | None, list[tuple[int, str, int]]] = {}
+    hospitals: dict[int, tuple[int, int, str]] = {}
+    for dept_id, parent_id, name, hospital_id, hospital_name, hospital_order in (
+            db.session.execute(_labels_statement())):
+        children.setdefault(parent_id, []).append((dept_id, name, hospital_id))
+        hospitals[hospital_id] = (hospital_order, hospital_id, hospital_name)
+    by_hospital: dict[int, list[tuple[int, str]]] = {}  # each hospital's tree order
+
+    def walk(dept_id: int, path: str, hospital_id: int) -> None:
+        by_hospital.setdefault(hospital_id, []).append((dept_id, path))
+        for child_id, name, child_hospital in children.get(dept_id, ()):
+            walk(child_id, f"{path} / {name}", child_hospital)
+
+    for dept_id, name, hospital_id in children.get(None, ()):
+        walk(dept_id, name, hospital_id)
+    return {dept_id: f"{hospitals[hospital_id][2]} / {path}"
+            for hospital_id in sorted(by_hospital, key=lambda key: hospitals[key][:2])
+            for dept_id, path in by_hospital[hospital_id]}
 
 
 def department_options(within: set[int] | None = None) -> list[tuple[int, str]]:

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
+from app.services import badges as badges_service
 from app.services.badges import Badges, badges
 
 _WRITES = "db_writes"
@@ -59,9 +60,15 @@ def _badges() -> Badges:
     return g.badges
 
 
+def badge_count(count: int) -> str:
+    """A queue tab's badge: the count, or "99+" from `badges.CAP` on (where its count stops)."""
+    return str(count) if count < badges_service.CAP else f"{badges_service.CAP - 1}+"
+
+
 def register_badges(app: Flask) -> None:
     @app.context_processor
     def badge_counts() -> dict:
-        return {"unread_notifications": lambda: _badges().unread,
+        return {"badge_count": badge_count,
+                "unread_notifications": lambda: _badges().unread,
                 "grading_waiting": lambda: _badges().grading,
                 "review_waiting": lambda: _badges().review}

@@ -101,8 +101,10 @@ def test_statements_and_what_they_read(demo):
     exam = exam_fixture()
     db.session.expire_all()
     plain = _statements(exam.quiz.id, make_filters())
-    # the cut, the tied takers' answers, the items, the responses, their versions, the scores
-    assert len(plain) == 6, plain
+    # the takers counted by percent (the scores and the cut), the tied takers' answers, the
+    # items, the responses, their versions
+    assert len(plain) == 5, plain
+    assert not any(" OVER " in sql for sql in plain)  # no taker ranked: counted by percent
     reading_answers = [sql for sql in plain if "FROM attempt_questions" in sql
                        or "JOIN attempt_questions" in sql]
     assert len(reading_answers) == 1 and "quiz_takers.percent =" in reading_answers[0]
@@ -110,3 +112,34 @@ def test_statements_and_what_they_read(demo):
     # a department: from the answers of its takers, as before (items, responses, versions,
     # scores)
     assert len(_statements(exam.quiz.id, make_filters(department_id=exam.west.id))) == 4
+
+
+def _place(ranked, percents, rank) -> tuple[float, int]:
+    """The percent of the taker at `rank` and their place among that percent's takers by
+    attempt id (here: their index in `percents`)."""
+    attempt, percent = ranked[rank - 1]
+    return percent, sorted(a for a, p in enumerate(percents) if p == percent).index(attempt)
+
+
+def test_the_cut_from_the_takers_counted_by_percent_is_the_ranked_one():
+    """`Percents.cut` finds the last upper and the first lower taker as ranking every taker
+    does (percent, highest first, ties by attempt id), for every number of takers from 1 to
+    60 and ties of every size, with no database."""
+    import random
+
+    chooser = random.Random(15)
+    for takers in range(1, 61):
+        percents = [chooser.choice((0.0, 25.0, 50.0, 62.5, 75.0, 100.0)[:chooser.randint(1, 6)])
+                    for _ in range(takers)]
+        ranked = sorted(enumerate(percents), key=lambda pair: (-pair[1], pair[0]))
+        size = max(1, (27 * takers + 50) // 100)
+        counted = tallied.Percents(tuple(
+            (percent, percents.count(percent), percent * percents.count(percent), 0)
+            for percent in sorted(set(percents), reverse=True)))
+        cut = counted.cut(7)
+
+        assert (cut["pu"], cut["ou"]) == _place(ranked, percents, size)
+        if takers - size + 1 > size:
+            assert (cut["pl"], cut["ol"]) == _place(ranked, percents, takers - size + 1)
+        else:
+            assert cut["pl"] is None

@@ -12,6 +12,7 @@ distribution is `quiz_options`). Definitions: docs/analytics.md and `takers`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -111,21 +112,36 @@ class ItemStat:
         return tuple(found)
 
 
-def score_summary(filters: Filters, quiz_id: int) -> ScoreSummary:
-    """Takers, mean percent, passes and the 10-point histogram (one statement): the first
-    attempts as they are, unranked (the groups need the ranking; these figures do not, and
-    ranking 5,500 takers was most of this statement's time at 10,000 staff)."""
-    takers = first_attempts(filters, quiz_id)
-    bucket = bucket_of(takers.c.percent).label("bucket")
-    rows = db.session.execute(
-        select(bucket, func.count(), func.sum(takers.c.percent),
-               func.sum(case((takers.c.passed.is_(True), 1), else_=0)))
-        .group_by(bucket)).all()
-    counts = {int(index): int(count) for index, count, _total, _passed in rows}
+def score_summary(filters: Filters, quiz_id: int,
+                  counted: tallied.Percents | None = None) -> ScoreSummary:
+    """Takers, mean percent, passes and the 10-point histogram (one statement): without
+    filters from the takers counted by percent (`tallied.percents`, which the item statistics
+    share), else from the first attempts as they are, unranked (the groups need the ranking;
+    these figures do not)."""
+    if counted is None and tallied.applies(filters):
+        counted = tallied.percents(quiz_id)
+    if counted is not None:
+        rows = [(bucket_index(percent), count, total, passed)
+                for percent, count, total, passed in counted.rows]
+    else:
+        takers = first_attempts(filters, quiz_id)
+        bucket = bucket_of(takers.c.percent).label("bucket")
+        rows = db.session.execute(
+            select(bucket, func.count(), func.sum(takers.c.percent),
+                   func.sum(case((takers.c.passed.is_(True), 1), else_=0)))
+            .group_by(bucket)).all()
+    counts: dict[int, int] = {}
+    for index, count, _total, _passed in rows:
+        counts[int(index)] = counts.get(int(index), 0) + int(count)
     total = sum(counts.values())
-    mean = sum(float(row[2] or 0) for row in rows) / total if total else None
+    mean = math.fsum(float(row[2] or 0) for row in rows) / total if total else None
     return ScoreSummary(total, mean, sum(int(row[3] or 0) for row in rows),
                         [Bucket(index, counts.get(index, 0)) for index in range(10)])
+
+
+def bucket_index(percent: float) -> int:
+    """`takers.bucket_of` in Python: [0, 10) → 0 … [90, 100] → 9."""
+    return next((index for index in range(9) if percent < 10 * (index + 1)), 9)
 
 
 def question_label(data: dict) -> str:
@@ -173,11 +189,13 @@ def _mean(total, count) -> float | None:
     return float(total or 0) / int(count) if count else None
 
 
-def item_stats(filters: Filters, quiz_id: int) -> list[ItemStat]:
+def item_stats(filters: Filters, quiz_id: int,
+               counted: tallied.Percents | None = None) -> list[ItemStat]:
     """Every question the takers were asked, in the quiz's order: one statement from the
-    answers, or without filters three from the maintained tallies (`tallied`)."""
+    answers, or without filters two from the maintained tallies (`tallied`) after the
+    takers counted by percent (`counted`, read here when not given: one more)."""
     if tallied.applies(filters):
-        params = tallied.bounds(quiz_id)
+        params = (counted or tallied.percents(quiz_id)).cut(quiz_id)
         tied = tallied.boundary_sums(params)
         rows = db.session.execute(_TALLIED, params)
     else:

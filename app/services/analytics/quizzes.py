@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models.quiz import Quiz
+from app.services.analytics import tallied
 from app.services.analytics.filters import Filters
 from app.services.analytics.quiz_options import attach_options, option_tallies
 from app.services.analytics.quiz_stats import (
@@ -50,10 +51,13 @@ class QuizHeadline:
 
 
 def quiz_analysis(filters: Filters, quiz_id: int) -> QuizAnalysis:
-    """Score summary (1 statement), item statistics (1) and option counts (2)."""
-    items = item_stats(filters, quiz_id)
+    """Score summary and item statistics (without filters: the takers counted by percent,
+    the tied takers' answers, the tallies — 3 statements; with filters 2) and option counts
+    (2)."""
+    counted = tallied.percents(quiz_id) if tallied.applies(filters) else None
+    items = item_stats(filters, quiz_id, counted)
     attach_options(items, option_tallies(filters, quiz_id))
-    return QuizAnalysis(score_summary(filters, quiz_id), items)
+    return QuizAnalysis(score_summary(filters, quiz_id, counted), items)
 
 
 def quiz_headlines(filters: Filters) -> list[QuizHeadline]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
@@ -49,8 +49,10 @@ def queue_query(actor: User, department_id: int | None = None) -> Select:
 
 def waiting_count_query(actor: User) -> Select:
     """SELECT COUNT of the runs waiting for the actor's review, scope included (the 实操审核
-    badge)."""
-    return _waiting(actor, in_sql=True).with_only_columns(func.count(PracticeRun.id))
+    badge), up to `badges.CAP` (an administrator's is the organisation's)."""
+    from app.services.badges import capped
+
+    return capped(_waiting(actor, in_sql=True).with_only_columns(PracticeRun.id))
 
 
 def waiting_count(actor: User) -> int:

@@ -113,20 +113,24 @@ def waiting_quizzes(actor: User) -> list[tuple[int, str]]:
 
 def waiting_count_query(actor: User) -> Select:
     """SELECT COUNT of the answers waiting for the actor, scope included (the 阅卷 badge):
-    `_waiting`'s answers, counted. A team lead's is summed per team member (a correlated
-    count), so both planners read each member's attempts in 待批改 by
-    ix_quiz_attempts_grading_user and nobody else's: with `user_id IN (team)` PostgreSQL,
-    which cannot tell how many departments a recursive CTE finds, started from every
-    waiting answer of the organisation; SQLite without statistics from every answer
-    waiting (`unindexed`)."""
+    `_waiting`'s answers, counted — for someone who sees everyone up to `badges.CAP` only.
+    A team lead's is summed per team member (a correlated count), so both planners read each
+    member's attempts in 待批改 by ix_quiz_attempts_grading_user and nobody else's: with
+    `user_id IN (team)` PostgreSQL, which cannot tell how many departments a recursive CTE
+    finds, started from every waiting answer of the organisation; SQLite without statistics
+    from every answer waiting (`unindexed`)."""
+    from app.services.badges import capped
+
     count = func.count(AttemptQuestion.id)
     if _sees_everyone(actor):
-        # the organisation's waiting answers, from two partial indexes alone: COUNT(*) (no
-        # column of the table to fetch: PostgreSQL scans ix_attempt_questions_waiting and
-        # ix_quiz_attempts_grading_user, which includes the id, index-only); `user_id > 0`,
-        # true of every attempt, lets SQLite's planner (with statistics) seek the partial
-        # index rather than read every attempt of the state index (10,000 staff: 130 → 0 ms)
-        return _waiting(actor).where(QuizAttempt.user_id > 0).with_only_columns(func.count())
+        # the organisation's waiting answers, from two partial indexes alone (no column of
+        # the table to fetch: PostgreSQL scans ix_attempt_questions_waiting and
+        # ix_quiz_attempts_grading_user, which includes the id, index-only), the first CAP
+        # of them: 11,000 at 10,000 staff cost 4 ms warm, 20 ms cold, on every page;
+        # `user_id > 0`, true of every attempt, lets SQLite's planner (with statistics)
+        # seek the partial index rather than read every attempt of the state index
+        return capped(_waiting(actor).where(QuizAttempt.user_id > 0)
+                      .with_only_columns(literal_column("1")))
     of_one = (_answers(actor).where(QuizAttempt.user_id == User.id,
                                     QuizAttempt.state == literal_column(f"'{GRADING}'"),
                                     unindexed(AttemptQuestion.needs_review).is_(True))
