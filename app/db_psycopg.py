@@ -32,7 +32,7 @@ import re
 
 import psycopg
 from psycopg import IsolationLevel
-from psycopg.pq import TransactionStatus
+from psycopg.pq import ExecStatus, TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -42,6 +42,8 @@ _WRITE_WORDS = re.compile(
     r"NOTIFY|GRANT|REVOKE|COMMENT|REFRESH|VACUUM|SET|RESET|DISCARD|SHARE)\b"
     r"|ADVISORY|NEXTVAL|SETVAL|SET_CONFIG|TXID|PG_",  # functions with effects, locks
     re.IGNORECASE)
+_TUPLES = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE,
+           getattr(ExecStatus, "TUPLES_CHUNK", ExecStatus.TUPLES_OK))
 PREPARED_MAX = 256  # statements kept prepared per connection (psycopg's default: 100)
 
 
@@ -73,7 +75,21 @@ def _outside_transaction_is_the_same(connection) -> bool:
 
 class ReadAwareCursor(psycopg.Cursor):
     """The app's cursor (`engine_options` gives it as the `cursor_factory`): a read before
-    the transaction's first write runs on its own."""
+    the transaction's first write runs on its own; `description` as plain DB-API tuples."""
+
+    @property
+    def description(self):
+        """The DB-API's seven-item sequence per column, as tuples (name, type code, then
+        None): what SQLAlchemy reads of it (the name and the type) without psycopg's
+        `Column` objects, which cost 24 µs for the 28 columns of the signed-in user's row
+        against 5 µs, on every statement of every request."""
+        res = self.pgresult
+        if res is None or not (res.nfields or res.status in _TUPLES):
+            return None
+        encoding = self._encoding
+        return [((res.fname(index) or f"column_{index + 1}".encode()).decode(encoding),
+                 res.ftype(index), None, None, None, None, None)
+                for index in range(res.nfields)]
 
     def execute(self, query, params=None, **kwargs):
         connection = self.connection
