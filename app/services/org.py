@@ -103,15 +103,29 @@ def _labels_statement() -> Select:
             .join(Department.hospital).order_by(Department.sort_order, Department.name))
 
 
+_LABELS: dict[tuple, dict[int, str]] = {}  # the rows read → their labels, per worker
+
+
 def department_labels() -> dict[int, str]:
     """Department id → "院区 / parent / child", in picker order: hospitals as the admin ordered
     them, then each hospital's tree (one query). Two departments of the same name in two
-    hospitals therefore read differently wherever a department is chosen. Plain tuples, not
-    ORM objects nor named rows: a group has hundreds of departments, on every picker page."""
+    hospitals therefore read differently wherever a department is chosen. The labels are
+    built once per worker for the rows read (keyed by all of them: exact, whatever changed):
+    a group has hundreds of departments, on every picker page."""
+    rows = tuple(map(tuple, db.session.execute(_labels_statement())))  # compared in C
+    labels = _LABELS.get(rows)
+    if labels is None:
+        labels = _labels_of(rows)
+        if len(_LABELS) >= 8:
+            _LABELS.clear()
+        _LABELS[rows] = labels
+    return dict(labels)
+
+
+def _labels_of(rows) -> dict[int, str]:
     children: dict[int | None, list[tuple[int, str, int]]] = {}
     hospitals: dict[int, tuple[int, int, str]] = {}
-    for dept_id, parent_id, name, hospital_id, hospital_name, hospital_order in (
-            db.session.execute(_labels_statement())):
+    for dept_id, parent_id, name, hospital_id, hospital_name, hospital_order in rows:
         children.setdefault(parent_id, []).append((dept_id, name, hospital_id))
         hospitals[hospital_id] = (hospital_order, hospital_id, hospital_name)
     by_hospital: dict[int, list[tuple[int, str]]] = {}  # each hospital's tree order

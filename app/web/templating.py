@@ -8,6 +8,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app.models.base import utcnow
 from app.permissions import ROLE_LABELS, Permission, Role, granted_permissions, sorted_roles
@@ -85,11 +86,32 @@ def cached_url_for(app: Flask):
     return url_for
 
 
+_OPTIONS: dict[tuple, str] = {}  # (id, label) choices → their <option>s, per worker
+
+
+def id_options(choices, selected=None) -> Markup:
+    """The <option>s of an id picker (departments: hundreds at a clinic group), `selected`
+    marked: rendered once per worker for the same choices instead of a template loop on
+    every page (350 departments: ~1 ms)."""
+    key = tuple(choices)
+    html = _OPTIONS.get(key)
+    if html is None:
+        html = "".join(f'<option value="{int(value)}">{escape(label)}</option>'
+                       for value, label in key)
+        if len(_OPTIONS) >= 64:
+            _OPTIONS.clear()
+        _OPTIONS[key] = html
+    if isinstance(selected, int) and not isinstance(selected, bool):
+        html = html.replace(f'<option value="{selected}">',
+                            f'<option value="{selected}" selected>', 1)
+    return Markup(html)
+
+
 def register_template_helpers(app: Flask) -> None:
     treat_lazy_strings_as_text()
     app.json = JSONProvider(app)
     # the item-kind registry: templates ask the kind (label, learner URL, progress partial)
-    app.jinja_env.globals.update(item_kinds=KINDS, item_label=item_label)
+    app.jinja_env.globals.update(item_kinds=KINDS, item_label=item_label, id_options=id_options)
     # a certificate's validity (有效 / 即将到期 / 已过期) as of this request
     app.jinja_env.globals.update(
         certificate_validity=lambda expires_at: validity_of(expires_at, utcnow()))

@@ -69,6 +69,24 @@ def test_one_two_and_all_tied_takers(demo, monkeypatch):
     _same(tied.id, monkeypatch)  # everyone at 75 %: both groups cut by attempt id
 
 
+def test_the_larger_side_of_a_tie_comes_from_the_tallies_less_the_other(demo, monkeypatch):
+    """When most of the takers tied at the cut are inside the group, the other ones are read
+    and taken from the tie's tally: 17 takers, 5 in each group; 3 of the 5 tied at 50 % are
+    upper, 5 of the 8 tied at 25 % lower — each tie with two answer patterns."""
+    east, _west, _team = org("tr")
+    quiz = _exam("tally-rest")
+    at_25 = (("0", [2], "对", "1"), ("1", [2], "对", "0"))  # 0+0+0+1, 1+0+0+0
+    answers = ([ANSWERS[0], ANSWERS[2]] + [ANSWERS[4 + number % 2] for number in range(5)]
+               + [ANSWERS[6]] * 2 + [at_25[number % 2] for number in range(8)])
+    for number, (user, given) in enumerate(zip(people(17, east, "tr"), answers, strict=True)):
+        take(quiz, user, given, DAY1 + timedelta(minutes=number), seed=number)
+    db.session.flush()
+    cut = tallied.percents(quiz.id).cut(quiz.id)
+    assert (cut["pu"], cut["ou"], cut["upper_rest"]) == (50.0, 2, True)
+    assert (cut["pl"], cut["ol"], cut["lower_rest"]) == (25.0, 3, True)
+    _same(quiz.id, monkeypatch)
+
+
 def test_a_regraded_short_answer_moves_its_taker(demo, monkeypatch):
     quiz = make_quiz([single(right=1), short_answer(), true_false()], slug="tally-short",
                      pass_percent=60.0)

@@ -75,3 +75,24 @@ def test_pickers_follow_the_hospitals_order_then_the_tree(demo):
     assert labels.index(f"{MAIN} / 整形外科") + 1 == labels.index(f"{MAIN} / 整形外科 / 病房护理组")
     some = db.session.query(Department).filter_by(name="前台").all()
     assert len(org.department_options({d.id for d in some})) == 2
+
+
+def test_a_picker_escapes_names_marks_the_chosen_one_and_follows_a_rename(demo, client, auth):
+    """The department filter is rendered once per worker for the same departments: a name
+    with markup is shown as text, the chosen department is selected, and a renamed (or
+    added) department shows at once — the labels are kept per content read, not per time."""
+    auth.as_role("admin")
+    front = db.session.scalars(db.select(Department).where(Department.name == "前台")).first()
+    front.name = '<script>alert("前台")</script>'
+    db.session.commit()
+    page = client.get(f"/manage/analytics?department={front.id}").get_data(as_text=True)
+    assert "<script>alert(" not in page
+    assert (f'<option value="{front.id}" selected>'
+            f'{MAIN if front.hospital.name == MAIN else BRANCH} / '
+            '&lt;script&gt;alert(&#34;前台&#34;)&lt;/script&gt;</option>') in page
+    assert page.count(" selected>") == 1
+    front.name = "前台二部"
+    db.session.commit()
+    page = client.get("/manage/analytics").get_data(as_text=True)
+    assert "前台二部</option>" in page and "&lt;script&gt;" not in page
+    assert " selected>" not in page

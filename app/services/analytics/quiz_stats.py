@@ -196,14 +196,15 @@ def item_stats(filters: Filters, quiz_id: int,
     takers counted by percent (`counted`, read here when not given: one more)."""
     if tallied.applies(filters):
         params = (counted or tallied.percents(quiz_id)).cut(quiz_id)
-        tied = tallied.boundary_sums(params)
+        read = tallied.boundary_sums(params)
         rows = db.session.execute(_TALLIED, params)
     else:
-        tied, rows = {}, db.session.execute(_item_query(filters, quiz_id))
+        params, read, rows = None, {}, db.session.execute(_item_query(filters, quiz_id))
     items = []
     for row in rows:
-        upper_sum, upper_n = tied.get((row.question_id, UPPER), (0.0, 0))
-        lower_sum, lower_n = tied.get((row.question_id, LOWER), (0.0, 0))
+        upper_sum, upper_n, lower_sum, lower_n = (
+            tallied.tied(row, read.get(row.question_id), params) if params is not None
+            else (0.0, 0, 0.0, 0))
         items.append(ItemStat(
             row.question_id, row.type, question_label(row.data), int(row.answered),
             float(row.total or 0) / int(row.answered), int(row.full or 0),

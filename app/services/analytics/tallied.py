@@ -13,13 +13,13 @@ or two percent values, not all of them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Integer, Text, and_, bindparam, case, func, or_, select
 
 from app.extensions import db
 from app.models import AttemptQuestion, Question, QuizAnswerTally, QuizTaker
 from app.services.analytics.filters import Filters
-from app.services.analytics.takers import LOWER, UPPER
 
 CHOICE_TYPES = ("single_choice", "multiple_choice", "true_false")
 FULL = 1 - 1e-9  # as quiz_stats.FULL
@@ -57,18 +57,21 @@ class Percents:
         taker: no takers, or one, who is upper."""
         takers = self.takers
         size = max(1, (27 * takers + 50) // 100)
-        pu, ou = self._at(size) if takers else (None, 0)
+        pu, ou, tied_u = self._at(size) if takers else (None, 0, 0)
         first_lower = takers - size + 1
-        pl, ol = self._at(first_lower) if first_lower > size else (None, 0)
-        return {"quiz_id": quiz_id, "pu": pu, "ou": ou, "pl": pl, "ol": ol}
+        pl, ol, tied_l = self._at(first_lower) if first_lower > size else (None, 0, 0)
+        # read the smaller side of each tie: the upper takers at pu are its first ou + 1 by
+        # attempt id, the lower ones at pl its last tied_l - ol
+        return {"quiz_id": quiz_id, "pu": pu, "ou": ou, "pl": pl, "ol": ol,
+                "upper_rest": ou + 1 > tied_u - ou - 1, "lower_rest": tied_l - ol > ol}
 
-    def _at(self, rank: int) -> tuple[float, int]:
-        """The percent of the taker at `rank` (1 = best) and its place among that percent's
-        takers, who are ranked by attempt id."""
+    def _at(self, rank: int) -> tuple[float, int, int]:
+        """The percent of the taker at `rank` (1 = best), its place among that percent's
+        takers, who are ranked by attempt id, and how many they are."""
         above = 0
         for percent, count, _total, _passed in self.rows:
             if above + count >= rank:
-                return percent, rank - above - 1
+                return percent, rank - above - 1, count
             above += count
         raise ValueError(rank)
 
@@ -89,33 +92,68 @@ def _tied_attempt(percent: str, place: str):
             .scalar_subquery())
 
 
-_IN_UPPER = and_(_T.percent == bindparam("pu"), _T.attempt_id <= _tied_attempt("pu", "ou"))
-_IN_LOWER = and_(_T.percent == bindparam("pl"), _T.attempt_id >= _tied_attempt("pl", "ol"))
-_GROUP = case((_IN_UPPER, UPPER), else_=LOWER).label("grp")
-_BOUNDARY = (select(_A.question_id, _GROUP, func.sum(_A.fraction), func.count(_A.id))
-             .join(_A, _A.attempt_id == _T.attempt_id)
-             .where(_T.quiz_id == bindparam("quiz_id"), _A.fraction.is_not(None),
-                    or_(_IN_UPPER, _IN_LOWER))
-             .group_by(_A.question_id, _GROUP))
+@lru_cache(maxsize=4)
+def _boundary(upper_rest: bool, lower_rest: bool):
+    """The answers of the takers read at the cut, upper and lower summed apart: at `pu` the
+    upper ones (attempt id ≤ the one at place `ou`) or, when they are more, the others; at
+    `pl` the lower ones (attempt id ≥ the one at place `ol`) or the others."""
+    upper_at, lower_at = _tied_attempt("pu", "ou"), _tied_attempt("pl", "ol")
+    upper = and_(_T.percent == bindparam("pu"),
+                 _T.attempt_id > upper_at if upper_rest else _T.attempt_id <= upper_at)
+    lower = and_(_T.percent == bindparam("pl"),
+                 _T.attempt_id < lower_at if lower_rest else _T.attempt_id >= lower_at)
+    return (select(_A.question_id, func.sum(case((upper, _A.fraction), else_=0)),
+                   func.sum(case((upper, 1), else_=0)),
+                   func.sum(case((lower, _A.fraction), else_=0)),
+                   func.sum(case((lower, 1), else_=0)))
+            .join(_A, _A.attempt_id == _T.attempt_id)
+            .where(_T.quiz_id == bindparam("quiz_id"), _A.fraction.is_not(None),
+                   or_(upper, lower))
+            .group_by(_A.question_id))
 
 
-def boundary_sums(params: dict) -> dict[tuple[int, str], tuple[float, int]]:
-    """(question id, upper / lower) → (sum of fractions, answers) of the takers tied at the
-    cut who are inside the group (`Percents.cut`'s parameters). One statement."""
+def boundary_sums(params: dict) -> dict[int, tuple[float, int, float, int]]:
+    """Question id → (sum of fractions, answers) of the upper, then of the lower takers read
+    at the cut (`Percents.cut`'s parameters; `tied` turns them into the tied takers inside
+    each group). One statement."""
     if params["pu"] is None:
         return {}
-    return {(question_id, grp): (float(total or 0), int(count))
-            for question_id, grp, total, count in db.session.execute(_BOUNDARY, params)}
+    return {question_id: (float(upper or 0), int(upper_n or 0), float(lower or 0),
+                          int(lower_n or 0))
+            for question_id, upper, upper_n, lower, lower_n in db.session.execute(
+                _boundary(params["upper_rest"], params["lower_rest"]), params)}
+
+
+def tied(row, read: tuple[float, int, float, int] | None, params: dict
+         ) -> tuple[float, int, float, int]:
+    """(sum, answers) of one question's tied takers inside the upper, then the lower group:
+    what was read, or the tie's tally (`per_question`'s at_pu / at_pl) less what was read
+    when the other side of the tie was (a sum within 1e-9 of 0 is 0: a float's rounding)."""
+    upper_sum, upper_n, lower_sum, lower_n = read or (0.0, 0, 0.0, 0)
+    if params.get("upper_rest"):
+        upper_sum = _less(row.at_pu_sum, upper_sum)
+        upper_n = int(row.at_pu_n or 0) - upper_n
+    if params.get("lower_rest"):
+        lower_sum = _less(row.at_pl_sum, lower_sum)
+        lower_n = int(row.at_pl_n or 0) - lower_n
+    return upper_sum, upper_n, lower_sum, lower_n
+
+
+def _less(total, read: float) -> float:
+    left = float(total or 0) - read
+    return 0.0 if abs(left) < 1e-9 else left
 
 
 def per_question():
     """Subquery with the columns of the live item statement (question_id, answered, total,
-    full, upper_sum, upper_n, lower_sum, lower_n, versions), from the tallies; the tied takers
-    at the cut are added by the caller (`boundary_sums`). Parameters quiz_id, pu, pl."""
+    full, upper_sum, upper_n, lower_sum, lower_n, versions) and the ties' own tallies (at_pu_sum,
+    at_pu_n, at_pl_sum, at_pl_n), from the tallies; the tied takers inside each group are
+    added by the caller (`boundary_sums`, `tied`). Parameters quiz_id, pu, pl."""
     t = QuizAnswerTally
     weighted = t.fraction * t.people
     upper = t.percent > bindparam("pu")
     lower = t.percent < bindparam("pl")
+    at_pu, at_pl = t.percent == bindparam("pu"), t.percent == bindparam("pl")
     return (select(t.question_id.label("question_id"), func.sum(t.people).label("answered"),
                    func.sum(weighted).label("total"),
                    func.sum(case((t.fraction >= FULL, t.people), else_=0)).label("full"),
@@ -123,6 +161,10 @@ def per_question():
                    func.sum(case((upper, t.people), else_=0)).label("upper_n"),
                    func.sum(case((lower, weighted), else_=0)).label("lower_sum"),
                    func.sum(case((lower, t.people), else_=0)).label("lower_n"),
+                   func.sum(case((at_pu, weighted), else_=0)).label("at_pu_sum"),
+                   func.sum(case((at_pu, t.people), else_=0)).label("at_pu_n"),
+                   func.sum(case((at_pl, weighted), else_=0)).label("at_pl_sum"),
+                   func.sum(case((at_pl, t.people), else_=0)).label("at_pl_n"),
                    func.count(t.version_id.distinct()).label("versions"))
             .where(t.quiz_id == bindparam("quiz_id"), t.graded.is_(True), t.people > 0)
             .group_by(t.question_id).subquery("per_question"))
