@@ -139,6 +139,8 @@ def test_postgresql_connections_do_not_jit_compile(app):
 
     if db.engine.dialect.name == "postgresql":
         assert db.session.execute(text("SHOW jit")).scalar() == "off"
+        # exports stream every row of a server-side cursor: planned for all of them
+        assert db.session.execute(text("SHOW cursor_tuple_fraction")).scalar() == "1"
     else:
         assert "connect_args" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
 
@@ -149,7 +151,8 @@ def test_server_options_in_the_database_url_are_kept_beside_jit_off():
 
     url = "postgresql+psycopg://u@h/db?options=-csearch_path%3Dclinic"
     assert engine_options(url, {})["connect_args"]["options"] == \
-        "-c jit=off -csearch_path=clinic"
+        "-c jit=off -c cursor_tuple_fraction=1 -csearch_path=clinic"
     given = {"connect_args": {"options": "-c jit=on"}}
-    assert engine_options(url, given)["connect_args"]["options"] == "-c jit=off -c jit=on"
+    assert engine_options(url, given)["connect_args"]["options"] == \
+        "-c jit=off -c cursor_tuple_fraction=1 -c jit=on"
     assert engine_options("sqlite:///x.db", {}) == {}
