@@ -24,11 +24,13 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, not_, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import User
+from app.models.org import UserRole
 from app.models.sign_ins import ADDRESS_LENGTH, USER_AGENT_LENGTH, UserSession
+from app.services import loaded
 from app.services.sign_in import Client, clean
 
 TOUCH_EVERY = timedelta(minutes=10)
@@ -84,31 +86,49 @@ def find(user_id: int, version: int, token: str, now: datetime, lifetimes: Lifet
          ) -> tuple[User, UserSession, int] | None:
     """The active account with this id and session version, with its roles, its live device
     with this token and its count of unread notifications (the header's bell), in one
-    statement; None when any of it does not hold."""
+    statement — a Core one, the objects made from its rows (`loaded`); None when any of it
+    does not hold."""
     if not _TOKEN.fullmatch(token):
         return None
-    found = db.session.execute(_find_statement(), {
+    session = db.session
+    if session.autoflush:
+        session.flush()  # as the ORM's own execute would (nothing is pending at a request's start)
+    rows = session.connection().execute(_find_statement(), {
         "device_user": user_id, "device_version": version, "device_token": token_hash(token),
         "device_created_after": now - lifetimes.remember,
-        "device_seen_after": now - lifetimes.idle}).unique().first()
-    return (found[0], found[1], int(found[2] or 0)) if found is not None else None
+        "device_seen_after": now - lifetimes.idle}).all()
+    if not rows:
+        return None
+    first, users, devices = rows[0], loaded.width(User), loaded.width(UserSession)
+    user = loaded.persistent(session, User, first[:users])
+    device = loaded.persistent(session, UserSession, first[users:users + devices])
+    if "role_rows" not in user.__dict__:  # one row per role, ordered by role; none: no roles
+        set_committed_value(user, "role_rows", [
+            loaded.persistent(session, UserRole, (user.id, row[-1]))
+            for row in rows if row[-1] is not None])
+    return user, device, int(first[users + devices] or 0)
 
 
 @lru_cache(maxsize=1)
 def _find_statement() -> Select:
-    """`find`'s statement, built once per worker with bound parameters: every signed-in
-    request runs it, and constructing it anew cost more than running it."""
+    """`find`'s statement, built once per worker with bound parameters: the user's columns,
+    the device's, the bell's count and one role per row (user_roles' columns are the user's
+    id and the role)."""
     from app.services.assign.notify import unread_count_of
 
+    roles = UserRole.__table__
     unread = unread_count_of(bindparam("device_user")).scalar_subquery().label("unread")
     return (
-        select(User, UserSession, unread).join(UserSession, UserSession.user_id == User.id)
+        select(*loaded.columns_of(User), *loaded.columns_of(UserSession), unread, roles.c.role)
+        .select_from(User.__table__.join(UserSession.__table__,
+                                         UserSession.user_id == User.id)
+                     .outerjoin(roles, roles.c.user_id == User.id))
         .where(User.id == bindparam("device_user"), User.active.is_(True),
                User.session_version == bindparam("device_version"),
                UserSession.token_hash == bindparam("device_token"),
                _live(bindparam("device_created_after", type_=UserSession.created_at.type),
                      bindparam("device_seen_after", type_=UserSession.last_seen_at.type)))
-        .options(joinedload(User.role_rows)))  # every page asks the roles: no 2nd statement
+        .order_by(roles.c.role))
 
 
 def needs_touch(device: UserSession, now: datetime) -> bool:

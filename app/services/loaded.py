@@ -1,0 +1,56 @@
+"""ORM objects from a Core row, without the ORM's loading machinery: for the one statement
+every signed-in request runs (`devices.find`), where building the user, the device and the
+roles through `session.execute(select(User, …))` cost more client CPU than the statement's
+round trip (306–384 µs against 190–235 µs as a Core statement, plus 57 µs to build these).
+
+An object made here is what a query would have returned: persistent in the session (in its
+identity map, so a later `session.get` or relationship load finds it), every column loaded
+and unchanged (not dirty), relationships not loaded until asked — unless the caller sets one
+with `set_committed_value`. An object of that identity already in the session wins, as a
+query's would."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=16)
+def _layout(model: type) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The model's attribute names for its table's columns, in the table's order (the order
+    of `select(*table.c)`), and the places of its primary key's columns."""
+    mapper = inspect(model)
+    columns = list(mapper.local_table.c)
+    return (tuple(mapper.get_property_by_column(column).key for column in columns),
+            tuple(columns.index(column) for column in mapper.primary_key))
+
+
+def columns_of(model: type) -> list:
+    """The columns to select for `persistent`, in its order."""
+    return list(inspect(model).local_table.c)
+
+
+def width(model: type) -> int:
+    """How many columns `columns_of(model)` gives."""
+    return len(_layout(model)[0])
+
+
+def persistent(session: Session, model: type[T], values: Sequence[Any]) -> T:
+    """The `model` object of a row of its table's columns (`columns_of` order)."""
+    mapper = inspect(model)
+    keys, key_places = _layout(model)
+    identity = mapper.identity_key_from_primary_key([values[place] for place in key_places])
+    found = session.identity_map.get(identity)
+    if found is not None:
+        return found
+    obj = mapper.class_manager.new_instance()
+    obj.__dict__.update(zip(keys, values, strict=True))
+    make_transient_to_detached(obj)  # loaded as from a query: nothing changed, nothing new
+    session.add(obj)
+    return obj
