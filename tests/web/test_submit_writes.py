@@ -14,7 +14,15 @@ from app.services.quiz.data import QuestionData
 from app.services.quiz.types import grade_response
 from app.services.quiz.wrong_book import FULL_CREDIT, STREAK_TO_LEAVE
 from tests.learning_factories import person
-from tests.quiz_factories import ALL_TYPES, make_quiz, multiple, numerical, single, true_false
+from tests.quiz_factories import (
+    ALL_TYPES,
+    make_quiz,
+    multiple,
+    numerical,
+    short_answer,
+    single,
+    true_false,
+)
 from tests.web.quiz_web_helpers import JSON, RIGHT, WRONG, answer, fresh, start, submit
 
 
@@ -115,6 +123,16 @@ def test_every_type_is_graded_as_its_type_says_and_the_attempt_totalled(client, 
         == ("finished", 1.5, 3.0, 50.0, False)
     taker = db.session.get(QuizTaker, (attempt.quiz_id, attempt.user_id))
     assert (taker.attempt_id, taker.percent, taker.passed) == (attempt_id, 50.0, False)
+
+    # short answers only: every grade written is "waiting", no fraction at all (on
+    # PostgreSQL the grades' VALUES list then has a column of NULLs only)
+    make_quiz([short_answer(stem="第一问"), short_answer(stem="第二问")], slug="words",
+              mode="exam")
+    attempt_id = _answered(employee, "words", [RIGHT["short_answer"]] * 2)
+    submit(employee, attempt_id)
+    attempt = fresh(attempt_id)
+    assert attempt.state == "grading"
+    assert [(row.fraction, row.needs_review) for row in attempt.questions] == [(None, True)] * 2
 
 
 def _noted(entry: dict | None, right: bool | None, now) -> dict | None:
