@@ -63,7 +63,8 @@ class Percents:
         # read the smaller side of each tie: the upper takers at pu are its first ou + 1 by
         # attempt id, the lower ones at pl its last tied_l - ol
         return {"quiz_id": quiz_id, "pu": pu, "ou": ou, "pl": pl, "ol": ol,
-                "upper_rest": ou + 1 > tied_u - ou - 1, "lower_rest": tied_l - ol > ol}
+                "upper_rest": pu is not None and ou + 1 > tied_u - ou - 1,
+                "lower_rest": pl is not None and tied_l - ol > ol}
 
     def _at(self, rank: int) -> tuple[float, int, int]:
         """The percent of the taker at `rank` (1 = best), its place among that percent's
