@@ -84,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (register every table with the metadata)
+    from app.web import request_costs
     from app.web.i18n import install_template_gettext, select_locale, select_timezone
 
     db.init_app(app)
@@ -93,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
     install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    request_costs.install(app)
 
 
 def _register_blueprints(app: Flask) -> None:
