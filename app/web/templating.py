@@ -18,6 +18,7 @@ from app.services.items import label as item_label
 from app.services.practice.evidence import number_text
 from app.services.practice.timing import TIMING_FROM_LABELS, timing_rule
 from app.web.badges import register_badges
+from app.web.chrome import page_chrome
 from app.web.i18n import select_locale
 from app.web.links import safe_href
 from app.web.stamps import STAMP, format_stamp
@@ -124,6 +125,7 @@ def register_template_helpers(app: Flask) -> None:
                                  number_text=number_text)
     register_badges(app)  # the header's counters, one statement
     app.jinja_env.globals["url_for"] = cached_url_for(app)
+    app.jinja_env.globals["page_chrome"] = page_chrome  # the header and tabs, kept per worker
 
     @app.context_processor
     def globals_for_templates():
