@@ -50,8 +50,10 @@ def _facts(context) -> tuple[tuple, dict]:
             runs_waiting = context["review_waiting"]()
     adapter = _cv_request.get().url_adapter
     root = (adapter.script_name, adapter.server_name, adapter.url_scheme) if adapter else None
+    badges = tuple(context["badge_count"](count) if count else None  # as the tabs show them
+                   for count in (waiting, runs_waiting))
     key = (context["current_locale"], signed_in, unread, tabs, shown, here, results_here,
-           waiting, runs_waiting, root)
+           badges, root)
     return key, {"signed_in": signed_in, "unread": unread, "tabs": tabs, "here": here,
                  "results_here": results_here, "waiting": waiting,
                  "runs_waiting": runs_waiting}
