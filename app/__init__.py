@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import configure_mappers
 
 from app import db_liveness, db_psycopg  # noqa: F401  (PostgreSQL connections: checked, prepared)
 from app.config import engine_options, load_settings
@@ -84,6 +85,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (register every table with the metadata)
+
+    # Every mapper set up now, not by a worker's first query: a fresh worker's first request
+    # may make the signed-in user's objects from a row (services/loaded.py) before any query.
+    configure_mappers()
     from app.web import request_costs
     from app.web.i18n import install_template_gettext, select_locale, select_timezone
 
