@@ -90,12 +90,13 @@ def _init_extensions(app: Flask) -> None:
     # may make the signed-in user's objects from a row (services/loaded.py) before any query.
     configure_mappers()
     from app.web import request_costs
-    from app.web.i18n import install_template_gettext, select_locale, select_timezone
+    from app.web.i18n import RequestDomain, babel_locale, install_template_gettext, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.init_app(app, locale_selector=babel_locale, timezone_selector=select_timezone)
+    babel.domain_instance = RequestDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from babel import Locale
 from flask import current_app, g, has_request_context, session
-from flask_babel import get_translations
+from flask_babel import Domain, _get_current_context, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
@@ -21,6 +22,36 @@ def select_locale() -> str:
         if current_user and current_user.is_authenticated and current_user.locale in languages:
             return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+_LOCALES: dict = {}  # language code → babel.Locale, one per language the app offers
+
+
+def babel_locale() -> Locale:
+    """`select_locale` as the `babel.Locale` Flask-Babel keeps for the request, parsed once
+    per worker and language (Flask-Babel parses the code it is given on every request)."""
+    code = select_locale()
+    found = _LOCALES.get(code)
+    if found is None:
+        found = _LOCALES.setdefault(code, Locale.parse(code))
+    return found
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, its translations looked up once per request and locale
+    (as `request_translations`) for the texts translated in Python and the lazy ones — each
+    was a walk through the context, the locale's name and the cache."""
+
+    def get_translations(self):
+        ctx = _get_current_context()
+        if ctx is None:
+            return super().get_translations()
+        cached = getattr(ctx, "sop_translations", None)
+        if cached is not None and cached[0] is getattr(ctx, "babel_locale", None):
+            return cached[1]
+        translations = super().get_translations()
+        ctx.sop_translations = (getattr(ctx, "babel_locale", None), translations)
+        return translations
 
 
 def select_timezone() -> str:
