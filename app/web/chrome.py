@@ -14,7 +14,6 @@ again."""
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 
 from flask import request
 from flask.globals import _cv_request
@@ -22,7 +21,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from app.web.request_costs import cached_csrf_token
+from app.web.request_costs import Kept, cached_csrf_token
 
 KEPT = 512
 _PLACE = re.compile("\x00(csrf|next|name)\x00")
@@ -30,7 +29,7 @@ _HOLES = {"csrf_value": Markup("\x00csrf\x00"), "next_value": Markup("\x00next\x
           "user_name": Markup("\x00name\x00")}
 _RESULTS = ("results.index", "results.save_entries")
 _TABS = ("learn", "author_content", "view_team", "manage_users")
-_kept: OrderedDict = OrderedDict()
+_kept = Kept(KEPT)
 
 
 def _facts(context) -> tuple[tuple, dict]:
@@ -62,15 +61,11 @@ def _facts(context) -> tuple[tuple, dict]:
 @pass_context
 def page_chrome(context) -> Markup:
     key, variables = _facts(context)
-    html = _kept.get(key)
+    html = _kept.get_fresh(key)
     if html is None:
         template = context.environment.get_template("_chrome.html")
         html = template.render({**context.get_all(), **variables, **_HOLES})
-        _kept[key] = html
-        if len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    else:
-        _kept.move_to_end(key)
+        _kept.keep(key, html)
     values = {"csrf": escape(cached_csrf_token()),
               "next": escape(request.full_path if request.method == "GET" else ""),
               "name": escape(current_user.name) if variables["signed_in"] else ""}

@@ -16,6 +16,7 @@ call), measured in docs/performance.md §5 "session 13".
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 
@@ -28,26 +29,39 @@ KEPT = 4096  # sessions and tokens kept per worker (each a few hundred bytes)
 _SCALARS = (str, int, float, bool, type(None))
 
 
-class _Kept(OrderedDict):
-    """A small least-recently-used map."""
+class Kept:
+    """A small least-recently-used map, safe under threads (`flask run` serves each request in
+    a thread of its own; gunicorn's sync workers one at a time)."""
+
+    def __init__(self, size: int = KEPT) -> None:
+        self._items: OrderedDict = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
 
     def get_fresh(self, key):
-        value = self.get(key)
-        if value is not None:
-            self.move_to_end(key)
-        return value
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
 
     def keep(self, key, value) -> None:
-        self[key] = value
-        if len(self) > KEPT:
-            self.popitem(last=False)
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 class CachedCookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, each cookie string verified once per worker."""
 
     def __init__(self) -> None:
-        self._verified = _Kept()
+        self._verified = Kept()
 
     def open_session(self, app, request):
         value = request.cookies.get(self.get_cookie_name(app))
@@ -71,7 +85,7 @@ class CachedCookieSessions(SecureCookieSessionInterface):
         return self.session_class(dict(kept[0]))
 
 
-_SIGNED = _Kept()
+_SIGNED = Kept()
 
 
 def cached_csrf_token() -> str:
@@ -81,15 +95,14 @@ def cached_csrf_token() -> str:
     if token is not None:
         return token
     config = current_app.config
-    raw = session.get("csrf_token")
-    if (raw is None or config["WTF_CSRF_TIME_LIMIT"] is not None
-            or config.get("WTF_CSRF_SECRET_KEY") or config["WTF_CSRF_FIELD_NAME"] != "csrf_token"):
+    if (config["WTF_CSRF_TIME_LIMIT"] is not None or config.get("WTF_CSRF_SECRET_KEY")
+            or config["WTF_CSRF_FIELD_NAME"] != "csrf_token"):
         return generate_csrf()
-    key = (current_app.secret_key, raw)
-    token = _SIGNED.get_fresh(key)
+    raw = session.get("csrf_token")
+    token = _SIGNED.get_fresh((current_app.secret_key, raw)) if raw is not None else None
     if token is None:
-        token = generate_csrf()
-        _SIGNED.keep(key, token)
+        token = generate_csrf()  # a new session's raw token is made here
+        _SIGNED.keep((current_app.secret_key, session["csrf_token"]), token)
     else:
         g.csrf_token = token  # where Flask-WTF keeps the request's token
     return token

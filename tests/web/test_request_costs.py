@@ -92,3 +92,30 @@ def test_a_csrf_token_serves_every_page_of_its_session_and_no_other(app, demo):
     assert refused.status_code == 400 and _signed_in(other)
     assert one.post("/auth/logout", data={"csrf_token": token}).status_code == 302
     assert not _signed_in(one)
+
+
+def test_what_is_kept_survives_many_threads_at_once():
+    """`flask run` serves each request in its own thread: reading, keeping and dropping
+    entries at the same moment never fails and never keeps more than its size."""
+    import random
+    import threading
+
+    kept, failures = request_costs.Kept(size=8), []
+
+    def churn(seed: int) -> None:
+        chooser = random.Random(seed)
+        try:
+            for _ in range(3000):
+                key = chooser.randrange(40)
+                if kept.get_fresh(key) is None:
+                    kept.keep(key, str(key))
+        except Exception as error:  # noqa: BLE001 (any failure is the finding)
+            failures.append(error)
+
+    threads = [threading.Thread(target=churn, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(kept._items) <= 8
+    assert all(kept.get_fresh(key) in (None, str(key)) for key in range(40))
