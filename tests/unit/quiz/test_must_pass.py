@@ -161,3 +161,27 @@ def test_an_assignment_is_not_completed_by_a_high_score_that_failed_a_must_pass_
     rows = db.session.execute(status_query(T0 + timedelta(hours=1),
                                            Assignment.id == assignment.id)).all()
     assert [row.status for row in rows] == ["failed"]
+
+
+@pytest.mark.parametrize("method", ["highest", "last", "first", "average"])
+@pytest.mark.parametrize("scores", [([1, 1], [0, 0]), ([0, 0], [1, 1]), ([1, 0], [0, 1])])
+def test_the_assignment_status_follows_the_quizs_own_result_for_each_grading_method(
+        employee, method, scores):
+    """The team reports' status (one statement over every attempt) and the quiz's result
+    page (grading.quiz_result) agree for each way a quiz counts its attempts."""
+    from app.models.assignments import Assignment
+    from app.services.assign.assignments import AssignmentData, create_assignment
+    from app.services.assign.status import status_query
+
+    quiz = _must_pass_quiz(False, False, grading_method=method, pass_percent=60,
+                           max_attempts=3)
+    data = AssignmentData(kind="quiz", item_id=quiz.id, user_ids=[employee.id])
+    data.starts_at = T0 - timedelta(days=1)
+    assignment = create_assignment(person("admin"), data, T0)
+    db.session.commit()
+    for hour, answers in enumerate(scores):
+        _take(quiz, employee, answers, now=T0 + timedelta(hours=hour))
+    result = grading.quiz_result(quiz, attempts.attempts_of(quiz, employee))
+    rows = db.session.execute(status_query(T0 + timedelta(hours=5),
+                                           Assignment.id == assignment.id)).all()
+    assert [row.status for row in rows] == ["completed" if result.passed else "in_progress"]
