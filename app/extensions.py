@@ -7,11 +7,11 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from app.lazy_migrate import LazyMigrate
+from app.web.request_costs import KeptTokenCsrf
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,6 +29,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = LazyMigrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = KeptTokenCsrf()  # Flask-WTF's, a token this worker signed known valid
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)

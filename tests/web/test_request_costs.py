@@ -119,3 +119,16 @@ def test_what_is_kept_survives_many_threads_at_once():
         thread.join()
     assert failures == [] and len(kept._items) <= 8
     assert all(kept.get_fresh(key) in (None, str(key)) for key in range(40))
+
+
+@pytest.mark.parametrize("app", ON, indirect=True)
+def test_a_post_is_accepted_with_the_pages_token_only(app, demo):
+    client = app.test_client()
+    _sign_in(client)
+    token = CSRF_META.search(client.get("/learn/").text).group(1)
+    forged = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    for refused in (forged, "", token + "x"):
+        reply = client.post("/auth/logout", data={"csrf_token": refused})
+        assert reply.status_code == 400 and _signed_in(client), refused
+    reply = client.post("/auth/logout", headers={"X-CSRFToken": token})
+    assert reply.status_code == 302 and not _signed_in(client)
