@@ -24,11 +24,21 @@ or WITH and has none of the words of a write or of a lock in it (`FOR UPDATE`, a
 locks, `nextval`, data-modifying CTEs …); anything else opens the transaction first, as
 before. A stricter isolation level (the backup's REPEATABLE READ, a server whose default is
 not READ COMMITTED) keeps BEGIN before every first statement.
+
+A write that is a whole transaction by itself — one statement whose every effect must stand
+or fall together, and nothing else to write in the request (an exam's autosave: the claim and
+the answer in one statement, services/quiz/quick_save.py) — can ask for the same with
+`on_its_own(connection)`: run before any transaction is open, it commits as it ends (the
+server makes one statement atomic), and the request's COMMIT then sends nothing. BEGIN and
+COMMIT were two of autosave's five round trips. Inside an open transaction it runs there, as
+any statement.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 from psycopg import IsolationLevel
@@ -93,13 +103,30 @@ class ReadAwareCursor(psycopg.Cursor):
 
     def execute(self, query, params=None, **kwargs):
         connection = self.connection
-        if _reads_only(query) and _outside_transaction_is_the_same(connection):
+        if ((getattr(connection, "alone", False) or _reads_only(query))
+                and _outside_transaction_is_the_same(connection)):
             connection.autocommit = True
             try:
                 return super().execute(query, params, **kwargs)
             finally:
                 connection.autocommit = False
         return super().execute(query, params, **kwargs)
+
+
+@contextmanager
+def on_its_own(connection) -> Iterator[bool]:
+    """Within the block, a statement sent while no transaction is open is its own transaction
+    (see the module's docstring). `connection`: SQLAlchemy's. Yields whether it applies: a
+    PostgreSQL connection with the app's cursor (SQLite's statements are unchanged)."""
+    raw = connection.connection.dbapi_connection
+    if not isinstance(raw, psycopg.Connection) or raw.cursor_factory is not ReadAwareCursor:
+        yield False
+        return
+    raw.alone = True
+    try:
+        yield True
+    finally:
+        raw.alone = False
 
 
 @event.listens_for(Engine, "connect")

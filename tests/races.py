@@ -61,8 +61,8 @@ def pause_before_write(wait: Callable[[str], None], table: str | None = None):
 
     def before(conn, cursor, statement, *args):
         me = threading.current_thread()
-        if me.name.startswith("race-") and me.ident not in waited and statement.startswith(
-                verbs):
+        if me.name.startswith("race-") and me.ident not in waited and (
+                statement.startswith(verbs) or _writes_first(statement, verbs)):
             waited.add(me.ident)
             wait(me.name)
 
@@ -71,6 +71,11 @@ def pause_before_write(wait: Callable[[str], None], table: str | None = None):
         yield
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+def _writes_first(statement: str, verbs: tuple[str, ...]) -> bool:
+    """A statement whose WITH writes (PostgreSQL's autosave: `WITH claim AS (UPDATE …`)."""
+    return statement.startswith("WITH ") and any(f"({verb}" in statement for verb in verbs)
 
 
 def together(parties: int = 2) -> Callable[[str], None]:

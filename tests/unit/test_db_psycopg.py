@@ -6,7 +6,7 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
-from app.db_psycopg import _reads_only
+from app.db_psycopg import _reads_only, on_its_own
 from app.extensions import db
 
 
@@ -114,6 +114,46 @@ def test_a_row_lock_holds_until_the_transaction_ends(app, demo):
     with _second_connection() as other, pytest.raises(psycopg.errors.LockNotAvailable):
         other.execute("SELECT id FROM users WHERE id = %s FOR UPDATE NOWAIT", (user_id,))
     db.session.rollback()
+
+
+def _name_seen_by_others(user_id: int) -> str:
+    with _second_connection() as other:
+        return other.execute("SELECT name FROM users WHERE id = %s", (user_id,)).fetchone()[0]
+
+
+def test_a_write_on_its_own_is_committed_by_itself_and_sends_no_begin(app, demo):
+    """Before any transaction, a statement run `on_its_own` is its own transaction: another
+    connection sees it at once, no transaction is left open, and the request's COMMIT then
+    has nothing to send."""
+    _needs_postgresql()
+    user_id = _employee_id()
+    connection = db.session.connection()
+    with on_its_own(connection) as alone:
+        connection.execute(text("UPDATE users SET name = 'alone' WHERE id = :id"),
+                           {"id": user_id})
+    assert alone
+    assert _raw().info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    assert _name_seen_by_others(user_id) == "alone"
+    db.session.execute(text("UPDATE users SET name = 'after' WHERE id = :id"), {"id": user_id})
+    assert _raw().info.transaction_status == psycopg.pq.TransactionStatus.INTRANS  # as before
+    db.session.rollback()
+    assert _name_seen_by_others(user_id) == "alone"
+
+
+def test_a_write_on_its_own_inside_a_transaction_stays_in_it(app, demo):
+    """Once the request has written, `on_its_own` changes nothing: a rollback undoes both."""
+    _needs_postgresql()
+    user_id = _employee_id()
+    before = _name_seen_by_others(user_id)
+    db.session.execute(text("UPDATE users SET email = email WHERE id = :id"), {"id": user_id})
+    connection = db.session.connection()
+    with on_its_own(connection):
+        connection.execute(text("UPDATE users SET name = 'inside' WHERE id = :id"),
+                           {"id": user_id})
+    assert _name_seen_by_others(user_id) == before
+    db.session.rollback()
+    assert db.session.scalar(text("SELECT name FROM users WHERE id = :id"),
+                             {"id": user_id}) == before
 
 
 def test_the_app_s_cursor_is_used_unless_the_operator_gives_one():

@@ -1,19 +1,22 @@
 """交卷's writes, few and short: the answers are graded in Python before anything is written,
 then one conditional UPDATE hands the attempt in and totals it, one executemany writes the
-grades, one upsert notes the wrong-question book, one the quiz's taker row (and the webhook,
-when an endpoint listens). On SQLite the write lock is taken by the first of them and held
-for these few statements only (the reads came before, outside any transaction).
+grades (on PostgreSQL one UPDATE … FROM unnest), one upsert notes the wrong-question book,
+one the quiz's taker row (and the webhook, when an endpoint listens). On SQLite the write
+lock is taken by the first of them and held for these few statements only (the reads came
+before, outside any transaction).
 
 `attempts.submit` decides which path runs: `graded_then_claimed` when nothing was written
 since the answers were read, else the claim-first path, which uses `grade` and `write` too."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import JSON, Boolean, Double, Integer, Text, bindparam, cast, func, update
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.types import ARRAY
 
 from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt
@@ -45,7 +48,14 @@ def write(attempt: QuizAttempt, graded: Graded, now: datetime) -> None:
     """The grades in one UPDATE … WHERE id = ? executemany, then the wrong-question book:
     only answers given count there — a question left blank (not reached before the
     deadline, skipped in a practice round) was not answered wrongly."""
-    if graded:
+    if graded and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(_grades_at_once(), {  # one execution, not one per answer
+            "row_ids": [row.id for row, _values, _outcome in graded],
+            "fractions": [values["fraction"] for _row, values, _outcome in graded],
+            "feedbacks": [json.dumps(values["feedback"], ensure_ascii=False)
+                          for _row, values, _outcome in graded],
+            "reviews": [values["needs_review"] for _row, values, _outcome in graded]})
+    elif graded:
         db.session.execute(_grades_statement(), [
             {"row_id": row.id, **values} for row, values, _outcome in graded])
     record_outcomes(attempt.user_id, [outcome for row, _values, outcome in graded
@@ -57,6 +67,22 @@ def write(attempt: QuizAttempt, graded: Graded, now: datetime) -> None:
 def _grades_statement():
     table = AttemptQuestion.__table__
     return update(table).where(table.c.id == bindparam("row_id"))
+
+
+@lru_cache(maxsize=1)
+def _grades_at_once():
+    """PostgreSQL: UPDATE … FROM unnest(the rows' ids and grades as arrays): the same text
+    whatever the number of answers, so prepared once per connection."""
+    table = AttemptQuestion.__table__
+    given = func.unnest(bindparam("row_ids", type_=ARRAY(Integer)),
+                        bindparam("fractions", type_=ARRAY(Double)),
+                        bindparam("feedbacks", type_=ARRAY(Text)),
+                        bindparam("reviews", type_=ARRAY(Boolean))
+                        ).table_valued("id", "fraction", "feedback", "needs_review"
+                                       ).render_derived("given")
+    return (update(table).where(table.c.id == given.c.id)
+            .values(fraction=given.c.fraction, feedback=cast(given.c.feedback, JSON),
+                    needs_review=given.c.needs_review))
 
 
 def graded_then_claimed(attempt: QuizAttempt, rows: list[AttemptQuestion], now: datetime,

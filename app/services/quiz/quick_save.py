@@ -3,6 +3,14 @@ one answer row and the version it asks (`target`), the claim (`attempts.claim_op
 conditional UPDATE) and the write of the row, which counts the answers as stored now
 (`save`). Core statements built once per worker, row tuples instead of ORM objects.
 
+On PostgreSQL the claim and the write are one statement (`_claim_and_write`: the claim as a
+data-modifying WITH, the row written only when it claimed), run as its own transaction
+(`db_psycopg.on_its_own`): two statements and no BEGIN or COMMIT, three round trips fewer.
+It keeps the rules below: the claim still takes the attempt's row lock first (the answer row
+is written only after it), waits for a racing 交卷 and then claims nothing; when anything
+wrote the attempt while it waited, it claims nothing either and the full path runs
+(`_claim_and_write`), so the 已答 count it returns is always the stored one.
+
 Everything else — a practice round (graded at once), an attempt handed in, past its
 deadline or not the user's, a question not in it, an answer its type refuses — returns None
 before anything is written, and the caller takes `taking.answer`'s full path, which says why
@@ -20,8 +28,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, and_, bindparam, cast, func, select, update
+from sqlalchemy import Text, and_, bindparam, cast, exists, func, select, update
 
+from app.db_psycopg import on_its_own
 from app.extensions import db
 from app.models import AttemptQuestion, QuestionVersion, QuizAttempt
 from app.models.attempts import IN_PROGRESS
@@ -97,8 +106,20 @@ def save(found: Target, raw: Any, now: datetime) -> Saved | None:
     except DomainError:  # the full path refuses it and says why
         return None
     connection = db.session.connection()
+    with on_its_own(connection) as alone:
+        if alone:
+            written = connection.execute(_claim_and_write(), {
+                "of_attempt": found.attempt_id, "pos": found.position, "at": now,
+                "row_id": found.row_id, "answer": response,
+                "answered_at": now if response is not None else None}).first()
+    if alone:
+        if written is None:  # handed in meanwhile (a racing 交卷, the deadline)
+            return None
+        total, others = written
+        here = response is not None
+        return Saved(here, others + here, total)
     claimed = connection.execute(_claim(), {
-        "attempt_id": found.attempt_id, "pos": found.position, "at": now}).first()
+        "of_attempt": found.attempt_id, "pos": found.position, "at": now}).first()
     if claimed is None:  # handed in meanwhile (a racing 交卷, the deadline)
         return None
     total, others = connection.execute(_write(), {
@@ -131,10 +152,29 @@ def _load():
 def _claim():
     """`claim_open`'s UPDATE: it waits for a racing 交卷's commit, then matches nothing."""
     return (update(ATTEMPTS)
-            .where(ATTEMPTS.c.id == bindparam("attempt_id"), ATTEMPTS.c.state == IN_PROGRESS)
+            .where(ATTEMPTS.c.id == bindparam("of_attempt"), ATTEMPTS.c.state == IN_PROGRESS)
             .values(updated_at=bindparam("at", type_=ATTEMPTS.c.updated_at.type),
                     current_rank=bindparam("pos"))
             .returning(ATTEMPTS.c.id))
+
+
+@lru_cache(maxsize=1)
+def _claim_and_write():
+    """PostgreSQL: `_claim` as a WITH — holding only while the attempt is as this statement's
+    snapshot saw it — then `_write` of the row only if the claim returned the attempt.
+
+    The guard: the claim waits for the attempt's row lock when another request holds it
+    (交卷, or an autosave of the same attempt on another device), then looks again at the
+    row as committed, but the rest of the statement — the answers it counts — still reads
+    the snapshot taken before the wait. `updated_at` equal to the snapshot's (every write of
+    an answer or hand-in moves it) means nobody wrote meanwhile and the counts are current;
+    otherwise nothing is written and the caller takes the full path, whose statements each
+    read anew."""
+    seen = ATTEMPTS.alias("seen")  # a filter on the row found by its key, not an index cond
+    unchanged = exists().where(seen.c.id == ATTEMPTS.c.id,
+                               seen.c.updated_at == ATTEMPTS.c.updated_at)
+    claim = _claim().where(unchanged).cte("claim")
+    return _write().where(ROWS.c.attempt_id.in_(select(claim.c.id)))
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,7 @@ from functools import lru_cache
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, case, exists, func, literal, null, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.types import ARRAY
 
 from app.extensions import db
 from app.models import AttemptQuestion, Question, QuestionVersion, QuizAttempt, User
@@ -49,22 +50,31 @@ def record_outcomes(user_id: int, outcomes: list[tuple[int, str, float]],
                     now: datetime) -> None:
     """Note graded answers (question id, type, fraction) in the user's book: a wrong answer
     adds the question (or brings it back) and resets its streak; a right one counts towards
-    leaving. One statement however many outcomes (`_NOTE`, an executemany of one
-    INSERT … SELECT … ON CONFLICT DO UPDATE per outcome, in order): nothing is read first,
-    so nothing read can be stale when two requests note the same question."""
+    leaving. One statement however many outcomes (`_note_statement`, an executemany of one
+    INSERT … SELECT … ON CONFLICT DO UPDATE per outcome, in order; on PostgreSQL, when each
+    question comes once, a single INSERT … SELECT FROM unnest(the questions) with the same
+    rule: one execution instead of one per answer): nothing is read first, so nothing read
+    can be stale when two requests note the same question."""
     params = [{"entry_user": user_id, "entry_question": qid, "now": now,
                "wrong": 0 if fraction >= FULL_CREDIT else 1}
               for qid, kind, fraction in (o for o in outcomes if o is not None)
               if practisable(kind)]
     if not params:
         return
-    db.session.execute(_note_statement(db.session.get_bind().dialect.name), params)
+    dialect = db.session.get_bind().dialect.name
+    questions = [p["entry_question"] for p in params]
+    if dialect == "postgresql" and len(set(questions)) == len(questions):
+        db.session.execute(_note_statement(dialect, at_once=True), {
+            "entry_user": user_id, "now": now, "questions": questions,
+            "wrongs": [p["wrong"] for p in params]})
+    else:
+        db.session.execute(_note_statement(dialect), params)
     for entry in [o for o in db.session.identity_map.values() if isinstance(o, WrongQuestion)]:
         db.session.expire(entry)  # written behind the ORM's back: read again when asked
 
 
-@lru_cache(maxsize=2)
-def _note_statement(_dialect: str):
+@lru_cache(maxsize=4)
+def _note_statement(_dialect: str, at_once: bool = False):
     """The book's rule as one upsert, built once per worker and database. The row inserted
     for a wrong answer (`wrong` = 1) is a new entry; a right answer inserts nothing (the
     SELECT's WHERE) unless the question is in the book, where it only conflicts. On
@@ -73,14 +83,25 @@ def _note_statement(_dialect: str):
     - wrong: `wrong_count` + 1, streak 0, back in the book (`cleared_at` NULL; `added_at`
       now if it had left);
     - right, in the book: streak + 1, and out of it (`cleared_at` now) at STREAK_TO_LEAVE;
-    - right, already out: only `last_answered_at` moves."""
+    - right, already out: only `last_answered_at` moves.
+
+    `at_once` (PostgreSQL): the questions and their `wrong` as two arrays, one row each
+    (an ON CONFLICT statement may change a row once only: each question must come once)."""
     table = WrongQuestion.__table__
     user = bindparam("entry_user", type_=Integer)
-    question = bindparam("entry_question", type_=Integer)
-    wrong = bindparam("wrong", type_=Integer)
     now = bindparam("now", type_=UTCDateTime())
+    source = select(user)
+    if at_once:
+        given = func.unnest(bindparam("questions", type_=ARRAY(Integer)),
+                            bindparam("wrongs", type_=ARRAY(Integer))
+                            ).table_valued("question", "wrong").render_derived("given")
+        question, wrong = given.c.question, given.c.wrong
+        source = source.select_from(given)
+    else:
+        question = bindparam("entry_question", type_=Integer)
+        wrong = bindparam("wrong", type_=Integer)
     known = exists().where(table.c.user_id == user, table.c.question_id == question)
-    source = select(user, question, wrong, literal(0, Integer), now, now).where(
+    source = source.add_columns(question, wrong, literal(0, Integer), now, now).where(
         or_(wrong == 1, known))
     statement = insert_statement(table).from_select(
         ["user_id", "question_id", "wrong_count", "correct_streak", "added_at",
