@@ -12,6 +12,7 @@ from app.models.assignments import (
 )
 from app.models.attempts import (
     AttemptQuestion,
+    PersonQuestionTally,
     QuizAnswerTally,
     QuizAttempt,
     QuizTaker,
@@ -82,7 +83,8 @@ __all__ = [
     "CourseVersionLesson", "Department", "Hospital", "LearningPath", "LessonProgress", "Media",
     "Notification", "PathStage", "PathStageItem", "Position", "PositionAlias", "ReminderDelivery",
     "Question", "QuestionBank", "QuestionCategory", "QuestionVersion", "Quiz", "QuizAttempt",
-    "QuizAnswerTally", "QuizTaker", "QuizDrawRule", "QuizItem", "WrongQuestion",
+    "PersonQuestionTally", "QuizAnswerTally", "QuizTaker", "QuizDrawRule", "QuizItem",
+    "WrongQuestion",
     "SopModule", "SopStep", "SopVersion", "SopVersionStep", "User", "UserRole",
     "department_leads", "EvidencePhoto", "PracticeRun", "RunReview", "RunStep",
     "RunStepComment", "RunSubmission", "Metric", "MetricResult",

@@ -188,3 +188,24 @@ class QuizAnswerTally(db.Model):
     fraction: Mapped[float] = mapped_column(primary_key=True)  # 0 when not graded
     response: Mapped[str] = mapped_column(Text, primary_key=True)  # choice types, else ''
     people: Mapped[int]
+
+
+class PersonQuestionTally(db.Model):
+    """Maintained (app.services.analytics.person_tallies): one person's graded answers to one
+    question over all their finished attempts of one quiz (every mode) — how many, and the sum
+    of their fractions — so the team dashboard's weakest questions add up one row per person
+    and question instead of reading every answer of the team's history. Written when an
+    attempt is finished or regraded; rebuilt by `flask --app wsgi analytics rebuild`.
+
+    The primary key leads with the quiz, then the person: the dashboard reads the rows of the
+    quizzes in view and the people in view as index ranges. On SQLite the table is the key
+    (WITHOUT ROWID): those ranges are the rows themselves."""
+
+    __tablename__ = "quiz_question_person_tallies"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    answers: Mapped[int]  # graded answers (fraction not NULL)
+    fraction_sum: Mapped[float]  # the sum of their fractions

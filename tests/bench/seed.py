@@ -26,7 +26,7 @@ from sqlalchemy import func, select, text
 from app.extensions import db
 from app.models import User
 from app.models.base import utcnow
-from app.services.analytics import answer_tallies, taker_rows
+from app.services.analytics import answer_tallies, person_tallies, taker_rows
 from tests.bench.bulk import BulkWriter, LaterKeys
 from tests.bench.seed_activity import seed_learning, seed_practice, seed_results
 from tests.bench.seed_assign import seed_assignments
@@ -79,7 +79,8 @@ def seed(staff: int, attempts_per_person: int, seed_value: int = 1, echo=print) 
     phase("results", lambda: seed_results(writer, org, now))
     phase("keys", keys.make)
     # the figures the app maintains on each event
-    phase("maintained", lambda: (taker_rows.rebuild(), answer_tallies.rebuild()))
+    phase("maintained", lambda: (taker_rows.rebuild(), answer_tallies.rebuild(),
+                                 person_tallies.rebuild()))
     result.rows = dict(sorted(writer.written.items()))
     result.pass_rate = round(stats.passed / stats.finished, 3) if stats.finished else None
     result.credentials = _credentials(org, catalog)

@@ -8,7 +8,15 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AttemptQuestion, QuizAttempt, QuizItem, User, department_leads
+from app.models import (
+    AttemptQuestion,
+    PersonQuestionTally,
+    QuizAttempt,
+    QuizItem,
+    User,
+    department_leads,
+)
+from app.services.analytics import answer_tallies, person_tallies, taker_rows
 from tests.bench.check import check_pages
 from tests.bench.seed import seed
 from tests.bench.seed_org import team_size
@@ -50,6 +58,11 @@ def test_the_seed_writes_what_was_asked(app, seeded):
     assert db.session.scalar(select(func.count()).select_from(department_leads).where(
         department_leads.c.user_id == supervisor["id"])) == 6  # hospital 1's top departments
     assert 0.5 <= seeded.pass_rate <= 0.95
+    # the figures the app maintains on each event, filled for the bulk rows: the dashboard's
+    # question tallies per person (and the quiz analytics' takers and answer tallies)
+    assert db.session.scalar(select(func.count()).select_from(PersonQuestionTally)) > 0
+    for maintained in (person_tallies, taker_rows, answer_tallies):
+        assert maintained.differences() == (set(), set()), maintained.__name__
 
 
 def test_the_seed_refuses_a_database_with_people(app, seeded):

@@ -196,3 +196,62 @@ def test_one_open_attempt_and_run_resolves_what_earlier_races_left(empty_databas
             conn.execute(text("UPDATE practice_runs SET case_code = 'C-1' WHERE id = 1"))
         downgrade(revision="d4e5f6a7b8c9")
         db.engine.dispose()
+
+
+def _answered_attempts(conn) -> None:
+    """Users 1 and 2; a quiz asking question 1 (true/false) and 2 (short answer). User 1:
+    attempts 10 and 11 finished, 12 waiting for a grader, 14 a finished wrong-question round
+    (no quiz); user 2: attempt 13 finished, question 2 left ungraded (NULL)."""
+    for user_id in (1, 2):
+        _insert(conn, "users", id=user_id, login=f"u{user_id}", name="U", password_hash="x",
+                active=True, must_change_password=False, created_at=NOW, updated_at=NOW,
+                hire_date="2026-01-01")
+    _insert(conn, "question_banks", id=1, slug="b", title="B", created_at=NOW)
+    for question_id, kind in ((1, "true_false"), (2, "short_answer")):
+        _insert(conn, "questions", id=question_id, bank_id=1, type=kind, current_version=1,
+                tags="[]", difficulty=1, points=1, archived=False, created_at=NOW,
+                updated_at=NOW)
+        _insert(conn, "question_versions", id=question_id, question_id=question_id, number=1,
+                data="{}", created_at=NOW)
+    _insert(conn, "quizzes", id=4, slug="q", title="Q", description="", mode="exam",
+            pass_percent=60, cooldown_minutes=0, grading_method="highest", review="immediately",
+            shuffle_questions=False, shuffle_options=True, published=True, archived=False,
+            source="web", created_at=NOW, updated_at=NOW)
+    attempts = {10: (1, 4, "finished", (1.0, 0.5)), 11: (1, 4, "finished", (0.0, 0.25)),
+                12: (1, 4, "grading", (1.0, None)), 13: (2, 4, "finished", (1.0, None)),
+                14: (1, None, "finished", (0.0,))}
+    for attempt_id, (user_id, quiz_id, state, fractions) in attempts.items():
+        _insert(conn, "quiz_attempts", id=attempt_id, user_id=user_id, quiz_id=quiz_id,
+                number=attempt_id, mode="exam" if quiz_id else "wrong_book", state=state,
+                started_at=NOW, auto_submitted=False, max_score=2, pass_percent=60,
+                current_rank=0, updated_at=NOW)
+        for rank, fraction in enumerate(fractions):
+            _insert(conn, "attempt_questions", attempt_id=attempt_id, rank=rank,
+                    question_id=rank + 1, version_id=rank + 1, points=1, layout="{}",
+                    feedback="[]", needs_review=fraction is None and state == "grading",
+                    grader_comment="", rubric_marks="[]", fraction=fraction)
+
+
+def test_the_person_question_tallies_are_filled_from_the_finished_attempts(empty_database_url):
+    """Migration 3d5b8df74174 creates quiz_question_person_tallies and fills it from the
+    attempts already there: the graded answers of finished attempts of a quiz, per person and
+    question (an attempt waiting for a grader and a wrong-question round do not count)."""
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        from app.extensions import db
+        from app.services.analytics import person_tallies
+
+        upgrade(revision="6c1d9e4a2b70")
+        with db.engine.begin() as conn:
+            _answered_attempts(conn)
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT quiz_id, user_id, question_id, answers, fraction_sum "
+                "FROM quiz_question_person_tallies ORDER BY user_id, question_id")).all()
+        assert [tuple(row) for row in rows] == [(4, 1, 1, 2, 1.0), (4, 1, 2, 2, 0.75),
+                                                (4, 2, 1, 1, 1.0)]
+        assert person_tallies.differences() == (set(), set())
+        db.session.remove()
+        downgrade(revision="6c1d9e4a2b70")
+        db.engine.dispose()

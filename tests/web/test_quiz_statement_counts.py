@@ -32,9 +32,12 @@ AUTOSAVE = {"sqlite": 4, "postgresql": 3}
 # totals, the grades (one executemany), the wrong-question book (one upsert executemany:
 # right and wrong answers alike), the exam's taker row for the quiz analytics (one INSERT …
 # ON CONFLICT, analytics.taker_rows), a first taker's answers added to the quiz's answer
-# tallies (one INSERT … SELECT … ON CONFLICT, analytics.answer_tallies): 7 (10 before, 20
-# before issue 15). Nothing more is read or written when no webhook endpoint is active.
-SUBMIT = 7
+# tallies (one INSERT … SELECT … ON CONFLICT, analytics.answer_tallies), the attempt's
+# graded answers added to the person's question tallies of the team dashboard (one INSERT …
+# SELECT … ON CONFLICT, analytics.person_tallies): 8 (7 before the dashboard's tallies, 10
+# before, 20 before issue 15). Nothing more is read or written when no webhook endpoint is
+# active.
+SUBMIT = 8
 # a practice answer is graded at once, on the full path: the exam's one-statement look at
 # the attempt first (quick_save.target: not an exam), then user, attempt, questions ⟕ the
 # version answered, the claim, the answers as stored now, the wrong-question book's

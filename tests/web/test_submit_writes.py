@@ -53,17 +53,18 @@ def _answered(client, slug: str, answers: list[dict | None]) -> int:
     return attempt_id
 
 
-def test_a_20_question_submit_reads_first_then_writes_five_statements(client, auth, demo):
+def test_a_20_question_submit_reads_first_then_writes_six_statements(client, auth, demo):
     """user, the attempt ⟕ answers ⟕ versions; then the claim (hand in and total), the
-    grades, the book, the taker row and (a first taker) their answers added to the quiz's
-    answer tallies — whatever the number of questions. A second 交卷 reads and writes
+    grades, the book, the taker row, (a first taker) their answers added to the quiz's
+    answer tallies and the attempt's answers added to the person's question tallies (the
+    team dashboard's) — whatever the number of questions. A second 交卷 reads and writes
     nothing more than the attempt."""
     employee = _signed_in(client, auth)
     make_quiz([single(stem=f"第{n}题") for n in range(20)], slug="twenty", mode="exam")
     attempt_id = _answered(employee, "twenty", [RIGHT["single_choice"]] * 19
                            + [WRONG["single_choice"]])
     assert _statements(lambda: submit(employee, attempt_id)) == [
-        "SELECT", "SELECT", "UPDATE", "UPDATE", "INSERT", "INSERT", "INSERT"]
+        "SELECT", "SELECT", "UPDATE", "UPDATE", "INSERT", "INSERT", "INSERT", "INSERT"]
     assert fresh(attempt_id).score == 19.0
     assert _statements(lambda: submit(employee, attempt_id)) == ["SELECT", "SELECT"]
 

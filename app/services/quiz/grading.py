@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt, User
 from app.models.attempts import FINISHED, GRADING
 from app.models.quiz import Quiz
-from app.services.analytics import taker_rows
+from app.services.analytics import person_tallies, taker_rows
 from app.services.assign.notify import notify
 from app.services.errors import DomainError
 from app.services.quiz.data import QuestionData, QuestionError
@@ -64,7 +64,8 @@ def stored_question(text: str) -> QuestionData:
 
 def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
     """Total the attempt once nothing waits for a person: score, percent, pass/fail; an exam
-    attempt is recorded among the quiz's takers (analytics.taker_rows, one statement)."""
+    attempt is recorded among the quiz's takers (analytics.taker_rows, one statement) and a
+    quiz's attempt in its people's question tallies (analytics.person_tallies, one)."""
     if attempt.state != GRADING:
         return
     values = final_values(attempt, attempt.questions, now)
@@ -76,10 +77,12 @@ def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
 
 def finished(attempt: QuizAttempt) -> None:
     """What follows an attempt becoming finished, however it was totalled (here, or by 交卷's
-    single conditional UPDATE in attempts): its place among the quiz's takers, and the
-    `attempt.graded` webhook of a quiz's exam attempt (practice rounds and an SOP re-check,
-    which belongs to no quiz, are the learner's own)."""
+    single conditional UPDATE in attempts): its place among the quiz's takers, its answers in
+    the person's question tallies (every attempt of a quiz; a regrade adds the difference),
+    and the `attempt.graded` webhook of a quiz's exam attempt (practice rounds and an SOP
+    re-check, which belong to no quiz, are the learner's own)."""
     taker_rows.attempt_finished(attempt)
+    person_tallies.attempt_finished(attempt)
     if attempt.mode == "exam" and attempt.state == FINISHED and attempt.quiz_id is not None:
         emit("attempt.graded", lambda: graded_payload(attempt), now=attempt.finished_at)
 
@@ -154,6 +157,7 @@ def grade_by_hand(row: AttemptQuestion, grader: User, points: float, comment: st
             name=row.graded_by.name if row.graded_by else "—", points=f"{row.score or 0:g}"))
     was_waiting = row.needs_review
     taker_rows.regrading(row)  # the fraction the quiz analytics counted (a regrade)
+    person_tallies.regrading(row)  # … and the dashboard's tallies
     row.fraction, row.feedback, row.needs_review = grade.fraction, grade.feedback, False
     row.graded_by_id, row.graded_at = grader.id, now
     row.grader_comment, row.rubric_marks = comment, [bool(mark) for mark in rubric_marks]

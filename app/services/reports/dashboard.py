@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import AttemptQuestion, Question, QuestionVersion, QuizAttempt, User
+from app.models import PersonQuestionTally, Question, QuestionVersion, QuizAttempt, User
 from app.models.assignments import Assignment
 from app.models.attempts import FINISHED
 from app.services.assign import follow
@@ -262,19 +262,20 @@ class WeakQuestion:
 def weakest_questions(view: View, quiz_ids: list[int],
                       limit: int = WEAKEST_LIMIT) -> list[WeakQuestion]:
     """The questions of the quizzes in view with the lowest mean fraction over the team's
-    finished attempts, among those answered at least WEAKEST_MIN_ANSWERS times (one
-    statement)."""
+    graded answers in their finished attempts, among those answered at least
+    WEAKEST_MIN_ANSWERS times (one statement). The answers are added up from the maintained
+    tallies (analytics.person_tallies: a row per person, quiz and question, read by its key
+    for the quizzes and people in view), not read one by one: the cost follows the team and
+    the questions, not how often they took the quizzes."""
     if not quiz_ids:
         return []
-    answers = (select(AttemptQuestion.question_id,
-                      func.avg(AttemptQuestion.fraction).label("mean"),
-                      func.count().label("answers"))
-               .join(QuizAttempt, QuizAttempt.id == AttemptQuestion.attempt_id)
-               .where(QuizAttempt.state == FINISHED, QuizAttempt.quiz_id.in_(quiz_ids),
-                      QuizAttempt.user_id.in_(people_in_view(view)),
-                      AttemptQuestion.fraction.is_not(None))
-               .group_by(AttemptQuestion.question_id)
-               .having(func.count() >= WEAKEST_MIN_ANSWERS).subquery("answers"))
+    tally = PersonQuestionTally
+    answered = func.sum(tally.answers)
+    answers = (select(tally.question_id, (func.sum(tally.fraction_sum) / answered).label("mean"),
+                      answered.label("answers"))
+               .where(tally.quiz_id.in_(quiz_ids), tally.user_id.in_(people_in_view(view)))
+               .group_by(tally.question_id)
+               .having(answered >= WEAKEST_MIN_ANSWERS).subquery("answers"))
     query = (select(answers.c.question_id, Question.type, QuestionVersion.data,
                     answers.c.mean, answers.c.answers)
              .join(Question, Question.id == answers.c.question_id)
