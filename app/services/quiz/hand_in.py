@@ -1,6 +1,6 @@
 """交卷's writes, few and short: the answers are graded in Python before anything is written,
-then one conditional UPDATE hands the attempt in and totals it, one executemany writes the
-grades (on PostgreSQL one UPDATE … FROM unnest), one upsert notes the wrong-question book,
+then one conditional UPDATE hands the attempt in and totals it, one UPDATE … FROM the grades
+given as rows (`given_rows`) writes the grades, one upsert notes the wrong-question book,
 one the quiz's taker row (and the webhook, when an endpoint listens). On SQLite the write
 lock is taken by the first of them and held for these few statements only (the reads came
 before, outside any transaction).
@@ -14,14 +14,14 @@ import json
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import JSON, Boolean, Double, Integer, Text, bindparam, cast, func, update
+from sqlalchemy import JSON, Boolean, Double, Integer, Text, bindparam, cast, update
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.types import ARRAY
 
 from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt
 from app.models.attempts import IN_PROGRESS
 from app.models.base import UTCDateTime
+from app.services import given_rows
 from app.services.quiz.data import QuestionData
 from app.services.quiz.grading import final_values, finished, machine_grade
 from app.services.quiz.wrong_book import record_outcomes
@@ -48,13 +48,13 @@ def write(attempt: QuizAttempt, graded: Graded, now: datetime) -> None:
     """The grades in one UPDATE … WHERE id = ? executemany, then the wrong-question book:
     only answers given count there — a question left blank (not reached before the
     deadline, skipped in a practice round) was not answered wrongly."""
-    if graded and db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(_grades_at_once(), {  # one execution, not one per answer
-            "row_ids": [row.id for row, _values, _outcome in graded],
-            "fractions": [values["fraction"] for _row, values, _outcome in graded],
-            "feedbacks": [json.dumps(values["feedback"], ensure_ascii=False)
-                          for _row, values, _outcome in graded],
-            "reviews": [values["needs_review"] for _row, values, _outcome in graded]})
+    name = given_rows.dialect()
+    if graded and given_rows.supported(name):  # one execution, not one per answer
+        as_text = name == "postgresql"  # an array of JSON texts there; nested JSON on SQLite
+        db.session.execute(_grades_at_once(name), given_rows.params(name, "grade", GRADE_COLUMNS, [
+            (row.id, values["fraction"],
+             json.dumps(values["feedback"], ensure_ascii=False) if as_text else values["feedback"],
+             values["needs_review"]) for row, values, _outcome in graded]))
     elif graded:
         db.session.execute(_grades_statement(), [
             {"row_id": row.id, **values} for row, values, _outcome in graded])
@@ -69,20 +69,22 @@ def _grades_statement():
     return update(table).where(table.c.id == bindparam("row_id"))
 
 
-@lru_cache(maxsize=1)
-def _grades_at_once():
-    """PostgreSQL: UPDATE … FROM unnest(the rows' ids and grades as arrays): the same text
-    whatever the number of answers, so prepared once per connection."""
+GRADE_COLUMNS = (("id", Integer()), ("fraction", Double()), ("feedback", Text()),
+                 ("needs_review", Boolean()))
+
+
+@lru_cache(maxsize=2)
+def _grades_at_once(dialect: str):
+    """UPDATE … FROM the grades given as rows (`given_rows`): the same statement whatever
+    the number of answers."""
     table = AttemptQuestion.__table__
-    given = func.unnest(bindparam("row_ids", type_=ARRAY(Integer)),
-                        bindparam("fractions", type_=ARRAY(Double)),
-                        bindparam("feedbacks", type_=ARRAY(Text)),
-                        bindparam("reviews", type_=ARRAY(Boolean))
-                        ).table_valued("id", "fraction", "feedback", "needs_review"
-                                       ).render_derived("given")
-    return (update(table).where(table.c.id == given.c.id)
-            .values(fraction=given.c.fraction, feedback=cast(given.c.feedback, JSON),
-                    needs_review=given.c.needs_review))
+    grades = given_rows.given(dialect, "grade", GRADE_COLUMNS)
+    feedback = grades.c.feedback
+    if dialect == "postgresql":  # the list as JSON text, made a JSON value here
+        feedback = cast(feedback, JSON)
+    return (update(table).where(table.c.id == grades.c.id)
+            .values(fraction=grades.c.fraction, feedback=feedback,
+                    needs_review=grades.c.needs_review))
 
 
 def graded_then_claimed(attempt: QuizAttempt, rows: list[AttemptQuestion], now: datetime,

@@ -25,12 +25,12 @@ from functools import lru_cache
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, case, exists, func, literal, null, or_, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.types import ARRAY
 
 from app.extensions import db
 from app.models import AttemptQuestion, Question, QuestionVersion, QuizAttempt, User
 from app.models.attempts import WrongQuestion
 from app.models.base import UTCDateTime
+from app.services import given_rows
 from app.services.errors import DomainError
 from app.services.quiz.layout import make_layout
 from app.services.records import insert_or_none, insert_statement
@@ -38,6 +38,7 @@ from app.services.records import insert_or_none, insert_statement
 STREAK_TO_LEAVE = 2
 ROUND_SIZE = 10
 FULL_CREDIT = 1.0 - 1e-9
+GIVEN = (("question", Integer()), ("wrong", Integer()))  # the outcomes as rows
 NOT_PRACTISABLE = ("short_answer",)  # graded by a person: the book cannot check them
 
 
@@ -51,9 +52,9 @@ def record_outcomes(user_id: int, outcomes: list[tuple[int, str, float]],
     """Note graded answers (question id, type, fraction) in the user's book: a wrong answer
     adds the question (or brings it back) and resets its streak; a right one counts towards
     leaving. One statement however many outcomes (`_note_statement`, an executemany of one
-    INSERT … SELECT … ON CONFLICT DO UPDATE per outcome, in order; on PostgreSQL, when each
-    question comes once, a single INSERT … SELECT FROM unnest(the questions) with the same
-    rule: one execution instead of one per answer): nothing is read first, so nothing read
+    INSERT … SELECT … ON CONFLICT DO UPDATE per outcome, in order; when each question comes
+    once, a single INSERT … SELECT FROM the outcomes given as rows, `given_rows`, with the
+    same rule: one execution instead of one per answer): nothing is read first, so nothing read
     can be stale when two requests note the same question."""
     params = [{"entry_user": user_id, "entry_question": qid, "now": now,
                "wrong": 0 if fraction >= FULL_CREDIT else 1}
@@ -61,12 +62,12 @@ def record_outcomes(user_id: int, outcomes: list[tuple[int, str, float]],
               if practisable(kind)]
     if not params:
         return
-    dialect = db.session.get_bind().dialect.name
+    dialect = given_rows.dialect()
     questions = [p["entry_question"] for p in params]
-    if dialect == "postgresql" and len(set(questions)) == len(questions):
+    if given_rows.supported(dialect) and len(set(questions)) == len(questions):
         db.session.execute(_note_statement(dialect, at_once=True), {
-            "entry_user": user_id, "now": now, "questions": questions,
-            "wrongs": [p["wrong"] for p in params]})
+            "entry_user": user_id, "now": now, **given_rows.params(
+                dialect, "given", GIVEN, [(p["entry_question"], p["wrong"]) for p in params])})
     else:
         db.session.execute(_note_statement(dialect), params)
     for entry in [o for o in db.session.identity_map.values() if isinstance(o, WrongQuestion)]:
@@ -85,16 +86,14 @@ def _note_statement(_dialect: str, at_once: bool = False):
     - right, in the book: streak + 1, and out of it (`cleared_at` now) at STREAK_TO_LEAVE;
     - right, already out: only `last_answered_at` moves.
 
-    `at_once` (PostgreSQL): the questions and their `wrong` as two arrays, one row each
-    (an ON CONFLICT statement may change a row once only: each question must come once)."""
+    `at_once`: the questions and their `wrong` given as rows (`given_rows`), each question
+    once (PostgreSQL's ON CONFLICT may change a row once per statement)."""
     table = WrongQuestion.__table__
     user = bindparam("entry_user", type_=Integer)
     now = bindparam("now", type_=UTCDateTime())
     source = select(user)
     if at_once:
-        given = func.unnest(bindparam("questions", type_=ARRAY(Integer)),
-                            bindparam("wrongs", type_=ARRAY(Integer))
-                            ).table_valued("question", "wrong").render_derived("given")
+        given = given_rows.given(_dialect, "given", GIVEN)
         question, wrong = given.c.question, given.c.wrong
         source = source.select_from(given)
     else:

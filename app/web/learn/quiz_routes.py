@@ -234,5 +234,6 @@ def submit(attempt_id: int):
     now = utcnow()
     quiz_attempts.submit(found, now, auto=quiz_attempts.is_overdue(found, now),
                          rows=found.questions, questions=questions)
-    db.session.commit()
+    db.session().expire_on_commit = False  # this request's session: a redirect reads nothing
+    db.session.commit()  # again, so its 20-odd objects need not be expired one by one
     return redirect(url_for(".attempt", attempt_id=attempt_id))
