@@ -22,11 +22,13 @@ from tests.web.quiz_web_helpers import JSON, RIGHT, WRONG, answer, fresh, start,
 # questions (answered or not) ⟕ the one asked ⟕ its version (services/quiz/question_page.py)
 # (2; 3 before session 10, 4 before session 9, 6 before session 7, 9 before issue 15).
 QUESTION_PAGE = 2
-# user ⋈ device ⟕ roles, the attempt ⟕ the answer row ⟕ its version (services/quiz/
-# quick_save.py), the claim (counting the answers as stored now), the write (4; 6 before
-# session 9, 8 before session 7, 16 before issue 15); the user is not read again after the
-# commit. On PostgreSQL the claim and the write are one statement, its own transaction (3).
-AUTOSAVE = {"sqlite": 4, "postgresql": 3}
+# user ⋈ device ⟕ roles, the claim (which finds the deadline not passed), the write
+# (counting the answers as stored now): 3 (4 before session 14, 6 before session 9, 8 before
+# session 7, 16 before issue 15). The attempt's rows and versions are read by a worker's
+# first autosave of it, every position at once (services/quiz/quick_save.py): the earlier
+# answers here did. The user is not read again after the commit. On PostgreSQL the claim and
+# the write are one statement, its own transaction (2).
+AUTOSAVE = {"sqlite": 3, "postgresql": 2}
 # user, then the attempt ⟕ its answers ⟕ their versions and whether a webhook endpoint is
 # active (one statement, read and graded before any write), the claim that hands in and
 # totals, the grades (one executemany), the wrong-question book (one upsert executemany:

@@ -15,6 +15,7 @@ import pytest
 
 from app.extensions import db
 from app.models.base import utcnow
+from app.services.quiz import quick_save
 from tests.learning_factories import make_course, make_sop, person
 from tests.quiz_factories import (
     ALL_TYPES,
@@ -361,3 +362,25 @@ def test_course_and_sop_pages_link_their_quizzes(employee):
     assert employee.get("/learn/quizzes/cq").status_code == 200
     assert person("employee").name in employee.get(
         f"/learn/attempts/{start(employee, 'cq')}").text  # the watermark
+
+
+def test_a_layout_kept_for_an_attempt_id_is_not_trusted_for_another_attempt(employee):
+    """The autosave keeps an attempt's rows and versions per worker by its id. A database
+    restored from a backup, or SQLite after rows were deleted, can give that id to another
+    attempt: the claim finds the attempt not the one kept (its start), nothing is written
+    with the kept rows, and the answer is stored in the attempt as it is now."""
+    make_quiz([single(), true_false(), single(stem="第三题")], slug="kept", mode="exam")
+    attempt_id = start(employee, "kept")
+    assert answer(employee, attempt_id, 0, RIGHT["single_choice"], headers=JSON).json["saved"]
+    kept = quick_save._LAYOUTS[attempt_id]
+    attempt = fresh(attempt_id)
+    attempt.started_at = attempt.started_at - timedelta(minutes=3)  # "another" attempt
+    db.session.commit()
+    reply = answer(employee, attempt_id, 1, RIGHT["true_false"], headers=JSON)
+    assert reply.status_code == 200 and reply.json["saved"] and reply.json["answered"] == 2
+    assert [q.response for q in fresh(attempt_id).questions] == [1, False, None]
+    assert attempt_id not in quick_save._LAYOUTS  # forgotten, read again by the next answer
+    assert answer(employee, attempt_id, 2, RIGHT["single_choice"], headers=JSON).json[
+        "answered"] == 3
+    again = quick_save._LAYOUTS[attempt_id]
+    assert again.started_at == fresh(attempt_id).started_at != kept.started_at

@@ -1,11 +1,16 @@
-"""Autosaving one answer of an open exam attempt in three statements: the attempt with the
-one answer row and the version it asks (`target`), the claim (`attempts.claim_open`'s
-conditional UPDATE) and the write of the row, which counts the answers as stored now
-(`save`). Core statements built once per worker, row tuples instead of ORM objects.
+"""Autosaving one answer of an open exam attempt in two statements: the claim
+(`attempts.claim_open`'s conditional UPDATE, which also finds the deadline not passed) and
+the write of the row, which counts the answers as stored now (`save`). Core statements built
+once per worker, row tuples instead of ORM objects.
+
+What the claim needs to know of the attempt — its answer rows, the versions they ask, its
+taker and deadline, none of which ever changes — is read once per worker, every position at
+once (`target`, `_LAYOUTS`): a 20-question exam costs a worker one read, not one per answer.
+Whether the attempt is still open is decided by the claim itself.
 
 On PostgreSQL the claim and the write are one statement (`_claim_and_write`: the claim as a
 data-modifying WITH, the row written only when it claimed), run as its own transaction
-(`db_psycopg.on_its_own`): two statements and no BEGIN or COMMIT, three round trips fewer.
+(`db_psycopg.on_its_own`): one statement and no BEGIN or COMMIT.
 It keeps the rules below: the claim still takes the attempt's row lock first (the answer row
 is written only after it), waits for a racing 交卷 and then claims nothing; when anything
 wrote the attempt while it waited, it claims nothing either and the full path runs
@@ -23,12 +28,13 @@ quick autosaves of one attempt take turns.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, and_, bindparam, cast, exists, func, select, update
+from sqlalchemy import Text, and_, bindparam, cast, exists, func, or_, select, update
 
 from app.db_psycopg import on_its_own
 from app.extensions import db
@@ -36,7 +42,7 @@ from app.models import AttemptQuestion, QuestionVersion, QuizAttempt
 from app.models.attempts import IN_PROGRESS
 from app.services.errors import DomainError
 from app.services.privacy import refuse_pii
-from app.services.quiz.attempts import ANSWER, is_overdue
+from app.services.quiz.attempts import ANSWER, GRACE, is_overdue
 from app.services.quiz.data import QuestionData, QuestionError
 from app.services.quiz.types import get_type
 
@@ -55,6 +61,8 @@ class Target:
     attempt_id: int
     position: int
     row_id: int
+    version_id: int
+    started_at: datetime
     question: QuestionData
 
 
@@ -64,20 +72,36 @@ class _Attempt:  # what `is_overdue` reads
     deadline: datetime | None
 
 
+class _Layout(NamedTuple):
+    """What never changes of an open exam attempt: its taker, its deadline, and at each
+    position the answer row and the version it asks (version text interned)."""
+    user_id: int
+    started_at: datetime  # with the id, this very attempt (not one of a restored database)
+    deadline: datetime | None
+    rows: dict[int, tuple[int, int, str]]  # position → (row id, version id, version text)
+
+
+_LAYOUTS: dict[int, _Layout] = {}  # attempt id → its layout, per worker
+_LAYOUTS_MAX = 512
+
+
 def target(attempt_id: int, user_id: int, position: int | None, now: datetime
            ) -> Target | None:
-    """The row at `position` of the user's open exam attempt (one statement); None when the
-    full path must decide (see the module's docstring)."""
+    """The row at `position` of the user's open exam attempt; None when the full path must
+    decide (see the module's docstring). The attempt's layout is read once per worker (one
+    statement, every position at once) and kept: which rows an attempt has, the versions
+    they ask, its taker and deadline never change. Whether it is still open is what the
+    claim decides, in the same statement as the write."""
     if position is None:
         return None
-    found = db.session.connection().execute(_load(), {
-        "attempt_id": attempt_id, "user_id": user_id, "pos": position}).first()
-    if found is None:
+    layout = _LAYOUTS.get(attempt_id) or _read_layout(attempt_id, user_id)
+    if (layout is None or layout.user_id != user_id
+            or is_overdue(_Attempt(IN_PROGRESS, layout.deadline), now)):
         return None
-    state, mode, deadline, row_id, text = found
-    if (mode != "exam" or state != IN_PROGRESS or row_id is None
-            or is_overdue(_Attempt(state, deadline), now)):
+    row = layout.rows.get(position)
+    if row is None:
         return None
+    row_id, version_id, text = row
     question = _QUESTIONS.get(text)
     if question is None:
         try:
@@ -87,7 +111,31 @@ def target(attempt_id: int, user_id: int, position: int | None, now: datetime
         if len(_QUESTIONS) >= 2048:
             _QUESTIONS.clear()
         _QUESTIONS[text] = question
-    return Target(attempt_id, position, row_id, question)
+    return Target(attempt_id, position, row_id, version_id, layout.started_at, question)
+
+
+def _read_layout(attempt_id: int, user_id: int) -> _Layout | None:
+    """The user's attempt with every answer row and version (one statement), kept when it
+    is an open exam attempt; None otherwise (not kept: the full path says why)."""
+    rows = db.session.connection().execute(_load(), {
+        "attempt_id": attempt_id, "user_id": user_id}).all()
+    if not rows:
+        return None
+    state, mode, started_at, deadline = rows[0][:4]
+    if mode != "exam" or state != IN_PROGRESS:
+        return None
+    layout = _Layout(user_id, started_at, deadline, {
+        rank: (row_id, version_id, sys.intern(text))
+        for *_attempt, rank, row_id, version_id, text in rows if row_id is not None})
+    if len(_LAYOUTS) >= _LAYOUTS_MAX:
+        _LAYOUTS.clear()
+    _LAYOUTS[attempt_id] = layout
+    return layout
+
+
+def forget(attempt_id: int) -> None:
+    """The attempt is no longer open (its claim found it handed in): not kept."""
+    _LAYOUTS.pop(attempt_id, None)
 
 
 class Saved(NamedTuple):
@@ -110,21 +158,28 @@ def save(found: Target, raw: Any, now: datetime) -> Saved | None:
         if alone:
             written = connection.execute(_claim_and_write(), {
                 "of_attempt": found.attempt_id, "pos": found.position, "at": now,
-                "row_id": found.row_id, "answer": response,
+                "cutoff": now - GRACE, "started": found.started_at, "row_id": found.row_id,
+                "version": found.version_id,
+                "answer": response,
                 "answered_at": now if response is not None else None}).first()
     if alone:
         if written is None:  # handed in meanwhile (a racing 交卷, the deadline)
+            forget(found.attempt_id)
             return None
         total, others = written
         here = response is not None
         return Saved(here, others + here, total)
     claimed = connection.execute(_claim(), {
-        "of_attempt": found.attempt_id, "pos": found.position, "at": now}).first()
-    if claimed is None:  # handed in meanwhile (a racing 交卷, the deadline)
+        "of_attempt": found.attempt_id, "pos": found.position, "at": now,
+        "cutoff": now - GRACE, "started": found.started_at}).first()
+    written = claimed and connection.execute(_write(), {
+        "row_id": found.row_id, "version": found.version_id, "of_attempt": found.attempt_id,
+        "pos": found.position, "answer": response,
+        "answered_at": now if response is not None else None}).first()
+    if not written:  # handed in meanwhile (a racing 交卷, the deadline): nothing to keep
+        forget(found.attempt_id)
         return None
-    total, others = connection.execute(_write(), {
-        "row_id": found.row_id, "of_attempt": found.attempt_id, "pos": found.position,
-        "answer": response, "answered_at": now if response is not None else None}).one()
+    total, others = written
     here = response is not None
     return Saved(here, others + here, total)
 
@@ -137,12 +192,12 @@ def answered(column) -> Any:
 
 @lru_cache(maxsize=1)
 def _load():
-    """Built once per worker: the attempt ⟕ its row at the position ⟕ the version (as
-    text: parsed once per worker, `_QUESTIONS`)."""
-    return (select(ATTEMPTS.c.state, ATTEMPTS.c.mode, ATTEMPTS.c.deadline, ROWS.c.id,
-                   cast(VERSIONS.c.data, Text))
-            .select_from(ATTEMPTS.outerjoin(ROWS, and_(ROWS.c.attempt_id == ATTEMPTS.c.id,
-                                                       ROWS.c.rank == bindparam("pos")))
+    """Built once per worker: the attempt ⟕ its answer rows ⟕ their versions (as text:
+    parsed once per worker, `_QUESTIONS`)."""
+    return (select(ATTEMPTS.c.state, ATTEMPTS.c.mode, ATTEMPTS.c.started_at,
+                   ATTEMPTS.c.deadline, ROWS.c.rank,
+                   ROWS.c.id, ROWS.c.version_id, cast(VERSIONS.c.data, Text))
+            .select_from(ATTEMPTS.outerjoin(ROWS, ROWS.c.attempt_id == ATTEMPTS.c.id)
                          .outerjoin(VERSIONS, VERSIONS.c.id == ROWS.c.version_id))
             .where(ATTEMPTS.c.id == bindparam("attempt_id"),
                    ATTEMPTS.c.user_id == bindparam("user_id")))
@@ -151,8 +206,11 @@ def _load():
 @lru_cache(maxsize=1)
 def _claim():
     """`claim_open`'s UPDATE: it waits for a racing 交卷's commit, then matches nothing."""
+    deadline = ATTEMPTS.c.deadline
     return (update(ATTEMPTS)
-            .where(ATTEMPTS.c.id == bindparam("of_attempt"), ATTEMPTS.c.state == IN_PROGRESS)
+            .where(ATTEMPTS.c.id == bindparam("of_attempt"), ATTEMPTS.c.state == IN_PROGRESS,
+                   ATTEMPTS.c.started_at == bindparam("started", type_=deadline.type),
+                   or_(deadline.is_(None), deadline >= bindparam("cutoff", type_=deadline.type)))
             .values(updated_at=bindparam("at", type_=ATTEMPTS.c.updated_at.type),
                     current_rank=bindparam("pos"))
             .returning(ATTEMPTS.c.id))
@@ -187,7 +245,8 @@ def _write():
                                           answered(ROWS.c.response)).scalar_subquery())
     total = (select(func.count()).where(ROWS.c.attempt_id == bindparam("of_attempt"))
              .scalar_subquery())
-    return (update(ROWS).where(ROWS.c.id == bindparam("row_id"))
+    return (update(ROWS).where(ROWS.c.id == bindparam("row_id"),
+                               ROWS.c.version_id == bindparam("version"))
             .values(response=bindparam("answer", type_=ROWS.c.response.type),
                     answered_at=bindparam("answered_at", type_=ROWS.c.answered_at.type))
             .returning(total, others))
