@@ -5,9 +5,10 @@
 
 Starts gunicorn on the database, signs in the people it needs (from OUT/credentials.json,
 written by the seed), and in each round measures every workload right after /healthz
-(healthz, lesson, healthz, question page, …): a workload's figure is its requests/s as a
-ratio to the /healthz run just before it, so a shared machine's load cancels out; each
-figure is the median of the rounds. Also measures the load tool's own ceiling (a server
+(healthz, lesson, healthz, question page, healthz, …): a workload's figure is its requests/s
+as a ratio to the mean of the /healthz runs just before and just after it, so a shared
+machine's load — and its drift during the workload's run — cancels out; each figure is the
+median of the rounds. Also measures the load tool's own ceiling (a server
 that answers at once), and the workers' resident memory when ready, after signing in, after
 each workload of each round and after each burst (the table's last column: the largest
 worker, the most over the rounds). Writes OUT/results-<db>.json and OUT/results-<db>.md.
@@ -38,22 +39,29 @@ def measure(ctx: Context, args, echo=print, rss=None) -> dict:
     workload's run (the workers' resident memory, MB)."""
     rounds: dict[str, list[dict]] = {w.key: [] for w in WORKLOADS}
     chosen = [w for w in WORKLOADS if not args.only or w.key in args.only]
+    def hello(number: int) -> float:
+        ctx.forget_connections()
+        return run_load(ctx.host, ctx.port, healthz(ctx, number), args.duration,
+                        args.client_processes).summary()["rps"]
+
     for number in range(args.rounds):
+        after = None
         for workload in chosen:
-            ctx.forget_connections()
-            base = run_load(ctx.host, ctx.port, healthz(ctx, number), args.duration,
-                            args.client_processes).summary()
+            before = after if after is not None else hello(number)
             jobs = workload.jobs(ctx, number)
             ctx.forget_connections()
             got = run_load(ctx.host, ctx.port, jobs, args.duration,
                            args.client_processes).summary()
-            got["healthz_rps"] = base["rps"]
-            got["ratio"] = round(got["rps"] / base["rps"], 4) if base["rps"] else None
+            after = hello(number)
+            base = (before + after) / 2  # the machine's pace on both sides of the workload
+            got["healthz_before_rps"], got["healthz_after_rps"] = before, after
+            got["healthz_rps"] = base
+            got["ratio"] = round(got["rps"] / base, 4) if base else None
             if rss is not None:
                 got["worker_rss_mb"] = rss()
             rounds[workload.key].append(got)
             echo(f"  round {number + 1} {workload.key:<10} {got['rps']:8.1f}/s "
-                 f"(healthz {base['rps']:7.1f}/s) ratio {got['ratio']}  "
+                 f"(healthz {before:7.1f} → {after:7.1f}/s) ratio {got['ratio']}  "
                  f"p50 {got['p50_ms']} ms p99 {got['p99_ms']} ms errors {got['errors']}"
                  + (f" RSS max {max(got['worker_rss_mb'])} MB" if got.get("worker_rss_mb")
                     else ""))
