@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, Text, and_, bindparam, cast, inspect, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
@@ -74,15 +74,18 @@ def _attempt_statement(questions: bool, versions: bool) -> Select:
     return query
 
 
-def load_for_submit(attempt_id: int, user: User
+def load_for_submit(attempt_id: int, user: User, *, confirmed: bool = False
                     ) -> tuple[QuizAttempt, dict[int, QuestionData]]:
     """交卷's one read: the user's own attempt (NotFound otherwise) with its questions, each
     version's question by version id, and whether any webhook endpoint is active (when none
     is, `emit` reads nothing more) — in one statement, so the answers are exactly those of
     the `updated_at` read with them, which 交卷's claim checks. The versions come as their
     stored text, parsed once per worker (`grading.stored_question`); `row.version` and the
-    quiz are not loaded (read if asked for)."""
-    rows = db.session.execute(_submit_statement(), {
+    quiz are not loaded (read if asked for). `confirmed` (交卷 confirmed, nothing shown but the
+    redirect): the answers' columns that grading and handing in never read — the shuffled
+    layout, the feedback it replaces, a grader's marks — are not read at all (decoding their
+    JSON was a tenth of 交卷's CPU); reading one would be a bug, so it raises."""
+    rows = db.session.execute(_submit_statement(confirmed), {
         "attempt_id": attempt_id, "attempt_user": user.id}).all()
     if not rows:
         raise NotFound(_l("This attempt does not exist."))
@@ -96,11 +99,19 @@ def load_for_submit(attempt_id: int, user: User
     return attempt, questions
 
 
-@lru_cache(maxsize=1)
-def _submit_statement() -> Select:
+UNREAD_BY_HAND_IN = ("layout", "feedback", "rubric_marks", "grader_comment", "graded_by_id",
+                     "graded_at")
+
+
+@lru_cache(maxsize=2)
+def _submit_statement(confirmed: bool) -> Select:
     """The first read of the request: nothing of it is in the session yet."""
-    return (select(QuizAttempt, AttemptQuestion, cast(QuestionVersion.data, Text),
-                   outbox.any_active().label("listening"))
+    statement = select(QuizAttempt, AttemptQuestion, cast(QuestionVersion.data, Text),
+                       outbox.any_active().label("listening"))
+    if confirmed:
+        statement = statement.options(*(defer(getattr(AttemptQuestion, name), raiseload=True)
+                                        for name in UNREAD_BY_HAND_IN))
+    return (statement
             .outerjoin(AttemptQuestion, AttemptQuestion.attempt_id == QuizAttempt.id)
             .outerjoin(QuestionVersion, QuestionVersion.id == AttemptQuestion.version_id)
             .where(QuizAttempt.id == bindparam("attempt_id"),

@@ -222,7 +222,8 @@ def submit(attempt_id: int):
     handed in with a few writes (services/quiz/hand_in.py); a double submit reads that it
     was handed in and writes nothing."""
     try:
-        found, questions = quiz_attempts.load_for_submit(attempt_id, current_user)
+        found, questions = quiz_attempts.load_for_submit(
+            attempt_id, current_user, confirmed=bool(request.form.get("confirm")))
     except NotFound:
         abort(404)
     if found.state != IN_PROGRESS:  # handed in already (states never go back)
