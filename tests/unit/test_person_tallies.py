@@ -24,6 +24,7 @@ from app.services.reports import dashboard
 from app.services.reports.filters import Filters, make_view, people_in_view
 from tests.learning_factories import person
 from tests.quiz_factories import make_quiz, multiple, short_answer, single, true_false
+from tests.races import race
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -175,35 +176,21 @@ def test_two_attempts_of_one_person_finished_at_once_are_both_counted(app, demo)
     db.session.commit()
     first_answer, second_id = first.questions[1].id, second.id
     user_id, trainer_id = person("10007").id, person("trainer").id
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)  # both have read what they decide on
 
     def grade() -> None:
         row = db.session.get(AttemptQuestion, first_answer)
         barrier.wait(timeout=10)
         grading.grade_by_hand(row, db.session.get(User, trainer_id), 0.5, "", [], T0)
+        db.session.commit()
 
     def hand_in() -> None:
         mine = attempts.load_attempt(second_id, db.session.get(User, user_id))
         barrier.wait(timeout=10)
         attempts.submit(mine, T0 + timedelta(hours=2))
+        db.session.commit()
 
-    def in_its_own_session(work) -> None:
-        try:
-            with app.app_context():
-                work()
-                db.session.commit()
-                db.session.remove()
-        except BaseException as error:  # reported below, in the test's thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=in_its_own_session, args=(work,))
-               for work in (grade, hand_in)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
+    race(app, grade, hand_in, barrier=threading.Barrier(1))
     db.session.expire_all()
     assert [db.session.get(QuizAttempt, i).state for i in (first.id, second_id)] == [
         FINISHED, FINISHED]  # the second's blank short answer is graded 0 at once
