@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import QuizTaker
+from app.models import QuizAttempt, QuizTaker
 from app.models.attempts import WrongQuestion
 from app.models.webhooks import WebhookEndpoint, WebhookEvent
 from app.services import given_rows
@@ -68,14 +68,18 @@ def test_a_20_question_submit_reads_first_then_writes_six_statements(client, aut
     """user, the attempt ⟕ answers ⟕ versions; then the claim (hand in and total), the
     grades, the book, the taker row, (a first taker) their answers added to the quiz's
     answer tallies and the attempt's answers added to the person's question tallies (the
-    team dashboard's) — whatever the number of questions. A second 交卷 reads and writes
-    nothing more than the attempt."""
+    team dashboard's) — whatever the number of questions; on PostgreSQL the claim, the
+    grades and the book are one statement (WITH claim AS (UPDATE …), grades AS (UPDATE …),
+    book AS (INSERT …) SELECT …). A second 交卷 reads and writes nothing more than the
+    attempt."""
     employee = _signed_in(client, auth)
     make_quiz([single(stem=f"第{n}题") for n in range(20)], slug="twenty", mode="exam")
     attempt_id = _answered(employee, "twenty", [RIGHT["single_choice"]] * 19
                            + [WRONG["single_choice"]])
+    claim_grades_book = (["WITH"] if db.engine.dialect.name == "postgresql"
+                         else ["UPDATE", "UPDATE", "INSERT"])
     assert _statements(lambda: submit(employee, attempt_id)) == [
-        "SELECT", "SELECT", "UPDATE", "UPDATE", "INSERT", "INSERT", "INSERT", "INSERT"]
+        "SELECT", "SELECT", *claim_grades_book, "INSERT", "INSERT", "INSERT"]
     assert fresh(attempt_id).score == 19.0
     assert _statements(lambda: submit(employee, attempt_id)) == ["SELECT", "SELECT"]
 
@@ -89,7 +93,8 @@ def test_with_a_webhook_listening_the_endpoints_are_read_before_the_first_write(
     make_quiz([single(), true_false()], slug="heard", mode="exam")
     attempt_id = _answered(employee, "heard", [RIGHT["single_choice"], RIGHT["true_false"]])
     kinds = _statements(lambda: submit(employee, attempt_id))
-    first_write = min(kinds.index(kind) for kind in ("UPDATE", "INSERT") if kind in kinds)
+    first_write = min(kinds.index(kind) for kind in ("UPDATE", "INSERT", "WITH")
+                      if kind in kinds)
     assert kinds[:first_write] == ["SELECT"] * 3  # user, attempt, endpoints
     submit(employee, attempt_id)  # again: nothing more is emitted
     events = db.session.scalars(select(WebhookEvent).where(
@@ -199,3 +204,30 @@ def test_the_book_after_four_exams_is_what_the_rule_gives_answer_by_answer(
     assert book == expected and len(book) == 4
     assert [book[item.question_id]["cleared_at"] is None for item in quiz.items] == [
         True, True, False, False]
+
+
+def test_a_claim_that_fails_writes_no_grade_and_no_book_entry(client, auth, demo, writes):
+    """交卷 graded before its claim; an answer came in meanwhile (the attempt's `updated_at`
+    moved), so the claim matches nothing: neither the grades nor the book may be written —
+    on PostgreSQL they are in the claim's own statement, conditional on it."""
+    from app.models.base import utcnow
+    from app.services.quiz import attempts, hand_in
+
+    employee = _signed_in(client, auth)
+    make_quiz([single(), true_false()], slug="moved", mode="exam")
+    attempt_id = _answered(employee, "moved", [WRONG["single_choice"], WRONG["true_false"]])
+    me = person("employee")
+    found, questions = attempts.load_for_submit(attempt_id, me)
+    seen = found.updated_at
+    db.session.execute(QuizAttempt.__table__.update().where(
+        QuizAttempt.__table__.c.id == attempt_id).values(updated_at=utcnow()))
+    found.updated_at = seen  # what 交卷 read, before the answer that moved it
+    values = dict(state="grading", submitted_at=utcnow(), auto_submitted=False,
+                  updated_at=utcnow())
+    assert not hand_in.graded_then_claimed(found, found.questions, utcnow(), values, questions)
+    db.session.commit()
+    db.session.expire_all()
+    assert fresh(attempt_id).state == "in_progress"
+    assert [row.fraction for row in fresh(attempt_id).questions] == [None, None]
+    assert db.session.scalars(select(WrongQuestion).where(
+        WrongQuestion.user_id == me.id)).all() == []

@@ -14,7 +14,7 @@ import json
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import JSON, Boolean, Double, Integer, Text, bindparam, cast, update
+from sqlalchemy import JSON, Boolean, Double, Integer, Text, bindparam, cast, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
@@ -22,6 +22,7 @@ from app.models import AttemptQuestion, QuizAttempt
 from app.models.attempts import IN_PROGRESS
 from app.models.base import UTCDateTime
 from app.services import given_rows
+from app.services.quiz import wrong_book
 from app.services.quiz.data import QuestionData
 from app.services.quiz.grading import final_values, finished, machine_grade
 from app.services.quiz.wrong_book import record_outcomes
@@ -50,11 +51,7 @@ def write(attempt: QuizAttempt, graded: Graded, now: datetime) -> None:
     deadline, skipped in a practice round) was not answered wrongly."""
     name = given_rows.dialect()
     if graded and given_rows.supported(name):  # one execution, not one per answer
-        as_text = name == "postgresql"  # an array of JSON texts there; nested JSON on SQLite
-        db.session.execute(_grades_at_once(name), given_rows.params(name, "grade", GRADE_COLUMNS, [
-            (row.id, values["fraction"],
-             json.dumps(values["feedback"], ensure_ascii=False) if as_text else values["feedback"],
-             values["needs_review"]) for row, values, _outcome in graded]))
+        db.session.execute(_grades_at_once(name), _grade_params(name, graded))
     elif graded:
         db.session.execute(_grades_statement(), [
             {"row_id": row.id, **values} for row, values, _outcome in graded])
@@ -98,19 +95,77 @@ def graded_then_claimed(attempt: QuizAttempt, rows: list[AttemptQuestion], now: 
     final = dict(values, **final_values(attempt, rows, now))
     if "state" in final and attempt.mode == "exam" and attempt.quiz_id is not None:
         subscribed("attempt.graded")  # the endpoints are read before the lock, if at all
-    claimed = db.session.execute(_claim_statement(), {
-        **final, "attempt_id": attempt.id, "open_state": IN_PROGRESS,
-        "seen": attempt.updated_at}).rowcount
-    if claimed != 1:
+    at_once = _claimed_and_written(attempt, graded, final, now)
+    if at_once is None:
+        claimed = db.session.execute(_claim_statement(), {
+            **final, "attempt_id": attempt.id, "open_state": IN_PROGRESS,
+            "seen": attempt.updated_at}).rowcount == 1
+    else:
+        claimed = at_once
+    if not claimed:
         for row, _values, _outcome in graded:
             db.session.expire(row)  # read again by the claim-first path
         return False
     for name, value in final.items():
         set_committed_value(attempt, name, value)
-    write(attempt, graded, now)
+    if at_once is None:
+        write(attempt, graded, now)
     if "state" in final:
         finished(attempt)
     return True
+
+
+def _claimed_and_written(attempt: QuizAttempt, graded: Graded, final: dict, now: datetime
+                         ) -> bool | None:
+    """PostgreSQL: the claim, the grades and the book in one statement (`_handed_in`), the
+    grades and book written only if the claim held; whether it held. None where it does not
+    apply (SQLite, nothing graded now, rows not given at once): the caller claims, then
+    `write`s."""
+    name = given_rows.dialect()
+    if name != "postgresql" or not graded or not given_rows.supported(name):
+        return None
+    outcomes = [outcome for row, _values, outcome in graded
+                if outcome is not None and row.response is not None]
+    book = wrong_book.outcome_params(attempt.user_id, outcomes, now)
+    book_params = book and wrong_book.at_once_params(name, attempt.user_id, book, now)
+    if book and book_params is None:
+        return None
+    claimed = db.session.execute(_handed_in(tuple(sorted(final)), bool(book)), {
+        **{f"set_{column}": value for column, value in final.items()},
+        "of_attempt": attempt.id, "open_state": IN_PROGRESS, "seen": attempt.updated_at,
+        **_grade_params(name, graded), **(book_params or {})}).scalar_one() == 1
+    if claimed and book:
+        wrong_book.forget_entries()
+    return claimed
+
+
+@lru_cache(maxsize=32)
+def _handed_in(columns: tuple[str, ...], book: bool):
+    """WITH claim AS (UPDATE quiz_attempts SET the columns … WHERE open and unchanged
+    RETURNING id), grades AS (`_grades_at_once` … AND the claim held), [book AS (the book's
+    upsert … AND the claim held)] SELECT count(*) FROM claim. One snapshot for all: the
+    grades and the book read nothing the claim writes."""
+    table = QuizAttempt.__table__
+    claim = (update(table)
+             .where(table.c.id == bindparam("of_attempt"),
+                    table.c.state == bindparam("open_state"),
+                    table.c.updated_at == bindparam("seen", type_=UTCDateTime()))
+             .values({column: bindparam(f"set_{column}", type_=table.c[column].type)
+                      for column in columns})
+             .returning(table.c.id).cte("claim"))
+    held = select(claim.c.id).exists()
+    ctes = [_grades_at_once("postgresql").where(held).cte("grades")]
+    if book:
+        ctes.append(wrong_book._note_statement("postgresql", True, held).cte("book"))
+    return select(func.count()).select_from(claim).add_cte(*ctes)
+
+
+def _grade_params(name: str, graded: Graded) -> dict:
+    as_text = name == "postgresql"  # an array of JSON texts there; nested JSON on SQLite
+    return given_rows.params(name, "grade", GRADE_COLUMNS, [
+        (row.id, values["fraction"],
+         json.dumps(values["feedback"], ensure_ascii=False) if as_text else values["feedback"],
+         values["needs_review"]) for row, values, _outcome in graded])
 
 
 @lru_cache(maxsize=1)

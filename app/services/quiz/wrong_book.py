@@ -56,26 +56,45 @@ def record_outcomes(user_id: int, outcomes: list[tuple[int, str, float]],
     once, a single INSERT … SELECT FROM the outcomes given as rows, `given_rows`, with the
     same rule: one execution instead of one per answer): nothing is read first, so nothing read
     can be stale when two requests note the same question."""
-    params = [{"entry_user": user_id, "entry_question": qid, "now": now,
-               "wrong": 0 if fraction >= FULL_CREDIT else 1}
-              for qid, kind, fraction in (o for o in outcomes if o is not None)
-              if practisable(kind)]
+    params = outcome_params(user_id, outcomes, now)
     if not params:
         return
     dialect = given_rows.dialect()
-    questions = [p["entry_question"] for p in params]
-    if given_rows.supported(dialect) and len(set(questions)) == len(questions):
-        db.session.execute(_note_statement(dialect, at_once=True), {
-            "entry_user": user_id, "now": now, **given_rows.params(
-                dialect, "given", GIVEN, [(p["entry_question"], p["wrong"]) for p in params])})
+    at_once = at_once_params(dialect, user_id, params, now)
+    if at_once is not None:
+        db.session.execute(_note_statement(dialect, at_once=True), at_once)
     else:
         db.session.execute(_note_statement(dialect), params)
+    forget_entries()
+
+
+def outcome_params(user_id: int, outcomes: list, now: datetime) -> list[dict]:
+    """The parameters of the book's upsert, one set per outcome the book counts."""
+    return [{"entry_user": user_id, "entry_question": qid, "now": now,
+             "wrong": 0 if fraction >= FULL_CREDIT else 1}
+            for qid, kind, fraction in (o for o in outcomes if o is not None)
+            if practisable(kind)]
+
+
+def at_once_params(dialect: str, user_id: int, params: list[dict], now: datetime
+                   ) -> dict | None:
+    """The parameters of `_note_statement(…, at_once=True)` for these outcomes; None when
+    the database cannot take rows at once or a question comes twice."""
+    questions = [p["entry_question"] for p in params]
+    if not given_rows.supported(dialect) or len(set(questions)) != len(questions):
+        return None
+    return {"entry_user": user_id, "now": now, **given_rows.params(
+        dialect, "given", GIVEN, [(p["entry_question"], p["wrong"]) for p in params])}
+
+
+def forget_entries() -> None:
+    """The book was written behind the ORM's back: its entries are read again when asked."""
     for entry in [o for o in db.session.identity_map.values() if isinstance(o, WrongQuestion)]:
-        db.session.expire(entry)  # written behind the ORM's back: read again when asked
+        db.session.expire(entry)
 
 
-@lru_cache(maxsize=4)
-def _note_statement(_dialect: str, at_once: bool = False):
+@lru_cache(maxsize=8)
+def _note_statement(_dialect: str, at_once: bool = False, only_if=None):
     """The book's rule as one upsert, built once per worker and database. The row inserted
     for a wrong answer (`wrong` = 1) is a new entry; a right answer inserts nothing (the
     SELECT's WHERE) unless the question is in the book, where it only conflicts. On
@@ -87,7 +106,8 @@ def _note_statement(_dialect: str, at_once: bool = False):
     - right, already out: only `last_answered_at` moves.
 
     `at_once`: the questions and their `wrong` given as rows (`given_rows`), each question
-    once (PostgreSQL's ON CONFLICT may change a row once per statement)."""
+    once (PostgreSQL's ON CONFLICT may change a row once per statement). `only_if`: a further
+    condition on every row (交卷's claim, `hand_in`)."""
     table = WrongQuestion.__table__
     user = bindparam("entry_user", type_=Integer)
     now = bindparam("now", type_=UTCDateTime())
@@ -102,6 +122,8 @@ def _note_statement(_dialect: str, at_once: bool = False):
     known = exists().where(table.c.user_id == user, table.c.question_id == question)
     source = source.add_columns(question, wrong, literal(0, Integer), now, now).where(
         or_(wrong == 1, known))
+    if only_if is not None:
+        source = source.where(only_if)
     statement = insert_statement(table).from_select(
         ["user_id", "question_id", "wrong_count", "correct_streak", "added_at",
          "last_answered_at"], source)
