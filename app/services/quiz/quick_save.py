@@ -154,28 +154,22 @@ def save(found: Target, raw: Any, now: datetime) -> Saved | None:
     except DomainError:  # the full path refuses it and says why
         return None
     connection = db.session.connection()
+    answered_at = now if response is not None else None
     with on_its_own(connection) as alone:
-        if alone:
+        if alone:  # PostgreSQL: the claim and the write in one statement, its own transaction
             written = connection.execute(_claim_and_write(), {
                 "of_attempt": found.attempt_id, "pos": found.position, "at": now,
                 "cutoff": now - GRACE, "started": found.started_at, "row_id": found.row_id,
-                "version": found.version_id,
-                "answer": response,
-                "answered_at": now if response is not None else None}).first()
-    if alone:
-        if written is None:  # handed in meanwhile (a racing 交卷, the deadline)
-            forget(found.attempt_id)
-            return None
-        total, others = written
-        here = response is not None
-        return Saved(here, others + here, total)
-    claimed = connection.execute(_claim(), {
-        "of_attempt": found.attempt_id, "pos": found.position, "at": now,
-        "cutoff": now - GRACE, "started": found.started_at}).first()
-    written = claimed and connection.execute(_write(), {
-        "row_id": found.row_id, "version": found.version_id, "of_attempt": found.attempt_id,
-        "pos": found.position, "answer": response,
-        "answered_at": now if response is not None else None}).first()
+                "version": found.version_id, "answer": response,
+                "answered_at": answered_at}).first()
+    if not alone:
+        claimed = connection.execute(_claim(), {
+            "of_attempt": found.attempt_id, "pos": found.position, "at": now,
+            "cutoff": now - GRACE, "started": found.started_at}).first()
+        written = claimed and connection.execute(_write(), {
+            "row_id": found.row_id, "version": found.version_id,
+            "of_attempt": found.attempt_id, "pos": found.position, "answer": response,
+            "answered_at": answered_at}).first()
     if not written:  # handed in meanwhile (a racing 交卷, the deadline): nothing to keep
         forget(found.attempt_id)
         return None
