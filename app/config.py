@@ -133,6 +133,9 @@ def load_settings(instance_path: str) -> dict:
         "TASK_QUEUE": os.environ.get("TASK_QUEUE") or None,
         "TASK_QUEUE_FILE": os.environ.get("TASK_QUEUE_FILE") or None,
         "HUEY_IMMEDIATE": _bool("HUEY_IMMEDIATE", False),
+        # PostgreSQL: the signed-in user kept per worker (services/kept_users.py); off behind
+        # a pooler that cannot LISTEN (PgBouncer in transaction mode)
+        "KEEP_SIGNED_IN_USERS": _bool("KEEP_SIGNED_IN_USERS", True),
         # HH:MM (TIMEZONE): the worker runs the daily reminders then (unset: cron does).
         "REMINDERS_AT": os.environ.get("REMINDERS_AT") or None,
         # Table downloads of more rows than this are built in the worker (docs/exports.md);

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import importlib.util
 import os
 import tempfile
 from pathlib import Path
@@ -115,7 +116,28 @@ def _schema():
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.create_all()
+        install_signed_in_notices(db.engine)
     yield
+
+
+def install_signed_in_notices(engine) -> None:
+    """On PostgreSQL, the triggers of the migration that tell workers a signed-in user's rows
+    changed (create_all makes no triggers): the suite runs with the users kept per worker
+    (app.services.kept_users), as production does."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        for statement in signed_in_notices().statements():
+            conn.exec_driver_sql(statement)
+
+
+def signed_in_notices():
+    """The migration module of those triggers."""
+    path = next((ROOT / "migrations" / "versions").glob("*_signed_in_change_notices.py"))
+    spec = importlib.util.spec_from_file_location("signed_in_change_notices", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 VACUUM_AFTER = 1000  # rows deleted from a table since its last vacuum (PostgreSQL)
@@ -339,8 +361,19 @@ def auth(client):
 
 
 @pytest.fixture
+def users_not_kept(app):
+    """Every request reads its signed-in user, as a worker's first request of a device does
+    (for tests that count a page's statements their own way; `count_statements` does this)."""
+    app.config["KEEP_SIGNED_IN_USERS"] = False
+
+
+@pytest.fixture
 def count_statements(app):
-    """Context manager counting SQL statements: `with count_statements() as n: ...; n()`."""
+    """Context manager counting SQL statements: `with count_statements() as n: ...; n()`.
+
+    Every request counted reads its signed-in user, as a worker's first request of a device
+    does: on PostgreSQL later ones are served from what the worker kept (one statement fewer,
+    tests/web/test_kept_users.py), and a page's count must not depend on which came first."""
 
     @contextlib.contextmanager
     def counter():
@@ -349,11 +382,14 @@ def count_statements(app):
         def before(conn, cursor, statement, *args):
             statements.append(statement)
 
+        keep = app.config["KEEP_SIGNED_IN_USERS"]
+        app.config["KEEP_SIGNED_IN_USERS"] = False
         event.listen(db.engine, "before_cursor_execute", before)
         try:
             yield lambda: len(statements)
         finally:
             event.remove(db.engine, "before_cursor_execute", before)
+            app.config["KEEP_SIGNED_IN_USERS"] = keep
 
     return counter
 

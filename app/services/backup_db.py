@@ -10,7 +10,9 @@ readable; putting a dump back.
   exported (`pg_export_snapshot()`) and handed to pg_dump with `--snapshot`, so the row
   counts and file references in the manifest are those of the very data dumped. Restoring
   pipes `pg_restore --file=-` into `psql --single-transaction`, after dropping every table,
-  view, sequence and enum type of the schema in the same transaction: all or nothing.
+  view, sequence, enum type and function (the triggers' own, not an extension's) of the
+  schema in the same transaction: all or nothing. The workers are then told that every
+  signed-in user they keep may have changed (kept_users).
   The client programs come from the `postgresql-client` package; their major version must
   be at least the server's.
 """
@@ -53,7 +55,17 @@ DROP_EVERYTHING = """DO $$ DECLARE r record; BEGIN
   FOR r IN SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
            WHERE n.nspname = current_schema() AND t.typtype = 'e' LOOP
     EXECUTE format('DROP TYPE IF EXISTS %I CASCADE', r.typname); END LOOP;
+  FOR r IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+           JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname = current_schema() AND p.prokind = 'f' AND NOT EXISTS (
+             SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') LOOP
+    EXECUTE format('DROP FUNCTION IF EXISTS %s CASCADE', r.signature); END LOOP;
 END $$;"""
+
+
+# the running workers forget every signed-in user they keep (app.services.kept_users): a dump
+# is loaded before its triggers are made, so nothing else tells them
+EVERYONE_CHANGED = "SELECT pg_notify('sop_signed_in', '*')"
 
 
 @dataclass
@@ -195,7 +207,8 @@ def restore(engine: Engine, kind: str, path: Path) -> None:
         consumer = subprocess.run([psql, "--no-password", "--no-psqlrc", "--quiet",
                                    "--single-transaction",
                                    "--set=ON_ERROR_STOP=1", "--command", DROP_EVERYTHING,
-                                   "--file=-"], stdin=producer.stdout, capture_output=True,
+                                   "--file=-", "--command", EVERYONE_CHANGED],
+                                  stdin=producer.stdout, capture_output=True,
                                   env=_libpq_env(engine))
         producer.stdout.close()
         producer_error = producer.stderr.read()

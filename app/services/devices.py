@@ -30,7 +30,7 @@ from app.extensions import db
 from app.models import User
 from app.models.org import UserRole
 from app.models.sign_ins import ADDRESS_LENGTH, USER_AGENT_LENGTH, UserSession
-from app.services import loaded
+from app.services import kept_users, loaded
 from app.services.sign_in import Client, clean
 
 TOUCH_EVERY = timedelta(minutes=10)
@@ -62,6 +62,12 @@ def live(now: datetime, lifetimes: Lifetimes) -> ColumnElement[bool]:
     return _live(now - lifetimes.remember, now - lifetimes.idle)
 
 
+def is_live(device: UserSession, now: datetime, lifetimes: Lifetimes) -> bool:
+    """`live` of a device row read before."""
+    return (device.ended_at is None and device.created_at > now - lifetimes.remember
+            and (device.remember or device.last_seen_at > now - lifetimes.idle))
+
+
 def _live(created_after, seen_after) -> ColumnElement[bool]:
     return and_(UserSession.ended_at.is_(None),
                 UserSession.created_at > created_after,
@@ -82,26 +88,39 @@ def open_sign_in(user: User, client: Client, remember: bool, now: datetime,
     return device, token
 
 
-def find(user_id: int, version: int, token: str, now: datetime, lifetimes: Lifetimes
-         ) -> tuple[User, UserSession, int] | None:
+def find(user_id: int, version: int, token: str, now: datetime, lifetimes: Lifetimes,
+         keep: bool = False) -> tuple[User, UserSession, int] | None:
     """The active account with this id and session version, with its roles, its live device
     with this token and its count of unread notifications (the header's bell), in one
     statement — a Core one, the objects made from its rows (`loaded`); None when any of it
-    does not hold."""
+    does not hold. With `keep` (a request's user), the rows a worker kept for this device
+    serve instead when the database has said nothing of them changed (kept_users); the
+    device's lifetimes are checked against `now` either way."""
     if not _TOKEN.fullmatch(token):
         return None
     session = db.session
-    if session.autoflush:
-        session.flush()  # as the ORM's own execute would (nothing is pending at a request's start)
-    rows = session.connection().execute(_find_statement(), {
-        "device_user": user_id, "device_version": version, "device_token": token_hash(token),
-        "device_created_after": now - lifetimes.remember,
-        "device_seen_after": now - lifetimes.idle}).all()
-    if not rows:
-        return None
+    hashed = token_hash(token)
+    kept = kept_users.kept_for(db.engine) if keep else None
+    generation = kept.ready(db.engine) if kept is not None else None
+    key = (user_id, version, hashed)
+    rows = kept.get(key) if generation is not None else None
+    if rows is None:
+        if session.autoflush:
+            session.flush()  # as the ORM's own execute would (nothing pending at the start)
+        rows = session.connection().execute(_find_statement(), {
+            "device_user": user_id, "device_version": version, "device_token": hashed,
+            "device_created_after": now - lifetimes.remember,
+            "device_seen_after": now - lifetimes.idle}).all()
+        if not rows:
+            return None
+        if generation is not None:
+            kept.put(key, user_id, rows, generation)
     first, users, devices = rows[0], loaded.width(User), loaded.width(UserSession)
     user = loaded.persistent(session, User, first[:users])
     device = loaded.persistent(session, UserSession, first[users:users + devices])
+    if kept is not None and not is_live(device, now, lifetimes):  # kept: the time checks
+        kept.forget(key)
+        return None
     if "role_rows" not in user.__dict__:  # one row per role, ordered by role; none: no roles
         set_committed_value(user, "role_rows", [
             loaded.persistent(session, UserRole, (user.id, row[-1]))
@@ -135,7 +154,7 @@ def needs_touch(device: UserSession, now: datetime) -> bool:
     return device.last_seen_at < now - TOUCH_EVERY
 
 
-def touch(device_id: int, now: datetime) -> bool:
+def touch(device_id: int, user_id: int, now: datetime) -> bool:
     """Record that the device was used: on a connection of its own, committed at once (the
     request's own transaction may never be committed: a page view), and only when the row is
     older than TOUCH_EVERY, so two requests at once write it once. True when written."""
@@ -143,7 +162,8 @@ def touch(device_id: int, now: datetime) -> bool:
         written = connection.execute(
             update(UserSession.__table__)
             .where(UserSession.id == device_id, UserSession.last_seen_at < now - TOUCH_EVERY)
-            .values(last_seen_at=now))
+            .values(last_seen_at=now)
+            .execution_options(**{kept_users.USER_OPTION: user_id}))
     return written.rowcount == 1
 
 
@@ -151,7 +171,9 @@ def end(device: UserSession, now: datetime) -> None:
     """Sign this device out (its copied cookies too)."""
     db.session.execute(update(UserSession)
                        .where(UserSession.id == device.id, UserSession.ended_at.is_(None))
-                       .values(ended_at=now).execution_options(synchronize_session=False))
+                       .values(ended_at=now)
+                       .execution_options(synchronize_session=False,
+                                          **{kept_users.USER_OPTION: device.user_id}))
     device.ended_at = device.ended_at or now
 
 

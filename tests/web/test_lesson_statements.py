@@ -17,7 +17,7 @@ def employee(client, auth, demo):
     return client
 
 
-def test_another_course_s_lesson_reuses_the_compiled_statements(employee):
+def test_another_course_s_lesson_reuses_the_compiled_statements(employee, users_not_kept):
     """Every statement of a lesson view (the user loader; the course meant for them ⋈ its
     lessons ⟕ progress; the first open's INSERT, the bell) takes its values as bound
     parameters and is cacheable: opening another course reuses what the first one compiled

@@ -64,7 +64,7 @@ def _record_statements(app) -> tuple[list[tuple[str, object]], int]:
     return found, person
 
 
-def test_the_supervisors_view_of_a_record_runs_a_fixed_set_of_statements(app):
+def test_the_supervisors_view_of_a_record_runs_a_fixed_set_of_statements(app, users_not_kept):
     statements, _person = _record_statements(app)
     assert len(statements) == SUPERVISOR_VIEW, [" ".join(s.split())[:80] for s, _ in statements]
     # the header's counters; the bell's count also comes with the signed-in user's row

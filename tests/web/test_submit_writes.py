@@ -64,7 +64,8 @@ def _answered(client, slug: str, answers: list[dict | None]) -> int:
     return attempt_id
 
 
-def test_a_20_question_submit_reads_first_then_writes_six_statements(client, auth, demo):
+def test_a_20_question_submit_reads_first_then_writes_six_statements(client, auth, demo,
+                                                                  users_not_kept):
     """user, the attempt ⟕ answers ⟕ versions; then the claim (hand in and total), the
     grades, the book, the taker row, (a first taker) their answers added to the quiz's
     answer tallies and the attempt's answers added to the person's question tallies (the
@@ -85,7 +86,7 @@ def test_a_20_question_submit_reads_first_then_writes_six_statements(client, aut
 
 
 def test_with_a_webhook_listening_the_endpoints_are_read_before_the_first_write(
-        client, auth, demo):
+        client, auth, demo, users_not_kept):
     employee = _signed_in(client, auth)
     db.session.add(WebhookEndpoint(url="https://hr.example.com/hook", description="HR",
                                    secret="s" * 32, events=["attempt.graded"], active=True))

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.extensions import db
 from app.models import User
 from app.models.assignments import Assignment, Notification
+from app.services import kept_users
 from app.services.assign.status import status_query
 
 KINDS = ("assigned", "due_soon", "overdue", "reminder", "graded", "returned", "signed_off",
@@ -97,4 +98,5 @@ def mark_read(user: User, now: datetime, notification_id: int | None = None) -> 
                                        Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    db.session.execute(query.values(read_at=now).execution_options(synchronize_session=False))
+    db.session.execute(query.values(read_at=now).execution_options(
+        synchronize_session=False, **{kept_users.USER_OPTION: user.id}))

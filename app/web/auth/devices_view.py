@@ -46,7 +46,8 @@ def load_user(login_id: str) -> User | None:
     if user_id > MAX_ID or version > MAX_ID:
         return None
     now = utcnow()
-    found = devices.find(user_id, version, token, now, lifetimes())
+    found = devices.find(user_id, version, token, now, lifetimes(),
+                         keep=current_app.config["KEEP_SIGNED_IN_USERS"])
     if found is None:
         return None
     user, device, unread = found
@@ -60,7 +61,7 @@ def load_user(login_id: str) -> User | None:
 def _touch(device: UserSession, now) -> None:
     """last_seen_at, rarely written; a failure (a busy database) costs only that."""
     try:
-        devices.touch(device.id, now)
+        devices.touch(device.id, device.user_id, now)
     except SQLAlchemyError:
         log.warning("could not record that device %s was used", device.id, exc_info=True)
 
