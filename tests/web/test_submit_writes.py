@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import QuizAttempt, QuizTaker
+from app.models import PersonQuestionTally, QuizAnswerTally, QuizAttempt, QuizTaker
 from app.models.attempts import WrongQuestion
 from app.models.webhooks import WebhookEndpoint, WebhookEvent
 from app.services import given_rows
@@ -64,23 +64,22 @@ def _answered(client, slug: str, answers: list[dict | None]) -> int:
     return attempt_id
 
 
-def test_a_20_question_submit_reads_first_then_writes_six_statements(client, auth, demo,
-                                                                  users_not_kept):
+def test_a_20_question_submit_reads_first_then_writes_few_statements(client, auth, demo,
+                                                                     users_not_kept):
     """user, the attempt ⟕ answers ⟕ versions; then the claim (hand in and total), the
     grades, the book, the taker row, (a first taker) their answers added to the quiz's
     answer tallies and the attempt's answers added to the person's question tallies (the
-    team dashboard's) — whatever the number of questions; on PostgreSQL the claim, the
-    grades and the book are one statement (WITH claim AS (UPDATE …), grades AS (UPDATE …),
-    book AS (INSERT …) SELECT …). A second 交卷 reads and writes nothing more than the
-    attempt."""
+    team dashboard's) — whatever the number of questions; on PostgreSQL all the writes are
+    one statement (WITH claim AS (UPDATE …), grades AS (UPDATE …), book AS (INSERT …),
+    person AS (INSERT …), taker AS (INSERT …), answers AS (INSERT …) SELECT …). A second 交卷
+    reads and writes nothing more than the attempt."""
     employee = _signed_in(client, auth)
     make_quiz([single(stem=f"第{n}题") for n in range(20)], slug="twenty", mode="exam")
     attempt_id = _answered(employee, "twenty", [RIGHT["single_choice"]] * 19
                            + [WRONG["single_choice"]])
-    claim_grades_book = (["WITH"] if db.engine.dialect.name == "postgresql"
-                         else ["UPDATE", "UPDATE", "INSERT"])
-    assert _statements(lambda: submit(employee, attempt_id)) == [
-        "SELECT", "SELECT", *claim_grades_book, "INSERT", "INSERT", "INSERT"]
+    writes = (["WITH"] if db.engine.dialect.name == "postgresql"
+              else ["UPDATE", "UPDATE", "INSERT", "INSERT", "INSERT", "INSERT"])
+    assert _statements(lambda: submit(employee, attempt_id)) == ["SELECT", "SELECT", *writes]
     assert fresh(attempt_id).score == 19.0
     assert _statements(lambda: submit(employee, attempt_id)) == ["SELECT", "SELECT"]
 
@@ -207,10 +206,12 @@ def test_the_book_after_four_exams_is_what_the_rule_gives_answer_by_answer(
         True, True, False, False]
 
 
-def test_a_claim_that_fails_writes_no_grade_and_no_book_entry(client, auth, demo, writes):
+def test_a_claim_that_fails_writes_no_grade_no_book_entry_and_no_tally(client, auth, demo,
+                                                                       writes):
     """交卷 graded before its claim; an answer came in meanwhile (the attempt's `updated_at`
-    moved), so the claim matches nothing: neither the grades nor the book may be written —
-    on PostgreSQL they are in the claim's own statement, conditional on it."""
+    moved), so the claim matches nothing: neither the grades, the book, the taker row nor
+    any tally may be written — on PostgreSQL they are in the claim's own statement,
+    conditional on it."""
     from app.models.base import utcnow
     from app.services.quiz import attempts, hand_in
 
@@ -232,3 +233,5 @@ def test_a_claim_that_fails_writes_no_grade_and_no_book_entry(client, auth, demo
     assert [row.fraction for row in fresh(attempt_id).questions] == [None, None]
     assert db.session.scalars(select(WrongQuestion).where(
         WrongQuestion.user_id == me.id)).all() == []
+    for model in (QuizTaker, QuizAnswerTally, PersonQuestionTally):
+        assert db.session.scalars(select(model).where(model.quiz_id == found.quiz_id)).all() == []

@@ -123,6 +123,30 @@ def _added(_dialect: str):
         set_={"people": table.c.people + statement.excluded.people})
 
 
+def added_for_taker_when(new_taker, grades):
+    """PostgreSQL, for 交卷's one statement (`hand_in`): `_added` for the attempt `of_attempt`
+    when the CTE `new_taker` inserted its taker row, each answer's fraction the one `grades`
+    gives (graded by the same statement, whose writes it cannot see) or as stored; parameters
+    `taker_quiz_id`, `taker_percent`."""
+    fraction = func.coalesce(grades.c.fraction, AttemptQuestion.fraction)
+    graded = fraction.is_not(None)
+    columns = (bindparam("taker_quiz_id", type_=Integer), AttemptQuestion.question_id,
+               AttemptQuestion.version_id, bindparam("taker_percent", type_=Double),
+               case((graded, True), else_=False), func.coalesce(fraction, 0.0), _response_key())
+    answers = AttemptQuestion.__table__
+    rows = (select(*columns, func.count())
+            .select_from(answers.join(Question.__table__, Question.id == answers.c.question_id)
+                         .outerjoin(grades, grades.c.id == answers.c.id))
+            .where(answers.c.attempt_id == bindparam("of_attempt", type_=Integer),
+                   select(new_taker.c.attempt_id).exists())
+            .group_by(*columns[1:3], *columns[4:]).order_by(*columns[1:3], *columns[4:]))
+    table = QuizAnswerTally.__table__
+    statement = insert_statement(table).from_select([*KEY, "people"], rows)
+    return statement.on_conflict_do_update(
+        index_elements=list(KEY),
+        set_={"people": table.c.people + statement.excluded.people})
+
+
 def taker_changed(quiz_id: int, new: tuple | None, old: tuple | None) -> None:
     """The person's taker of the quiz changed from `old` to `new`, each (attempt id,
     percent) or None: the tallies follow (a new taker: one statement; a replacement or a

@@ -25,11 +25,12 @@ from __future__ import annotations
 import math
 from functools import cache
 
-from sqlalchemy import Integer, bindparam, delete, func, insert, select
+from sqlalchemy import Double, Integer, bindparam, delete, func, insert, select
 
 from app.extensions import db
 from app.models import AttemptQuestion, PersonQuestionTally, QuizAttempt
 from app.models.attempts import FINISHED
+from app.services import given_rows
 from app.services.records import insert_statement
 
 KEY = ("quiz_id", "user_id", "question_id")
@@ -86,6 +87,41 @@ def _added(dialect: str):
             .group_by(AttemptQuestion.question_id).order_by(AttemptQuestion.question_id))
     return statement.from_select(list(COLUMNS), rows).on_conflict_do_update(
         index_elements=list(KEY), set_=increments)
+
+
+GIVEN = (("question_id", Integer()), ("answers", Integer()), ("fraction_sum", Double()))
+
+
+def added_when(held):
+    """PostgreSQL, for 交卷's one statement (`hand_in`): `_added` with the attempt's answers
+    counted per question in Python and given as rows (`given_params`) — the grades written by
+    the same statement are not visible to it — added only when `held` (the claim) is true."""
+    statement, increments = _upsert("postgresql")
+    given = given_rows.given("postgresql", "tally", GIVEN)
+    rows = (select(bindparam("tally_quiz_id", type_=Integer),
+                   bindparam("tally_user_id", type_=Integer),
+                   given.c.question_id, given.c.answers, given.c.fraction_sum)
+            .where(held).order_by(given.c.question_id))
+    return statement.from_select(list(COLUMNS), rows).on_conflict_do_update(
+        index_elements=list(KEY), set_=increments)
+
+
+def given_params(attempt: QuizAttempt, rows) -> dict:
+    """`added_when`'s parameters: `rows` are every answer of the attempt, graded as stored."""
+    counted: dict[int, list] = {}
+    for row in rows:
+        if row.fraction is not None:
+            tally = counted.setdefault(row.question_id, [0, 0.0])
+            tally[0] += 1
+            tally[1] += row.fraction
+    given = [(question, *tally) for question, tally in sorted(counted.items())]
+    return {"tally_quiz_id": attempt.quiz_id, "tally_user_id": attempt.user_id,
+            **given_rows.params("postgresql", "tally", GIVEN, given)}
+
+
+def counted_elsewhere(attempt: QuizAttempt) -> None:
+    """`added_when` counted a just finished attempt: nothing is left to remember."""
+    db.session.info.get(_REGRADED, {}).pop(attempt.id, None)
 
 
 def _apply_regrade(attempt: QuizAttempt, counted: dict[int, float | None]) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Integer, bindparam, delete, func, insert, select, update
 
 from app.extensions import db
 from app.models import QuizAttempt, QuizTaker
@@ -74,6 +74,41 @@ def attempt_finished(attempt: QuizAttempt) -> None:
         .values({name: values[name] for name in ("attempt_id", "number", "percent", "passed")}))
     answer_tallies.taker_changed(attempt.quiz_id, (attempt.id, attempt.percent),
                                  (row.attempt_id, row.percent))
+
+
+def inserted_when(held):
+    """PostgreSQL, for 交卷's one statement (`hand_in`): the attempt becomes the person's taker
+    row of the quiz when there is none (INSERT … ON CONFLICT DO NOTHING RETURNING), only when
+    `held` (the claim); parameters `taker_<column>` (`given_params`)."""
+    table = QuizTaker.__table__
+    values = select(*(bindparam(f"taker_{name}", type_=table.c[name].type) for name in COLUMNS))
+    return (insert_statement(table).from_select(list(COLUMNS), values.where(held))
+            .on_conflict_do_nothing().returning(table.c.attempt_id))
+
+
+def number_seen():
+    """The number of the person's taker attempt of the quiz in the statement's snapshot (NULL:
+    none), beside `inserted_when`."""
+    return (select(QuizTaker.__table__.c.number)
+            .where(QuizTaker.__table__.c.quiz_id == bindparam("taker_quiz_id", type_=Integer),
+                   QuizTaker.__table__.c.user_id == bindparam("taker_user_id", type_=Integer))
+            .scalar_subquery())
+
+
+def given_params(attempt: QuizAttempt, final: dict) -> dict:
+    """`inserted_when`'s parameters for an attempt about to be totalled with `final`."""
+    values = {**_values(attempt), "percent": final["percent"], "passed": final["passed"]}
+    return {f"taker_{name}": value for name, value in values.items()}
+
+
+def settled(attempt: QuizAttempt, inserted: bool, seen: int | None) -> bool:
+    """After 交卷's statement: whether its taker row needs nothing more — inserted by it (its
+    answers added to the tallies with it), or a lower attempt number is the taker (a row only
+    ever moves to a lower number, so it stays). Otherwise `attempt_finished` decides, locked."""
+    if inserted or (seen is not None and seen < attempt.number):
+        answer_tallies.forget_regrades()
+        return True
+    return False
 
 
 def _inserted(values: dict) -> bool:

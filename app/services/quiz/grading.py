@@ -75,14 +75,19 @@ def finish_if_graded(attempt: QuizAttempt, now: datetime) -> None:
         finished(attempt)
 
 
-def finished(attempt: QuizAttempt) -> None:
+def finished(attempt: QuizAttempt, counted: tuple[bool, bool] = (False, False)) -> None:
     """What follows an attempt becoming finished, however it was totalled (here, or by 交卷's
     single conditional UPDATE in attempts): its place among the quiz's takers, its answers in
     the person's question tallies (every attempt of a quiz; a regrade adds the difference),
     and the `attempt.graded` webhook of a quiz's exam attempt (practice rounds and an SOP
-    re-check, which belong to no quiz, are the learner's own)."""
-    taker_rows.attempt_finished(attempt)
-    person_tallies.attempt_finished(attempt)
+    re-check, which belong to no quiz, are the learner's own). `counted`: (the taker row, the
+    person's tallies) already written by 交卷's one statement on PostgreSQL (`hand_in`)."""
+    if not counted[0]:
+        taker_rows.attempt_finished(attempt)
+    if counted[1]:
+        person_tallies.counted_elsewhere(attempt)
+    else:
+        person_tallies.attempt_finished(attempt)
     if attempt.mode == "exam" and attempt.state == FINISHED and attempt.quiz_id is not None:
         emit("attempt.graded", lambda: graded_payload(attempt), now=attempt.finished_at)
 

@@ -19,9 +19,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import AttemptQuestion, QuizAttempt
-from app.models.attempts import IN_PROGRESS
+from app.models.attempts import FINISHED, IN_PROGRESS
 from app.models.base import UTCDateTime
 from app.services import given_rows
+from app.services.analytics import answer_tallies, person_tallies, taker_rows
 from app.services.quiz import wrong_book
 from app.services.quiz.data import QuestionData
 from app.services.quiz.grading import final_values, finished, machine_grade
@@ -95,7 +96,7 @@ def graded_then_claimed(attempt: QuizAttempt, rows: list[AttemptQuestion], now: 
     final = dict(values, **final_values(attempt, rows, now))
     if "state" in final and attempt.mode == "exam" and attempt.quiz_id is not None:
         subscribed("attempt.graded")  # the endpoints are read before the lock, if at all
-    at_once = _claimed_and_written(attempt, graded, final, now)
+    at_once, counted = _claimed_and_written(attempt, rows, graded, final, now)
     if at_once is None:
         claimed = db.session.execute(_claim_statement(), {
             **final, "attempt_id": attempt.id, "open_state": IN_PROGRESS,
@@ -111,40 +112,52 @@ def graded_then_claimed(attempt: QuizAttempt, rows: list[AttemptQuestion], now: 
     if at_once is None:
         write(attempt, graded, now)
     if "state" in final:
-        finished(attempt)
+        finished(attempt, counted)
     return True
 
 
-def _claimed_and_written(attempt: QuizAttempt, graded: Graded, final: dict, now: datetime
-                         ) -> bool | None:
-    """PostgreSQL: the claim, the grades and the book in one statement (`_handed_in`), the
-    grades and book written only if the claim held; whether it held. None where it does not
+def _claimed_and_written(attempt: QuizAttempt, rows: list[AttemptQuestion], graded: Graded,
+                         final: dict, now: datetime) -> tuple[bool | None, tuple[bool, bool]]:
+    """PostgreSQL: the claim, the grades, the book and — for an attempt it finishes — the
+    person's question tallies and the quiz's taker row with its answer tallies in one
+    statement (`_handed_in`), everything after the claim written only if the claim held;
+    (whether it held, (taker row settled, tallies counted)). (None, …) where it does not
     apply (SQLite, nothing graded now, rows not given at once): the caller claims, then
     `write`s."""
     name = given_rows.dialect()
     if name != "postgresql" or not graded or not given_rows.supported(name):
-        return None
+        return None, (False, False)
     outcomes = [outcome for row, _values, outcome in graded
                 if outcome is not None and row.response is not None]
     book = wrong_book.outcome_params(attempt.user_id, outcomes, now)
     book_params = book and wrong_book.at_once_params(name, attempt.user_id, book, now)
     if book and book_params is None:
-        return None
-    claimed = db.session.execute(_handed_in(tuple(sorted(final)), bool(book)), {
+        return None, (False, False)
+    person = final.get("state") == FINISHED and attempt.quiz_id is not None
+    taker = person and attempt.mode == "exam" and final.get("percent") is not None
+    found = db.session.execute(_handed_in(tuple(sorted(final)), bool(book), person, taker), {
         **{f"set_{column}": value for column, value in final.items()},
         "of_attempt": attempt.id, "open_state": IN_PROGRESS, "seen": attempt.updated_at,
-        **_grade_params(name, graded), **(book_params or {})}).scalar_one() == 1
+        **_grade_params(name, graded), **(book_params or {}),
+        **(person_tallies.given_params(attempt, rows) if person else {}),
+        **(taker_rows.given_params(attempt, final) if taker else {})}).one()
+    claimed = found[0] == 1
     if claimed and book:
         wrong_book.forget_entries()
-    return claimed
+    settled = claimed and taker and taker_rows.settled(attempt, found[1] == 1, found[2])
+    return claimed, (settled, claimed and person)
 
 
 @lru_cache(maxsize=32)
-def _handed_in(columns: tuple[str, ...], book: bool):
+def _handed_in(columns: tuple[str, ...], book: bool, person: bool, taker: bool):
     """WITH claim AS (UPDATE quiz_attempts SET the columns … WHERE open and unchanged
     RETURNING id), grades AS (`_grades_at_once` … AND the claim held), [book AS (the book's
-    upsert … AND the claim held)] SELECT count(*) FROM claim. One snapshot for all: the
-    grades and the book read nothing the claim writes."""
+    upsert … AND the claim held)], [person AS (the person's question tallies, added … AND the
+    claim held)], [taker AS (the quiz's taker row, inserted if none … AND the claim held),
+    answers AS (its answers added to the answer tallies … if it was inserted)] SELECT the
+    claim's count[, the taker's, the taker number already there]. One snapshot for all: what
+    follows the claim reads nothing the claim or the grades write (the grades it needs are
+    given to it)."""
     table = QuizAttempt.__table__
     claim = (update(table)
              .where(table.c.id == bindparam("of_attempt"),
@@ -157,7 +170,16 @@ def _handed_in(columns: tuple[str, ...], book: bool):
     ctes = [_grades_at_once("postgresql").where(held).cte("grades")]
     if book:
         ctes.append(wrong_book._note_statement("postgresql", True, held).cte("book"))
-    return select(func.count()).select_from(claim).add_cte(*ctes)
+    if person:
+        ctes.append(person_tallies.added_when(held).cte("person"))
+    found = [func.count()]
+    if taker:
+        new_taker = taker_rows.inserted_when(held).cte("taker")
+        grades = given_rows.given("postgresql", "grade", GRADE_COLUMNS)
+        ctes += [new_taker, answer_tallies.added_for_taker_when(new_taker, grades).cte("answers")]
+        found += [select(func.count()).select_from(new_taker).scalar_subquery(),
+                  taker_rows.number_seen()]
+    return select(*found).select_from(claim).add_cte(*ctes)
 
 
 def _grade_params(name: str, graded: Graded) -> dict:
