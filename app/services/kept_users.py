@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import logging
 import os
 import re
+import threading
 import time
 import weakref
 from collections.abc import Sequence
@@ -94,6 +96,14 @@ class _Listener:
         return payloads
 
 
+def _locked(method):
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self.lock:
+            return method(self, *args, **kwargs)
+    return locked
+
+
 class Kept:
     """What one worker keeps (one per engine: `kept_for`)."""
 
@@ -103,8 +113,9 @@ class Kept:
         self.generation = 0
         self.next_try = 0.0
         self.orphans: list = []  # listeners inherited over a fork: never closed from here
+        self.lock = threading.RLock()  # a threaded server (flask run): one reader of the socket
 
-    # -- listening -------------------------------------------------------------------------
+    @_locked
     def ready(self, engine) -> int | None:
         """Read what arrived and forget it; the current generation, or None when nothing may
         be kept now."""
@@ -163,6 +174,7 @@ class Kept:
         self.listener = _Listener(connection, self.generation)
         return self.listener
 
+    @_locked
     def stop(self) -> None:
         listener, self.listener = self.listener, None
         self.entries.clear()
@@ -173,16 +185,16 @@ class Kept:
             except Exception:  # noqa: BLE001
                 pass
 
-    # -- entries ---------------------------------------------------------------------------
     def get(self, key: tuple) -> tuple | None:
         entry = self.entries.get(key)
         if entry is None:
             return None
         if time.monotonic() - entry[0] > MAX_AGE:
-            del self.entries[key]
+            self.entries.pop(key, None)
             return None
         return entry[2]
 
+    @_locked
     def put(self, key: tuple, user_id: int, rows: Sequence[Sequence], generation: int) -> None:
         """Keep rows read after `ready` returned `generation` (dropped if listening restarted)."""
         listener = self.listener
@@ -196,13 +208,16 @@ class Kept:
             self.entries.clear()
         self.entries[key] = (time.monotonic(), user_id, kept)
 
+    @_locked
     def forget(self, key: tuple) -> None:
         self.entries.pop(key, None)
 
+    @_locked
     def forget_user(self, user_id: int) -> None:
         for key in [key for key, entry in self.entries.items() if entry[1] == user_id]:
             del self.entries[key]
 
+    @_locked
     def forget_written(self, users: set) -> None:
         """This process wrote: the accounts given, None among them for "any account"."""
         if None in users:
@@ -211,6 +226,7 @@ class Kept:
             for user_id in users:
                 self.forget_user(user_id)
 
+    @_locked
     def forget_payload(self, payload: str) -> None:
         if not self.entries:
             return

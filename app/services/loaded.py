@@ -41,10 +41,28 @@ def width(model: type) -> int:
     return len(_layout(model)[0])
 
 
-def persistent(session: Session, model: type[T], values: Sequence[Any]) -> T:
-    """The `model` object of a row of its table's columns (`columns_of` order)."""
+@lru_cache(maxsize=16)
+def _partial(model: type, without: tuple[str, ...]) -> tuple[list, tuple[str, ...],
+                                                             tuple[int, ...]]:
     mapper = inspect(model)
-    keys, key_places = _layout(model)
+    columns = [column for column in mapper.local_table.c
+               if mapper.get_property_by_column(column).key not in without]
+    return (columns, tuple(mapper.get_property_by_column(column).key for column in columns),
+            tuple(columns.index(column) for column in mapper.primary_key))
+
+
+def columns_without(model: type, without: tuple[str, ...]) -> list:
+    """The columns to select for `persistent(…, without=…)`: all but those attributes, which
+    the objects will not have loaded (read from the database if ever asked for)."""
+    return _partial(model, without)[0]
+
+
+def persistent(session: Session, model: type[T], values: Sequence[Any],
+               without: tuple[str, ...] = ()) -> T:
+    """The `model` object of a row of its table's columns (`columns_of` order, or
+    `columns_without(model, without)`)."""
+    mapper = inspect(model)
+    keys, key_places = _partial(model, without)[1:] if without else _layout(model)
     identity = mapper.identity_key_from_primary_key([values[place] for place in key_places])
     found = session.identity_map.get(identity)
     if found is not None:

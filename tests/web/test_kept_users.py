@@ -258,3 +258,55 @@ def test_nothing_is_kept_on_sqlite(app, demo, statements_log):
     device = _device(app)
     assert _finds(statements_log, device) == (200, 1)
     assert _finds(statements_log, device) == (200, 1)
+
+
+def test_threads_of_one_process_share_what_is_kept(app, demo):
+    """A threaded server (`flask run`): requests of several devices at once while notices
+    arrive read the listening socket one at a time and never see a half-changed store."""
+    _needs_postgresql()
+    import threading
+
+    from flask.testing import FlaskClient
+
+    user = user_by_login("employee").id
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    db.session.commit()
+    failures: list = []
+    devices: list = []
+
+    def browse():
+        try:
+            device = FlaskClient(app, use_cookies=True)  # its own app context per request
+            signed = device.post("/auth/login", data={"login": "employee",
+                                                      "password": DEMO_PASSWORD})
+            assert signed.status_code == 302
+            devices.append(device)
+            for _ in range(10):
+                status = device.get("/learn/").status_code
+                if status != 200:
+                    failures.append(status)
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(repr(error))
+
+    def ring():
+        with psycopg.connect(url, autocommit=True) as connection:
+            for n in range(10):
+                connection.execute(
+                    "INSERT INTO notifications (user_id, kind, key, params, url, created_at) "
+                    "VALUES (%s, 'reminder', %s, '{}', '', now())", [user, f"thread-{n}"])
+
+    threads = [threading.Thread(target=browse) for _ in range(3)]
+    threads.append(threading.Thread(target=ring))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    unread = db.session.scalar(text("SELECT count(*) FROM notifications WHERE user_id = :u "
+                                    "AND read_at IS NULL"), {"u": user})
+    for _ in range(50):  # the last notices are delivered as they were committed
+        if f'data-unread="{unread}"' in devices[0].get("/learn/").text:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the bell never showed the notifications written meanwhile")
