@@ -34,7 +34,33 @@ def _device(app, login="employee"):
     device = app.test_client()
     response = device.post("/auth/login", data={"login": login, "password": DEMO_PASSWORD})
     assert response.status_code == 302
+    _settled()
     return device
+
+
+def _settled() -> None:
+    """Wait until every notice of what was committed so far has been read by this worker.
+
+    Signing in writes the device's row; its notice may still be on the way when the next
+    request reads and keeps the user, and would then make the request after it read again.
+    A marker sent now arrives after it (notices come in the order they were committed)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    kept = _kept()
+    if kept.ready(db.engine) is None:
+        return  # not listening: nothing is kept, nothing to wait for
+    seen: list[str] = []
+    kept.forget_payload = lambda payload: (seen.append(payload),
+                                           type(kept).forget_payload(kept, payload))
+    try:
+        _elsewhere("SELECT pg_notify('sop_signed_in', '0')")  # no account has id 0
+        deadline = time.monotonic() + 5
+        while "0" not in seen:
+            assert time.monotonic() < deadline, "the marker notice never arrived"
+            socket_select.select([kept.listener.connection.fileno()], [], [], 0.05)
+            kept.ready(db.engine)
+    finally:
+        del kept.forget_payload
 
 
 def _finds(count_statements_log, device, url="/learn/"):
