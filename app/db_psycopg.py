@@ -32,6 +32,14 @@ the answer in one statement, services/quiz/quick_save.py) — can ask for the sa
 server makes one statement atomic), and the request's COMMIT then sends nothing. BEGIN and
 COMMIT were two of autosave's five round trips. Inside an open transaction it runs there, as
 any statement.
+
+psycopg turns a statement's `%(name)s` placeholders into `$1 … $n` on every execution and
+keeps the result only for statements under 4,096 bytes with at most 50 parameters: ORMs make
+statements of varying length (an INSERT of n rows) that would fill its cache. The app's
+statements are built once per worker and sent as the same text every time; 交卷's one
+statement (5.8 KB) was converted anew on every 交卷 (a regular-expression scan of it, 8 % of
+交卷's CPU). `_Converted` keeps the conversion of longer statements too, in a cache of its own
+(`LONG_KEPT` statements of at most `LONG_MAX` bytes: under 2 MB however they vary).
 """
 
 from __future__ import annotations
@@ -39,9 +47,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 import psycopg
-from psycopg import IsolationLevel
+from psycopg import IsolationLevel, _queries
 from psycopg.pq import ExecStatus, TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -83,9 +92,49 @@ def _outside_transaction_is_the_same(connection) -> bool:
                      and getattr(connection, "read_committed_by_default", False))))
 
 
+LONG_KEPT = 32     # conversions of long statements kept per worker
+LONG_MAX = 16_384  # bytes: a longer statement is converted on every execution, as psycopg does
+
+
+@lru_cache(maxsize=LONG_KEPT)
+def _converted_long(query: bytes, encoding: str):
+    return _queries._query2pg_nocache(query, encoding)
+
+
+class _Converted(_queries.PostgresQuery):
+    """psycopg's conversion of a statement and its parameters, the statement's part kept for
+    long statements too (see the module's docstring)."""
+
+    __slots__ = ()
+
+    def convert(self, query, vars) -> None:  # noqa: A002 - psycopg's signature
+        if vars is None or not isinstance(query, str):
+            return super().convert(query, vars)
+        encoding = self._tx.encoding
+        raw = query.encode(encoding)
+        if (len(raw) > LONG_MAX or (len(raw) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+                                    and len(vars) <= _queries.MAX_CACHED_STATEMENT_PARAMS)):
+            return super().convert(raw, vars)  # psycopg's own cache, or none
+        self.query, self._want_formats, self._order, self._parts = _converted_long(raw, encoding)
+        self.dump(vars)
+        return None
+
+
+def _psycopg_converts_as_expected() -> bool:
+    """The psycopg internals `_Converted` relies on are there (psycopg 3.1–3.3)."""
+    return (hasattr(_queries, "_query2pg_nocache")
+            and hasattr(_queries, "MAX_CACHED_STATEMENT_LENGTH")
+            and {"_tx", "_want_formats", "_order", "_parts"} <= set(
+                _queries.PostgresQuery.__slots__)
+            and getattr(psycopg.Cursor, "_query_cls", None) is _queries.PostgresQuery)
+
+
 class ReadAwareCursor(psycopg.Cursor):
     """The app's cursor (`engine_options` gives it as the `cursor_factory`): a read before
     the transaction's first write runs on its own; `description` as plain DB-API tuples."""
+
+    if _psycopg_converts_as_expected():
+        _query_cls = _Converted
 
     @property
     def description(self):

@@ -164,3 +164,33 @@ def test_the_app_s_cursor_is_used_unless_the_operator_gives_one():
     assert engine_options(url, {})["connect_args"]["cursor_factory"] is ReadAwareCursor
     own = {"connect_args": {"cursor_factory": psycopg.ClientCursor}}
     assert engine_options(url, own)["connect_args"]["cursor_factory"] is psycopg.ClientCursor
+
+
+def test_a_long_statement_is_converted_once_and_still_answers_right(app, demo, monkeypatch):
+    """交卷's one statement is longer than psycopg keeps conversions of (4 KB, 50 parameters):
+    the app's cursor keeps it, and each execution still binds its own values."""
+    _needs_postgresql()
+    from psycopg import _queries
+
+    from app import db_psycopg
+
+    converted: list[bytes] = []
+    original = _queries._query2pg_nocache
+
+    def counting(query, encoding):
+        converted.append(query)
+        return original(query, encoding)
+
+    monkeypatch.setattr(_queries, "_query2pg_nocache", counting)
+    db_psycopg._converted_long.cache_clear()
+    names = [f"p{n}" for n in range(60)]  # more parameters than psycopg's limit
+    statement = ("SELECT " + " + ".join(f"CAST(:{name} AS integer)" for name in names)
+                 + " /* " + "x" * 4096 + " */")  # and longer than its 4 KB
+    for first in (1, 100, 10_000):
+        values = {name: first + n for n, name in enumerate(names)}
+        assert db.session.scalar(text(statement), values) == sum(values.values())
+    assert len(converted) == 1
+    huge = statement + " " * db_psycopg.LONG_MAX  # too long to keep: converted every time
+    for _ in range(2):
+        assert db.session.scalar(text(huge), dict.fromkeys(names, 1)) == 60
+    assert len(converted) == 3

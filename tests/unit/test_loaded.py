@@ -40,3 +40,20 @@ def test_an_object_made_from_a_row_is_persistent_unchanged_and_loads_what_it_lac
 def test_the_object_already_in_the_session_wins(demo):
     employee = person("employee")
     assert loaded.persistent(db.session, User, _row(employee.id)) is employee
+
+
+def test_columns_left_out_are_read_when_used_and_change_nothing(demo, count_statements):
+    employee = person("employee")
+    user_id, locale, name = employee.id, employee.locale, employee.name
+    without = ("locale", "name")
+    row = tuple(db.session.connection().execute(
+        select(*loaded.columns_without(User, without)).where(User.id == user_id)).one())
+    db.session.expunge_all()
+
+    made = loaded.persistent(db.session, User, row, without)
+    assert inspect(made).persistent and not db.session.dirty
+    assert {"locale", "name"} <= inspect(made).expired_attributes
+    with count_statements() as counted:
+        assert (made.locale, made.name) == (locale, name)  # one read for both
+    assert counted() == 1
+    assert not db.session.dirty

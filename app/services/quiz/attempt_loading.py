@@ -108,7 +108,7 @@ def _load_confirmed(attempt_id: int, user: User) -> tuple[QuizAttempt, dict[int,
     made from the rows (`loaded`, as the signed-in user's are) — building them through the
     ORM's loading was a third of 交卷's own CPU. The answers' columns 交卷 never reads are
     not selected (a use would read them: statement counts would show it)."""
-    session = db.session
+    session = db.session()  # the request's session itself: not looked up again per object
     if session.autoflush:
         session.flush()
     rows = session.connection().execute(_confirmed_statement(), {
