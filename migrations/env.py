@@ -75,6 +75,17 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """An index made for one database only (`Index(...).ddl_if(dialect=...)`) is not missing
+    from the others: `flask db check` and autogenerate leave it out there."""
+    if type_ == "index" and not reflected:
+        only = getattr(obj, "_ddl_if", None)
+        dialect = context.get_bind().dialect.name
+        if only is not None and only.dialect is not None and only.dialect != dialect:
+            return False
+    return True
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -95,6 +106,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -132,6 +132,30 @@ def test_statements_and_what_they_read(demo):
     assert len(_statements(exam.quiz.id, make_filters(department_id=exam.west.id))) == 4
 
 
+def test_sqlite_reads_the_tied_takers_grades_from_an_index_alone(demo):
+    """The tied takers' answers (hundreds of attempts at 10,000 staff) come from
+    ix_attempt_questions_grades on SQLite, not from the table's scattered rows; PostgreSQL has
+    no such index (a graded column in an index would make 交卷's grade writes not HOT)."""
+    exam = exam_fixture()
+    params = tallied.percents(exam.quiz.id).cut(exam.quiz.id)
+    statement = tallied._boundary(params["upper_rest"], params["lower_rest"])
+    indexes = {index.name for index in db.metadata.tables["attempt_questions"].indexes}
+    assert "ix_attempt_questions_grades" in indexes
+    if db.engine.dialect.name != "sqlite":
+        names = db.session.execute(db.text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'attempt_questions'")).scalars()
+        assert "ix_attempt_questions_grades" not in set(names)
+        return
+    compiled = statement.compile(db.engine)
+    values = compiled.construct_params(params)
+    raw = db.session.connection().connection.dbapi_connection
+    plan = [row[-1] for row in raw.execute("EXPLAIN QUERY PLAN " + str(compiled),
+                                           [values[name] for name in compiled.positiontup])]
+    answers = [line for line in plan if "attempt_questions" in line]
+    assert answers and all("COVERING INDEX ix_attempt_questions_grades" in line
+                           for line in answers), plan
+
+
 def _place(ranked, percents, rank) -> tuple[float, int]:
     """The percent of the taker at `rank` and their place among that percent's takers by
     attempt id (here: their index in `percents`)."""

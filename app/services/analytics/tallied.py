@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Integer, Text, and_, bindparam, case, func, or_, select
+from sqlalchemy import Integer, Text, bindparam, case, func, literal, select, union_all
 
 from app.extensions import db
 from app.models import AttemptQuestion, Question, QuizAnswerTally, QuizTaker
@@ -97,19 +97,22 @@ def _tied_attempt(percent: str, place: str):
 def _boundary(upper_rest: bool, lower_rest: bool):
     """The answers of the takers read at the cut, upper and lower summed apart: at `pu` the
     upper ones (attempt id ≤ the one at place `ou`) or, when they are more, the others; at
-    `pl` the lower ones (attempt id ≥ the one at place `ol`) or the others."""
+    `pl` the lower ones (attempt id ≥ the one at place `ol`) or the others. The takers are
+    found first (`tied`, each marked upper or not: from ix_quiz_takers_percent alone), then
+    their answers (on SQLite from ix_attempt_questions_grades alone): a taker counted on
+    both sides (pu = pl) is there twice, once for each."""
     upper_at, lower_at = _tied_attempt("pu", "ou"), _tied_attempt("pl", "ol")
-    upper = and_(_T.percent == bindparam("pu"),
-                 _T.attempt_id > upper_at if upper_rest else _T.attempt_id <= upper_at)
-    lower = and_(_T.percent == bindparam("pl"),
-                 _T.attempt_id < lower_at if lower_rest else _T.attempt_id >= lower_at)
-    return (select(_A.question_id, func.sum(case((upper, _A.fraction), else_=0)),
-                   func.sum(case((upper, 1), else_=0)),
-                   func.sum(case((lower, _A.fraction), else_=0)),
-                   func.sum(case((lower, 1), else_=0)))
-            .join(_A, _A.attempt_id == _T.attempt_id)
-            .where(_T.quiz_id == bindparam("quiz_id"), _A.fraction.is_not(None),
-                   or_(upper, lower))
+    upper = select(_T.attempt_id, literal(1).label("up")).where(
+        _T.quiz_id == bindparam("quiz_id"), _T.percent == bindparam("pu"),
+        _T.attempt_id > upper_at if upper_rest else _T.attempt_id <= upper_at)
+    lower = select(_T.attempt_id, literal(0).label("up")).where(
+        _T.quiz_id == bindparam("quiz_id"), _T.percent == bindparam("pl"),
+        _T.attempt_id < lower_at if lower_rest else _T.attempt_id >= lower_at)
+    tied = union_all(upper, lower).cte("tied")
+    return (select(_A.question_id, func.sum(_A.fraction * tied.c.up), func.sum(tied.c.up),
+                   func.sum(_A.fraction * (1 - tied.c.up)), func.sum(1 - tied.c.up))
+            .select_from(tied).join(_A, _A.attempt_id == tied.c.attempt_id)
+            .where(_A.fraction.is_not(None))
             .group_by(_A.question_id))
 
 
