@@ -163,12 +163,15 @@ def main(argv: list[str] | None = None) -> int:
         ctx = Context("127.0.0.1", server.port, credentials, app, args.connections,
                       args.report_connections, args.submit_users)
         results = _run(ctx, server, args, credentials, name)
-    stem = args.out / f"results-{name}"
+    write(args.out / f"results-{name}", results, markdown(results))
+    return 0
+
+
+def write(stem: Path, results: dict, table: str) -> None:
+    """STEM.json (everything measured) and STEM.md (the table), and the table printed."""
     stem.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
-    table = markdown(results)
     stem.with_suffix(".md").write_text(table)
     print("\n" + table + f"\nwritten to {stem}.json and {stem}.md")
-    return 0
 
 
 def _run(ctx: Context, server: Gunicorn, args, credentials: dict, name: str) -> dict:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.bench.httpload import run_load
+from tests.bench.run import write
 from tests.bench.seed import bench_app
 from tests.bench.server import Gunicorn
 from tests.bench.workloads import WORKLOADS, Context
@@ -128,11 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                         "rounds": args.rounds,
                         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")},
                "reports": found}
-    stem = args.large_out / f"scale-{name}"
-    stem.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
-    table = markdown(results)
-    stem.with_suffix(".md").write_text(table)
-    print("\n" + table + f"\nwritten to {stem}.json and {stem}.md")
+    write(args.large_out / f"scale-{name}", results, markdown(results))
     return 0
 
 
